@@ -1,0 +1,29 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const chatPlatforms = { group: ['@slack/*', 'discord.js', '@discordjs/*', '**/bots/**'], message: 'Only src/bots may use chat platform code.' };
+const notionSdk = { group: ['@notionhq/*'], message: 'Only src/notion imports @notionhq/client; core sees domain errors.' };
+const keyvLib = { group: ['keyv', '@keyv/*'], message: 'Only src/store imports keyv.' };
+/** The architecture's import boundaries, enforced by lint. */
+function restrictImports(files, patterns) {
+  return [{ files, rules: { 'no-restricted-imports': ['error', { patterns }] } }];
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  ...restrictImports(['src/notion/**', 'src/store/**', 'src/tweets/**', 'src/http/**'], [chatPlatforms]),
+  ...restrictImports(['src/core/**', 'src/oauth/**'], [chatPlatforms, notionSdk, keyvLib]),
+  ...restrictImports(['src/bots/**'], [notionSdk, keyvLib]),
+  {
+    files: ['scripts/**', 'test/**', 'src/main.ts', 'src/sandbox/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

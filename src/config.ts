@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything else receives the parsed
+ * `Config` (or the slice of it that it needs) as an argument.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const httpUrl = (name: string) =>
+  z
+    .string()
+    .trim()
+    .url(`${name} must be an http(s) URL`)
+    .refine((v) => /^https?:\/\//i.test(v), `${name} must start with http:// or https://`)
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalString.pipe(httpUrl('PUBLIC_URL').optional()),
+  NOTION_CLIENT_ID: optionalString,
+  NOTION_CLIENT_SECRET: optionalString,
+  NOTION_API_URL: httpUrl('NOTION_API_URL').default('https://api.notion.com'),
+  STORE_URL: z
+    .string()
+    .trim()
+    .regex(/^(sqlite|redis|rediss|postgres|postgresql|memory):\/\//, 'STORE_URL must start with sqlite://, redis://, rediss://, postgres:// or memory://')
+    .default('sqlite://./data/save-to-notion.sqlite'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  TOKEN_ENCRYPTION_KEY: optionalString,
+  TWEET_OEMBED_URL: httpUrl('TWEET_OEMBED_URL').default('https://publish.twitter.com/oembed'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: httpUrl('SLACK_API_URL').default('https://slack.com/api'),
+
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_API_URL: httpUrl('DISCORD_API_URL').default('https://discord.com/api'),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface NotionConfig {
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  apiUrl: string;
+}
+
+export interface SlackConfig {
+  signingSecret: string;
+  botToken: string;
+  /** Set for Socket Mode; absent for the HTTP request URL. */
+  appToken: string | undefined;
+  /** Web API base with the trailing slash the WebClient expects. */
+  apiUrl: string;
+}
+
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  apiUrl: string;
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  publicUrl: string;
+  /** Exactly what is registered in Notion's integration settings. */
+  redirectUri: string;
+  notion: NotionConfig;
+  storeUrl: string;
+  dataDir: string;
+  /** Raw `kid:base64,...` or bare base64; undefined outside production means "generate one". */
+  tokenEncryptionKey: string | undefined;
+  tweetOembedUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  slack: SlackConfig | undefined;
+  discord: DiscordConfig | undefined;
+}
+
+/** Thrown for a bad environment; its message is one line that names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'config_invalid';
+}
+
+function requireAllOrNone<K extends string>(
+  family: string,
+  values: Record<K, string | undefined>,
+  required: K[],
+): boolean {
+  const set = required.filter((k) => values[k] !== undefined);
+  const anySet = Object.values(values).some((v) => v !== undefined);
+  if (!anySet) return false;
+  const missing = required.filter((k) => values[k] === undefined);
+  if (set.length === 0 || missing.length > 0) {
+    throw new ConfigError(`${family} is partly configured: set ${missing.join(' and ')} too, or unset all ${family} variables`);
+  }
+  return true;
+}
+
+/** Parses and validates the environment once. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = issue.path.join('.') || 'environment';
+    throw new ConfigError(`${name}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.TOKEN_ENCRYPTION_KEY) {
+    throw new ConfigError('TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)');
+  }
+  if ((e.NOTION_CLIENT_ID === undefined) !== (e.NOTION_CLIENT_SECRET === undefined)) {
+    throw new ConfigError(
+      e.NOTION_CLIENT_ID ? 'NOTION_CLIENT_SECRET: required when NOTION_CLIENT_ID is set' : 'NOTION_CLIENT_ID: required when NOTION_CLIENT_SECRET is set',
+    );
+  }
+
+  const slackVars = {
+    SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET,
+    SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN,
+    SLACK_APP_TOKEN: e.SLACK_APP_TOKEN,
+  };
+  const hasSlack = requireAllOrNone('Slack', slackVars, ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
+  const hasDiscord = requireAllOrNone(
+    'Discord',
+    { DISCORD_TOKEN: e.DISCORD_TOKEN, DISCORD_APPLICATION_ID: e.DISCORD_APPLICATION_ID },
+    ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
+  );
+
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    publicUrl,
+    redirectUri: `${publicUrl}/oauth/notion/callback`,
+    notion: { clientId: e.NOTION_CLIENT_ID, clientSecret: e.NOTION_CLIENT_SECRET, apiUrl: e.NOTION_API_URL },
+    storeUrl: e.STORE_URL,
+    dataDir: e.DATA_DIR,
+    tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
+    tweetOembedUrl: e.TWEET_OEMBED_URL,
+    logLevel: e.LOG_LEVEL,
+    slack: hasSlack
+      ? {
+          signingSecret: e.SLACK_SIGNING_SECRET!,
+          botToken: e.SLACK_BOT_TOKEN!,
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl: `${e.SLACK_API_URL}/`,
+        }
+      : undefined,
+    discord: hasDiscord
+      ? { token: e.DISCORD_TOKEN!, applicationId: e.DISCORD_APPLICATION_ID!, apiUrl: e.DISCORD_API_URL }
+      : undefined,
+  };
+}

@@ -1,0 +1,43 @@
+import type { ChatUser } from './chat-user.js';
+
+/** Which Notion property receives which part of a tweet. Values are property names. */
+export interface PropertyMapping {
+  /** The title property: receives `@handle`. */
+  title: string;
+  /** A rich_text property: receives the tweet's text. */
+  text: string;
+  /** A url property: receives the tweet's link. */
+  link?: string | undefined;
+  /** A date property: receives the moment of saving. */
+  date?: string | undefined;
+}
+
+/** The table (a Notion data source) that a connection saves into, with its mapping cached. */
+export interface SaveTarget {
+  dataSourceId: string;
+  databaseId?: string | undefined;
+  /** The table's name as shown in Notion. */
+  title: string;
+  url?: string | undefined;
+  mapping: PropertyMapping;
+}
+
+/** One chat user's Notion connection: what the OAuth token exchange gave, plus the chosen target. */
+export interface NotionConnection {
+  accessToken: string;
+  refreshToken: string | null;
+  botId: string;
+  workspaceId: string;
+  workspaceName: string | null;
+  workspaceIcon: string | null;
+  ownerUserId: string | null;
+  duplicatedTemplateId: string | null;
+  /** ISO 8601. */
+  connectedAt: string;
+  /** Who connected, for messages; the store key is derived from it. */
+  chatUser: ChatUser;
+  target?: SaveTarget | undefined;
+}
+
+/** A Notion OAuth token response, validated. */
+export type TokenGrant = Omit<NotionConnection, 'connectedAt' | 'chatUser' | 'target'>;

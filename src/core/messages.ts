@@ -1,0 +1,86 @@
+import type { ConnectionStatus, DisconnectOutcome, SaveOutcome, TargetStatus } from './outcomes.js';
+
+/**
+ * The product's wording, in one place for every platform. Adapters pass a formatter
+ * for their markup (Slack mrkdwn, Discord markdown) and add their own buttons.
+ */
+export interface Formatter {
+  bold(text: string): string;
+  link(url: string, text: string): string;
+  code(text: string): string;
+}
+
+export const EXAMPLE_INPUT = 'https://x.com/jack/status/20';
+export const EXAMPLE_WITH_TEXT = '@jack just setting up my twttr';
+
+/** What `/save-tweet` takes, for usage help and "no tweet found". */
+export function saveUsage(f: Formatter, command = '/save-tweet'): string {
+  return [
+    `Give me a tweet to save, for example:`,
+    `• ${f.code(`${command} ${EXAMPLE_INPUT}`)}`,
+    `• ${f.code(`${command} ${EXAMPLE_WITH_TEXT}`)}`,
+    `• a tweet link followed by its text, or text copied from X`,
+  ].join('\n');
+}
+
+export function targetStatusText(f: Formatter, status: TargetStatus): string {
+  switch (status.kind) {
+    case 'ready':
+      return `Tweets will be saved to ${status.url ? f.link(status.url, status.table) : f.bold(status.table)}.`;
+    case 'choose':
+      return `You shared ${status.tables.length} tables. Pick the one to save tweets to.`;
+    case 'none_shared':
+      return 'No table is shared with Save to Notion yet. Reconnect and, on Notion\'s page, select a table (a database) to share.';
+    case 'unusable':
+      return (
+        `The table ${f.bold(status.table)} has no column for the tweet's text. ` +
+        `Add a ${f.bold(status.missing.type)} column named ${f.bold(status.missing.name)} in Notion, then save again.`
+      );
+  }
+}
+
+export function connectedText(f: Formatter, workspaceName: string | null, status: TargetStatus): string {
+  const ws = workspaceName ? f.bold(workspaceName) : 'your Notion workspace';
+  return `Connected to ${ws}. ${targetStatusText(f, status)}`;
+}
+
+export function statusText(f: Formatter, status: ConnectionStatus): string {
+  if (!status.connected) return 'Not connected to Notion yet.';
+  const ws = status.workspaceName ? f.bold(status.workspaceName) : 'a Notion workspace';
+  return `Connected to ${ws}.${status.target ? ` ${targetStatusText(f, status.target)}` : ''}`;
+}
+
+export function disconnectText(f: Formatter, outcome: DisconnectOutcome): string {
+  if (!outcome.wasConnected) return 'You were not connected to Notion.';
+  const ws = outcome.workspaceName ? f.bold(outcome.workspaceName) : 'your Notion workspace';
+  return `Disconnected from ${ws}. Nothing will be saved until you connect again.`;
+}
+
+/** The reply to a save, without buttons (adapters add "Open in Notion" / "Connect Notion"). */
+export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/save-tweet'): string {
+  switch (outcome.kind) {
+    case 'saved': {
+      const who = outcome.tweet.handle ? `@${outcome.tweet.handle}'s tweet` : 'The tweet';
+      const note = outcome.textMissing ? ' (I could not fetch its text, so I saved the link.)' : '';
+      return `Saved ${who} to ${f.link(outcome.pageUrl, outcome.table)}.${note}`;
+    }
+    case 'not_connected':
+      return `Connect your Notion first: ${f.link(outcome.connectUrl, 'Connect Notion')} (the link is personal and works once).`;
+    case 'reconnect':
+      return `Notion no longer accepts your connection (access was removed). ${f.link(outcome.connectUrl, 'Reconnect Notion')} and save again.`;
+    case 'no_tweet':
+      if (outcome.reason === 'not_tweet_link') {
+        return `That link is not a tweet. I save links like ${f.code(EXAMPLE_INPUT)}.\n${saveUsage(f, command)}`;
+      }
+      if (outcome.reason === 'empty') return saveUsage(f, command);
+      return `I could not find a tweet in that.\n${saveUsage(f, command)}`;
+    case 'needs_table':
+      return targetStatusText(f, outcome.status);
+    case 'rate_limited':
+      return `Notion is busy right now${outcome.retryAfterSeconds ? ` (try again in ${outcome.retryAfterSeconds} s)` : ''}. Nothing was saved.`;
+    case 'failed':
+      return outcome.reason === 'notion_rejected'
+        ? 'Notion refused the row. Check that the table still has its columns, then try again.'
+        : 'Something went wrong on our side or Notion\'s; nothing was saved. Please try again in a minute.';
+  }
+}

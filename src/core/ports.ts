@@ -1,0 +1,57 @@
+import type { ChatUser } from './chat-user.js';
+import type { NotionConnection, PropertyMapping, SaveTarget, TokenGrant } from './connection.js';
+
+/** A column the user must add before a table can take tweets. */
+export interface MissingColumn {
+  name: string;
+  /** As Notion's UI names the type, e.g. "Text". */
+  type: string;
+}
+
+/** A shared Notion table and whether it can take tweets. */
+export interface TableCandidate {
+  dataSourceId: string;
+  databaseId?: string | undefined;
+  title: string;
+  url?: string | undefined;
+  /** Present when the schema can take a tweet; otherwise `missing` says what to add. */
+  mapping?: PropertyMapping | undefined;
+  missing?: MissingColumn | undefined;
+}
+
+/** One row to write. */
+export interface TweetRow {
+  handle: string;
+  text: string;
+  link?: string | undefined;
+  savedAt: Date;
+}
+
+/**
+ * Everything core needs from Notion, with vendor errors already translated into
+ * the domain errors of `./errors.ts`.
+ */
+export interface NotionGateway {
+  /** Exchanges an authorization code (once). Throws OAuthCodeRejectedError / OAuthExchangeFailedError. */
+  exchangeCode(code: string): Promise<TokenGrant>;
+  /** Revokes a token; resolves even when Notion already forgot it. */
+  revokeToken(accessToken: string): Promise<void>;
+  /** Shared data sources with their mapping (or what is missing). */
+  listTables(accessToken: string): Promise<TableCandidate[]>;
+  /** Creates a row; throws NotionTargetGoneError when the cached target no longer fits. */
+  createRow(accessToken: string, target: SaveTarget, row: TweetRow): Promise<{ pageId: string; url: string }>;
+}
+
+/** Encrypted per-user connections. `get` throws StoreDecryptError rather than pretending nobody is connected. */
+export interface ConnectionStore {
+  get(user: ChatUser): Promise<NotionConnection | undefined>;
+  set(user: ChatUser, connection: NotionConnection): Promise<void>;
+  delete(user: ChatUser): Promise<boolean>;
+}
+
+/** Single-use tokens with a time to live: connect links and OAuth states. */
+export interface OneTimeStore<T> {
+  put(token: string, value: T, ttlMs: number): Promise<void>;
+  /** Returns the value and forgets it; a second take of the same token gets undefined. */
+  take(token: string): Promise<T | undefined>;
+}

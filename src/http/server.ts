@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log.js';
+import type { Router } from './router.js';
+
+export interface HttpServer {
+  server: Server;
+  /** Resolves with the bound port (useful with port 0). */
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The product's one HTTP server: OAuth callback, Slack's request URL, health checks. */
+export function createHttpServer(router: Router, log: Logger): HttpServer {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const handler = router.match(req.method ?? 'GET', url.pathname);
+    if (handler === undefined || handler === 'method') {
+      res.writeHead(handler ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(handler ? 'Method not allowed\n' : 'Not found\n');
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler(req, res, url))
+      .catch((err: unknown) => {
+        log.error({ err, route: url.pathname }, 'request handler failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        if (!res.writableEnded) res.end('Internal error\n');
+      });
+  });
+  // Slack and Notion redirects are short requests; keep slowloris-style clients from holding sockets.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 20_000;
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,29 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+/** Field names that may hold a secret; redacted at any of the first three levels. */
+const SECRET_KEYS = [
+  'accessToken', 'access_token', 'refreshToken', 'refresh_token', 'token', 'botToken', 'appToken',
+  'clientSecret', 'client_secret', 'signingSecret', 'code', 'state', 'authorization', 'Authorization',
+  'cookie', 'Cookie', 'set-cookie', 'password', 'secret', 'interactionToken', 'response_url', 'responseUrl',
+];
+
+const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {
+  const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`;
+  const dot = key.startsWith('[') ? '' : '.';
+  return [key, `*${dot}${key}`, `*.*${dot}${key}`];
+});
+
+/** The product's structured logger: JSON lines, secrets censored by field name. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'save-to-notion' },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    destination,
+  );
+}

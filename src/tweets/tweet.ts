@@ -1,0 +1,25 @@
+/** A tweet as far as we know it; every part may be missing except one way to identify it. */
+export interface Tweet {
+  /** Numeric status id, when a link gave one. */
+  id?: string | undefined;
+  /** Canonical link, `https://x.com/<handle>/status/<id>` (or `/i/web/status/<id>` without a handle). */
+  url?: string | undefined;
+  /** Without the `@`. */
+  handle?: string | undefined;
+  authorName?: string | undefined;
+  text?: string | undefined;
+}
+
+/** Tweet data that a platform already extracted: a Slack unfurl attachment or a Discord embed. */
+export interface TweetUnfurl {
+  /** `@handle`, `handle`, or a display name. */
+  author?: string | undefined;
+  text?: string | undefined;
+  url?: string | undefined;
+}
+
+/** What a user gave us to save. */
+export interface TweetInput {
+  text: string;
+  unfurl?: TweetUnfurl | undefined;
+}
