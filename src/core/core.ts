@@ -18,6 +18,11 @@ export interface Core {
   chooseTarget(user: ChatUser, dataSourceId: string): Promise<ChooseTargetOutcome>;
   disconnectUser(user: ChatUser): Promise<DisconnectOutcome>;
   connectionStatus(user: ChatUser): Promise<ConnectionStatus>;
+  /**
+   * True the first time `eventKey` is seen (for about a day, across instances sharing the store):
+   * adapters use it so platform retries and double deliveries act once.
+   */
+  acceptOnce(eventKey: string): Promise<boolean>;
   /** Adapters register how to reach their users (the post-callback DM). */
   registerNotifier(platform: Platform, notifier: ChatNotifier): void;
 }
