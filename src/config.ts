@@ -73,6 +73,8 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   publicUrl: string;
+  /** False when PUBLIC_URL was not set: the product then derives it from the port it listens on. */
+  publicUrlExplicit: boolean;
   /** Exactly what is registered in Notion's integration settings. */
   redirectUri: string;
   notion: NotionConfig;
@@ -142,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     publicUrl,
+    publicUrlExplicit: e.PUBLIC_URL !== undefined,
     redirectUri: `${publicUrl}/oauth/notion/callback`,
     notion: { clientId: e.NOTION_CLIENT_ID, clientSecret: e.NOTION_CLIENT_SECRET, apiUrl: e.NOTION_API_URL },
     storeUrl: e.STORE_URL,

@@ -84,3 +84,37 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
         : 'Something went wrong on our side or Notion\'s; nothing was saved. Please try again in a minute.';
   }
 }
+
+// ---- Connect prompts and button labels shared by the chat adapters ----
+
+/** Labels for the buttons and pickers the adapters render next to the wording above. */
+export const LABELS = {
+  connect: 'Connect Notion',
+  reconnect: 'Reconnect Notion',
+  openInNotion: 'Open in Notion',
+  pickTable: 'Pick a table',
+} as const;
+
+/** The instant, private answer to a connect command whose link goes by DM. */
+export const CHECK_DMS_TEXT = 'I sent you a private link to connect Notion. Check your DMs.';
+
+/**
+ * Sent with a personal connect link: what it does and what access Notion will ask for.
+ * `current` says whether this is a first connection or a reconnect.
+ */
+export function connectPromptText(f: Formatter, current: ConnectionStatus): string {
+  const intro = current.connected
+    ? `${statusText(f, current)} To switch workspace or table, reconnect:`
+    : 'Connect your Notion so I can save tweets as rows in your own table.';
+  return [
+    intro,
+    `Notion will ask which pages to share: select the table (a database) to save tweets to. ` +
+      `Save to Notion can only read and add rows to what you share there.`,
+    `The link is personal and works once. Do not forward it.`,
+  ].join('\n');
+}
+
+/** The other ways to save, for a help or home screen. `shortcut` is the platform's name for the message action. */
+export function otherWaysText(f: Formatter, shortcut = 'Save to Notion'): string {
+  return `You can also use the ${f.bold(shortcut)} shortcut on a message, or send me a tweet link in a direct message.`;
+}

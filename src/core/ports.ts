@@ -55,3 +55,11 @@ export interface OneTimeStore<T> {
   /** Returns the value and forgets it; a second take of the same token gets undefined. */
   take(token: string): Promise<T | undefined>;
 }
+
+/** Remembers keys for a while: the first `claim` of a key wins, later ones get false. */
+export interface ClaimStore {
+  claim(key: string, ttlMs: number): Promise<boolean>;
+}
+
+/** Looks up a tweet's text by its link (oEmbed); undefined when it cannot. Never throws. */
+export type TweetLookup = (tweetUrl: string) => Promise<{ text: string; handle?: string | undefined; authorName?: string | undefined } | undefined>;

@@ -1,0 +1,121 @@
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { ChatBot } from './bots/chat-bot.js';
+import { createCore, type CoreService } from './core/create-core.js';
+import { createInProcessQueue } from './core/save-queue.js';
+import { createHttpServer } from './http/server.js';
+import { Router } from './http/router.js';
+import { createNotionGateway } from './notion/notion-gateway.js';
+import { createAuthorization } from './oauth/authorization.js';
+import { addNotionOAuthRoutes } from './oauth/notion-oauth-routes.js';
+import { CALLBACK_PATH } from './oauth/paths.js';
+import { openStore } from './store/open-store.js';
+import { KeyvClaimStore } from './store/keyv-claim-store.js';
+import { fetchTweetFromOembed } from './tweets/oembed.js';
+
+export interface App {
+  core: CoreService;
+  router: Router;
+  /** Final once `start` resolved (with PORT=0 and no PUBLIC_URL it is derived from the bound port). */
+  readonly publicUrl: string;
+  readonly redirectUri: string;
+  readonly bots: readonly ChatBot[];
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+export interface AppDeps {
+  log: Logger;
+  /** Host to bind; all interfaces by default. */
+  host?: string;
+}
+
+/** The composition root: store, Notion, core, OAuth routes, HTTP server and the configured chat bots. */
+export async function createApp(config: Config, deps: AppDeps): Promise<App> {
+  const { log } = deps;
+  const urls = { publicUrl: config.publicUrl, redirectUri: config.redirectUri };
+
+  const store = await openStore(config, log);
+  const notion = createNotionGateway({
+    apiUrl: config.notion.apiUrl,
+    clientId: config.notion.clientId,
+    clientSecret: config.notion.clientSecret,
+    redirectUri: () => urls.redirectUri,
+    log: log.child({ component: 'notion' }),
+  });
+  const queue = createInProcessQueue();
+  const core = createCore({
+    connections: store.connections,
+    linkTokens: store.linkTokens,
+    claims: new KeyvClaimStore({ keyv: store.keyv }),
+    notion,
+    lookupTweet: (url) => fetchTweetFromOembed(url, { endpoint: config.tweetOembedUrl }),
+    queue,
+    log: log.child({ component: 'core' }),
+    publicUrl: () => urls.publicUrl,
+  });
+
+  const router = new Router();
+  router.add('GET', '/healthz', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify({ ok: true }));
+  });
+  addNotionOAuthRoutes({
+    router,
+    authorization: createAuthorization({
+      linkTokens: store.linkTokens,
+      oauthStates: store.oauthStates,
+      notion,
+      notionApiUrl: config.notion.apiUrl,
+      clientId: config.notion.clientId,
+      redirectUri: () => urls.redirectUri,
+      onConnected: (user, grant) => core.onConnected(user, grant),
+    }),
+    secureCookies: () => urls.publicUrl.startsWith('https://'),
+    log: log.child({ component: 'oauth' }),
+  });
+
+  const bots: ChatBot[] = [];
+  // Loaded only when configured, so a Slack-only deployment never loads discord.js and vice versa.
+  if (config.slack) {
+    const { createSlackBot } = await import('./bots/slack/index.js');
+    bots.push(createSlackBot({ config: config.slack, core, router, log: log.child({ platform: 'slack' }) }));
+  }
+  if (config.discord) {
+    const { createDiscordBot } = await import('./bots/discord/index.js');
+    bots.push(createDiscordBot({ config: config.discord, core, log: log.child({ platform: 'discord' }) }));
+  }
+
+  const http = createHttpServer(router, log.child({ component: 'http' }));
+  let started = false;
+
+  return {
+    core,
+    router,
+    bots,
+    get publicUrl() {
+      return urls.publicUrl;
+    },
+    get redirectUri() {
+      return urls.redirectUri;
+    },
+    async start() {
+      const port = await http.listen(config.port, deps.host);
+      if (!config.publicUrlExplicit && config.port === 0) {
+        urls.publicUrl = `http://localhost:${port}`;
+        urls.redirectUri = `${urls.publicUrl}${CALLBACK_PATH}`;
+      }
+      started = true;
+      for (const bot of bots) await bot.start();
+      return { port };
+    },
+    async stop() {
+      for (const bot of bots) {
+        await bot.stop().catch((err: unknown) => log.warn({ err, platform: bot.platform }, 'bot did not stop cleanly'));
+      }
+      if (started) await http.close();
+      await core.idle();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import { Client, LogLevel, isFullDataSource, type Logger as NotionLogger } from '@notionhq/client';
+import { z } from 'zod';
+import type { TokenGrant } from '../core/connection.js';
+import { OAuthExchangeFailedError } from '../core/errors.js';
+import type { NotionGateway, TableCandidate } from '../core/ports.js';
+import type { Logger } from '../log.js';
+import { buildRowProperties, mapSchema } from './map-properties.js';
+import { translateNotionError, translateOAuthError } from './notion-errors.js';
+
+export interface NotionGatewayOptions {
+  apiUrl: string;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  /** Read at call time: the product may learn its public URL only once it listens. */
+  redirectUri: () => string;
+  log: Logger;
+  /** Cap on how long the SDK waits for Retry-After before giving up (ms). */
+  maxRetryDelayMs?: number;
+}
+
+const uuidish = z.string().min(1).max(100);
+
+/** Notion's token response (create-a-token / refresh-a-token OpenAPI), validated before anything is stored. */
+const tokenResponse = z.object({
+  access_token: z.string().min(1),
+  token_type: z.literal('bearer').optional(),
+  refresh_token: z.string().min(1).nullable().optional(),
+  bot_id: uuidish,
+  workspace_id: uuidish,
+  workspace_name: z.string().nullable().optional(),
+  workspace_icon: z.string().nullable().optional(),
+  owner: z
+    .object({ type: z.string(), user: z.object({ id: z.string() }).passthrough().optional() })
+    .passthrough()
+    .optional(),
+  duplicated_template_id: z.string().nullable().optional(),
+});
+
+const MAX_SEARCH_PAGES = 5;
+
+/** Routes the SDK's own log lines into pino; they carry paths and codes, never tokens. */
+function sdkLogger(log: Logger): NotionLogger {
+  return (level, message, extraInfo) => {
+    const fields = { sdk: 'notion', ...extraInfo };
+    if (level === LogLevel.ERROR || level === LogLevel.WARN) log.warn(fields, message);
+    else log.debug(fields, message);
+  };
+}
+
+/** The NotionGateway on top of the real @notionhq/client (API 2025-09-03, data sources). */
+export function createNotionGateway(options: NotionGatewayOptions): NotionGateway {
+  const notion = new Client({
+    baseUrl: options.apiUrl,
+    logger: sdkLogger(options.log),
+    logLevel: LogLevel.WARN,
+    timeoutMs: 15_000,
+    retry: { maxRetries: 2, maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000 },
+  });
+
+  function clientCredentials(): { client_id: string; client_secret: string } {
+    if (!options.clientId || !options.clientSecret) {
+      throw new OAuthExchangeFailedError('NOTION_CLIENT_ID and NOTION_CLIENT_SECRET are not configured');
+    }
+    return { client_id: options.clientId, client_secret: options.clientSecret };
+  }
+
+  async function call<T>(fn: () => Promise<T>, targetCall = false): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw translateNotionError(err, targetCall);
+    }
+  }
+
+  return {
+    async exchangeCode(code) {
+      let raw: unknown;
+      try {
+        raw = await notion.oauth.token({
+          ...clientCredentials(),
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: options.redirectUri(),
+        });
+      } catch (err) {
+        throw translateOAuthError(err);
+      }
+      const parsed = tokenResponse.safeParse(raw);
+      if (!parsed.success) throw new OAuthExchangeFailedError('Notion answered the token exchange with an unexpected body');
+      const t = parsed.data;
+      const grant: TokenGrant = {
+        accessToken: t.access_token,
+        refreshToken: t.refresh_token ?? null,
+        botId: t.bot_id,
+        workspaceId: t.workspace_id,
+        workspaceName: t.workspace_name ?? null,
+        workspaceIcon: t.workspace_icon ?? null,
+        ownerUserId: t.owner?.user?.id ?? null,
+        duplicatedTemplateId: t.duplicated_template_id ?? null,
+      };
+      return grant;
+    },
+
+    async revokeToken(accessToken) {
+      await call(() => notion.oauth.revoke({ ...clientCredentials(), token: accessToken }));
+    },
+
+    async listTables(accessToken) {
+      const tables: TableCandidate[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_SEARCH_PAGES; page++) {
+        const res = await call(() =>
+          notion.search({
+            auth: accessToken,
+            filter: { property: 'object', value: 'data_source' },
+            page_size: 100,
+            ...(cursor ? { start_cursor: cursor } : {}),
+          }),
+        );
+        for (const found of res.results) {
+          if (found.object !== 'data_source') continue;
+          // Search may return partial objects; the schema then needs its own read.
+          const result = isFullDataSource(found)
+            ? found
+            : await call(() => notion.dataSources.retrieve({ auth: accessToken, data_source_id: found.id }));
+          if (!isFullDataSource(result) || result.in_trash) continue;
+          const title = result.title.map((t) => t.plain_text).join('').trim() || 'Untitled';
+          const mapped = mapSchema(result.properties);
+          tables.push({
+            dataSourceId: result.id,
+            databaseId: result.parent.type === 'database_id' ? result.parent.database_id : undefined,
+            title,
+            url: result.url,
+            ...('mapping' in mapped ? { mapping: mapped.mapping } : { missing: mapped.missing }),
+          });
+        }
+        if (!res.has_more || !res.next_cursor) break;
+        cursor = res.next_cursor;
+      }
+      return tables;
+    },
+
+    async createRow(accessToken, target, row) {
+      const page = await call(
+        () =>
+          notion.pages.create({
+            auth: accessToken,
+            parent: { type: 'data_source_id', data_source_id: target.dataSourceId },
+            properties: buildRowProperties(target.mapping, row) as Parameters<typeof notion.pages.create>[0]['properties'],
+          }),
+        true,
+      );
+      const url = 'url' in page ? page.url : `https://www.notion.so/${page.id.replace(/-/g, '')}`;
+      return { pageId: page.id, url };
+    },
+  };
+}

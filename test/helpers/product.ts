@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import type { NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
+
+export const TEST_CLIENT = { clientId: 'test-client-id', clientSecret: 'test-client-secret-value' };
+
+export interface Product {
+  app: App;
+  /** Public base URL, e.g. http://localhost:51234 */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real product (HTTP server, store, core, configured bots) on port 0 against the
+ * Notion sandbox. Registers the product's redirect URI with the sandbox once it is known.
+ */
+export async function startProduct(options: {
+  notion: NotionSandbox;
+  env?: Record<string, string>;
+  oembedUrl?: string;
+}): Promise<Product> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    STORE_URL: 'memory://',
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    NOTION_CLIENT_ID: TEST_CLIENT.clientId,
+    NOTION_CLIENT_SECRET: TEST_CLIENT.clientSecret,
+    NOTION_API_URL: options.notion.url,
+    TWEET_OEMBED_URL: options.oembedUrl ?? 'http://127.0.0.1:9/oembed',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const app = await createApp(config, { log: createLogger(config.logLevel), host: '127.0.0.1' });
+  await app.start();
+  options.notion.registerRedirectUri(TEST_CLIENT.clientId, app.redirectUri);
+  return { app, url: app.publicUrl, stop: () => app.stop() };
+}
+
+/** Polls `check` until it returns a truthy value; fails after `timeoutMs` instead of sleeping blindly. */
+export async function waitFor<T>(check: () => T | Promise<T>, { timeoutMs = 5000, what = 'condition' } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
