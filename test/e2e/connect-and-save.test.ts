@@ -191,6 +191,15 @@ describe('connect and save through the real HTTP server', () => {
     expect(richText(rows[1]!, 'Tweet')).toBe('two');
   });
 
+  it('rides out a short rate limit (the SDK honours Retry-After) and reports a long one', async () => {
+    await connect(sam);
+    notion.rateLimitNext(1, 0);
+    expect(await save(sam, '@jack once')).toMatchObject({ kind: 'saved' });
+    notion.rateLimitNext(10, 0);
+    expect(await save(sam, '@jack twice')).toEqual({ kind: 'rate_limited', retryAfterSeconds: 0 });
+    expect(notion.rows(tweets.dataSourceId)).toHaveLength(1);
+  });
+
   it('disconnect revokes the token at Notion and forgets the connection', async () => {
     await connect(sam);
     expect(notion.activeTokenCount(acme.id)).toBe(1);
