@@ -89,6 +89,18 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const http = createHttpServer(router, log.child({ component: 'http' }));
   let started = false;
 
+  async function stop(): Promise<void> {
+    for (const bot of bots) {
+      await bot.stop().catch((err: unknown) => log.warn({ err, platform: bot.platform }, 'bot did not stop cleanly'));
+    }
+    if (started) {
+      started = false;
+      await http.close();
+    }
+    await core.idle();
+    await store.close();
+  }
+
   return {
     core,
     router,
@@ -106,16 +118,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         urls.redirectUri = `${urls.publicUrl}${CALLBACK_PATH}`;
       }
       started = true;
-      for (const bot of bots) await bot.start();
+      try {
+        for (const bot of bots) await bot.start();
+      } catch (err) {
+        // A bot that cannot start (e.g. a rejected token) must not leave the port and store open.
+        await stop().catch(() => undefined);
+        throw err;
+      }
       return { port };
     },
-    async stop() {
-      for (const bot of bots) {
-        await bot.stop().catch((err: unknown) => log.warn({ err, platform: bot.platform }, 'bot did not stop cleanly'));
-      }
-      if (started) await http.close();
-      await core.idle();
-      await store.close();
-    },
+    stop,
   };
 }

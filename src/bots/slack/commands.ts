@@ -1,0 +1,57 @@
+import type { App } from '@slack/bolt';
+import type { Core } from '../../core/core.js';
+import { CHECK_DMS_TEXT, disconnectText } from '../../core/messages.js';
+import type { Logger } from '../../log.js';
+import { saveOutcomeMessage, section } from './blocks.js';
+import { sendConnectLink } from './connect-link.js';
+import { COMMANDS } from './constants.js';
+import { respondEphemeral } from './reply.js';
+import { saveToEnd } from './save-flow.js';
+import { slackFormatter as f } from './slack-formatter.js';
+import { slackUser } from './slack-user.js';
+
+/**
+ * `/notion-connect`, `/save-tweet`, `/notion-disconnect`. Each acks at once (Slack allows
+ * 3 s and core may call Notion), then answers ephemerally through the response_url.
+ */
+export function registerCommands(app: App, deps: { core: Core; log: Logger }): void {
+  const { core } = deps;
+
+  app.command(COMMANDS.connect, async ({ command, ack, respond, client }) => {
+    await ack({ response_type: 'ephemeral', text: CHECK_DMS_TEXT });
+    const user = slackUser(command.team_id, command.user_id, command.user_name);
+    const log = deps.log.child({ event: 'command', command: COMMANDS.connect, teamId: user.teamId, userId: user.userId });
+    await sendConnectLink({ core, client, log }, user, respond);
+  });
+
+  app.command(COMMANDS.save, async ({ command, ack, respond }) => {
+    const text = command.text ?? '';
+    if (text.trim() === '') {
+      // Usage help needs no Notion call: it is the ack itself.
+      const help = saveOutcomeMessage({ kind: 'no_tweet', reason: 'empty' });
+      await ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
+      return;
+    }
+    await ack();
+    const user = slackUser(command.team_id, command.user_id, command.user_name);
+    const log = deps.log.child({ event: 'command', command: COMMANDS.save, teamId: user.teamId, userId: user.userId });
+    const outcome = await saveToEnd(core, user, { text }, log);
+    await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
+  });
+
+  app.command(COMMANDS.disconnect, async ({ command, ack, respond }) => {
+    await ack();
+    const user = slackUser(command.team_id, command.user_id, command.user_name);
+    const log = deps.log.child({ event: 'command', command: COMMANDS.disconnect, teamId: user.teamId, userId: user.userId });
+    let text: string;
+    try {
+      const outcome = await core.disconnectUser(user);
+      log.info({ wasConnected: outcome.wasConnected }, 'disconnected');
+      text = disconnectText(f, outcome);
+    } catch (err) {
+      log.error({ err }, 'disconnect failed');
+      text = saveOutcomeMessage({ kind: 'failed', reason: 'internal' }).text;
+    }
+    await respondEphemeral(respond, { text, blocks: [section(text)] }, log);
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * Names Slack knows the app by. `manifest.yml` must use the same ones; a unit test
+ * reads the manifest and compares.
+ */
+export const COMMANDS = {
+  connect: '/notion-connect',
+  save: '/save-tweet',
+  disconnect: '/notion-disconnect',
+} as const;
+
+/** callback_id of the message shortcut "Save to Notion". */
+export const SAVE_SHORTCUT_CALLBACK_ID = 'save_to_notion';
+
+/** The one request URL path for slash commands, interactivity and events (Bolt's default endpoint). */
+export const EVENTS_PATH = '/slack/events';
+
+/** action_ids of the interactive elements the adapter renders. */
+export const ACTION_IDS = {
+  /** static_select of shared tables. */
+  chooseTable: 'choose_table',
+  /** URL button to the personal connect link (Slack still sends a block action that must be acked). */
+  connectLink: 'connect_notion_link',
+  /** URL button to the saved Notion row. */
+  openInNotion: 'open_in_notion',
+  /** Home tab button that DMs a fresh connect link (no personal link is rendered into the Home view). */
+  homeConnect: 'home_connect',
+} as const;
+
+/** Bot token scopes the adapter uses: commands + shortcuts, posting, DM history (message.im). */
+export const BOT_SCOPES = ['commands', 'chat:write', 'im:history'] as const;
+
+/** Events the adapter subscribes to. */
+export const BOT_EVENTS = ['message.im', 'app_home_opened'] as const;

@@ -1,0 +1,65 @@
+import type { App } from '@slack/bolt';
+import type { Core } from '../../core/core.js';
+import type { Logger } from '../../log.js';
+import { saveOutcomeMessage } from './blocks.js';
+import { errorSummary } from './reply.js';
+import { saveToEnd } from './save-flow.js';
+import { slackUser } from './slack-user.js';
+import { tweetInputFromMessage } from './unfurl.js';
+
+/** The fields of a `message` event this handler reads. */
+interface ImMessage {
+  type: 'message';
+  subtype?: string;
+  channel_type?: string;
+  channel: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+  team?: string;
+  attachments?: unknown;
+  client_msg_id?: string;
+}
+
+/** The dedupe key of one delivered message event: Slack retries resend the same event_id. */
+export function messageEventKey(eventId: string | undefined, teamId: string | undefined, channel: string, ts: string): string {
+  return eventId ? `slack:event:${eventId}` : `slack:msg:${teamId ?? '-'}:${channel}:${ts}`;
+}
+
+/**
+ * `message.im`: a tweet link, or a shared/forwarded message carrying one, sent to the bot in
+ * its Messages tab is saved and answered in that DM. Bot messages (ours included), edits,
+ * deletions and other subtypes are ignored; retries of the same event act once.
+ */
+export function registerDirectMessages(app: App, deps: { core: Core; log: Logger }): void {
+  app.event('message', async ({ event, body, client, context }) => {
+    const msg = event as unknown as ImMessage;
+    if (msg.channel_type !== 'im') return;
+    if (msg.subtype !== undefined || msg.bot_id !== undefined || !msg.user) return;
+    if (context.botUserId !== undefined && msg.user === context.botUserId) return;
+
+    const teamId = body.team_id ?? msg.team;
+    const log = deps.log.child({ event: 'message.im', teamId, userId: msg.user, retryNum: context.retryNum });
+    const key = messageEventKey(body.event_id, teamId, msg.channel, msg.ts);
+    if (!(await deps.core.acceptOnce(key))) {
+      log.info({ retryReason: context.retryReason }, 'duplicate delivery ignored');
+      return;
+    }
+    const user = slackUser(teamId, msg.user);
+    const outcome = await saveToEnd(deps.core, user, tweetInputFromMessage(msg), log);
+    const reply = saveOutcomeMessage(outcome);
+    try {
+      await client.chat.postMessage({
+        channel: msg.channel,
+        text: reply.text,
+        blocks: reply.blocks,
+        unfurl_links: false,
+        ...(msg.thread_ts ? { thread_ts: msg.thread_ts } : {}),
+      });
+    } catch (err) {
+      log.warn({ err: errorSummary(err) }, 'DM reply failed');
+    }
+  });
+}

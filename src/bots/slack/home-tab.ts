@@ -1,0 +1,39 @@
+import type { App, webApi } from '@slack/bolt';
+import type { Core } from '../../core/core.js';
+import type { ChatUser } from '../../core/chat-user.js';
+import type { Logger } from '../../log.js';
+import { homeView } from './blocks.js';
+import { sendConnectLink } from './connect-link.js';
+import { ACTION_IDS } from './constants.js';
+import { errorSummary } from './reply.js';
+import { slackUser } from './slack-user.js';
+
+/** Publishes the user's App Home: connection status, target table or picker, how to save. */
+export async function publishHome(deps: { core: Core; client: webApi.WebClient; log: Logger }, user: ChatUser): Promise<void> {
+  try {
+    const status = await deps.core.connectionStatus(user);
+    await deps.client.views.publish({ user_id: user.userId, view: homeView(status) });
+  } catch (err) {
+    deps.log.warn({ err: errorSummary(err) }, 'home tab publish failed');
+  }
+}
+
+/**
+ * `app_home_opened` (Home tab) republishes the view; its connect button DMs a fresh personal
+ * link rather than rendering one into the view, so opening the tab mints nothing.
+ */
+export function registerHomeTab(app: App, deps: { core: Core; log: Logger }): void {
+  app.event('app_home_opened', async ({ event, body, client }) => {
+    if (event.tab !== 'home') return;
+    const user = slackUser(body.team_id, event.user);
+    const log = deps.log.child({ event: 'app_home_opened', teamId: user.teamId, userId: user.userId });
+    await publishHome({ core: deps.core, client, log }, user);
+  });
+
+  app.action(ACTION_IDS.homeConnect, async ({ ack, body, client }) => {
+    await ack();
+    const user = slackUser(body.team?.id ?? body.user.team_id, body.user.id, body.user.name);
+    const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.homeConnect, teamId: user.teamId, userId: user.userId });
+    await sendConnectLink({ core: deps.core, client, log }, user);
+  });
+}

@@ -1,0 +1,23 @@
+import type { Core } from '../../core/core.js';
+import type { ChatUser } from '../../core/chat-user.js';
+import type { SaveOutcome } from '../../core/outcomes.js';
+import type { TweetInput } from '../../tweets/tweet.js';
+import type { Logger } from '../../log.js';
+
+/**
+ * Runs one save to the end: the ticket's immediate outcome when the input decided it,
+ * otherwise the worker's result. Never throws: an unexpected error becomes `failed/internal`
+ * (logged here, never shown as a stack trace in chat). `log` carries the user's team and user ids.
+ */
+export async function saveToEnd(core: Core, user: ChatUser, input: TweetInput, log: Logger): Promise<SaveOutcome> {
+  let outcome: SaveOutcome;
+  try {
+    const ticket = await core.saveTweet(user, input);
+    outcome = ticket.outcome ?? (await ticket.result);
+  } catch (err) {
+    log.error({ err }, 'save failed unexpectedly');
+    outcome = { kind: 'failed', reason: 'internal' };
+  }
+  log.info({ outcome: outcome.kind }, 'save finished');
+  return outcome;
+}

@@ -1,0 +1,95 @@
+import type { TweetInput, TweetUnfurl } from '../../tweets/tweet.js';
+
+/** The attachment fields Slack sets on link unfurls and shared messages (all optional; payloads vary). */
+export interface SlackAttachment {
+  service_name?: unknown;
+  author_name?: unknown;
+  author_subname?: unknown;
+  author_link?: unknown;
+  title?: unknown;
+  title_link?: unknown;
+  text?: unknown;
+  fallback?: unknown;
+  original_url?: unknown;
+  from_url?: unknown;
+  is_share?: unknown;
+  is_msg_unfurl?: unknown;
+  [key: string]: unknown;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+const TWEET_HOST = /^https?:\/\/(?:www\.|mobile\.)?(?:twitter\.com|x\.com)\//i;
+
+/** Classic unfurls say `twitter`; since 2023 Slack says `X (formerly Twitter)` (sometimes just `X`). */
+function isTwitterService(name: string | undefined): boolean {
+  if (!name) return false;
+  return /twitter/i.test(name) || /^x$/i.test(name) || /^x\s*\(/i.test(name);
+}
+
+/** "Name (@handle) on X" / "Name (@handle) on Twitter" -> "@handle", else the name part. */
+function authorFromTitle(title: string | undefined): string | undefined {
+  if (!title) return undefined;
+  const handle = /\(@([A-Za-z0-9_]{1,15})\)/.exec(title);
+  if (handle) return `@${handle[1]}`;
+  const name = title.replace(/\s+on\s+(?:X|Twitter)\s*$/i, '').trim();
+  return name || undefined;
+}
+
+/**
+ * The tweet a Slack attachment unfurls, or undefined when it is not a Twitter/X unfurl.
+ * Handles the classic `service_name: "twitter"` shape (author_subname "@handle", author_name,
+ * text, original_url/from_url/author_link) and the X-era one (title "Name (@handle) on X",
+ * title_link, text, original_url/from_url). URLs are passed on as Slack sent them (core decodes entities).
+ */
+export function unfurlFromAttachment(attachment: SlackAttachment): TweetUnfurl | undefined {
+  const service = str(attachment.service_name);
+  const url = str(attachment.original_url) ?? str(attachment.from_url);
+  const twitterByUrl = url !== undefined && TWEET_HOST.test(url);
+  if (!isTwitterService(service) && !(service === undefined && twitterByUrl && str(attachment.text))) return undefined;
+
+  const author = str(attachment.author_subname) ?? str(attachment.author_name) ?? authorFromTitle(str(attachment.title));
+  const text = str(attachment.text);
+  const link = url ?? str(attachment.title_link) ?? str(attachment.author_link);
+  if (!text && !link) return undefined;
+  return { author, text, url: link };
+}
+
+/** The first Twitter/X unfurl among a message's attachments (the image-only extras are skipped). */
+export function unfurlFromAttachments(attachments: unknown): TweetUnfurl | undefined {
+  if (!Array.isArray(attachments)) return undefined;
+  for (const a of attachments) {
+    if (a === null || typeof a !== 'object') continue;
+    const found = unfurlFromAttachment(a as SlackAttachment);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A Slack message as the shortcut payload and message events carry it (only what we read). */
+export interface SlackMessageLike {
+  text?: unknown;
+  attachments?: unknown;
+}
+
+/**
+ * What to save from a Slack message: its text, plus the text and link of a shared or forwarded
+ * message inside it (those arrive as attachments), and the tweet unfurl when there is one.
+ */
+export function tweetInputFromMessage(message: SlackMessageLike): TweetInput {
+  const parts: string[] = [];
+  const own = str(message.text);
+  if (own) parts.push(own);
+  if (Array.isArray(message.attachments)) {
+    for (const a of message.attachments as unknown[]) {
+      if (a === null || typeof a !== 'object') continue;
+      const att = a as SlackAttachment;
+      if (att.is_share === true || att.is_msg_unfurl === true) {
+        const sharedText = str(att.text) ?? str(att.fallback);
+        // from_url of a shared message is its Slack permalink, not the tweet: only the text counts.
+        if (sharedText) parts.push(sharedText);
+      }
+    }
+  }
+  return { text: parts.join('\n'), unfurl: unfurlFromAttachments(message.attachments) };
+}

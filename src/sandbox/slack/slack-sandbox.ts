@@ -1,0 +1,456 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/** One Web API call as the sandbox received it; the token is never recorded. */
+export interface RecordedCall {
+  method: string;
+  /** Parsed arguments; JSON-valued form fields (`blocks`, `attachments`, `view`, …) parsed too. */
+  args: Record<string, unknown>;
+  /** What the sandbox answered (`ok`, `error`). */
+  ok: boolean;
+  error?: string | undefined;
+}
+
+/** A body POSTed to a response_url, after validation. */
+export interface RecordedResponse {
+  /** The response_url's id (last path segment). */
+  id: string;
+  userId?: string | undefined;
+  channelId?: string | undefined;
+  body: {
+    text?: string;
+    blocks?: unknown[];
+    response_type?: 'ephemeral' | 'in_channel';
+    replace_original?: boolean;
+    delete_original?: boolean;
+    [key: string]: unknown;
+  };
+}
+
+/** A message as a user would see it: posted by the bot, an ephemeral, or a response_url answer. */
+export interface SandboxMessage {
+  via: 'chat.postMessage' | 'chat.postEphemeral' | 'response_url';
+  channel: string | undefined;
+  /** For ephemerals and response_url answers: who sees it. */
+  user?: string | undefined;
+  ts?: string | undefined;
+  text?: string | undefined;
+  blocks?: unknown[] | undefined;
+  threadTs?: string | undefined;
+}
+
+export interface SlackSandbox {
+  /** Web API base for `SLACK_API_URL` / `clientOptions.slackApiUrl`, ending in `/api/`. */
+  apiUrl: string;
+  /** Prefix of every response_url this sandbox hands out. */
+  responseUrlBase: string;
+  teamId: string;
+  botUserId: string;
+  botId: string;
+  /** Every Web API call, in order. */
+  calls: RecordedCall[];
+  /** Every accepted response_url POST, in order. */
+  responses: RecordedResponse[];
+  /** A fresh response_url (5 uses, 30 minutes), optionally tied to who sees the answers. */
+  newResponseUrl(opts?: { userId?: string; channelId?: string }): string;
+  /** The app's DM channel id with a user (created on first use, as conversations.open does). */
+  imChannelFor(userId: string): string;
+  /** Messages delivered to a user (DM, ephemerals, response_url answers) or to a channel id. */
+  messagesTo(userOrChannel: string): SandboxMessage[];
+  /** Calls of one method. */
+  callsTo(method: string): RecordedCall[];
+  /** Socket Mode: whether an app is connected (after `apps.connections.open` and the hello). */
+  socketConnected(): boolean;
+  /**
+   * Socket Mode: sends an envelope to the connected app as Slack does and resolves with the
+   * app's ack (`{envelope_id, payload}`); rejects after `timeoutMs` without one.
+   */
+  sendEnvelope(
+    type: 'slash_commands' | 'interactive' | 'events_api',
+    payload: Record<string, unknown>,
+    opts?: { retryAttempt?: number; retryReason?: string; timeoutMs?: number },
+  ): Promise<{ envelope_id: string; payload?: unknown }>;
+  close(): Promise<void>;
+}
+
+export interface SlackSandboxOptions {
+  /** The only bot token accepted; anything else gets `invalid_auth`. */
+  botToken: string;
+  teamId?: string;
+  teamName?: string;
+  botUserId?: string;
+  botId?: string;
+  /** The app-level token (`xapp-…`) accepted by `apps.connections.open` for Socket Mode. */
+  appToken?: string;
+}
+
+const RESPONSE_URL_USES = 5;
+const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
+/** Form fields Slack's WebClient sends JSON-encoded. */
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls']);
+const ID = /^[A-Z][A-Z0-9]{2,20}$/;
+
+type Args = Record<string, unknown>;
+type Answer = Record<string, unknown> & { ok: boolean; error?: string };
+
+class ApiError extends Error {
+  constructor(readonly error: string) {
+    super(error);
+  }
+}
+
+function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new ApiError('request_too_large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseArgs(contentType: string, raw: string, query: URLSearchParams): Args {
+  const args: Args = {};
+  for (const [k, v] of query) args[k] = v;
+  if (raw.trim() === '') return args;
+  if (contentType.includes('application/json')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ApiError('invalid_json');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ApiError('invalid_json');
+    return { ...args, ...(parsed as Args) };
+  }
+  if (contentType.includes('application/x-www-form-urlencoded') || contentType === '') {
+    for (const [k, v] of new URLSearchParams(raw)) {
+      if (JSON_FIELDS.has(k)) {
+        try {
+          args[k] = JSON.parse(v);
+        } catch {
+          throw new ApiError(k === 'blocks' ? 'invalid_blocks_format' : 'invalid_arguments');
+        }
+      } else {
+        args[k] = v;
+      }
+    }
+    return args;
+  }
+  throw new ApiError('invalid_form_data');
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const hasText = (args: Args) =>
+  str(args.text) !== undefined ||
+  (Array.isArray(args.blocks) && args.blocks.length > 0) ||
+  (Array.isArray(args.attachments) && args.attachments.length > 0);
+
+/**
+ * A local emulation of the Slack Web API and of response_urls, on 127.0.0.1 (port 0), for the
+ * real Bolt/WebClient in tests and the no-accounts sandbox. Answers in Slack's shapes (HTTP 200,
+ * `{ok:false,error}` on failure): `auth.test`, `chat.postMessage` (a user id opens the DM and
+ * answers with its `D…` channel), `chat.postEphemeral`, `chat.update`, `conversations.open`,
+ * `views.publish`; form-encoded and JSON bodies; token as `Authorization: Bearer` or `token` field.
+ * response_urls accept JSON bodies with `text` or `blocks`, 5 times within 30 minutes.
+ * Socket Mode: with `appToken`, `apps.connections.open` returns a local WebSocket URL; the
+ * sandbox says hello and `sendEnvelope` delivers envelopes and waits for the app's ack.
+ */
+export async function startSlackSandbox(options: SlackSandboxOptions): Promise<SlackSandbox> {
+  const teamId = options.teamId ?? 'T0SANDBOX';
+  const teamName = options.teamName ?? 'Sandbox';
+  const botUserId = options.botUserId ?? 'U0SANDBOT';
+  const botId = options.botId ?? 'B0SANDBOT';
+  const calls: RecordedCall[] = [];
+  const responses: RecordedResponse[] = [];
+  /** Everything a user would see, in delivery order. */
+  const delivered: SandboxMessage[] = [];
+  const ims = new Map<string, string>();
+  const responseUrls = new Map<string, { uses: number; expires: number; userId?: string | undefined; channelId?: string | undefined }>();
+  let tsCounter = 0;
+  let base = '';
+
+  const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
+  const imChannelFor = (userId: string): string => {
+    let id = ims.get(userId);
+    if (!id) {
+      id = `D${randomBytes(5).toString('hex').toUpperCase()}`;
+      ims.set(userId, id);
+    }
+    return id;
+  };
+  const isIm = (channel: string) => [...ims.values()].includes(channel);
+  /** Resolves a `channel` argument as Slack does: a user id means the app's DM with that user. */
+  const resolveChannel = (value: unknown): string => {
+    const channel = str(value);
+    if (!channel) throw new ApiError('channel_not_found');
+    if (/^[UW]/.test(channel) && ID.test(channel)) return imChannelFor(channel);
+    if (/^[CDG]/.test(channel) && ID.test(channel)) return channel;
+    throw new ApiError('channel_not_found');
+  };
+
+  const methods: Record<string, (args: Args) => Answer> = {
+    'api.test': (args) => ({ ok: true, args }),
+    'apps.connections.open': () => ({ ok: true, url: `${base.replace(/^http/, 'ws')}/link/?ticket=${randomBytes(16).toString('hex')}` }),
+    'auth.test': () => ({
+      ok: true,
+      url: `https://${teamName.toLowerCase()}.slack.com/`,
+      team: teamName,
+      user: 'save-to-notion',
+      team_id: teamId,
+      user_id: botUserId,
+      bot_id: botId,
+      is_enterprise_install: false,
+    }),
+    'chat.postMessage': (args) => {
+      const channel = resolveChannel(args.channel);
+      if (!hasText(args)) throw new ApiError('no_text');
+      const ts = nextTs();
+      const threadTs = str(args.thread_ts);
+      delivered.push({ via: 'chat.postMessage', channel, ts, text: str(args.text), blocks: args.blocks as unknown[] | undefined, threadTs });
+      return {
+        ok: true,
+        channel,
+        ts,
+        message: {
+          type: 'message',
+          subtype: undefined,
+          text: args.text ?? '',
+          user: botUserId,
+          bot_id: botId,
+          ts,
+          team: teamId,
+          ...(args.blocks ? { blocks: args.blocks } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        },
+      };
+    },
+    'chat.postEphemeral': (args) => {
+      const channel = resolveChannel(args.channel);
+      const user = str(args.user);
+      if (!user || !ID.test(user)) throw new ApiError('user_not_in_channel');
+      if (!hasText(args)) throw new ApiError('no_text');
+      const ts = nextTs();
+      delivered.push({ via: 'chat.postEphemeral', channel, user, ts, text: str(args.text), blocks: args.blocks as unknown[] | undefined });
+      return { ok: true, message_ts: ts };
+    },
+    'chat.update': (args) => {
+      const channel = resolveChannel(args.channel);
+      const ts = str(args.ts);
+      if (!ts) throw new ApiError('invalid_arguments');
+      const found = delivered.find((m) => m.via === 'chat.postMessage' && m.channel === channel && m.ts === ts);
+      if (!found) throw new ApiError('message_not_found');
+      if (!hasText(args)) throw new ApiError('no_text');
+      found.text = str(args.text);
+      found.blocks = args.blocks as unknown[] | undefined;
+      return { ok: true, channel, ts, text: args.text ?? '', message: { type: 'message', text: args.text ?? '', user: botUserId, bot_id: botId } };
+    },
+    'conversations.open': (args) => {
+      const users = str(args.users)?.split(',').map((u) => u.trim()).filter(Boolean) ?? [];
+      const channelArg = str(args.channel);
+      if (channelArg) {
+        if (!isIm(channelArg)) throw new ApiError('channel_not_found');
+        return { ok: true, channel: { id: channelArg } };
+      }
+      if (users.length === 0) throw new ApiError('users_list_not_supplied');
+      if (users.length > 8) throw new ApiError('too_many_users');
+      if (users.some((u) => !/^[UW]/.test(u) || !ID.test(u))) throw new ApiError('user_not_found');
+      if (users.length > 1) return { ok: true, channel: { id: `G${randomBytes(5).toString('hex').toUpperCase()}` } };
+      const existed = ims.has(users[0]!);
+      return { ok: true, ...(existed ? { already_open: true, no_op: true } : {}), channel: { id: imChannelFor(users[0]!) } };
+    },
+    'views.publish': (args) => {
+      const userId = str(args.user_id);
+      if (!userId) throw new ApiError('invalid_arguments');
+      if (!ID.test(userId)) throw new ApiError('user_not_found');
+      const view = args.view;
+      if (view === null || typeof view !== 'object') throw new ApiError('invalid_arguments');
+      const v = view as { type?: unknown; blocks?: unknown };
+      if (v.type !== 'home') throw new ApiError('invalid_arguments');
+      if (!Array.isArray(v.blocks) || v.blocks.length > 100) throw new ApiError('invalid_arguments');
+      return {
+        ok: true,
+        view: { id: `V${randomBytes(5).toString('hex').toUpperCase()}`, team_id: teamId, type: 'home', blocks: v.blocks, app_id: 'A0SANDBOX', bot_id: botId },
+      };
+    },
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void => {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> => {
+    let args: Args;
+    try {
+      args = parseArgs(String(req.headers['content-type'] ?? ''), await readBody(req), url.searchParams);
+    } catch (err) {
+      send(res, 200, { ok: false, error: err instanceof ApiError ? err.error : 'invalid_arguments' });
+      return;
+    }
+    const auth = req.headers.authorization;
+    const bearer = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;
+    const token = bearer ?? str(args.token);
+    delete args.token;
+    const record = (answer: Answer) => {
+      calls.push({ method, args, ok: answer.ok, error: answer.error });
+      send(res, 200, answer);
+    };
+    const handler = methods[method];
+    if (!handler) return record({ ok: false, error: 'unknown_method' });
+    if (method !== 'api.test') {
+      // apps.connections.open takes the app-level token, every other method the bot token.
+      const expected = method === 'apps.connections.open' ? options.appToken : options.botToken;
+      if (token === undefined) return record({ ok: false, error: 'not_authed' });
+      if (expected === undefined || token !== expected) return record({ ok: false, error: 'invalid_auth' });
+    }
+    try {
+      record(handler(args));
+    } catch (err) {
+      record({ ok: false, error: err instanceof ApiError ? err.error : 'internal_error' });
+    }
+  };
+
+  const handleResponseUrl = async (req: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
+    const entry = responseUrls.get(id);
+    if (req.method !== 'POST') return send(res, 405, 'method_not_allowed', 'text/plain');
+    const raw = await readBody(req).catch(() => undefined);
+    if (!entry || entry.expires < Date.now()) return send(res, 404, 'expired_url', 'text/plain');
+    if (entry.uses >= RESPONSE_URL_USES) return send(res, 404, 'used_url', 'text/plain');
+    if (!String(req.headers['content-type'] ?? '').includes('application/json')) return send(res, 400, 'invalid_payload', 'text/plain');
+    let body: RecordedResponse['body'];
+    try {
+      const parsed: unknown = JSON.parse(raw ?? '');
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      body = parsed as RecordedResponse['body'];
+    } catch {
+      return send(res, 400, 'invalid_payload', 'text/plain');
+    }
+    if (body.response_type !== undefined && body.response_type !== 'ephemeral' && body.response_type !== 'in_channel') {
+      return send(res, 400, 'invalid_response_type', 'text/plain');
+    }
+    for (const flag of ['replace_original', 'delete_original'] as const) {
+      const v = body[flag] as unknown;
+      if (v !== undefined && typeof v !== 'boolean' && v !== 'true' && v !== 'false') return send(res, 400, 'invalid_payload', 'text/plain');
+    }
+    if (body.blocks !== undefined && !Array.isArray(body.blocks)) return send(res, 400, 'invalid_blocks', 'text/plain');
+    const deleting = body.delete_original === true || (body.delete_original as unknown) === 'true';
+    if (!deleting && !str(body.text) && !(Array.isArray(body.blocks) && body.blocks.length > 0)) return send(res, 400, 'no_text', 'text/plain');
+    entry.uses += 1;
+    responses.push({ id, userId: entry.userId, channelId: entry.channelId, body });
+    delivered.push({ via: 'response_url', channel: entry.channelId, user: entry.userId, text: str(body.text), blocks: body.blocks });
+    send(res, 200, 'ok', 'text/html');
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const api = /^\/api\/([A-Za-z][\w.]*)$/.exec(url.pathname);
+    const hook = /^\/response\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    const work = api
+      ? handleApi(req, res, url, api[1]!)
+      : hook
+        ? handleResponseUrl(req, res, hook[1]!)
+        : Promise.resolve(send(res, 404, { ok: false, error: 'not_found' }));
+    work.catch(() => {
+      if (!res.headersSent) send(res, 500, { ok: false, error: 'internal_error' });
+    });
+  });
+  // Socket Mode: the URL apps.connections.open returns; one connection at a time, like a single app instance.
+  const wss = new WebSocketServer({ noServer: true });
+  let socket: WebSocket | undefined;
+  const pendingAcks = new Map<string, (ack: { envelope_id: string; payload?: unknown }) => void>();
+  server.on('upgrade', (req, sock, head) => {
+    if (!(req.url ?? '').startsWith('/link/')) {
+      sock.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, sock, head, (ws) => {
+      socket = ws;
+      ws.on('message', (data) => {
+        try {
+          const ack = JSON.parse(String(data)) as { envelope_id?: unknown; payload?: unknown };
+          if (typeof ack.envelope_id === 'string') pendingAcks.get(ack.envelope_id)?.({ envelope_id: ack.envelope_id, payload: ack.payload });
+        } catch {
+          // Not JSON: real Slack ignores it too.
+        }
+      });
+      ws.on('close', () => {
+        if (socket === ws) socket = undefined;
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'sandbox', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0SANDBOX' } }));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrlBase: `${base}/response/`,
+    teamId,
+    botUserId,
+    botId,
+    calls,
+    responses,
+    newResponseUrl(opts = {}) {
+      const id = randomBytes(12).toString('base64url');
+      responseUrls.set(id, { uses: 0, expires: Date.now() + RESPONSE_URL_TTL_MS, userId: opts.userId, channelId: opts.channelId });
+      return `${base}/response/${id}`;
+    },
+    imChannelFor,
+    messagesTo(target) {
+      const im = /^[UW]/.test(target) ? ims.get(target) : undefined;
+      return delivered.filter(
+        (m) => m.channel === target || (im !== undefined && m.channel === im) || (m.via !== 'chat.postMessage' && m.user === target),
+      );
+    },
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    socketConnected: () => socket !== undefined && socket.readyState === socket.OPEN,
+    sendEnvelope(type, payload, opts = {}) {
+      const ws = socket;
+      if (!ws || ws.readyState !== ws.OPEN) return Promise.reject(new Error('no Socket Mode connection'));
+      const envelopeId = `${randomBytes(4).toString('hex')}-${randomBytes(2).toString('hex')}-${randomBytes(6).toString('hex')}`;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pendingAcks.delete(envelopeId);
+          reject(new Error(`no ack for ${type} envelope within ${opts.timeoutMs ?? 3000} ms`));
+        }, opts.timeoutMs ?? 3000);
+        pendingAcks.set(envelopeId, (ack) => {
+          clearTimeout(timer);
+          pendingAcks.delete(envelopeId);
+          resolve(ack);
+        });
+        ws.send(
+          JSON.stringify({
+            envelope_id: envelopeId,
+            payload,
+            type,
+            accepts_response_payload: type !== 'events_api',
+            ...(type === 'events_api' ? { retry_attempt: opts.retryAttempt ?? 0, retry_reason: opts.retryReason ?? '' } : {}),
+          }),
+        );
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
