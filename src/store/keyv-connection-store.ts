@@ -1,0 +1,120 @@
+import type { Keyv } from 'keyv';
+import { z } from 'zod';
+import { chatUserKey, type ChatUser } from '../core/chat-user.js';
+import type { NotionConnection } from '../core/connection.js';
+import { StoreDecryptError } from '../core/errors.js';
+import type { ConnectionStore } from '../core/ports.js';
+import type { Logger } from '../log.js';
+import type { TokenCipher } from './token-cipher.js';
+
+const nullableString = z.string().nullable();
+const optionalString = z.string().optional();
+
+const chatUserSchema = z.object({
+  platform: z.enum(['slack', 'discord']),
+  teamId: optionalString,
+  userId: z.string(),
+  displayName: optionalString,
+});
+
+const connectionSchema = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: nullableString,
+  botId: z.string(),
+  workspaceId: z.string(),
+  workspaceName: nullableString,
+  workspaceIcon: nullableString,
+  ownerUserId: nullableString,
+  duplicatedTemplateId: nullableString,
+  connectedAt: z.string(),
+  chatUser: chatUserSchema,
+  target: z
+    .object({
+      dataSourceId: z.string(),
+      databaseId: optionalString,
+      title: z.string(),
+      url: optionalString,
+      mapping: z.object({ title: z.string(), text: z.string(), link: optionalString, date: optionalString }),
+    })
+    .optional(),
+}) satisfies z.ZodType<NotionConnection>;
+
+/** The Keyv key of a chat user's connection; also the cipher's aad, which binds a blob to its owner. */
+export function connectionStoreKey(user: ChatUser): string {
+  return `connection:${chatUserKey(user)}`;
+}
+
+/**
+ * Connections in Keyv, each an AES-GCM blob of its JSON bound to `connection:<chat user key>`.
+ * `get` re-encrypts values written under an older key, and throws StoreDecryptError for anything it
+ * cannot read back, never `undefined`: an unreadable record is not the same as "not connected".
+ */
+export class KeyvConnectionStore implements ConnectionStore {
+  private readonly keyv: Keyv;
+  private readonly cipher: TokenCipher;
+  private readonly log: Logger;
+
+  constructor(options: { keyv: Keyv; cipher: TokenCipher; log: Logger }) {
+    this.keyv = options.keyv;
+    this.cipher = options.cipher;
+    this.log = options.log;
+  }
+
+  async get(user: ChatUser): Promise<NotionConnection | undefined> {
+    const key = connectionStoreKey(user);
+    const blob: unknown = await this.keyv.get(key);
+    if (blob === undefined || blob === null) return undefined;
+
+    let plaintext: string;
+    let stale: boolean;
+    let connection: NotionConnection;
+    try {
+      if (typeof blob !== 'string') throw new StoreDecryptError();
+      ({ plaintext, stale } = this.cipher.decrypt(blob, key));
+      connection = parseConnection(plaintext);
+    } catch (e) {
+      this.log.error({ event: 'store.decrypt_failed', storeKey: chatUserKey(user) }, 'a stored connection could not be decrypted');
+      throw e instanceof StoreDecryptError ? e : new StoreDecryptError();
+    }
+
+    if (stale) {
+      try {
+        // Only rewrite the value we read: a disconnect or reconnect in the meantime must not be undone
+        // by writing the old connection back. (Keyv has no compare-and-set; this narrows the window to
+        // one round trip, and a rotation happens once per key per user.)
+        if ((await this.keyv.get(key)) !== blob) return connection;
+        await this.keyv.set(key, this.cipher.encrypt(plaintext, key));
+        this.log.info({ event: 'store.reencrypted', storeKey: chatUserKey(user) }, 're-encrypted a connection under the current key');
+      } catch (e) {
+        // The value is still readable with the old key; the next read tries again.
+        this.log.warn({ event: 'store.reencrypt_failed', storeKey: chatUserKey(user), err: e }, 'could not re-encrypt a connection');
+      }
+    }
+    return connection;
+  }
+
+  async set(user: ChatUser, connection: NotionConnection): Promise<void> {
+    const key = connectionStoreKey(user);
+    // Refuse to write what `get` would later report as corrupt. No details: they could quote a token.
+    if (!connectionSchema.safeParse(connection).success) throw new TypeError('the connection to store has an unexpected shape');
+    await this.keyv.set(key, this.cipher.encrypt(JSON.stringify(connection), key));
+  }
+
+  async delete(user: ChatUser): Promise<boolean> {
+    return this.keyv.delete(connectionStoreKey(user));
+  }
+}
+
+/** Decrypted JSON to a connection; a parse or shape failure is a StoreDecryptError without the text as cause. */
+function parseConnection(plaintext: string): NotionConnection {
+  let json: unknown;
+  try {
+    json = JSON.parse(plaintext);
+  } catch {
+    // Node's JSON.parse message quotes the input, which holds the tokens: drop it.
+    throw new StoreDecryptError({ cause: new Error('stored connection is not JSON') });
+  }
+  const parsed = connectionSchema.safeParse(json);
+  if (!parsed.success) throw new StoreDecryptError({ cause: new Error('stored connection has an unexpected shape') });
+  return parsed.data;
+}

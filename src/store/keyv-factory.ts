@@ -1,0 +1,124 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Keyv, type KeyvStoreAdapter } from 'keyv';
+import { KeyvPostgres } from '@keyv/postgres';
+import KeyvRedis from '@keyv/redis';
+import { KeyvSqlite } from '@keyv/sqlite';
+import { ConfigError } from '../config.js';
+
+/** Namespace used when the caller names none; every key is stored as `<namespace>:<key>`. */
+export const DEFAULT_NAMESPACE = 'save-to-notion';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * @keyv/sqlite deletes with SELECT then DELETE, so two concurrent deletes of one key can both report
+ * `true`. One-time tokens rely on `delete` telling exactly one caller that it removed the row.
+ */
+class AtomicKeyvSqlite extends KeyvSqlite {
+  override async delete(key: string): Promise<boolean> {
+    const rows = (await this.query(`DELETE FROM ${this.opts.table} WHERE key = ? RETURNING key`, key)) as unknown[];
+    return rows.length > 0;
+  }
+}
+
+/** Same race as sqlite in @keyv/postgres; DELETE … RETURNING is atomic per row. */
+class AtomicKeyvPostgres extends KeyvPostgres {
+  override async delete(key: string): Promise<boolean> {
+    const rows = await this.query(`DELETE FROM ${this.opts.schema}.${this.opts.table} WHERE key = $1 RETURNING key`, [key]);
+    return rows.length > 0;
+  }
+}
+
+/** The scheme of a STORE_URL, e.g. `sqlite`; safe to log (the URL itself may carry a password). */
+export function storeScheme(storeUrl: string): string {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(storeUrl.trim());
+  return match ? match[1]!.toLowerCase() : 'unknown';
+}
+
+/** `sqlite://./data/x.sqlite` -> `<cwd>/data/x.sqlite`; `sqlite:///abs/x.sqlite` -> `/abs/x.sqlite`. */
+export function sqlitePath(storeUrl: string): string {
+  const path = storeUrl.trim().replace(/^sqlite:\/\//i, '');
+  if (path === '') throw new ConfigError('STORE_URL: a sqlite:// URL needs a file path, e.g. sqlite://./data/save-to-notion.sqlite');
+  return path === ':memory:' ? path : resolve(process.cwd(), path);
+}
+
+async function openAdapter(storeUrl: string, namespace: string): Promise<{ store: KeyvStoreAdapter | Map<unknown, unknown>; keyPrefix: boolean }> {
+  const scheme = storeScheme(storeUrl);
+  switch (scheme) {
+    case 'memory':
+      return { store: new Map(), keyPrefix: true };
+    case 'sqlite': {
+      const path = sqlitePath(storeUrl);
+      if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+      return { store: new AtomicKeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5_000 }), keyPrefix: true };
+    }
+    case 'redis':
+    case 'rediss': {
+      // Give up at once when the first connection fails (start-up should fail fast, not hang);
+      // once connected, reconnect with backoff for as long as it takes.
+      let connectedOnce = false;
+      const store = new KeyvRedis(
+        {
+          url: storeUrl,
+          // Fail commands while disconnected instead of queueing them forever.
+          disableOfflineQueue: true,
+          socket: {
+            connectTimeout: CONNECT_TIMEOUT_MS,
+            reconnectStrategy: (attempts: number, cause: Error) => (connectedOnce ? Math.min(2 ** attempts * 100, 2_000) : cause),
+          },
+        },
+        { namespace, throwOnErrors: true, throwOnConnectError: true, connectionTimeout: CONNECT_TIMEOUT_MS },
+      );
+      (store.client as unknown as NodeJS.EventEmitter).on('ready', () => {
+        connectedOnce = true;
+      });
+      // KeyvRedis prefixes keys with its namespace itself, as @keyv/redis's own createKeyv sets up.
+      return { store, keyPrefix: false };
+    }
+    case 'postgres':
+    case 'postgresql':
+      return {
+        store: new AtomicKeyvPostgres({ uri: storeUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }),
+        keyPrefix: true,
+      };
+    default:
+      throw new ConfigError('STORE_URL: must start with sqlite://, redis://, rediss://, postgres://, postgresql:// or memory://');
+  }
+}
+
+/**
+ * Opens the Keyv store named by STORE_URL and checks that it answers. Store errors throw
+ * (`throwOnErrors`) instead of reading as "no value", so a broken store is never mistaken for
+ * "not connected". Close it with `closeKeyv`.
+ */
+export async function createKeyv(storeUrl: string, options: { namespace?: string } = {}): Promise<Keyv> {
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  const scheme = storeScheme(storeUrl);
+  let keyv: Keyv | undefined;
+  // Adapters report the underlying failure (ECONNREFUSED, bad password) as an event and throw a
+  // generic error; keep the first one as the cause.
+  let reported: unknown;
+  const onError = (error: unknown) => {
+    reported ??= error;
+  };
+  try {
+    const { store, keyPrefix } = await openAdapter(storeUrl, namespace);
+    keyv = new Keyv(store as KeyvStoreAdapter, { namespace, useKeyPrefix: keyPrefix, throwOnErrors: true });
+    keyv.on('error', onError);
+    await keyv.get('__store_check__');
+    return keyv;
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    await keyv?.disconnect().catch(() => {});
+    // The message names only the scheme: the URL may carry a password.
+    throw new Error(`could not open the ${scheme} store`, { cause: reported ?? e });
+  } finally {
+    keyv?.off('error', onError);
+  }
+}
+
+/** Closes the store's connections (a no-op for memory://). */
+export async function closeKeyv(keyv: Keyv): Promise<void> {
+  await keyv.disconnect();
+}

@@ -1,0 +1,235 @@
+import { randomBytes } from 'node:crypto';
+import type { Keyv } from 'keyv';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ChatUser } from '../../../src/core/chat-user.js';
+import { chatUserKey } from '../../../src/core/chat-user.js';
+import { StoreDecryptError } from '../../../src/core/errors.js';
+import { connectionStoreKey, KeyvConnectionStore } from '../../../src/store/keyv-connection-store.js';
+import { closeKeyv, createKeyv } from '../../../src/store/keyv-factory.js';
+import { KeyvOneTimeStore, oneTimeStoreKey } from '../../../src/store/keyv-one-time-store.js';
+import { createTokenCipher } from '../../../src/store/token-cipher.js';
+import { captureLogger, connectionFor, discordUser, newKey, slackUser, uniqueNamespace } from './helpers.js';
+
+export interface ContractBackend {
+  label: string;
+  /** The STORE_URL to open. */
+  url: () => string;
+  /**
+   * Whether a second `createKeyv(url)` is an independent client (a second "instance" of the product).
+   * Not for postgres: @keyv/postgres shares one pg.Pool per URL in the process, so one Keyv is used there
+   * (its pool still runs the two takes on separate connections).
+   */
+  separateInstances: boolean;
+}
+
+const kidOf = (blob: unknown): string => String(blob).split('.')[1] ?? '';
+
+/**
+ * The ConnectionStore + OneTimeStore contract, run against every backend. Each run uses its own Keyv
+ * namespace and clears it afterwards, so a shared Redis or Postgres keeps no test keys.
+ */
+export function defineStoreContract(backend: ContractBackend): void {
+  describe(`store contract over ${backend.label}`, () => {
+    let keyv: Keyv;
+    let keyvB: Keyv | undefined;
+    const k1 = newKey('k1');
+    const k2 = newKey('k2');
+    const { log, lines, text } = captureLogger();
+    let connections: KeyvConnectionStore;
+
+    beforeAll(async () => {
+      const namespace = uniqueNamespace(backend.label);
+      keyv = await createKeyv(backend.url(), { namespace });
+      if (backend.separateInstances) keyvB = await createKeyv(backend.url(), { namespace });
+      connections = new KeyvConnectionStore({ keyv, cipher: createTokenCipher([k1]), log });
+    });
+
+    afterAll(async () => {
+      if (!keyv) return;
+      await keyv.clear();
+      await closeKeyv(keyv);
+      if (keyvB) await closeKeyv(keyvB);
+    });
+
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    describe('connections', () => {
+      it('returns undefined for a user who never connected', async () => {
+        await expect(connections.get(slackUser('UNOBODY'))).resolves.toBeUndefined();
+        await expect(connections.delete(slackUser('UNOBODY'))).resolves.toBe(false);
+      });
+
+      it('sets, gets and deletes one user without touching the others', async () => {
+        const alice = slackUser('UALICE');
+        const bob = slackUser('UBOB');
+        const aliceElsewhere = slackUser('UALICE', 'T0002'); // same user id, other Slack workspace
+        const dana = discordUser('123456789012345678');
+        const seeded = new Map<ChatUser, ReturnType<typeof connectionFor>>(
+          [alice, bob, aliceElsewhere, dana].map((u) => [u, connectionFor(u)]),
+        );
+        for (const [user, connection] of seeded) await connections.set(user, connection);
+        for (const [user, connection] of seeded) await expect(connections.get(user)).resolves.toEqual(connection);
+
+        await expect(connections.delete(alice)).resolves.toBe(true);
+        await expect(connections.get(alice)).resolves.toBeUndefined();
+        await expect(connections.delete(alice)).resolves.toBe(false);
+        for (const user of [bob, aliceElsewhere, dana]) await expect(connections.get(user)).resolves.toEqual(seeded.get(user));
+      });
+
+      it('replaces a connection on set', async () => {
+        const user = slackUser('UREPLACE');
+        await connections.set(user, connectionFor(user));
+        const newer = connectionFor(user);
+        await connections.set(user, newer);
+        await expect(connections.get(user)).resolves.toEqual(newer);
+      });
+
+      it('stores an encrypted blob under connection:<chat user key>, with no token or workspace name in it', async () => {
+        const user = slackUser('URAW');
+        const connection = connectionFor(user);
+        await connections.set(user, connection);
+        const raw: unknown = await keyv.get(`connection:${chatUserKey(user)}`);
+        expect(typeof raw).toBe('string');
+        expect(raw).toMatch(/^v1\.k1\./);
+        for (const secret of [connection.accessToken, connection.refreshToken!, connection.workspaceName!]) {
+          expect(raw).not.toContain(secret);
+        }
+      });
+
+      it('refuses a value copied under another user, logs it without secrets, and leaves the owner readable', async () => {
+        const victim = slackUser('UVICTIM');
+        const attacker = slackUser('UATTACKER');
+        const connection = connectionFor(victim);
+        await connections.set(victim, connection);
+        await connections.set(attacker, connectionFor(attacker));
+        const raw: unknown = await keyv.get(connectionStoreKey(victim));
+        await keyv.set(connectionStoreKey(attacker), raw);
+
+        await expect(connections.get(attacker)).rejects.toBeInstanceOf(StoreDecryptError);
+        const failure = lines().find((l) => l.event === 'store.decrypt_failed' && l.storeKey === chatUserKey(attacker));
+        expect(failure).toBeDefined();
+        expect(failure!.level).toBe(50);
+        expect(text()).not.toContain(connection.accessToken);
+        expect(text()).not.toContain(connection.refreshToken!);
+        await expect(connections.get(victim)).resolves.toEqual(connection);
+      });
+
+      it.each([
+        ['not a blob', 'not an encrypted value'],
+        ['plain JSON', JSON.stringify({ accessToken: 'x' })],
+        ['a number', 42],
+      ])('refuses a stored value that is %s (never reads it as "not connected")', async (_name, value) => {
+        const user = slackUser(`UCORRUPT${randomBytes(3).toString('hex')}`);
+        await keyv.set(connectionStoreKey(user), value);
+        await expect(connections.get(user)).rejects.toBeInstanceOf(StoreDecryptError);
+      });
+
+      it('refuses a well-encrypted value that is not a connection', async () => {
+        const user = slackUser('USHAPE');
+        const key = connectionStoreKey(user);
+        await keyv.set(key, createTokenCipher([k1]).encrypt(JSON.stringify({ accessToken: 'x' }), key));
+        await expect(connections.get(user)).rejects.toBeInstanceOf(StoreDecryptError);
+        await keyv.set(key, createTokenCipher([k1]).encrypt('{not json', key));
+        await expect(connections.get(user)).rejects.toBeInstanceOf(StoreDecryptError);
+      });
+
+      it('refuses to write a value that does not look like a connection', async () => {
+        const user = slackUser('UBADSET');
+        const bad = { ...connectionFor(user), accessToken: 42 } as unknown as ReturnType<typeof connectionFor>;
+        await expect(connections.set(user, bad)).rejects.toThrow(TypeError);
+        await expect(connections.get(user)).resolves.toBeUndefined();
+      });
+
+      it('re-encrypts under the new first key on read after rotation', async () => {
+        const user = slackUser('UROTATE');
+        const other = slackUser('UROTATE2');
+        const key = connectionStoreKey(user);
+        const connection = connectionFor(user);
+        await connections.set(user, connection);
+        await connections.set(other, connectionFor(other));
+        expect(kidOf(await keyv.get(key))).toBe('k1');
+
+        const rotated = new KeyvConnectionStore({ keyv, cipher: createTokenCipher([k2, k1]), log });
+        await expect(rotated.get(user)).resolves.toEqual(connection);
+        expect(kidOf(await keyv.get(key))).toBe('k2');
+        expect(kidOf(await keyv.get(connectionStoreKey(other)))).toBe('k1'); // only what was read
+
+        const onlyNew = new KeyvConnectionStore({ keyv, cipher: createTokenCipher([k2]), log });
+        await expect(onlyNew.get(user)).resolves.toEqual(connection);
+        await expect(onlyNew.get(other)).rejects.toBeInstanceOf(StoreDecryptError);
+      });
+    });
+
+    describe('one-time tokens', () => {
+      const token = () => randomBytes(32).toString('base64url');
+
+      it('gives a value once; a second take gets undefined; other tokens stay', async () => {
+        const links = new KeyvOneTimeStore<ChatUser>({ keyv, prefix: 'link' });
+        const [a, b, c] = [token(), token(), token()];
+        await links.put(a, slackUser('UA'), 60_000);
+        await links.put(b, slackUser('UB'), 60_000);
+        await links.put(c, discordUser('42'), 60_000);
+
+        await expect(links.take(b)).resolves.toEqual(slackUser('UB'));
+        await expect(links.take(b)).resolves.toBeUndefined();
+        await expect(links.take(token())).resolves.toBeUndefined();
+        await expect(links.take(a)).resolves.toEqual(slackUser('UA'));
+        await expect(links.take(c)).resolves.toEqual(discordUser('42'));
+      });
+
+      it('stores under the SHA-256 of the token, never the token itself', async () => {
+        const states = new KeyvOneTimeStore<{ chatUser: ChatUser }>({ keyv, prefix: 'oauth-state' });
+        const t = token();
+        await states.put(t, { chatUser: slackUser('US') }, 60_000);
+        const hashed = oneTimeStoreKey('oauth-state', t);
+        expect(hashed).toMatch(/^oauth-state:[0-9a-f]{64}$/);
+        expect(hashed).not.toContain(t);
+        await expect(keyv.get(hashed)).resolves.toEqual({ chatUser: slackUser('US') });
+        await expect(keyv.get(`oauth-state:${t}`)).resolves.toBeUndefined();
+      });
+
+      it('keeps prefixes apart', async () => {
+        const links = new KeyvOneTimeStore<ChatUser>({ keyv, prefix: 'link' });
+        const states = new KeyvOneTimeStore<{ chatUser: ChatUser }>({ keyv, prefix: 'oauth-state' });
+        const t = token();
+        await links.put(t, slackUser('UL'), 60_000);
+        await expect(states.take(t)).resolves.toBeUndefined();
+        await expect(links.take(t)).resolves.toEqual(slackUser('UL'));
+      });
+
+      it('expires after its TTL', async () => {
+        vi.useFakeTimers({ toFake: ['Date'] });
+        vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
+        const links = new KeyvOneTimeStore<ChatUser>({ keyv, prefix: 'link' });
+        const [early, late] = [token(), token()];
+        await links.put(early, slackUser('UE'), 10 * 60_000);
+        await links.put(late, slackUser('UL'), 10 * 60_000);
+
+        vi.setSystemTime(new Date('2030-01-01T00:09:59Z'));
+        await expect(links.take(early)).resolves.toEqual(slackUser('UE'));
+        vi.setSystemTime(new Date('2030-01-01T00:10:01Z'));
+        await expect(links.take(late)).resolves.toBeUndefined();
+        await expect(keyv.get(oneTimeStoreKey('link', late))).resolves.toBeUndefined();
+      });
+
+      it('refuses a non-positive TTL', async () => {
+        const links = new KeyvOneTimeStore<ChatUser>({ keyv, prefix: 'link' });
+        await expect(links.put(token(), slackUser('U'), 0)).rejects.toThrow(RangeError);
+        await expect(links.put(token(), slackUser('U'), Number.POSITIVE_INFINITY)).rejects.toThrow(RangeError);
+      });
+
+      it('hands each token to exactly one of two concurrent takers', async () => {
+        const first = new KeyvOneTimeStore<ChatUser>({ keyv, prefix: 'link' });
+        const second = new KeyvOneTimeStore<ChatUser>({ keyv: keyvB ?? keyv, prefix: 'link' });
+        for (let round = 0; round < 25; round++) {
+          const t = token();
+          await first.put(t, slackUser(`U${round}`), 60_000);
+          const results = await Promise.all([first.take(t), second.take(t), first.take(t), second.take(t)]);
+          expect(results.filter((r) => r !== undefined)).toEqual([slackUser(`U${round}`)]);
+        }
+      });
+    });
+  });
+}
