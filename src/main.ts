@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { createApp } from './app.js';
 
 /** Entry point: the only module that reads process.env. */
 async function main(): Promise<void> {
+  // A .env file is optional; variables already set in the environment win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let config;
   try {
     config = loadConfig(process.env);

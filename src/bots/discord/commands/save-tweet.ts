@@ -1,0 +1,30 @@
+import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { chatUserOf } from '../chat-user.js';
+import { saveReply } from '../replies.js';
+import { saveToEnd } from '../save-flow.js';
+import type { Command, CommandContext } from './command.js';
+import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
+
+/** `/save-tweet tweet:<link or text>`: defer ephemerally (3 s deadline), save, then edit in the result. */
+export default {
+  data: new SlashCommandBuilder()
+    .setName('save-tweet')
+    .setDescription('Save a tweet to your Notion table')
+    .addStringOption((o) =>
+      o
+        .setName('tweet')
+        .setDescription('A tweet link (x.com or twitter.com), optionally followed by its text')
+        .setRequired(true)
+        .setMaxLength(6000),
+    )
+    .setContexts(...COMMAND_CONTEXTS)
+    .setIntegrationTypes(...COMMAND_INTEGRATION_TYPES),
+
+  async execute(interaction: ChatInputCommandInteraction, { core, log }: CommandContext): Promise<void> {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const text = interaction.options.getString('tweet', true);
+    const outcome = await saveToEnd(core, chatUserOf(interaction.user), { text });
+    log.info({ interactionId: interaction.id, outcome: outcome.kind }, 'save-tweet answered');
+    await interaction.editReply(saveReply(outcome));
+  },
+} satisfies Command;

@@ -1,0 +1,46 @@
+import type { Message } from 'discord.js';
+import type { Core } from '../../core/core.js';
+import type { Logger } from '../../log.js';
+import { chatUserOf } from './chat-user.js';
+import { tweetInputOfMessage } from './embed-unfurl.js';
+import { errorFields } from './errors.js';
+import { failureReply, saveReply } from './replies.js';
+import { saveToEnd } from './save-flow.js';
+
+export interface DirectMessageOptions {
+  core: Core;
+  /** Already bound to `platform: 'discord'`. */
+  log: Logger;
+}
+
+/**
+ * A DM to the bot is a save: a tweet link, text copied from X, or a forwarded message
+ * (its snapshot carries the original's content and embeds). The answer is a reply in
+ * the DM. Bots (including this one) and system messages are ignored, and each message
+ * acts once even if the gateway delivers it again after a resume.
+ */
+export function createDirectMessageHandler(options: DirectMessageOptions): (message: Message) => Promise<void> {
+  const { core, log } = options;
+  return async (message) => {
+    if (message.author.bot || message.author.system || message.system) return;
+    if (message.inGuild() || message.guildId) return;
+    const fields = { messageId: message.id, userId: message.author.id };
+    try {
+      if (!(await core.acceptOnce(`discord:message:${message.id}`))) {
+        log.debug(fields, 'direct message already handled');
+        return;
+      }
+      const input = tweetInputOfMessage(message);
+      const outcome = await saveToEnd(core, chatUserOf(message.author), input);
+      log.info({ ...fields, outcome: outcome.kind, forwarded: message.messageSnapshots.size > 0 }, 'direct message answered');
+      await message.reply({ ...saveReply(outcome), allowedMentions: { parse: [], repliedUser: false } });
+    } catch (err) {
+      log.error({ ...fields, ...errorFields(err) }, 'direct message failed');
+      try {
+        await message.reply({ ...failureReply(), allowedMentions: { parse: [], repliedUser: false } });
+      } catch (replyErr) {
+        log.warn({ ...fields, ...errorFields(replyErr) }, 'could not tell the user about the failure');
+      }
+    }
+  };
+}

@@ -1,0 +1,81 @@
+import type { TweetInput, TweetUnfurl } from '../../tweets/tweet.js';
+
+/** The parts of a Discord embed that describe a tweet (discord.js `Embed` and API embeds both fit). */
+export interface EmbedLike {
+  url?: string | null | undefined;
+  description?: string | null | undefined;
+  author?: { name?: string | null | undefined } | null | undefined;
+}
+
+/** Hosts whose status links are tweets: X itself and the embed-fixing mirrors people paste into Discord. */
+const TWEET_HOSTS = new Set([
+  'x.com', 'twitter.com', 'mobile.twitter.com', 'mobile.x.com',
+  'fxtwitter.com', 'fixupx.com', 'vxtwitter.com', 'fixvx.com', 'twittpr.com', 'stupidpenisx.com',
+]);
+
+const STATUS_PATH = /^\/(?:([A-Za-z0-9_]{1,15})|i\/web|i)\/status(?:es)?\/(\d{1,25})/;
+
+/** `https://fxtwitter.com/jack/status/20?s=1` -> `https://x.com/jack/status/20`; undefined for other links. */
+export function tweetLinkOf(url: string | null | undefined): string | undefined {
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  const host = parsed.hostname.toLowerCase().replace(/^www\./, '');
+  if (!TWEET_HOSTS.has(host)) return undefined;
+  const m = STATUS_PATH.exec(parsed.pathname);
+  if (!m) return undefined;
+  return m[1] ? `https://x.com/${m[1]}/status/${m[2]}` : `https://x.com/i/web/status/${m[2]}`;
+}
+
+/** Discord's tweet embeds name the author "Jack (@jack)"; keep the handle when it is there. */
+function authorOf(name: string | null | undefined): string | undefined {
+  const trimmed = name?.trim();
+  if (!trimmed) return undefined;
+  const handle = /\(@([A-Za-z0-9_]{1,15})\)\s*$/.exec(trimmed);
+  return handle ? `@${handle[1]}` : trimmed;
+}
+
+/**
+ * The tweet a message's embeds describe: the first embed whose `url` is a tweet link,
+ * as `{author, text, url}` for core. Undefined when no embed is a tweet (core then
+ * works from the message text).
+ */
+export function unfurlFromEmbeds(embeds: readonly EmbedLike[] | null | undefined): TweetUnfurl | undefined {
+  for (const embed of embeds ?? []) {
+    const url = tweetLinkOf(embed.url);
+    if (!url) continue;
+    const text = embed.description?.trim() || undefined;
+    return { url, author: authorOf(embed.author?.name), text };
+  }
+  return undefined;
+}
+
+/** The parts of a Discord message a tweet can come from (discord.js `Message` fits). */
+export interface MessageLike {
+  content: string;
+  embeds: readonly EmbedLike[];
+  /** Forwarded messages: Discord copies the original's content and embeds into snapshots. */
+  messageSnapshots?: { values(): Iterable<{ content: string; embeds: readonly EmbedLike[] }> } | undefined;
+}
+
+/**
+ * What to save from a message (or the message it forwards). When one of its embeds is
+ * a tweet, that embed decides (its link as the text, author and description as the
+ * unfurl): the words around a shared link are the poster's, not the tweet's. Otherwise
+ * the message text, which core parses for a link, handle and text.
+ */
+export function tweetInputOfMessage(message: MessageLike): TweetInput {
+  const snapshots = message.messageSnapshots ? [...message.messageSnapshots.values()] : [];
+  const unfurl = unfurlFromEmbeds(message.embeds) ?? snapshots.map((s) => unfurlFromEmbeds(s.embeds)).find((u) => u !== undefined);
+  if (unfurl?.url) return { text: unfurl.url, unfurl };
+  const text = [message.content, ...snapshots.map((s) => s.content)]
+    .map((t) => t?.trim() ?? '')
+    .filter((t) => t.length > 0)
+    .join('\n');
+  return { text };
+}
