@@ -10,7 +10,6 @@ import { createAuthorization } from './oauth/authorization.js';
 import { addNotionOAuthRoutes } from './oauth/notion-oauth-routes.js';
 import { CALLBACK_PATH } from './oauth/paths.js';
 import { openStore } from './store/open-store.js';
-import { KeyvClaimStore } from './store/keyv-claim-store.js';
 import { fetchTweetFromOembed } from './tweets/oembed.js';
 
 export interface App {
@@ -47,7 +46,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const core = createCore({
     connections: store.connections,
     linkTokens: store.linkTokens,
-    claims: new KeyvClaimStore({ keyv: store.keyv }),
+    claims: store.claims,
+    saveIndex: store.saveIndex,
+    pendingSaves: store.pendingSaves,
     notion,
     lookupTweet: (url) => fetchTweetFromOembed(url, { endpoint: config.tweetOembedUrl }),
     queue,

@@ -37,7 +37,11 @@ export interface NotionConnection {
   /** Who connected, for messages; the store key is derived from it. */
   chatUser: ChatUser;
   target?: SaveTarget | undefined;
+  /** ISO time Notion stopped accepting the token (401 and no working refresh); saves wait for a reconnect. */
+  lostAccessAt?: string | undefined;
+  /** ISO time the user was sent the one "reconnect" DM for the current loss of access. */
+  reconnectPromptedAt?: string | undefined;
 }
 
 /** A Notion OAuth token response, validated. */
-export type TokenGrant = Omit<NotionConnection, 'connectedAt' | 'chatUser' | 'target'>;
+export type TokenGrant = Omit<NotionConnection, 'connectedAt' | 'chatUser' | 'target' | 'lostAccessAt' | 'reconnectPromptedAt'>;

@@ -7,13 +7,24 @@ import type {
   ConnectLink,
   DisconnectOutcome,
   SaveTicket,
+  UndoOutcome,
 } from './outcomes.js';
 
 /** The use cases adapters call. Platform-neutral; every method is safe to call with any input. */
 export interface Core {
   /** A fresh personal connect link (and what the user has now). */
   connectUser(user: ChatUser): Promise<ConnectLink>;
-  saveTweet(user: ChatUser, input: TweetInput): Promise<SaveTicket>;
+  /**
+   * Saves what the user pasted. `input.text` may end in ` to <table name>` after a tweet link to
+   * save once into another shared table. `force` skips the duplicate guard ("Save again").
+   */
+  saveTweet(user: ChatUser, input: TweetInput, options?: { force?: boolean }): Promise<SaveTicket>;
+  /** "Save again" on an "Already saved" reply: saves that tweet once more, to the same table. */
+  saveAgain(user: ChatUser, pageId: string): Promise<SaveTicket>;
+  /** Undo button: moves the row to Notion's trash and forgets it. Only the saver's own rows. */
+  undoSave(user: ChatUser, pageId: string): Promise<UndoOutcome>;
+  /** "Create a Tweets table in <page>": creates it and makes it the target. */
+  createTweetsTable(user: ChatUser, pageId: string): Promise<ChooseTargetOutcome>;
   /** For pickers: make `dataSourceId` the user's target. */
   chooseTarget(user: ChatUser, dataSourceId: string): Promise<ChooseTargetOutcome>;
   disconnectUser(user: ChatUser): Promise<DisconnectOutcome>;

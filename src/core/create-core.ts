@@ -2,11 +2,12 @@ import { chatUserKey, type ChatUser, type Platform } from './chat-user.js';
 import type { NotionConnection, TokenGrant } from './connection.js';
 import type { Core } from './core.js';
 import { DomainError, NotionAccessRevokedError, StoreDecryptError } from './errors.js';
-import type { ChatNotifier, ConnectionStatus, ConnectLink, TargetStatus } from './outcomes.js';
+import { splitTableChoice } from './inline-table.js';
+import type { ChatNotifier, ChooseTargetOutcome, ConnectionStatus, ConnectLink, SaveOutcome, SaveTicket, TargetStatus } from './outcomes.js';
 import { pickTarget, sameId, toSaveTarget, usableChoices } from './pick-target.js';
-import type { ClaimStore, ConnectionStore, NotionGateway, OneTimeStore, TweetLookup } from './ports.js';
+import type { ClaimStore, ConnectionStore, NotionGateway, OneTimeStore, PendingSaves, SaveIndex, TweetLookup } from './ports.js';
 import type { SaveQueue } from './save-queue.js';
-import { createSaveWorker } from './save-worker.js';
+import { createSaveWorker, type SaveJob, type WithAccess } from './save-worker.js';
 import { parseTweetInput } from '../tweets/parse-tweet-input.js';
 import { newOpaqueToken } from '../oauth/tokens.js';
 import { START_PATH } from '../oauth/paths.js';
@@ -14,11 +15,15 @@ import type { Logger } from '../log.js';
 
 export const LINK_TTL_MS = 10 * 60_000;
 const EVENT_MEMORY_MS = 24 * 60 * 60_000;
+const RECONNECT_CLAIM_MS = 30 * 24 * 60 * 60_000;
+const reconnectClaim = (user: ChatUser) => `reconnect-dm:${chatUserKey(user)}`;
 
 export interface CoreDeps {
   connections: ConnectionStore;
   linkTokens: OneTimeStore<ChatUser>;
   claims: ClaimStore;
+  saveIndex: SaveIndex;
+  pendingSaves: PendingSaves;
   notion: NotionGateway;
   lookupTweet: TweetLookup;
   queue: SaveQueue;
@@ -36,7 +41,9 @@ export interface CoreService extends Core {
   idle(): Promise<void>;
 }
 
-/** Wires the use cases: connect, save, choose table, disconnect, status. */
+const errorCode = (err: unknown) => (err instanceof DomainError ? err.code : 'internal');
+
+/** Wires the use cases: connect, save, undo, choose or create a table, disconnect, status. */
 export function createCore(deps: CoreDeps): CoreService {
   const { connections, notion, log } = deps;
   const now = deps.now ?? (() => new Date());
@@ -55,24 +62,87 @@ export function createCore(deps: CoreDeps): CoreService {
     return { url: `${deps.publicUrl()}${START_PATH}?t=${token}`, expiresAt: new Date(now().getTime() + LINK_TTL_MS) };
   }
 
-  /** A connection Notion has revoked is useless: forget it so the next step is a clean reconnect. */
-  async function forgetRevoked(user: ChatUser): Promise<string> {
-    await connections.delete(user);
-    log.info({ event: 'connection.revoked', platform: user.platform }, 'Notion revoked access; connection deleted');
-    return (await newConnectLink(user)).url;
-  }
-
-  async function discover(user: ChatUser, conn: NotionConnection, preferredId?: string): Promise<{ conn: NotionConnection; status: TargetStatus }> {
-    const tables = await notion.listTables(conn.accessToken);
-    const { target, status } = pickTarget(tables, preferredId);
-    if (target) {
-      conn = { ...conn, target };
-      await connections.set(user, conn);
+  /** Runs a Notion call; on 401 tries the refresh grant once before giving up. */
+  const withAccess: WithAccess = async (user, conn, call) => {
+    try {
+      return { conn, value: await call(conn.accessToken) };
+    } catch (err) {
+      if (!(err instanceof NotionAccessRevokedError) || !conn.refreshToken) throw err;
+      let grant: TokenGrant;
+      try {
+        grant = await notion.refreshGrant(conn.refreshToken);
+      } catch (refreshErr) {
+        log.info({ event: 'connection.refresh_failed', platform: user.platform, code: errorCode(refreshErr) }, 'token refresh refused');
+        throw err;
+      }
+      const refreshed: NotionConnection = { ...conn, accessToken: grant.accessToken, refreshToken: grant.refreshToken ?? conn.refreshToken };
+      await connections.set(user, refreshed);
+      log.info({ event: 'connection.refreshed', platform: user.platform }, 'Notion token refreshed');
+      return { conn: refreshed, value: await call(refreshed.accessToken) };
     }
-    return { conn, status };
+  };
+
+  /** Shared tables, then the target; when nothing is shared but pages are, offer to create a table. */
+  async function discover(user: ChatUser, conn: NotionConnection, preferredId?: string): Promise<{ conn: NotionConnection; status: TargetStatus }> {
+    const listed = await withAccess(user, conn, (token) => notion.listTables(token));
+    let current = listed.conn;
+    const { target, status } = pickTarget(listed.value, { preferredId, templatePageId: current.duplicatedTemplateId });
+    if (target) {
+      current = { ...current, target };
+      await connections.set(user, current);
+      return { conn: current, status };
+    }
+    if (status.kind === 'none_shared') {
+      const pages = await withAccess(user, current, (token) => notion.listPages(token));
+      if (pages.value.length > 0) return { conn: pages.conn, status: { kind: 'create_offer', pages: pages.value } };
+    }
+    return { conn: current, status };
   }
 
-  const saveWorker = createSaveWorker({ ...deps, now, discover, forgetRevoked, newConnectLink });
+  /** Access was lost: keep the save for after the reconnect and send the one Reconnect DM. */
+  async function keepForReconnect(user: ChatUser, conn: NotionConnection, job: SaveJob): Promise<string> {
+    const pending = await deps.pendingSaves.add(user, { tweet: job.tweet, tableName: job.tableName, queuedAt: now().toISOString() });
+    const link = await newConnectLink(user);
+    // The claim makes "one DM per loss of access" hold across concurrent saves and instances.
+    const firstNotice = !conn.reconnectPromptedAt && (await deps.claims.claim(reconnectClaim(user), RECONNECT_CLAIM_MS));
+    await connections.set(user, {
+      ...conn,
+      lostAccessAt: conn.lostAccessAt ?? now().toISOString(),
+      reconnectPromptedAt: conn.reconnectPromptedAt ?? now().toISOString(),
+    });
+    log.info({ event: 'connection.access_lost', platform: user.platform, pending }, 'Notion no longer accepts the connection; save kept');
+    if (firstNotice) {
+      // Its own link: connect links are single use, and the reply carries the other one.
+      const dmLink = await newConnectLink(user);
+      track(
+        notifierFor(user)
+          ?.notifyReconnectNeeded(user, { workspaceName: conn.workspaceName, connectUrl: dmLink.url, pending })
+          .catch((err: unknown) => log.warn({ event: 'notify.failed', platform: user.platform, err: (err as Error).message }, 'reconnect DM failed')) ??
+          Promise.resolve(),
+      );
+    }
+    return link.url;
+  }
+
+  const saveWorker = createSaveWorker({ ...deps, now, withAccess, discover, keepForReconnect, newConnectLink });
+
+  function notifierFor(user: ChatUser): ChatNotifier | undefined {
+    const notifier = notifiers.get(user.platform);
+    if (!notifier) log.warn({ event: 'notify.no_adapter', platform: user.platform }, 'no adapter can message this user');
+    return notifier;
+  }
+
+  /** Saves that waited for a reconnect land once a target is ready; the user hears the results. */
+  async function replayPending(user: ChatUser): Promise<void> {
+    const pending = await deps.pendingSaves.takeAll(user);
+    if (pending.length === 0) return;
+    const outcomes: SaveOutcome[] = [];
+    for (const save of pending) {
+      outcomes.push(await deps.queue.run(() => saveWorker.save(user, { tweet: save.tweet, tableName: save.tableName })));
+    }
+    log.info({ event: 'save.replayed', platform: user.platform, count: outcomes.length }, 'kept saves replayed after reconnect');
+    await notifierFor(user)?.notifyPendingSaved(user, outcomes);
+  }
 
   async function statusOf(user: ChatUser): Promise<ConnectionStatus> {
     const conn = await connections.get(user);
@@ -82,20 +152,38 @@ export function createCore(deps: CoreDeps): CoreService {
       workspaceName: conn.workspaceName,
       connectedAt: conn.connectedAt,
       target: conn.target ? { kind: 'ready', table: conn.target.title, url: conn.target.url } : undefined,
+      ...(conn.lostAccessAt ? { needsReconnect: true } : {}),
     };
   }
 
   async function afterConnect(user: ChatUser, conn: NotionConnection, preferredId?: string): Promise<void> {
     try {
       const { status } = await discover(user, conn, preferredId);
-      const notifier = notifiers.get(user.platform);
-      if (!notifier) {
-        log.warn({ event: 'notify.no_adapter', platform: user.platform }, 'connected, but no adapter can message this user');
-        return;
-      }
-      await notifier.notifyConnected(user, { workspaceName: conn.workspaceName, status });
+      await notifierFor(user)?.notifyConnected(user, { workspaceName: conn.workspaceName, status });
+      if (status.kind === 'ready') await replayPending(user);
     } catch (err) {
-      log.error({ event: 'connect.followup_failed', platform: user.platform, code: (err as DomainError).code, err: (err as Error).message }, 'could not finish setting up after connect');
+      log.error({ event: 'connect.followup_failed', platform: user.platform, code: errorCode(err), err: (err as Error).message }, 'could not finish setting up after connect');
+    }
+  }
+
+  function enqueue(user: ChatUser, job: SaveJob): SaveTicket {
+    const result = deps.queue.run(() => saveWorker.save(user, job));
+    track(result);
+    return { result };
+  }
+
+  /** Table lookups for the pickers, translating a lost connection into a reconnect link. */
+  async function withTables<T extends ChooseTargetOutcome>(
+    user: ChatUser,
+    use: (conn: NotionConnection) => Promise<T>,
+  ): Promise<T | ChooseTargetOutcome> {
+    const conn = await connections.get(user);
+    if (!conn) return { kind: 'not_connected', connectUrl: (await newConnectLink(user)).url };
+    try {
+      return await use(conn);
+    } catch (err) {
+      if (err instanceof NotionAccessRevokedError) return { kind: 'reconnect', connectUrl: (await newConnectLink(user)).url };
+      throw err;
     }
   }
 
@@ -121,41 +209,80 @@ export function createCore(deps: CoreDeps): CoreService {
       const previous = await connections.get(user).catch(() => undefined);
       const conn: NotionConnection = { ...grant, connectedAt: now().toISOString(), chatUser: user };
       await connections.set(user, conn);
-      if (previous && previous.accessToken !== grant.accessToken) {
-        track(notion.revokeToken(previous.accessToken).catch((err: DomainError) => log.warn({ event: 'connection.revoke_previous_failed', code: err.code }, 'could not revoke the replaced token')));
+      await deps.claims.release(reconnectClaim(user));
+      if (previous && previous.accessToken !== grant.accessToken && !previous.lostAccessAt) {
+        track(
+          notion
+            .revokeToken(previous.accessToken)
+            .catch((err: unknown) => log.warn({ event: 'connection.revoke_previous_failed', code: errorCode(err) }, 'could not revoke the replaced token')),
+        );
       }
       track(afterConnect(user, conn, previous?.target?.dataSourceId));
     },
 
-    async saveTweet(user, input) {
-      const parsed = parseTweetInput(input);
+    async saveTweet(user, input, options = {}) {
+      const { text, tableName } = splitTableChoice(input.text);
+      const parsed = parseTweetInput({ ...input, text });
       if (parsed.kind !== 'tweet') {
         const reason = parsed.kind === 'not_tweet_link' ? 'not_tweet_link' : parsed.kind === 'empty' ? 'empty' : 'no_tweet';
         log.info({ event: 'save.no_tweet', platform: user.platform, reason }, 'input holds no tweet');
         const outcome = { kind: 'no_tweet', reason } as const;
         return { outcome, result: Promise.resolve(outcome) };
       }
-      const result = deps.queue.run(() => saveWorker.save(user, parsed.tweet));
-      track(result);
-      return { result };
+      return enqueue(user, { tweet: parsed.tweet, tableName, force: options.force });
     },
 
-    async chooseTarget(user, dataSourceId) {
+    async saveAgain(user, pageId) {
+      const record = await deps.saveIndex.findByPage(user, pageId);
+      if (!record) {
+        const outcome = { kind: 'not_found' } as const;
+        return { outcome, result: Promise.resolve(outcome) };
+      }
+      log.info({ event: 'save.again', platform: user.platform }, 'saving a tweet again');
+      return enqueue(user, { tweet: record.tweet, dataSourceId: record.dataSourceId, force: true });
+    },
+
+    async undoSave(user, pageId) {
+      const record = await deps.saveIndex.findByPage(user, pageId);
+      if (!record) return { kind: 'not_found' };
       const conn = await connections.get(user);
       if (!conn) return { kind: 'not_connected', connectUrl: (await newConnectLink(user)).url };
       try {
-        const tables = await notion.listTables(conn.accessToken);
-        const table = tables.find((t) => sameId(t.dataSourceId, dataSourceId));
-        if (!table) return { kind: 'unknown_table', tables: usableChoices(tables) };
+        const { value } = await withAccess(user, conn, (token) => notion.trashPage(token, record.pageId));
+        await deps.saveIndex.forget(user, record);
+        log.info({ event: 'save.undone', platform: user.platform, result: value }, 'save undone');
+        return value === 'trashed' ? { kind: 'removed', table: record.table } : { kind: 'already_deleted', table: record.table };
+      } catch (err) {
+        if (err instanceof NotionAccessRevokedError) return { kind: 'reconnect', connectUrl: (await newConnectLink(user)).url };
+        log.warn({ event: 'save.undo_failed', platform: user.platform, code: errorCode(err) }, 'undo failed');
+        return { kind: 'failed', reason: DomainError.is(err) ? 'notion_unavailable' : 'internal' };
+      }
+    },
+
+    chooseTarget(user, dataSourceId) {
+      return withTables(user, async (conn) => {
+        const listed = await withAccess(user, conn, (token) => notion.listTables(token));
+        const table = listed.value.find((t) => sameId(t.dataSourceId, dataSourceId));
+        if (!table) return { kind: 'unknown_table', tables: usableChoices(listed.value) };
         if (!table.mapping) return { kind: 'unusable', table: table.title, missing: table.missing! };
         const target = toSaveTarget({ ...table, mapping: table.mapping });
-        await connections.set(user, { ...conn, target });
+        await connections.set(user, { ...listed.conn, target });
         log.info({ event: 'target.chosen', platform: user.platform }, 'table chosen');
+        track(replayPending(user).catch((err: unknown) => log.warn({ event: 'save.replay_failed', err: (err as Error).message }, 'replay failed')));
         return { kind: 'ready', table: target.title, url: target.url };
-      } catch (err) {
-        if (err instanceof NotionAccessRevokedError) return { kind: 'reconnect', connectUrl: await forgetRevoked(user) };
-        throw err;
-      }
+      });
+    },
+
+    createTweetsTable(user, pageId) {
+      return withTables(user, async (conn) => {
+        const created = await withAccess(user, conn, (token) => notion.createTweetsTable(token, pageId));
+        const table = created.value;
+        const target = toSaveTarget({ ...table, mapping: table.mapping! });
+        await connections.set(user, { ...created.conn, target });
+        log.info({ event: 'target.created', platform: user.platform }, 'Tweets table created');
+        track(replayPending(user).catch((err: unknown) => log.warn({ event: 'save.replay_failed', err: (err as Error).message }, 'replay failed')));
+        return { kind: 'ready', table: target.title, url: target.url };
+      });
     },
 
     async disconnectUser(user) {
@@ -169,7 +296,7 @@ export function createCore(deps: CoreDeps): CoreService {
         try {
           await notion.revokeToken(conn.accessToken);
         } catch (err) {
-          log.warn({ event: 'disconnect.revoke_failed', platform: user.platform, code: (err as DomainError).code }, 'revoke failed; deleting locally anyway');
+          log.warn({ event: 'disconnect.revoke_failed', platform: user.platform, code: errorCode(err) }, 'revoke failed; deleting locally anyway');
         }
       }
       const existed = await connections.delete(user);

@@ -1,4 +1,4 @@
-import type { ConnectionStatus, DisconnectOutcome, SaveOutcome, TargetStatus } from './outcomes.js';
+import type { ConnectionStatus, DisconnectOutcome, ReconnectNotice, SaveOutcome, TargetStatus, UndoOutcome } from './outcomes.js';
 
 /**
  * The product's wording, in one place for every platform. Adapters pass a formatter
@@ -20,6 +20,7 @@ export function saveUsage(f: Formatter, command = '/save-tweet'): string {
     `• ${f.code(`${command} ${EXAMPLE_INPUT}`)}`,
     `• ${f.code(`${command} ${EXAMPLE_WITH_TEXT}`)}`,
     `• a tweet link followed by its text, or text copied from X`,
+    `• ${f.code(`${command} ${EXAMPLE_INPUT} to Reading`)} saves once to another shared table (its name or the start of it)`,
   ].join('\n');
 }
 
@@ -36,6 +37,10 @@ export function targetStatusText(f: Formatter, status: TargetStatus): string {
         `The table ${f.bold(status.table)} has no column for the tweet's text. ` +
         `Add a ${f.bold(status.missing.type)} column named ${f.bold(status.missing.name)} in Notion, then save again.`
       );
+    case 'create_offer':
+      return status.pages.length === 1
+        ? `You shared the page ${f.bold(status.pages[0]!.title)} but no table. I can create a Tweets table in it for you.`
+        : 'You shared pages but no table. Pick a page and I will create a Tweets table in it.';
   }
 }
 
@@ -47,6 +52,7 @@ export function connectedText(f: Formatter, workspaceName: string | null, status
 export function statusText(f: Formatter, status: ConnectionStatus): string {
   if (!status.connected) return 'Not connected to Notion yet.';
   const ws = status.workspaceName ? f.bold(status.workspaceName) : 'a Notion workspace';
+  if (status.needsReconnect) return `Notion no longer accepts your connection to ${ws}. Reconnect to keep saving; tweets you save meanwhile are kept.`;
   return `Connected to ${ws}.${status.target ? ` ${targetStatusText(f, status.target)}` : ''}`;
 }
 
@@ -64,10 +70,24 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
       const note = outcome.textMissing ? ' (I could not fetch its text, so I saved the link.)' : '';
       return `Saved ${who} to ${f.link(outcome.pageUrl, outcome.table)}.${note}`;
     }
+    case 'already_saved': {
+      const what = outcome.tweet.handle ? `@${outcome.tweet.handle}'s tweet` : 'This tweet';
+      return `Already saved: ${what} is in ${f.link(outcome.pageUrl, outcome.table)}. Nothing new was added.`;
+    }
+    case 'in_progress':
+      return 'That tweet is being saved right now; you will see it in your table in a moment.';
+    case 'not_found':
+      return 'That save is not yours, or it no longer exists.';
+    case 'unknown_table':
+      return outcome.tables.length === 0
+        ? `No shared table is called ${f.bold(outcome.name)}, and no usable table is shared yet.`
+        : `No shared table is called ${f.bold(outcome.name)}. Your tables: ${outcome.tables.map((t) => f.bold(t.title)).join(', ')}.`;
     case 'not_connected':
       return `Connect your Notion first: ${f.link(outcome.connectUrl, 'Connect Notion')} (the link is personal and works once).`;
     case 'reconnect':
-      return `Notion no longer accepts your connection (access was removed). ${f.link(outcome.connectUrl, 'Reconnect Notion')} and save again.`;
+      return outcome.kept
+        ? `Notion no longer accepts your connection. I kept this tweet and will save it as soon as you ${f.link(outcome.connectUrl, 'reconnect Notion')}.`
+        : `Notion no longer accepts your connection (access was removed). ${f.link(outcome.connectUrl, 'Reconnect Notion')} and save again.`;
     case 'no_tweet':
       if (outcome.reason === 'not_tweet_link') {
         return `That link is not a tweet. I save links like ${f.code(EXAMPLE_INPUT)}.\n${saveUsage(f, command)}`;
@@ -85,6 +105,36 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
   }
 }
 
+export function undoOutcomeText(f: Formatter, outcome: UndoOutcome): string {
+  switch (outcome.kind) {
+    case 'removed':
+      return `Removed: the row was moved to the trash in ${f.bold(outcome.table)}.`;
+    case 'already_deleted':
+      return `That row was already deleted in Notion (${f.bold(outcome.table)}), so there was nothing to undo.`;
+    case 'not_found':
+      return 'Only the person who saved this tweet can undo it, and only once.';
+    case 'not_connected':
+    case 'reconnect':
+      return `Reconnect Notion to undo: ${f.link(outcome.connectUrl, LABELS.reconnect)}.`;
+    case 'failed':
+      return 'Notion did not answer, so the row is still there. Please try Undo again in a minute.';
+  }
+}
+
+/** The one DM sent when Notion stops accepting a connection. */
+export function reconnectNeededText(f: Formatter, notice: ReconnectNotice): string {
+  const ws = notice.workspaceName ? f.bold(notice.workspaceName) : 'your Notion workspace';
+  const kept = notice.pending === 1 ? 'I kept the tweet you just saved and will save it' : `I kept the ${notice.pending} tweets you saved and will save them`;
+  return `Notion no longer accepts the connection to ${ws} (access was removed or expired). ${kept} as soon as you reconnect.`;
+}
+
+/** After a reconnect: how the kept saves went. */
+export function pendingSavedText(f: Formatter, outcomes: SaveOutcome[]): string {
+  const saved = outcomes.filter((o) => o.kind === 'saved' || o.kind === 'already_saved').length;
+  const lines = outcomes.map((o) => `• ${saveOutcomeText(f, o)}`);
+  return [`You reconnected, so I saved the tweets that were waiting (${saved} of ${outcomes.length}):`, ...lines].join('\n');
+}
+
 // ---- Connect prompts and button labels shared by the chat adapters ----
 
 /** Labels for the buttons and pickers the adapters render next to the wording above. */
@@ -93,6 +143,9 @@ export const LABELS = {
   reconnect: 'Reconnect Notion',
   openInNotion: 'Open in Notion',
   pickTable: 'Pick a table',
+  undo: 'Undo',
+  saveAgain: 'Save again',
+  createTable: (page: string) => `Create a Tweets table in ${page}`,
 } as const;
 
 /** The instant, private answer to a connect command whose link goes by DM. */

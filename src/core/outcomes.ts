@@ -1,3 +1,4 @@
+import type { ChatUser } from './chat-user.js';
 import type { MissingColumn } from './ports.js';
 import type { Tweet } from '../tweets/tweet.js';
 
@@ -15,14 +16,31 @@ export type TargetStatus =
   /** No table is shared with the integration. */
   | { kind: 'none_shared' }
   /** Tables are shared but none can take a tweet: `missing` names the column to add to `table`. */
-  | { kind: 'unusable'; table: string; missing: MissingColumn };
+  | { kind: 'unusable'; table: string; missing: MissingColumn }
+  /** No table, but pages are shared: offer to create a Tweets table in one (`Core.createTweetsTable`). */
+  | { kind: 'create_offer'; pages: PageChoice[] };
+
+/** A shared page a table can be created in. */
+export interface PageChoice {
+  id: string;
+  title: string;
+}
 
 /** What the user is told after a save attempt. */
 export type SaveOutcome =
-  | { kind: 'saved'; pageUrl: string; table: string; tweet: Tweet; textMissing: boolean }
+  /** `pageId` is what Undo takes. */
+  | { kind: 'saved'; pageUrl: string; pageId: string; table: string; tweet: Tweet; textMissing: boolean }
+  /** The same user saved this tweet to this table before; `pageId` is what "Save again" and Undo take. */
+  | { kind: 'already_saved'; pageUrl: string; pageId: string; table: string; tweet: Tweet }
+  /** The same tweet is being saved right now (a double click, two quick commands). */
+  | { kind: 'in_progress' }
+  /** "Save again" on a save that is not this user's, or no longer known. */
+  | { kind: 'not_found' }
   | { kind: 'not_connected'; connectUrl: string }
-  /** Notion revoked the token; the connection was deleted. */
-  | { kind: 'reconnect'; connectUrl: string }
+  /** Notion stopped accepting the connection; `kept`: this tweet waits and is saved after the reconnect. */
+  | { kind: 'reconnect'; connectUrl: string; kept: boolean }
+  /** `/save-tweet <link> to <name>` named no shared table. */
+  | { kind: 'unknown_table'; name: string; tables: TableChoice[] }
   /** `empty`: nothing given; `not_tweet_link`: a link to something else; `no_tweet`: text with no handle or link. */
   | { kind: 'no_tweet'; reason: 'empty' | 'not_tweet_link' | 'no_tweet' }
   | { kind: 'needs_table'; status: Exclude<TargetStatus, { kind: 'ready' }> }
@@ -46,6 +64,8 @@ export type ConnectionStatus =
       workspaceName: string | null;
       connectedAt: string;
       target: TargetStatus | undefined;
+      /** Notion stopped accepting the connection: saves wait until the user reconnects. */
+      needsReconnect?: boolean | undefined;
     };
 
 export interface ConnectLink {
@@ -61,6 +81,17 @@ export type ChooseTargetOutcome =
   | { kind: 'reconnect'; connectUrl: string }
   | { kind: 'unknown_table'; tables: TableChoice[] };
 
+/** The answer to an Undo button. Only the user who saved a row can undo it. */
+export type UndoOutcome =
+  | { kind: 'removed'; table: string }
+  /** The row was already deleted (or trashed) in Notion. */
+  | { kind: 'already_deleted'; table: string }
+  /** Not a save of this user's (another user pressed the button, or it was undone already). */
+  | { kind: 'not_found' }
+  | { kind: 'not_connected'; connectUrl: string }
+  | { kind: 'reconnect'; connectUrl: string }
+  | { kind: 'failed'; reason: 'notion_unavailable' | 'internal' };
+
 export interface DisconnectOutcome {
   wasConnected: boolean;
   workspaceName?: string | null | undefined;
@@ -72,7 +103,20 @@ export interface ConnectedNotice {
   status: TargetStatus;
 }
 
-/** Implemented by each platform adapter so core can reach a user outside a request. */
+/** Sent once when Notion stops accepting a connection. */
+export interface ReconnectNotice {
+  workspaceName: string | null;
+  /** Personal and single use, like every connect link: DM only. */
+  connectUrl: string;
+  /** Saves waiting for the reconnect. */
+  pending: number;
+}
+
+/** Implemented by each platform adapter so core can reach a user outside a request (by DM). */
 export interface ChatNotifier {
-  notifyConnected(user: import('./chat-user.js').ChatUser, notice: ConnectedNotice): Promise<void>;
+  notifyConnected(user: ChatUser, notice: ConnectedNotice): Promise<void>;
+  /** One DM with a Reconnect button per loss of access, however many saves failed meanwhile. */
+  notifyReconnectNeeded(user: ChatUser, notice: ReconnectNotice): Promise<void>;
+  /** The results of the saves that waited for the reconnect. */
+  notifyPendingSaved(user: ChatUser, outcomes: SaveOutcome[]): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { ChatUser } from './chat-user.js';
 import type { NotionConnection, PropertyMapping, SaveTarget, TokenGrant } from './connection.js';
+import type { Tweet } from '../tweets/tweet.js';
 
 /** A column the user must add before a table can take tweets. */
 export interface MissingColumn {
@@ -14,6 +15,8 @@ export interface TableCandidate {
   databaseId?: string | undefined;
   title: string;
   url?: string | undefined;
+  /** The page the table sits in (Notion's database_parent), when it is in a page. */
+  parentPageId?: string | undefined;
   /** Present when the schema can take a tweet; otherwise `missing` says what to add. */
   mapping?: PropertyMapping | undefined;
   missing?: MissingColumn | undefined;
@@ -40,6 +43,48 @@ export interface NotionGateway {
   listTables(accessToken: string): Promise<TableCandidate[]>;
   /** Creates a row; throws NotionTargetGoneError when the cached target no longer fits. */
   createRow(accessToken: string, target: SaveTarget, row: TweetRow): Promise<{ pageId: string; url: string }>;
+  /** The refresh grant: new access and refresh tokens. Throws a DomainError when Notion refuses. */
+  refreshGrant(refreshToken: string): Promise<TokenGrant>;
+  /** Moves a row to Notion's trash; says when it was already trashed or is gone. */
+  trashPage(accessToken: string, pageId: string): Promise<'trashed' | 'already_trashed' | 'gone'>;
+  /** Shared pages that are not rows of a table: places where a table can be created. */
+  listPages(accessToken: string): Promise<{ id: string; title: string }[]>;
+  /** Creates a "Tweets" table (Handle, Tweet, Link, Saved) in a shared page. */
+  createTweetsTable(accessToken: string, pageId: string): Promise<TableCandidate>;
+}
+
+/** What is remembered of a saved tweet: enough for "Already saved", "Save again" and Undo. */
+export interface SavedRecord {
+  pageId: string;
+  pageUrl: string;
+  dataSourceId: string;
+  table: string;
+  /** Identifies the tweet within a table: its id, or a digest of handle and text. */
+  tweetKey: string;
+  tweet: Tweet;
+  savedAt: string;
+}
+
+/** Per chat user and table: which tweets were saved, and which rows they became. Survives restarts. */
+export interface SaveIndex {
+  find(user: ChatUser, dataSourceId: string, tweetKey: string): Promise<SavedRecord | undefined>;
+  findByPage(user: ChatUser, pageId: string): Promise<SavedRecord | undefined>;
+  remember(user: ChatUser, record: SavedRecord): Promise<void>;
+  forget(user: ChatUser, record: SavedRecord): Promise<void>;
+}
+
+/** A save that waits for the user to reconnect Notion. */
+export interface PendingSave {
+  tweet: Tweet;
+  tableName?: string | undefined;
+  queuedAt: string;
+}
+
+/** Saves kept while a connection has lost access; replayed after the reconnect. */
+export interface PendingSaves {
+  /** Returns how many are waiting now. */
+  add(user: ChatUser, save: PendingSave): Promise<number>;
+  takeAll(user: ChatUser): Promise<PendingSave[]>;
 }
 
 /** Encrypted per-user connections. `get` throws StoreDecryptError rather than pretending nobody is connected. */
@@ -59,6 +104,8 @@ export interface OneTimeStore<T> {
 /** Remembers keys for a while: the first `claim` of a key wins, later ones get false. */
 export interface ClaimStore {
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Ends a claim early (the work it guarded is done). */
+  release(key: string): Promise<void>;
 }
 
 /** Looks up a tweet's text by its link (oEmbed); undefined when it cannot. Never throws. */

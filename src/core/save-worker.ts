@@ -1,31 +1,62 @@
-import type { ChatUser } from './chat-user.js';
+import { createHash } from 'node:crypto';
+import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { NotionConnection, SaveTarget } from './connection.js';
-import {
-  DomainError,
-  NotionAccessRevokedError,
-  NotionRateLimitedError,
-  NotionTargetGoneError,
-  StoreDecryptError,
-} from './errors.js';
+import { DomainError, NotionAccessRevokedError, NotionRateLimitedError, NotionTargetGoneError, StoreDecryptError } from './errors.js';
 import type { SaveOutcome, TargetStatus } from './outcomes.js';
-import type { ConnectionStore, NotionGateway, TweetLookup, TweetRow } from './ports.js';
+import { findTableByName, sameId, toSaveTarget, usableChoices } from './pick-target.js';
+import type { ClaimStore, ConnectionStore, NotionGateway, PendingSaves, SaveIndex, TweetLookup, TweetRow } from './ports.js';
 import type { Tweet } from '../tweets/tweet.js';
 import type { Logger } from '../log.js';
+
+/** One save as the worker runs it. */
+export interface SaveJob {
+  tweet: Tweet;
+  /** `/save-tweet <link> to <name>`: this save only goes to that table. */
+  tableName?: string | undefined;
+  /** "Save again": this save goes to the table of the row it repeats. */
+  dataSourceId?: string | undefined;
+  /** "Save again": skip the duplicate guard. */
+  force?: boolean | undefined;
+}
+
+/** Notion calls made with a connection's token; retried once after a refresh when Notion answers 401. */
+export type WithAccess = <T>(user: ChatUser, conn: NotionConnection, call: (token: string) => Promise<T>) => Promise<{ conn: NotionConnection; value: T }>;
 
 export interface SaveWorkerDeps {
   connections: ConnectionStore;
   notion: NotionGateway;
+  saveIndex: SaveIndex;
+  pendingSaves: PendingSaves;
+  claims: ClaimStore;
   lookupTweet: TweetLookup;
   log: Logger;
   now: () => Date;
+  withAccess: WithAccess;
   discover(user: ChatUser, conn: NotionConnection, preferredId?: string): Promise<{ conn: NotionConnection; status: TargetStatus }>;
-  forgetRevoked(user: ChatUser): Promise<string>;
+  /** Marks the connection as having lost access, keeps the save, DMs the user once; returns the reconnect link. */
+  keepForReconnect(user: ChatUser, conn: NotionConnection, job: SaveJob): Promise<string>;
   newConnectLink(user: ChatUser): Promise<{ url: string }>;
 }
 
+/** A claim outlives a crashed worker by this much at most. */
+const SAVING_CLAIM_MS = 2 * 60_000;
+const OTHER_INSTANCE_POLLS = 20;
+const OTHER_INSTANCE_POLL_MS = 250;
+
+/** Identifies a tweet within a table: its status id, else a digest of what we know of it. */
+export function tweetKey(tweet: Tweet): string {
+  if (tweet.id) return `id:${tweet.id}`;
+  const digest = createHash('sha256').update(`${tweet.handle ?? ''}\n${tweet.text ?? ''}`).digest('hex').slice(0, 32);
+  return `text:${digest}`;
+}
+
+type Written = { saved: { pageUrl: string; pageId: string; target: SaveTarget; tweet: Tweet } };
+
 /** The Notion side of a save: runs behind the queue, after the platform was answered. Never throws. */
 export function createSaveWorker(deps: SaveWorkerDeps) {
-  const { connections, notion, log } = deps;
+  const { connections, notion, log, saveIndex } = deps;
+  /** Saves of the same tweet to the same table in this process share one write. */
+  const inFlight = new Map<string, Promise<SaveOutcome>>();
 
   /** Fills in the text (and handle) from oEmbed when only a link was given. */
   async function complete(tweet: Tweet): Promise<Tweet> {
@@ -35,35 +66,103 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     return { ...tweet, text: found.text, handle: tweet.handle ?? found.handle, authorName: tweet.authorName ?? found.authorName };
   }
 
-  async function targetFor(user: ChatUser, conn: NotionConnection, preferredId?: string): Promise<{ target?: SaveTarget; status: TargetStatus }> {
-    if (conn.target && !preferredId) return { target: conn.target, status: { kind: 'ready', table: conn.target.title } };
-    const found = await deps.discover(user, conn, preferredId);
-    return { target: found.status.kind === 'ready' ? found.conn.target : undefined, status: found.status };
+  /** Where this save goes, or the outcome that explains why it cannot go anywhere yet. */
+  async function resolveTarget(user: ChatUser, conn: NotionConnection, job: SaveJob): Promise<{ conn: NotionConnection; target: SaveTarget } | SaveOutcome> {
+    if (job.dataSourceId && !sameId(job.dataSourceId, conn.target?.dataSourceId)) {
+      const { conn: current, value: tables } = await deps.withAccess(user, conn, (token) => notion.listTables(token));
+      const table = tables.find((t) => sameId(t.dataSourceId, job.dataSourceId) && t.mapping);
+      if (!table?.mapping) return { kind: 'not_found' };
+      return { conn: current, target: toSaveTarget({ ...table, mapping: table.mapping }) };
+    }
+    if (job.tableName) {
+      const { conn: current, value: tables } = await deps.withAccess(user, conn, (token) => notion.listTables(token));
+      const table = findTableByName(tables, job.tableName);
+      if (!table) return { kind: 'unknown_table', name: job.tableName, tables: usableChoices(tables) };
+      return { conn: current, target: toSaveTarget(table) };
+    }
+    if (conn.target) return { conn, target: conn.target };
+    const found = await deps.discover(user, conn);
+    if (found.status.kind !== 'ready' || !found.conn.target) return { kind: 'needs_table', status: found.status as Exclude<TargetStatus, { kind: 'ready' }> };
+    return { conn: found.conn, target: found.conn.target };
   }
 
-  async function write(user: ChatUser, conn: NotionConnection, row: TweetRow): Promise<SaveOutcome | { saved: { pageUrl: string; table: string } }> {
-    const first = await targetFor(user, conn);
-    if (!first.target) return { kind: 'needs_table', status: first.status as Exclude<TargetStatus, { kind: 'ready' }> };
+  async function write(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob): Promise<Written | SaveOutcome> {
+    const tweet = await complete(job.tweet);
+    const row: TweetRow = { handle: tweet.handle ?? tweet.authorName ?? 'unknown', text: tweet.text ?? '', link: tweet.url, savedAt: deps.now() };
     try {
-      const page = await notion.createRow(conn.accessToken, first.target, row);
-      return { saved: { pageUrl: page.url, table: first.target.title } };
+      const { value: page } = await deps.withAccess(user, conn, (token) => notion.createRow(token, target, row));
+      return { saved: { pageUrl: page.url, pageId: page.pageId, target, tweet } };
     } catch (err) {
-      if (!(err instanceof NotionTargetGoneError)) throw err;
+      if (!(err instanceof NotionTargetGoneError) || job.tableName || job.dataSourceId) throw err;
       // The table was unshared, deleted or its columns changed: look again once, same table first.
       log.info({ event: 'save.rediscover', platform: user.platform }, 'cached table no longer fits; re-discovering');
-      const again = await deps.discover(user, { ...conn, target: undefined }, first.target.dataSourceId);
-      const target = again.status.kind === 'ready' ? again.conn.target : undefined;
-      if (!target) return { kind: 'needs_table', status: again.status as Exclude<TargetStatus, { kind: 'ready' }> };
-      const page = await notion.createRow(conn.accessToken, target, row);
-      return { saved: { pageUrl: page.url, table: target.title } };
+      const again = await deps.discover(user, { ...conn, target: undefined }, target.dataSourceId);
+      const retarget = again.status.kind === 'ready' ? again.conn.target : undefined;
+      if (!retarget) return { kind: 'needs_table', status: again.status as Exclude<TargetStatus, { kind: 'ready' }> };
+      const { value: page } = await deps.withAccess(user, again.conn, (token) => notion.createRow(token, retarget, row));
+      return { saved: { pageUrl: page.url, pageId: page.pageId, target: retarget, tweet } };
     }
   }
 
-  function failure(user: ChatUser, err: unknown): Promise<SaveOutcome> | SaveOutcome {
+  /** Another instance holds the claim: wait briefly for its row to appear in the index. */
+  async function awaitOtherInstance(user: ChatUser, dataSourceId: string, key: string): Promise<SaveOutcome> {
+    for (let i = 0; i < OTHER_INSTANCE_POLLS; i++) {
+      await new Promise((resolve) => setTimeout(resolve, OTHER_INSTANCE_POLL_MS));
+      const record = await saveIndex.find(user, dataSourceId, key);
+      if (record) return { kind: 'already_saved', pageUrl: record.pageUrl, pageId: record.pageId, table: record.table, tweet: record.tweet };
+    }
+    return { kind: 'in_progress' };
+  }
+
+  /** Writes the row once per (user, table, tweet), however many saves of it arrive together. */
+  async function saveOnce(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob): Promise<SaveOutcome> {
+    const key = tweetKey(job.tweet);
+    if (!job.force) {
+      const record = await saveIndex.find(user, target.dataSourceId, key);
+      if (record) return { kind: 'already_saved', pageUrl: record.pageUrl, pageId: record.pageId, table: record.table, tweet: record.tweet };
+    }
+    const lockKey = `saving:${chatUserKey(user)}:${target.dataSourceId}:${key}`;
+    const running = inFlight.get(lockKey);
+    if (running) {
+      const first = await running;
+      return first.kind === 'saved' ? { kind: 'already_saved', pageUrl: first.pageUrl, pageId: first.pageId, table: first.table, tweet: first.tweet } : first;
+    }
+    const task = (async (): Promise<SaveOutcome> => {
+      if (!(await deps.claims.claim(lockKey, SAVING_CLAIM_MS))) return awaitOtherInstance(user, target.dataSourceId, key);
+      try {
+        const written = await write(user, conn, target, job);
+        if (!('saved' in written)) return written;
+        const { saved } = written;
+        await saveIndex.remember(user, {
+          pageId: saved.pageId,
+          pageUrl: saved.pageUrl,
+          dataSourceId: saved.target.dataSourceId,
+          table: saved.target.title,
+          tweetKey: key,
+          tweet: saved.tweet,
+          savedAt: deps.now().toISOString(),
+        });
+        log.info({ event: 'save.saved', platform: user.platform, textFetched: Boolean(saved.tweet.text) }, 'tweet saved');
+        return { kind: 'saved', pageUrl: saved.pageUrl, pageId: saved.pageId, table: saved.target.title, tweet: saved.tweet, textMissing: !saved.tweet.text };
+      } finally {
+        await deps.claims.release(lockKey).catch(() => undefined);
+      }
+    })();
+    inFlight.set(lockKey, task);
+    try {
+      return await task;
+    } finally {
+      inFlight.delete(lockKey);
+    }
+  }
+
+  async function failure(user: ChatUser, job: SaveJob, err: unknown): Promise<SaveOutcome> {
     const code = err instanceof DomainError ? err.code : 'internal';
     const fields = { event: 'save.failed', platform: user.platform, code };
     if (err instanceof NotionAccessRevokedError) {
-      return deps.forgetRevoked(user).then((connectUrl) => ({ kind: 'reconnect', connectUrl }) as const);
+      const conn = await connections.get(user);
+      if (!conn) return { kind: 'not_connected', connectUrl: (await deps.newConnectLink(user)).url };
+      return { kind: 'reconnect', connectUrl: await deps.keepForReconnect(user, conn, job), kept: true };
     }
     if (err instanceof NotionRateLimitedError) {
       log.warn(fields, 'Notion rate limit outlived retries');
@@ -83,24 +182,17 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   }
 
   return {
-    async save(user: ChatUser, parsed: Tweet): Promise<SaveOutcome> {
+    async save(user: ChatUser, job: SaveJob): Promise<SaveOutcome> {
       try {
         const conn = await connections.get(user);
         if (!conn) return { kind: 'not_connected', connectUrl: (await deps.newConnectLink(user)).url };
-        const tweet = await complete(parsed);
-        const row: TweetRow = {
-          handle: tweet.handle ?? tweet.authorName ?? 'unknown',
-          text: tweet.text ?? '',
-          link: tweet.url,
-          savedAt: deps.now(),
-        };
-        const written = await write(user, conn, row);
-        if (!('saved' in written)) return written;
-        log.info({ event: 'save.saved', platform: user.platform, textFetched: Boolean(tweet.text) }, 'tweet saved');
-        return { kind: 'saved', pageUrl: written.saved.pageUrl, table: written.saved.table, tweet, textMissing: !tweet.text };
+        if (conn.lostAccessAt) return { kind: 'reconnect', connectUrl: await deps.keepForReconnect(user, conn, job), kept: true };
+        const resolved = await resolveTarget(user, conn, job);
+        if ('kind' in resolved) return resolved;
+        return await saveOnce(user, resolved.conn, resolved.target, job);
       } catch (err) {
         try {
-          return await failure(user, err);
+          return await failure(user, job, err);
         } catch (inner) {
           log.error({ event: 'save.failed', platform: user.platform, err: inner }, 'could not report a failed save');
           return { kind: 'failed', reason: 'internal' };

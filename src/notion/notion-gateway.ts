@@ -1,7 +1,7 @@
-import { Client, LogLevel, isFullDataSource, type Logger as NotionLogger } from '@notionhq/client';
+import { APIErrorCode, Client, LogLevel, isFullDataSource, isFullPage, isNotionClientError, type Logger as NotionLogger } from '@notionhq/client';
 import { z } from 'zod';
 import type { TokenGrant } from '../core/connection.js';
-import { OAuthExchangeFailedError } from '../core/errors.js';
+import { DomainError, OAuthExchangeFailedError } from '../core/errors.js';
 import type { NotionGateway, TableCandidate } from '../core/ports.js';
 import type { Logger } from '../log.js';
 import { buildRowProperties, mapSchema } from './map-properties.js';
@@ -37,6 +37,31 @@ const tokenResponse = z.object({
 });
 
 const MAX_SEARCH_PAGES = 5;
+
+/** Validates a token response before anything is stored. */
+function toGrant(raw: unknown): TokenGrant {
+  const parsed = tokenResponse.safeParse(raw);
+  if (!parsed.success) throw new OAuthExchangeFailedError('Notion answered the token exchange with an unexpected body');
+  const t = parsed.data;
+  return {
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token ?? null,
+    botId: t.bot_id,
+    workspaceId: t.workspace_id,
+    workspaceName: t.workspace_name ?? null,
+    workspaceIcon: t.workspace_icon ?? null,
+    ownerUserId: t.owner?.user?.id ?? null,
+    duplicatedTemplateId: t.duplicated_template_id ?? null,
+  };
+}
+
+const plainText = (items: { plain_text: string }[]) => items.map((t) => t.plain_text).join('').trim();
+
+/** The Tweets table offered to users who shared a page but no table (issue: zero-config table). */
+export const TWEETS_TABLE = {
+  title: 'Tweets',
+  mapping: { title: 'Handle', text: 'Tweet', link: 'Link', date: 'Saved' },
+} as const;
 
 /** Routes the SDK's own log lines into pino; they carry paths and codes, never tokens. */
 function sdkLogger(log: Logger): NotionLogger {
@@ -74,31 +99,21 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
 
   return {
     async exchangeCode(code) {
-      let raw: unknown;
       try {
-        raw = await notion.oauth.token({
-          ...clientCredentials(),
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: options.redirectUri(),
-        });
+        return toGrant(
+          await notion.oauth.token({ ...clientCredentials(), grant_type: 'authorization_code', code, redirect_uri: options.redirectUri() }),
+        );
       } catch (err) {
         throw translateOAuthError(err);
       }
-      const parsed = tokenResponse.safeParse(raw);
-      if (!parsed.success) throw new OAuthExchangeFailedError('Notion answered the token exchange with an unexpected body');
-      const t = parsed.data;
-      const grant: TokenGrant = {
-        accessToken: t.access_token,
-        refreshToken: t.refresh_token ?? null,
-        botId: t.bot_id,
-        workspaceId: t.workspace_id,
-        workspaceName: t.workspace_name ?? null,
-        workspaceIcon: t.workspace_icon ?? null,
-        ownerUserId: t.owner?.user?.id ?? null,
-        duplicatedTemplateId: t.duplicated_template_id ?? null,
-      };
-      return grant;
+    },
+
+    async refreshGrant(refreshToken) {
+      try {
+        return toGrant(await notion.oauth.token({ ...clientCredentials(), grant_type: 'refresh_token', refresh_token: refreshToken }));
+      } catch (err) {
+        throw translateOAuthError(err);
+      }
     },
 
     async revokeToken(accessToken) {
@@ -124,11 +139,12 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
             ? found
             : await call(() => notion.dataSources.retrieve({ auth: accessToken, data_source_id: found.id }));
           if (!isFullDataSource(result) || result.in_trash) continue;
-          const title = result.title.map((t) => t.plain_text).join('').trim() || 'Untitled';
+          const title = plainText(result.title) || 'Untitled';
           const mapped = mapSchema(result.properties);
           tables.push({
             dataSourceId: result.id,
             databaseId: result.parent.type === 'database_id' ? result.parent.database_id : undefined,
+            parentPageId: result.database_parent?.type === 'page_id' ? result.database_parent.page_id : undefined,
             title,
             url: result.url,
             ...('mapping' in mapped ? { mapping: mapped.mapping } : { missing: mapped.missing }),
@@ -152,6 +168,62 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       );
       const url = 'url' in page ? page.url : `https://www.notion.so/${page.id.replace(/-/g, '')}`;
       return { pageId: page.id, url };
+    },
+
+    async trashPage(accessToken, pageId) {
+      try {
+        const page = await notion.pages.retrieve({ auth: accessToken, page_id: pageId });
+        if (isFullPage(page) && page.in_trash) return 'already_trashed';
+        await notion.pages.update({ auth: accessToken, page_id: pageId, in_trash: true });
+        return 'trashed';
+      } catch (err) {
+        if (isNotionClientError(err) && err.code === APIErrorCode.ObjectNotFound) return 'gone';
+        throw translateNotionError(err);
+      }
+    },
+
+    async listPages(accessToken) {
+      const res = await call(() =>
+        notion.search({ auth: accessToken, filter: { property: 'object', value: 'page' }, page_size: 100 }),
+      );
+      const pages: { id: string; title: string }[] = [];
+      for (const page of res.results) {
+        // Rows of tables are pages too; only free-standing pages can hold a new table.
+        if (!isFullPage(page) || page.in_trash || page.parent.type === 'data_source_id' || page.parent.type === 'database_id') continue;
+        const titleProp = Object.values(page.properties).find((p) => p.type === 'title');
+        const title = titleProp && titleProp.type === 'title' ? plainText(titleProp.title) : '';
+        pages.push({ id: page.id, title: title || 'Untitled' });
+      }
+      return pages;
+    },
+
+    async createTweetsTable(accessToken, pageId) {
+      const { mapping } = TWEETS_TABLE;
+      const db = await call(() =>
+        notion.databases.create({
+          auth: accessToken,
+          parent: { type: 'page_id', page_id: pageId },
+          title: [{ type: 'text', text: { content: TWEETS_TABLE.title } }],
+          initial_data_source: {
+            properties: {
+              [mapping.title]: { title: {} },
+              [mapping.text]: { rich_text: {} },
+              [mapping.link]: { url: {} },
+              [mapping.date]: { date: {} },
+            },
+          },
+        }),
+      );
+      const dataSource = 'data_sources' in db ? db.data_sources[0] : undefined;
+      if (!dataSource) throw new DomainError('notion_rejected', 'Notion created the table without a data source');
+      return {
+        dataSourceId: dataSource.id,
+        databaseId: db.id,
+        title: TWEETS_TABLE.title,
+        url: 'url' in db ? db.url : undefined,
+        parentPageId: pageId,
+        mapping: { ...mapping },
+      };
     },
   };
 }

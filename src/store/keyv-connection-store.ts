@@ -37,6 +37,8 @@ const connectionSchema = z.object({
       mapping: z.object({ title: z.string(), text: z.string(), link: optionalString, date: optionalString }),
     })
     .optional(),
+  lostAccessAt: optionalString,
+  reconnectPromptedAt: optionalString,
 }) satisfies z.ZodType<NotionConnection>;
 
 /** The Keyv key of a chat user's connection; also the cipher's aad, which binds a blob to its owner. */

@@ -1,12 +1,15 @@
 import type { Keyv } from 'keyv';
 import { ConfigError } from '../config.js';
 import type { ChatUser } from '../core/chat-user.js';
-import type { ConnectionStore, OneTimeStore } from '../core/ports.js';
+import type { ClaimStore, ConnectionStore, OneTimeStore, PendingSaves, SaveIndex } from '../core/ports.js';
 import type { Logger } from '../log.js';
 import { loadOrCreateDevKey, parseEncryptionKeys, type EncryptionKey } from './encryption-keys.js';
 import { closeKeyv, createKeyv, storeScheme } from './keyv-factory.js';
 import { KeyvConnectionStore } from './keyv-connection-store.js';
 import { KeyvOneTimeStore } from './keyv-one-time-store.js';
+import { KeyvClaimStore } from './keyv-claim-store.js';
+import { KeyvPendingSaves } from './keyv-pending-saves.js';
+import { KeyvSaveIndex } from './keyv-save-index.js';
 import { createTokenCipher } from './token-cipher.js';
 
 /** The slice of Config the store needs. */
@@ -30,6 +33,12 @@ export interface OpenedStore {
   linkTokens: OneTimeStore<ChatUser>;
   /** OAuth `state` values -> the chat user connecting. */
   oauthStates: OneTimeStore<OAuthStateValue>;
+  /** First-wins claims: platform retries, saves in flight. */
+  claims: ClaimStore;
+  /** Saved tweets per user and table (duplicate guard, Undo). */
+  saveIndex: SaveIndex;
+  /** Saves kept while a connection has lost access. */
+  pendingSaves: PendingSaves;
   keyv: Keyv;
   /** Closes the store's connections; safe to call twice. */
   close(): Promise<void>;
@@ -63,6 +72,9 @@ export async function openStore(config: StoreConfig, log: Logger): Promise<Opene
     connections: new KeyvConnectionStore({ keyv, cipher, log }),
     linkTokens: new KeyvOneTimeStore<ChatUser>({ keyv, prefix: STORE_PREFIXES.linkTokens }),
     oauthStates: new KeyvOneTimeStore<OAuthStateValue>({ keyv, prefix: STORE_PREFIXES.oauthStates }),
+    claims: new KeyvClaimStore({ keyv }),
+    saveIndex: new KeyvSaveIndex(keyv),
+    pendingSaves: new KeyvPendingSaves(keyv),
     keyv,
     close() {
       closed ??= closeKeyv(keyv);

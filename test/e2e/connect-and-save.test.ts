@@ -42,7 +42,11 @@ describe('connect and save through the real HTTP server', () => {
     product = await startProduct({ notion, oembedUrl: oembed.url });
     notices = [];
     for (const platform of ['slack', 'discord'] as const) {
-      product.app.core.registerNotifier(platform, { notifyConnected: async (user, notice) => void notices.push({ user, notice }) });
+      product.app.core.registerNotifier(platform, {
+        notifyConnected: async (user, notice) => void notices.push({ user, notice }),
+        notifyReconnectNeeded: async () => undefined,
+        notifyPendingSaved: async () => undefined,
+      });
     }
   });
   afterEach(async () => {
@@ -81,7 +85,7 @@ describe('connect and save through the real HTTP server', () => {
     expect(notices).toEqual([{ user: sam, notice: { workspaceName: 'Acme', status: { kind: 'ready', table: 'Twitter', url: expect.any(String) } } }]);
 
     const outcome = await save(sam, 'https://x.com/jack/status/20');
-    expect(outcome).toMatchObject({ kind: 'saved', table: 'Twitter', textMissing: false });
+    expect(outcome).toMatchObject({ kind: 'saved', table: 'Twitter', textMissing: false, pageId: expect.any(String) });
     const rows = notion.rows(tweets.dataSourceId);
     expect(rows).toHaveLength(1);
     expect(richText(rows[0]!, 'handle')).toBe('@jack');
@@ -151,12 +155,12 @@ describe('connect and save through the real HTTP server', () => {
     expect(notion.requests.length).toBe(before);
   });
 
-  it('deletes a revoked connection and asks to reconnect', async () => {
+  it('asks to reconnect when Notion revokes the token, and keeps the tweet for after the reconnect', async () => {
     await connect(sam);
     notion.revokeWorkspaceAccess(acme.id);
     const outcome = await save(sam, '@jack hello');
-    expect(outcome.kind).toBe('reconnect');
-    expect(await product.app.core.connectionStatus(sam)).toEqual({ connected: false });
+    expect(outcome).toMatchObject({ kind: 'reconnect', kept: true, connectUrl: expect.stringMatching(/\/oauth\/notion\/start\?t=/) });
+    expect(await product.app.core.connectionStatus(sam)).toMatchObject({ connected: true, needsReconnect: true });
     expect(notion.rows(tweets.dataSourceId)).toHaveLength(0);
   });
 

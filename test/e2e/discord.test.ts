@@ -12,36 +12,7 @@ import { registerCommands } from '../../scripts/discord-register.js';
 import { startFakeDiscord, tweetEmbed, type FakeDiscord, type FakeMessage, type FakeUser } from '../fakes/discord.js';
 import { completeConnect } from '../helpers/connect-flow.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
-
-const EPHEMERAL = 64;
-const LOADING = 128;
-
-interface Button {
-  type: number;
-  style?: number;
-  url?: string;
-  label?: string;
-  custom_id?: string;
-  options?: { label: string; value: string }[];
-}
-
-/** The components of the message's action rows, flattened. */
-function componentsOf(message: FakeMessage | undefined): Button[] {
-  return ((message?.components ?? []) as { components: Button[] }[]).flatMap((row) => row.components);
-}
-
-function linkButton(message: FakeMessage | undefined): Button | undefined {
-  return componentsOf(message).find((c) => c.type === 2 && c.style === 5);
-}
-
-function text(row: { properties: Record<string, unknown> }, name: string): string {
-  const prop = row.properties[name] as { rich_text?: { plain_text: string }[]; title?: { plain_text: string }[] } | undefined;
-  return (prop?.rich_text ?? prop?.title ?? []).map((t) => t.plain_text).join('');
-}
-
-function discordEnv(discord: FakeDiscord, token = discord.token): Record<string, string> {
-  return { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl };
-}
+import { componentsOf, discordEnv, EPHEMERAL, LOADING, linkButton, text } from './discord-harness.js';
 
 describe('Discord: the real discord.js client against a local Discord, inside the real product', () => {
   let oembed: OembedSandbox;
@@ -405,6 +376,9 @@ describe('Discord adapter failures', () => {
     const core: Core = {
       connectUser: async () => Promise.reject(broken),
       saveTweet: async () => Promise.reject(broken),
+      saveAgain: async () => Promise.reject(broken),
+      undoSave: async () => Promise.reject(broken),
+      createTweetsTable: async () => Promise.reject(broken),
       chooseTarget: async () => Promise.reject(broken),
       disconnectUser: async () => Promise.reject(broken),
       connectionStatus: async () => ({ connected: false }),

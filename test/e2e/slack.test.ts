@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_IDS, COMMANDS, SAVE_SHORTCUT_CALLBACK_ID } from '../../src/bots/slack/constants.js';
-import { startNotionSandbox, type NotionSandbox, type SandboxRow } from '../../src/sandbox/notion/notion-sandbox.js';
+import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
 import { startOembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
 import {
   appHomeOpenedEvent,
@@ -17,33 +17,11 @@ import {
   xTweetAttachment,
 } from '../../src/sandbox/slack/payloads.js';
 import { sendSignedRequest } from '../../src/sandbox/slack/sign-request.js';
-import { startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
-import { completeConnect } from '../helpers/connect-flow.js';
+import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
-
-const SIGNING_SECRET = 'e2e-signing-secret-8f742231b10e8888abcd';
-const BOT_TOKEN = 'xoxb-e2e-0000-sandbox-bot-token';
-
-interface Person {
-  teamId: string;
-  userId: string;
-  userName: string;
-}
-const sam: Person = { teamId: 'T0ACME', userId: 'U0SAM', userName: 'sam' };
-const kim: Person = { teamId: 'T0BETA', userId: 'U0KIM', userName: 'kim' };
+import { BOT_TOKEN, elements, kim, plain, sam, SIGNING_SECRET, slackDriver, type SlackDriver } from './slack-harness.js';
 
 type Oembed = Awaited<ReturnType<typeof startOembedSandbox>>;
-
-function plain(row: SandboxRow, name: string): string {
-  const prop = row.properties[name] as { rich_text?: { plain_text: string }[]; title?: { plain_text: string }[]; url?: string | null };
-  if ('url' in prop) return prop.url ?? '';
-  return (prop.rich_text ?? prop.title ?? []).map((t) => t.plain_text).join('');
-}
-
-/** Every element of every actions block, flattened. */
-function elements(message: { blocks?: unknown[] | undefined }): { type: string; action_id?: string; url?: string; options?: { value: string; text: { text: string } }[] }[] {
-  return (message.blocks ?? []).flatMap((b) => ((b as { type: string }).type === 'actions' ? (b as { elements: never[] }).elements : []));
-}
 
 describe('Slack adapter: signed requests against the real Bolt app inside the product', () => {
   let notion: NotionSandbox;
@@ -71,7 +49,8 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
       oembedUrl: oembed.url,
       env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl },
     });
-    events = `${product.url}/slack/events`;
+    driver = slackDriver({ notion, slack, product });
+    events = driver.events;
   });
   afterEach(async () => {
     await product.stop();
@@ -79,38 +58,13 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     await notion.close();
   });
 
-  const post = (body: string, opts: { timestamp?: number; headers?: Record<string, string>; secret?: string } = {}) =>
-    sendSignedRequest(events, body, { signingSecret: opts.secret ?? SIGNING_SECRET, timestamp: opts.timestamp, headers: opts.headers });
-
-  /** Runs a slash command; returns the HTTP ack and the response_url the sandbox handed out. */
-  async function command(who: Person, name: string, text: string) {
-    const responseUrl = slack.newResponseUrl({ userId: who.userId, channelId: 'C0GENERAL' });
-    const started = Date.now();
-    const res = await post(slashCommandBody({ ...who, command: name, text, responseUrl, channelId: 'C0GENERAL' }));
-    const ackMs = Date.now() - started;
-    const ackText = await res.text();
-    return { res, ackMs, ack: ackText ? (JSON.parse(ackText) as { text?: string; response_type?: string; blocks?: unknown[] }) : undefined, responseUrl };
-  }
-
-  const responsesTo = (responseUrl: string) => slack.responses.filter((r) => responseUrl.endsWith(`/${r.id}`));
-  /** Waits for the first answer POSTed to a response_url. */
-  const firstAnswer = (responseUrl: string) => waitFor(() => responsesTo(responseUrl)[0], { what: 'a response_url answer' });
-  const dms = (who: Person) => slack.messagesTo(who.userId).filter((m) => m.via === 'chat.postMessage');
-
-  /** /notion-connect -> DM with the link -> the browser flow -> the "connected" DM. */
-  async function connect(who: Person, opts: Parameters<typeof completeConnect>[2] = {}): Promise<SandboxMessage> {
-    const before = dms(who).length;
-    const { res, ack } = await command(who, COMMANDS.connect, '');
-    expect(res.status).toBe(200);
-    expect(ack).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Check your DMs') });
-    const dm = await waitFor(() => dms(who)[before], { what: 'the connect DM' });
-    const button = elements(dm).find((e) => e.action_id === ACTION_IDS.connectLink);
-    expect(button?.url).toMatch(new RegExp(`^${product.url}/oauth/notion/start\\?t=[A-Za-z0-9_-]{43}$`));
-    const page = await completeConnect(button!.url!, notion, opts);
-    expect(page.status).toBe(200);
-    await product.app.core.idle();
-    return waitFor(() => dms(who)[before + 1], { what: 'the connected DM' });
-  }
+  let driver: SlackDriver;
+  const post: SlackDriver['post'] = (...args) => driver.post(...args);
+  const command: SlackDriver['command'] = (...args) => driver.command(...args);
+  const responsesTo: SlackDriver['responsesTo'] = (url) => driver.responsesTo(url);
+  const firstAnswer: SlackDriver['firstAnswer'] = (url) => driver.firstAnswer(url);
+  const dms: SlackDriver['dms'] = (who) => driver.dms(who);
+  const connect: SlackDriver['connect'] = (...args) => driver.connect(...args);
 
   it('connects through the DM link, says where tweets go, and saves with /save-tweet', async () => {
     const connected = await connect(sam);

@@ -112,7 +112,20 @@ type Where = {
 export type InteractionSpec =
   | ({ kind: 'chat_input'; name: string; user: FakeUser; options?: Record<string, string | number | boolean> } & Where)
   | ({ kind: 'message'; name: string; user: FakeUser; target: { content?: string; embeds?: APIEmbedLike[]; author?: FakeUser } } & Where)
-  | { kind: 'select'; customId: string; values: string[]; user: FakeUser; message: FakeMessage };
+  | { kind: 'select'; customId: string; values: string[]; user: FakeUser; message: FakeMessage }
+  | {
+      kind: 'button';
+      customId: string;
+      user: FakeUser;
+      /** The message the button is on (matched by id: the click sees the message as it is now). */
+      message: FakeMessage;
+      /**
+       * Discord only lets people click what they can see: the owner of an ephemeral message, the
+       * recipient of a DM. `skipVisibilityCheck` drops that rule to stand for a message others can
+       * see or a hand-made request, so a test can show the bot's own ownership check holds.
+       */
+      skipVisibilityCheck?: boolean;
+    };
 
 export interface DispatchedInteraction {
   id: string;
@@ -253,17 +266,19 @@ export class FakeDiscord {
 
   /**
    * Sends INTERACTION_CREATE as Discord does for a slash command, a message command
-   * (with `data.target_id` and `data.resolved.messages`), or a pick in a select menu.
-   * Commands must have been registered (Discord only offers registered ones).
+   * (with `data.target_id` and `data.resolved.messages`), a pick in a select menu, or a button
+   * click (MESSAGE_COMPONENT: type 3, `component_type` 2, the clicked `message`). Commands must
+   * have been registered and components must be on the message (Discord only offers those).
    */
   dispatchInteraction(spec: InteractionSpec): DispatchedInteraction {
     this.users.set(spec.user.id, spec.user);
     const id = snowflake();
     const token = interactionToken();
-    const inDm = spec.kind === 'select' ? this.channels.get(spec.message.channel_id)?.channel.type === 1 : spec.in === 'dm';
+    const clicked = spec.kind === 'select' || spec.kind === 'button' ? this.clickableMessage(spec) : undefined;
+    const inDm = clicked ? this.channels.get(clicked.channel_id)?.channel.type === 1 : spec.kind !== 'select' && spec.kind !== 'button' && spec.in === 'dm';
     const channel =
-      spec.kind === 'select'
-        ? this.channels.get(spec.message.channel_id)?.channel ?? { id: spec.message.channel_id, type: 1, recipient: spec.user }
+      clicked
+        ? this.channels.get(clicked.channel_id)!.channel
         : inDm
           ? this.dmChannelFor(spec.user)
           : this.channels.get(this.guild.channelId)!.channel;
@@ -300,10 +315,14 @@ export class FakeDiscord {
         resolved: { messages: { [target.id]: target } },
         ...(command.guild_id ? { guild_id: command.guild_id } : {}),
       };
+    } else if (spec.kind === 'select') {
+      type = 3;
+      message = clicked;
+      data = { custom_id: spec.customId, component_type: 3, values: spec.values };
     } else {
       type = 3;
-      message = spec.message;
-      data = { custom_id: spec.customId, component_type: 3, values: spec.values };
+      message = clicked;
+      data = { custom_id: spec.customId, component_type: 2 };
     }
 
     const payload: Record<string, unknown> = {
@@ -324,7 +343,7 @@ export class FakeDiscord {
       ...(guildId
         ? { guild_id: guildId, guild: { id: guildId, locale: 'en-US', features: [] }, guild_locale: 'en-US', member: memberObject(spec.user) }
         : { user: spec.user }),
-      ...(message ? { message } : {}),
+      ...(message ? { message: structuredClone(message) } : {}),
     };
     this.interactions.set(id, {
       id,
@@ -340,6 +359,48 @@ export class FakeDiscord {
     });
     this.gateway.dispatch('INTERACTION_CREATE', payload);
     return { id, token, payload };
+  }
+
+  /** Every message the fake knows, as it is now: channel messages, interaction responses and follow-ups. */
+  private findMessage(id: string): FakeMessage | undefined {
+    for (const { messages } of this.channels.values()) {
+      const found = messages.find((m) => m.id === id);
+      if (found) return found;
+    }
+    for (const s of this.interactions.values()) {
+      if (s.original?.id === id) return s.original;
+      const found = s.followUps.find((m) => m.id === id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * The live message a select or button interaction is on, refusing what Discord's client could
+   * not send: an unknown message, a component that is not on it (or a link button, which opens
+   * its URL instead), a value the menu does not offer, a disabled component, or a message the
+   * user cannot see (someone else's ephemeral message or DM).
+   */
+  private clickableMessage(spec: Extract<InteractionSpec, { kind: 'select' | 'button' }>): FakeMessage {
+    const message = this.findMessage(spec.message.id);
+    if (!message) throw new Error(`fake discord: message ${spec.message.id} does not exist`);
+    const all = (message.components as { components?: Record<string, unknown>[] }[]).flatMap((row) => row.components ?? []);
+    const component = all.find((c) => c.custom_id === spec.customId);
+    const wanted = spec.kind === 'button' ? 2 : 3;
+    if (!component || component.type !== wanted) throw new Error(`fake discord: the message has no ${spec.kind} "${spec.customId}"`);
+    if (component.disabled === true) throw new Error(`fake discord: "${spec.customId}" is disabled`);
+    if (spec.kind === 'select') {
+      const offered = new Set(((component.options as { value: string }[] | undefined) ?? []).map((o) => o.value));
+      if (spec.values.some((v) => !offered.has(v))) throw new Error(`fake discord: the menu does not offer ${spec.values.join(', ')}`);
+    }
+    const skip = spec.kind === 'button' && spec.skipVisibilityCheck === true;
+    if (!skip) {
+      const owner = (message.interaction_metadata?.user as FakeUser | undefined)?.id;
+      if (message.flags & EPHEMERAL && owner !== spec.user.id) throw new Error(`fake discord: ${spec.user.username} cannot see another user's ephemeral message`);
+      const channel = this.channels.get(message.channel_id)?.channel;
+      if (channel?.type === 1 && channel.recipient?.id !== spec.user.id) throw new Error(`fake discord: ${spec.user.username} cannot see another user's DMs`);
+    }
+    return message;
   }
 
   /**
@@ -583,6 +644,9 @@ export class FakeDiscord {
         components: (b.components as unknown[] | undefined) ?? [],
         flags: typeof b.flags === 'number' ? b.flags & EPHEMERAL : 0,
       });
+      message.application_id = this.applicationId;
+      message.webhook_id = this.applicationId;
+      message.interaction_metadata = { id: state.id, type: state.type, user: state.user, authorizing_integration_owners: { '0': state.guildId ?? '0' } };
       state.followUps.push(message);
       this.followUps.push({ interactionId: state.id, messageId: message.id, body: b, message });
       return { status: 200, body: message };

@@ -4,6 +4,7 @@ import type { Logger } from '../../log.js';
 import { commands as allCommands, type Command } from './commands/index.js';
 import { errorFields } from './errors.js';
 import { failureReply, TABLE_PICKER_ID } from './replies.js';
+import { handleSaveButton } from './save-buttons.js';
 import { handleTablePick } from './table-picker.js';
 
 export interface InteractionRouterOptions {
@@ -18,7 +19,8 @@ function typeOf(command: Command): ApplicationCommandType {
 }
 
 /**
- * Routes each interaction to its command or to the table picker. A failure is logged
+ * Routes each interaction to its command, the table picker or a save button (Undo, Save again,
+ * Create a Tweets table). A failure is logged
  * (without the interaction token) and answered with core's generic wording, never a
  * stack trace.
  */
@@ -47,6 +49,7 @@ export function createInteractionRouter(options: InteractionRouterOptions): (int
         await handleTablePick(interaction, { core, log });
         return;
       }
+      if (interaction.isButton() && (await handleSaveButton(interaction, { core, log }))) return;
       log.debug({ ...fields, type: interaction.type }, 'interaction ignored');
     } catch (err) {
       log.error({ ...fields, ...errorFields(err) }, 'interaction failed');

@@ -1,25 +1,36 @@
 import type { Client } from 'discord.js';
 import type { ChatUser } from '../../core/chat-user.js';
-import type { ChatNotifier, ConnectedNotice } from '../../core/outcomes.js';
+import type { ChatNotifier, ConnectedNotice, ReconnectNotice, SaveOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
 import { errorFields } from './errors.js';
-import { connectedReply } from './replies.js';
+import { connectedReply, pendingSavedDm, reconnectNeededDm, type DiscordReply } from './replies.js';
 
 /**
- * How core reaches a Discord user after the OAuth callback: a DM with the workspace and
- * table, or a menu to pick the table. Best effort: the browser page already shows the
- * result, so a closed DM is logged, not thrown.
+ * How core reaches a Discord user outside a request, always by DM: the connect result (workspace
+ * and table, a table menu or the create-table offer), the one Reconnect prompt when Notion stops
+ * accepting the connection, and the results of the saves kept until the reconnect. Best effort: a
+ * closed DM is logged, not thrown (the browser page or the save reply already said the essentials).
  */
 export function createDiscordNotifier(client: Client, log: Logger): ChatNotifier {
+  async function dm(user: ChatUser, body: DiscordReply, what: string, fields: Record<string, unknown> = {}): Promise<void> {
+    if (user.platform !== 'discord') return;
+    try {
+      await client.users.send(user.userId, body);
+      log.info({ userId: user.userId, ...fields }, `${what} sent by DM`);
+    } catch (err) {
+      log.warn({ userId: user.userId, ...fields, ...errorFields(err) }, `could not DM the ${what}`);
+    }
+  }
+
   return {
-    async notifyConnected(user: ChatUser, notice: ConnectedNotice): Promise<void> {
-      if (user.platform !== 'discord') return;
-      try {
-        await client.users.send(user.userId, connectedReply(notice));
-        log.info({ userId: user.userId, target: notice.status.kind }, 'connect result sent by DM');
-      } catch (err) {
-        log.warn({ userId: user.userId, ...errorFields(err) }, 'could not DM the connect result');
-      }
+    notifyConnected(user: ChatUser, notice: ConnectedNotice): Promise<void> {
+      return dm(user, connectedReply(notice), 'connect result', { target: notice.status.kind });
+    },
+    notifyReconnectNeeded(user: ChatUser, notice: ReconnectNotice): Promise<void> {
+      return dm(user, reconnectNeededDm(notice), 'reconnect prompt', { pending: notice.pending });
+    },
+    notifyPendingSaved(user: ChatUser, outcomes: SaveOutcome[]): Promise<void> {
+      return dm(user, pendingSavedDm(outcomes), 'kept saves result', { count: outcomes.length });
     },
   };
 }

@@ -15,17 +15,23 @@ import {
   connectPromptText,
   connectedText,
   disconnectText,
+  pendingSavedText,
+  reconnectNeededText,
   saveOutcomeText,
   targetStatusText,
+  undoOutcomeText,
 } from '../../core/messages.js';
 import type {
   ChooseTargetOutcome,
   ConnectedNotice,
   ConnectLink,
   DisconnectOutcome,
+  PageChoice,
+  ReconnectNotice,
   SaveOutcome,
   TableChoice,
   TargetStatus,
+  UndoOutcome,
 } from '../../core/outcomes.js';
 import { discordFormatter as f } from './discord-formatter.js';
 
@@ -49,9 +55,7 @@ function reply(content: string, components: ActionRowBuilder<MessageActionRowCom
 
 /** One row with one link button (Discord renders it with an external-link icon). */
 export function linkButtonRow(url: string, label: string): ActionRowBuilder<MessageActionRowComponentBuilder> {
-  return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
-    new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel(label.slice(0, 80)),
-  );
+  return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(linkButton(url, label));
 }
 
 function expiry(link: ConnectLink): string {
@@ -98,8 +102,54 @@ export function tablePickerRow(tables: readonly TableChoice[]): ActionRowBuilder
   );
 }
 
+/**
+ * The buttons the product puts on its messages, as `stn:<action>:<id>` custom ids (Discord allows
+ * 100 characters): `undo` and `again` take the Notion page id of a saved row, `create` the id of a
+ * shared page to create the Tweets table in. The id is only a handle: core checks that the row or
+ * page belongs to whoever clicks.
+ */
+export type ButtonAction = 'undo' | 'again' | 'create';
+
+const BUTTON_ID = /^stn:(undo|again|create):([A-Za-z0-9-]{1,64})$/;
+
+/** The custom id for a button, or undefined when the id cannot be carried (never seen with Notion's UUIDs). */
+export function buttonId(action: ButtonAction, id: string): string | undefined {
+  const customId = `stn:${action}:${id}`;
+  return BUTTON_ID.test(customId) ? customId : undefined;
+}
+
+/** The action and id of one of our buttons; undefined for any other custom id. */
+export function parseButtonId(customId: string): { action: ButtonAction; id: string } | undefined {
+  const m = BUTTON_ID.exec(customId);
+  return m ? { action: m[1] as ButtonAction, id: m[2]! } : undefined;
+}
+
+/** Discord allows 5 buttons per row. */
+const MAX_BUTTONS = 5;
+
+function actionButton(action: ButtonAction, id: string, label: string, style: ButtonStyle): ButtonBuilder | undefined {
+  const customId = buttonId(action, id);
+  return customId ? new ButtonBuilder().setStyle(style).setCustomId(customId).setLabel(label.slice(0, 80)) : undefined;
+}
+
+/** Up to 5 buttons in one row; no row at all when none is left (Discord refuses empty rows). */
+function buttonRow(buttons: (ButtonBuilder | undefined)[]): ActionRowBuilder<MessageActionRowComponentBuilder>[] {
+  const present = buttons.filter((b): b is ButtonBuilder => b !== undefined).slice(0, MAX_BUTTONS);
+  return present.length ? [new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(present)] : [];
+}
+
+function linkButton(url: string, label: string): ButtonBuilder {
+  return new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel(label.slice(0, 80));
+}
+
+/** "Create a Tweets table in <page>", one button per shared page (the first 5). */
+export function createTableRow(pages: readonly PageChoice[]): ActionRowBuilder<MessageActionRowComponentBuilder>[] {
+  return buttonRow(pages.map((p) => actionButton('create', p.id, LABELS.createTable(p.title.trim() || 'Untitled'), ButtonStyle.Primary)));
+}
+
 function targetComponents(status: TargetStatus): ActionRowBuilder<MessageActionRowComponentBuilder>[] {
   if (status.kind === 'choose') return [tablePickerRow(status.tables)];
+  if (status.kind === 'create_offer') return createTableRow(status.pages);
   if (status.kind === 'ready' && status.url) return [linkButtonRow(status.url, LABELS.openInNotion)];
   return [];
 }
@@ -109,12 +159,18 @@ export function connectedReply(notice: ConnectedNotice): DiscordReply {
   return reply(connectedText(f, notice.workspaceName, notice.status), targetComponents(notice.status));
 }
 
-/** The answer to a save: core's wording plus "Open in Notion" / "Connect Notion" / a table picker. */
+/**
+ * The answer to a save: core's wording plus its buttons. "Saved" gets "Open in Notion" and Undo,
+ * "Already saved" the link to the existing row and "Save again", a missing connection its connect
+ * link, a missing table the picker or the create-table offer.
+ */
 export function saveReply(outcome: SaveOutcome, command = '/save-tweet'): DiscordReply {
   const content = saveOutcomeText(f, outcome, command);
   switch (outcome.kind) {
     case 'saved':
-      return reply(content, [linkButtonRow(outcome.pageUrl, LABELS.openInNotion)]);
+      return reply(content, buttonRow([linkButton(outcome.pageUrl, LABELS.openInNotion), actionButton('undo', outcome.pageId, LABELS.undo, ButtonStyle.Secondary)]));
+    case 'already_saved':
+      return reply(content, buttonRow([linkButton(outcome.pageUrl, LABELS.openInNotion), actionButton('again', outcome.pageId, LABELS.saveAgain, ButtonStyle.Secondary)]));
     case 'not_connected':
       return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.connect)]);
     case 'reconnect':
@@ -126,12 +182,35 @@ export function saveReply(outcome: SaveOutcome, command = '/save-tweet'): Discor
   }
 }
 
+/**
+ * The answer to Undo. `removed` and `already_deleted` replace the saved message (no buttons left:
+ * the row is gone); the others are said to the clicker alone, with a reconnect link when needed.
+ */
+export function undoReply(outcome: UndoOutcome): DiscordReply {
+  const content = undoOutcomeText(f, outcome);
+  if (outcome.kind === 'not_connected') return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.connect)]);
+  if (outcome.kind === 'reconnect') return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.reconnect)]);
+  return reply(content);
+}
+
+/** The one DM when Notion stops accepting the connection: what happened and a Reconnect button. */
+export function reconnectNeededDm(notice: ReconnectNotice): DiscordReply {
+  return reply(reconnectNeededText(f, notice), [linkButtonRow(notice.connectUrl, LABELS.reconnect)]);
+}
+
+/** The DM after a reconnect: how the kept saves went. */
+export function pendingSavedDm(outcomes: SaveOutcome[]): DiscordReply {
+  return reply(pendingSavedText(f, outcomes));
+}
+
 /** The answer to a pick in the table menu. */
 export function chooseTargetReply(outcome: ChooseTargetOutcome): DiscordReply {
   switch (outcome.kind) {
     case 'not_connected':
-    case 'reconnect':
       return saveReply(outcome);
+    case 'reconnect':
+      // Nothing waits on a table choice, so nothing was kept.
+      return saveReply({ kind: 'reconnect', connectUrl: outcome.connectUrl, kept: false });
     case 'unknown_table':
       // The table is gone or no longer shared: offer what is shared now.
       return reply(targetStatusText(f, { kind: 'choose', tables: outcome.tables }), outcome.tables.length ? [tablePickerRow(outcome.tables)] : []);

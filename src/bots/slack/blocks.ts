@@ -4,13 +4,26 @@ import {
   connectedText,
   LABELS,
   otherWaysText,
+  pendingSavedText,
+  reconnectNeededText,
   saveOutcomeText,
   saveUsage,
   statusText,
   targetStatusText,
+  undoOutcomeText,
 } from '../../core/messages.js';
-import type { ConnectionStatus, ConnectLink, ConnectedNotice, SaveOutcome, TableChoice, TargetStatus } from '../../core/outcomes.js';
-import { ACTION_IDS, COMMANDS } from './constants.js';
+import type {
+  ConnectionStatus,
+  ConnectLink,
+  ConnectedNotice,
+  PageChoice,
+  ReconnectNotice,
+  SaveOutcome,
+  TableChoice,
+  TargetStatus,
+  UndoOutcome,
+} from '../../core/outcomes.js';
+import { ACTION_IDS, COMMANDS, MAX_CREATE_TABLE_BUTTONS } from './constants.js';
 import { slackFormatter as f } from './slack-formatter.js';
 
 type KnownBlock = types.KnownBlock;
@@ -39,6 +52,17 @@ function urlButton(text: string, url: string, actionId: string, primary = false)
     url,
     action_id: actionId,
     ...(primary ? { style: 'primary' as const } : {}),
+  };
+}
+
+/** A button whose click comes back as a block action carrying `value` (a Notion id). */
+function valueButton(text: string, value: string, actionId: string, style?: 'primary' | 'danger'): Button {
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text: clip(text, PLAIN_MAX) },
+    value,
+    action_id: actionId,
+    ...(style ? { style } : {}),
   };
 }
 
@@ -74,19 +98,60 @@ export function tablePicker(tables: TableChoice[], initialId?: string): KnownBlo
   };
 }
 
-/** Wording for a target status, with the picker when the user must choose. */
+/**
+ * One "Create a Tweets table in <page>" button per shared page (at most five, in Notion's
+ * order); the click calls `core.createTweetsTable` with the page id.
+ */
+export function createTableButtons(pages: PageChoice[]): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: 'create_table',
+    elements: pages
+      .slice(0, MAX_CREATE_TABLE_BUTTONS)
+      .map((p, i) => valueButton(LABELS.createTable(p.title || 'Untitled'), p.id, `${ACTION_IDS.createTable}_${i}`, i === 0 ? 'primary' : undefined)),
+  };
+}
+
+/** Wording for a target status, with the picker when the user must choose, or the create-table buttons. */
 export function targetStatusMessage(status: TargetStatus, text = targetStatusText(f, status)): SlackMessage {
   const blocks: KnownBlock[] = [section(text)];
   if (status.kind === 'choose' && status.tables.length > 0) blocks.push(tablePicker(status.tables));
+  if (status.kind === 'create_offer' && status.pages.length > 0) blocks.push(createTableButtons(status.pages));
   return { text, blocks };
 }
 
-/** The reply to a save: "Open in Notion", "Connect Notion" or the picker next to core's wording. */
+/**
+ * The reply to a save, with core's wording: "Saved" gets "Open in Notion" and Undo, "Already
+ * saved" "Open in Notion" and "Save again" (both carry the row's page id), a lost connection
+ * "Connect"/"Reconnect Notion", a missing table the picker or the create-table buttons.
+ */
 export function saveOutcomeMessage(outcome: SaveOutcome): SlackMessage {
   const text = saveOutcomeText(f, outcome, COMMANDS.save);
   switch (outcome.kind) {
     case 'saved':
-      return { text, blocks: [section(text), { type: 'actions', elements: [urlButton(LABELS.openInNotion, outcome.pageUrl, ACTION_IDS.openInNotion)] }] };
+      return {
+        text,
+        blocks: [
+          section(text),
+          {
+            type: 'actions',
+            block_id: 'saved',
+            elements: [urlButton(LABELS.openInNotion, outcome.pageUrl, ACTION_IDS.openInNotion), valueButton(LABELS.undo, outcome.pageId, ACTION_IDS.undoSave)],
+          },
+        ],
+      };
+    case 'already_saved':
+      return {
+        text,
+        blocks: [
+          section(text),
+          {
+            type: 'actions',
+            block_id: 'already_saved',
+            elements: [urlButton(LABELS.openInNotion, outcome.pageUrl, ACTION_IDS.openInNotion), valueButton(LABELS.saveAgain, outcome.pageId, ACTION_IDS.saveAgain)],
+          },
+        ],
+      };
     case 'not_connected':
     case 'reconnect': {
       const label = outcome.kind === 'reconnect' ? LABELS.reconnect : LABELS.connect;
@@ -97,6 +162,28 @@ export function saveOutcomeMessage(outcome: SaveOutcome): SlackMessage {
     default:
       return { text, blocks: [section(text)] };
   }
+}
+
+/** The answer to an Undo click: plain text (no buttons); a lost connection gets its Reconnect button. */
+export function undoOutcomeMessage(outcome: UndoOutcome): SlackMessage {
+  const text = undoOutcomeText(f, outcome);
+  if (outcome.kind === 'not_connected' || outcome.kind === 'reconnect') {
+    const label = outcome.kind === 'reconnect' ? LABELS.reconnect : LABELS.connect;
+    return { text, blocks: [section(text), { type: 'actions', elements: [urlButton(label, outcome.connectUrl, ACTION_IDS.connectLink, true)] }] };
+  }
+  return { text, blocks: [section(text)] };
+}
+
+/** The one DM sent when Notion stops accepting the connection: why, what was kept, and a Reconnect button. */
+export function reconnectNeededMessage(notice: ReconnectNotice): SlackMessage {
+  const text = reconnectNeededText(f, notice);
+  return { text, blocks: [section(text), { type: 'actions', elements: [urlButton(LABELS.reconnect, notice.connectUrl, ACTION_IDS.connectLink, true)] }] };
+}
+
+/** The DM after a reconnect: how each kept save went (every saved row is linked in the text). */
+export function pendingSavedMessage(outcomes: SaveOutcome[]): SlackMessage {
+  const text = pendingSavedText(f, outcomes);
+  return { text, blocks: [section(text)] };
 }
 
 /** The DM after the OAuth callback stored the connection. */
@@ -119,7 +206,7 @@ export function homeView(status: ConnectionStatus): types.HomeView {
         type: 'button',
         text: { type: 'plain_text', text: status.connected ? LABELS.reconnect : LABELS.connect },
         action_id: ACTION_IDS.homeConnect,
-        ...(status.connected ? {} : { style: 'primary' as const }),
+        ...(!status.connected || status.needsReconnect ? { style: 'primary' as const } : {}),
       },
     ],
   });

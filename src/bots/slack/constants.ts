@@ -24,7 +24,22 @@ export const ACTION_IDS = {
   openInNotion: 'open_in_notion',
   /** Home tab button that DMs a fresh connect link (no personal link is rendered into the Home view). */
   homeConnect: 'home_connect',
+  /** Button on a "Saved" reply; value = the row's page id. */
+  undoSave: 'undo_save',
+  /** Button on an "Already saved" reply; value = the existing row's page id. */
+  saveAgain: 'save_again',
+  /**
+   * Prefix of the "Create a Tweets table in <page>" buttons (value = page id). Slack wants
+   * action_ids unique within a block, so each button gets `create_tweets_table_<n>`.
+   */
+  createTable: 'create_tweets_table',
 } as const;
+
+/** Matches every "Create a Tweets table" button's action_id. */
+export const CREATE_TABLE_ACTION = new RegExp(`^${ACTION_IDS.createTable}_\\d+$`);
+
+/** At most this many "Create a Tweets table in <page>" buttons per message. */
+export const MAX_CREATE_TABLE_BUTTONS = 5;
 
 /** Bot token scopes the adapter uses: commands + shortcuts, posting, DM history (message.im). */
 export const BOT_SCOPES = ['commands', 'chat:write', 'im:history'] as const;

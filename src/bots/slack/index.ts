@@ -14,6 +14,7 @@ import { registerMessageShortcut } from './message-shortcut.js';
 import { createSlackNotifier } from './notifier.js';
 import { errorSummary } from './reply.js';
 import { checkRequestTimestamp } from './request-timestamp.js';
+import { registerSaveActions } from './save-actions.js';
 import { registerTablePicker } from './table-picker.js';
 
 export interface SlackBotOptions {
@@ -53,6 +54,7 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
   registerMessageShortcut(app, deps);
   registerDirectMessages(app, deps);
   registerTablePicker(app, deps);
+  registerSaveActions(app, deps);
   registerHomeTab(app, deps);
   app.error(async (err) => {
     log.error({ err: errorSummary(err) }, 'unhandled error in a Slack listener');

@@ -1,25 +1,37 @@
 import type { webApi } from '@slack/bolt';
 import type { ChatUser } from '../../core/chat-user.js';
-import type { ChatNotifier, ConnectedNotice } from '../../core/outcomes.js';
+import type { ChatNotifier, ConnectedNotice, ReconnectNotice, SaveOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
-import { connectedMessage } from './blocks.js';
+import { connectedMessage, pendingSavedMessage, reconnectNeededMessage, type SlackMessage } from './blocks.js';
 import { errorSummary } from './reply.js';
 
 /**
- * Reaches Slack users outside a request: after the OAuth callback, a DM (chat.postMessage to
- * the user id) saying where tweets will be saved, or with the table picker. Failures are
- * logged, not thrown: the connection is stored either way.
+ * Reaches Slack users outside a request, by DM (chat.postMessage to the user id opens the
+ * app's DM): after the OAuth callback (where tweets will be saved, the picker or the
+ * create-table offer), once when Notion stops accepting the connection (with a Reconnect
+ * button to a personal link), and after the reconnect (how the kept saves went). Failures are
+ * logged, not thrown: core's state is stored either way.
  */
 export function createSlackNotifier(client: webApi.WebClient, botToken: string, log: Logger): ChatNotifier {
+  async function dm(user: ChatUser, message: SlackMessage, event: string, fields: Record<string, unknown> = {}): Promise<void> {
+    const where = { event, teamId: user.teamId, userId: user.userId };
+    try {
+      await client.chat.postMessage({ token: botToken, channel: user.userId, text: message.text, blocks: message.blocks, unfurl_links: false });
+      log.info({ ...where, ...fields }, 'DM sent');
+    } catch (err) {
+      log.warn({ ...where, err: errorSummary(err) }, 'DM failed');
+    }
+  }
+
   return {
-    async notifyConnected(user: ChatUser, notice: ConnectedNotice): Promise<void> {
-      const message = connectedMessage(notice);
-      try {
-        await client.chat.postMessage({ token: botToken, channel: user.userId, text: message.text, blocks: message.blocks, unfurl_links: false });
-        log.info({ event: 'notify_connected', teamId: user.teamId, userId: user.userId, target: notice.status.kind }, 'connected DM sent');
-      } catch (err) {
-        log.warn({ event: 'notify_connected', err: errorSummary(err), teamId: user.teamId, userId: user.userId }, 'connected DM failed');
-      }
+    notifyConnected(user: ChatUser, notice: ConnectedNotice): Promise<void> {
+      return dm(user, connectedMessage(notice), 'notify_connected', { target: notice.status.kind });
+    },
+    notifyReconnectNeeded(user: ChatUser, notice: ReconnectNotice): Promise<void> {
+      return dm(user, reconnectNeededMessage(notice), 'notify_reconnect_needed', { pending: notice.pending });
+    },
+    notifyPendingSaved(user: ChatUser, outcomes: SaveOutcome[]): Promise<void> {
+      return dm(user, pendingSavedMessage(outcomes), 'notify_pending_saved', { count: outcomes.length });
     },
   };
 }

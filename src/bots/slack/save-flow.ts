@@ -1,6 +1,6 @@
 import type { Core } from '../../core/core.js';
 import type { ChatUser } from '../../core/chat-user.js';
-import type { SaveOutcome } from '../../core/outcomes.js';
+import type { SaveOutcome, SaveTicket } from '../../core/outcomes.js';
 import type { TweetInput } from '../../tweets/tweet.js';
 import type { Logger } from '../../log.js';
 
@@ -9,10 +9,10 @@ import type { Logger } from '../../log.js';
  * otherwise the worker's result. Never throws: an unexpected error becomes `failed/internal`
  * (logged here, never shown as a stack trace in chat). `log` carries the user's team and user ids.
  */
-export async function saveToEnd(core: Core, user: ChatUser, input: TweetInput, log: Logger): Promise<SaveOutcome> {
+export async function settleSave(start: () => Promise<SaveTicket>, log: Logger): Promise<SaveOutcome> {
   let outcome: SaveOutcome;
   try {
-    const ticket = await core.saveTweet(user, input);
+    const ticket = await start();
     outcome = ticket.outcome ?? (await ticket.result);
   } catch (err) {
     log.error({ err }, 'save failed unexpectedly');
@@ -20,4 +20,9 @@ export async function saveToEnd(core: Core, user: ChatUser, input: TweetInput, l
   }
   log.info({ outcome: outcome.kind }, 'save finished');
   return outcome;
+}
+
+/** `core.saveTweet` run to the end (see {@link settleSave}). */
+export function saveToEnd(core: Core, user: ChatUser, input: TweetInput, log: Logger): Promise<SaveOutcome> {
+  return settleSave(() => core.saveTweet(user, input), log);
 }

@@ -14,8 +14,10 @@ import { slackUser } from './slack-user.js';
 export function chooseOutcomeMessage(outcome: ChooseTargetOutcome): SlackMessage {
   switch (outcome.kind) {
     case 'not_connected':
-    case 'reconnect':
       return saveOutcomeMessage(outcome);
+    case 'reconnect':
+      // Nothing was kept: a table choice is not a save waiting for the reconnect.
+      return saveOutcomeMessage({ ...outcome, kept: false });
     case 'unknown_table':
       return targetStatusMessage({ kind: 'choose', tables: outcome.tables });
     default:

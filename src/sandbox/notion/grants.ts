@@ -9,6 +9,14 @@ export interface OAuthClient {
   redirectUris: string[];
   /** Shown on the consent page. */
   name: string;
+  /** The integration's template (Notion's "Notion URL for optional template"): duplicated into the workspace on Allow. */
+  template?: IntegrationTemplate | undefined;
+}
+
+/** A template page holding one table, as an integration owner sets it up in Notion. */
+export interface IntegrationTemplate {
+  pageTitle: string;
+  table: { title: string; properties: Record<string, string> };
 }
 
 /** One installation: what a user allowed an integration to see in one workspace. */
@@ -18,6 +26,8 @@ export interface Bot {
   workspaceId: string;
   /** Ids of databases and pages the user ticked; children inherit. */
   shared: Set<string>;
+  /** The page Notion duplicated from the integration's template during consent, if any. */
+  duplicatedTemplateId: string | null;
   /** Objects the user later removed from the connection; wins over an inherited share. */
   hidden: Set<string>;
 }
@@ -35,6 +45,7 @@ interface PendingCode {
   redirectUri: string | null;
   workspaceId: string;
   shared: string[];
+  duplicatedTemplateId: string | null;
   expiresAt: number;
   used: boolean;
 }
@@ -81,7 +92,7 @@ export class GrantStore {
   /** Turns a code into an installation with a fresh bot and a token pair. */
   redeemCode(pending: PendingCode): { bot: Bot; accessToken: string; refreshToken: string } {
     pending.used = true;
-    const bot: Bot = { id: newId(), clientId: pending.clientId, workspaceId: pending.workspaceId, shared: new Set(pending.shared), hidden: new Set() };
+    const bot: Bot = { id: newId(), clientId: pending.clientId, workspaceId: pending.workspaceId, shared: new Set(pending.shared), hidden: new Set(), duplicatedTemplateId: pending.duplicatedTemplateId };
     this.bots.set(bot.id, bot);
     this.exchanges++;
     return { bot, ...this.issueTokens(bot.id) };
@@ -125,6 +136,13 @@ export class GrantStore {
     const record = this.tokens.get(token);
     const bot = record && this.bots.get(record.botId);
     if (bot?.clientId === clientId) this.killBotTokens(bot.id);
+  }
+
+  /** Access tokens of the workspace stop working while refresh tokens stay valid (an expired access token). */
+  expireAccessTokens(workspaceId: string): void {
+    for (const t of this.tokens.values()) {
+      if (t.kind === 'access' && this.bots.get(t.botId)?.workspaceId === workspaceId) t.active = false;
+    }
   }
 
   revokeWorkspace(workspaceId: string): void {

@@ -4,19 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { handleApi } from './api-routes.js';
 import type { Exchange, RequestLogEntry, SandboxContext } from './context.js';
 import { NotionApiError } from './errors.js';
-import { GrantStore } from './grants.js';
+import { GrantStore, type IntegrationTemplate } from './grants.js';
+export type { IntegrationTemplate };
 import { sendJson } from './http-io.js';
 import { normalizeId, notionUrl } from './ids.js';
 import { exchangeToken, introspectToken, revokeToken, showConsent, submitConsent } from './oauth-routes.js';
 import { pageProperties } from './page-objects.js';
 import { newProperty } from './property-schema.js';
-import { plainRichText } from './rich-text.js';
+import { plainRichText, plainText } from './rich-text.js';
 import { ContentStore, iso } from './state.js';
 
 /** Options for {@link startNotionSandbox}. */
 export interface NotionSandboxOptions {
   /** Public integrations that may run the OAuth flow. `name` is shown on the consent page. */
-  clients: { clientId: string; clientSecret: string; redirectUris: string[]; name?: string }[];
+  clients: { clientId: string; clientSecret: string; redirectUris: string[]; name?: string; template?: IntegrationTemplate }[];
   /** Default 0 (any free port). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -79,6 +80,14 @@ export interface NotionSandbox {
   workspaces(): { id: string; name: string }[];
   /** Access tokens currently valid for installations in this workspace. */
   activeTokenCount(workspaceId: string): number;
+  /** The tables of a workspace (including ones the integration created), oldest first. */
+  tables(workspaceId: string): { databaseId: string; dataSourceId: string; title: string }[];
+  /** Sets (or clears) the integration's template: Allow then duplicates it and returns duplicated_template_id. */
+  setTemplate(clientId: string, template: IntegrationTemplate | undefined): void;
+  /** Access tokens of the workspace stop working (401) while refresh tokens still work. */
+  expireAccessTokens(workspaceId: string): void;
+  /** "The user deleted the row in Notion": it moves to the trash (`in_trash: true`). */
+  trashRow(pageId: string): void;
 }
 
 function route(ctx: SandboxContext, ex: Exchange): Promise<void> | void {
@@ -121,7 +130,7 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
   const content = new ContentStore(options.now ?? Date.now);
   const grants = new GrantStore(content);
   for (const c of options.clients) {
-    grants.clients.set(c.clientId, { clientId: c.clientId, clientSecret: c.clientSecret, redirectUris: [...c.redirectUris], name: c.name ?? 'Save to Notion' });
+    grants.clients.set(c.clientId, { clientId: c.clientId, clientSecret: c.clientSecret, redirectUris: [...c.redirectUris], name: c.name ?? 'Save to Notion', template: c.template });
   }
   const ctx: SandboxContext = { content, grants, rateLimit: { remaining: 0, retryAfterSeconds: 1 }, requests: [] };
 
@@ -224,5 +233,25 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
     tokenExchanges: () => grants.exchanges,
     workspaces: () => [...content.workspaces.values()].map((ws) => ({ id: ws.id, name: ws.name })),
     activeTokenCount: (workspaceId) => grants.activeAccessTokens(content.workspace(workspaceId).id),
+    tables(workspaceId) {
+      const ws = content.workspace(workspaceId).id;
+      return [...content.dataSources.values()]
+        .filter((ds) => content.workspaceOf(ds.id) === ws)
+        .map((ds) => ({ databaseId: ds.databaseId, dataSourceId: ds.id, title: plainText(ds.title) }));
+    },
+    setTemplate(clientId, template) {
+      const client = grants.clients.get(clientId);
+      if (!client) throw new Error(`unknown client ${clientId}`);
+      client.template = template;
+    },
+    expireAccessTokens(workspaceId) {
+      grants.expireAccessTokens(content.workspace(workspaceId).id);
+    },
+    trashRow(pageId) {
+      const page = content.pages.get(normalizeId(pageId) ?? '');
+      if (!page) throw new Error(`unknown page ${pageId}`);
+      page.inTrash = true;
+      page.lastEditedTime = content.touch(page.id);
+    },
   };
 }

@@ -1,9 +1,10 @@
 import { renderConsentPage, renderErrorPage, type ConsentWorkspace } from './consent-page.js';
 import type { Exchange, SandboxContext } from './context.js';
 import { NotionApiError } from './errors.js';
-import type { OAuthClient } from './grants.js';
+import type { IntegrationTemplate, OAuthClient } from './grants.js';
 import { parseBasicAuth, parseJsonObject, readBody, redirect, sendHtml, sendJson } from './http-io.js';
 import { normalizeId } from './ids.js';
+import { plainRichText } from './rich-text.js';
 
 const FORM_FIELDS = new Set(['client_id', 'redirect_uri', 'state', 'response_type', 'owner', 'workspace_id', 'share', 'decision']);
 const AUTHORIZE_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'owner', 'state'] as const;
@@ -105,6 +106,17 @@ function sharedIds(ctx: SandboxContext, workspaceId: string, form: URLSearchPara
   return ids;
 }
 
+/** Notion copies the integration's template page (with its table) into the chosen workspace and shares the copy. */
+function duplicateTemplate(ctx: SandboxContext, workspaceId: string, template: IntegrationTemplate): string {
+  const page = ctx.content.addPlainPage(workspaceId, template.pageTitle);
+  ctx.content.addTable(workspaceId, {
+    title: plainRichText(template.table.title),
+    properties: ctx.content.schemaFromTypes(template.table.properties),
+    parent: { type: 'page_id', page_id: page.id },
+  });
+  return page.id;
+}
+
 /** POST /v1/oauth/authorize: the consent form. Allow -> code, Cancel -> access_denied, both back to redirect_uri. */
 export async function submitConsent(ctx: SandboxContext, ex: Exchange): Promise<void> {
   try {
@@ -128,11 +140,15 @@ export async function submitConsent(ctx: SandboxContext, ex: Exchange): Promise<
     if (decision !== 'allow') throw new ConsentError('Choose "Allow access" or "Cancel".');
     const workspaceId = normalizeId(form.get('workspace_id'));
     if (!workspaceId || !ctx.content.workspaces.has(workspaceId)) throw new ConsentError('Choose one of your workspaces.');
+    const shared = sharedIds(ctx, workspaceId, form);
+    const duplicatedTemplateId = auth.client.template ? duplicateTemplate(ctx, workspaceId, auth.client.template) : null;
+    if (duplicatedTemplateId) shared.push(duplicatedTemplateId);
     const code = ctx.grants.issueCode({
       clientId: auth.client.clientId,
       redirectUri: auth.givenRedirectUri,
       workspaceId,
-      shared: sharedIds(ctx, workspaceId, form),
+      shared,
+      duplicatedTemplateId,
     });
     redirect(ex.res, withParams(auth.redirectUri, { code, state: auth.state }));
   } catch (err) {
@@ -196,7 +212,7 @@ export async function exchangeToken(ctx: SandboxContext, ex: Exchange): Promise<
       type: 'user',
       user: { object: 'user', id: ws.owner.id, name: ws.owner.name, avatar_url: null, type: 'person', person: { email: ws.owner.email } },
     },
-    duplicated_template_id: null,
+    duplicated_template_id: issued.bot.duplicatedTemplateId,
     request_id: ex.requestId,
   }, ex.requestId);
 }

@@ -243,3 +243,65 @@ export function staticSelectActionBody(opts: SlackActor & {
   }
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+/** Where a clicked button sits, which decides the container Slack reports. */
+export type ButtonLocation =
+  /** An ephemeral message (a slash command or shortcut answer): Slack cannot show it back, so no `message`. */
+  | { kind: 'ephemeral'; channelId: string; messageTs?: string }
+  /** A posted message (e.g. in the app's DM): `message` is the one that holds the button. */
+  | { kind: 'message'; channelId: string; messageTs: string; message?: { text?: string | undefined; blocks?: unknown[] | undefined } };
+
+/**
+ * A `block_actions` payload for a button click, form-encoded as `payload=<json>`, as Slack sends
+ * it: `container: {type: "message", message_ts, channel_id, is_ephemeral}`, `channel`, the
+ * `response_url` that can replace (or answer privately to) that same message, and the button
+ * as `{type: "button", action_id, block_id, text, value, action_ts}`.
+ */
+export function buttonActionBody(opts: SlackActor & {
+  actionId: string;
+  value: string;
+  where: ButtonLocation;
+  responseUrl: string;
+  blockId?: string;
+  label?: string;
+}): string {
+  const { where } = opts;
+  const messageTs = where.messageTs ?? nowTs();
+  const isIm = where.channelId.startsWith('D');
+  const payload: Record<string, unknown> = {
+    type: 'block_actions',
+    user: { id: opts.userId, username: opts.userName ?? 'sandbox-user', name: opts.userName ?? 'sandbox-user', team_id: opts.teamId },
+    api_app_id: API_APP_ID,
+    token: VERIFICATION_TOKEN,
+    container: { type: 'message', message_ts: messageTs, channel_id: where.channelId, is_ephemeral: where.kind === 'ephemeral' },
+    trigger_id: triggerId(),
+    team: { id: opts.teamId, domain: opts.teamDomain ?? 'sandbox' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: where.channelId, name: isIm ? 'directmessage' : 'general' },
+    state: { values: {} },
+    response_url: opts.responseUrl,
+    actions: [
+      {
+        action_id: opts.actionId,
+        block_id: opts.blockId ?? rand(3),
+        text: { type: 'plain_text', text: opts.label ?? opts.actionId, emoji: true },
+        value: opts.value,
+        type: 'button',
+        action_ts: nowTs(),
+      },
+    ],
+  };
+  if (where.kind === 'message') {
+    payload.message = {
+      type: 'message',
+      user: 'U0SANDBOT',
+      bot_id: 'B0SANDBOT',
+      ts: messageTs,
+      text: where.message?.text ?? '',
+      team: opts.teamId,
+      ...(where.message?.blocks ? { blocks: where.message.blocks } : {}),
+    };
+  }
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

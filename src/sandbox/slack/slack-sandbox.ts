@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { messageBlocksError } from './block-rules.js';
 
 /** One Web API call as the sandbox received it; the token is never recorded. */
 export interface RecordedCall {
@@ -151,6 +152,10 @@ function parseArgs(contentType: string, raw: string, query: URLSearchParams): Ar
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** chat.* methods refuse blocks that break Block Kit's limits, as Slack does. */
+function checkBlocks(args: Args): void {
+  if (args.blocks !== undefined && messageBlocksError(args.blocks)) throw new ApiError('invalid_blocks');
+}
 const hasText = (args: Args) =>
   str(args.text) !== undefined ||
   (Array.isArray(args.blocks) && args.blocks.length > 0) ||
@@ -162,7 +167,9 @@ const hasText = (args: Args) =>
  * `{ok:false,error}` on failure): `auth.test`, `chat.postMessage` (a user id opens the DM and
  * answers with its `D…` channel), `chat.postEphemeral`, `chat.update`, `conversations.open`,
  * `views.publish`; form-encoded and JSON bodies; token as `Authorization: Bearer` or `token` field.
- * response_urls accept JSON bodies with `text` or `blocks`, 5 times within 30 minutes.
+ * response_urls accept JSON bodies with `text` or `blocks`, 5 times within 30 minutes. Message
+ * blocks that break Block Kit's limits (duplicate action_ids in a block, over-long button labels,
+ * …) are refused with `invalid_blocks`, as Slack does.
  * Socket Mode: with `appToken`, `apps.connections.open` returns a local WebSocket URL; the
  * sandbox says hello and `sendEnvelope` delivers envelopes and waits for the app's ack.
  */
@@ -215,6 +222,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     'chat.postMessage': (args) => {
       const channel = resolveChannel(args.channel);
       if (!hasText(args)) throw new ApiError('no_text');
+      checkBlocks(args);
       const ts = nextTs();
       const threadTs = str(args.thread_ts);
       delivered.push({ via: 'chat.postMessage', channel, ts, text: str(args.text), blocks: args.blocks as unknown[] | undefined, threadTs });
@@ -240,6 +248,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       const user = str(args.user);
       if (!user || !ID.test(user)) throw new ApiError('user_not_in_channel');
       if (!hasText(args)) throw new ApiError('no_text');
+      checkBlocks(args);
       const ts = nextTs();
       delivered.push({ via: 'chat.postEphemeral', channel, user, ts, text: str(args.text), blocks: args.blocks as unknown[] | undefined });
       return { ok: true, message_ts: ts };
@@ -251,6 +260,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       const found = delivered.find((m) => m.via === 'chat.postMessage' && m.channel === channel && m.ts === ts);
       if (!found) throw new ApiError('message_not_found');
       if (!hasText(args)) throw new ApiError('no_text');
+      checkBlocks(args);
       found.text = str(args.text);
       found.blocks = args.blocks as unknown[] | undefined;
       return { ok: true, channel, ts, text: args.text ?? '', message: { type: 'message', text: args.text ?? '', user: botUserId, bot_id: botId } };
@@ -344,7 +354,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       const v = body[flag] as unknown;
       if (v !== undefined && typeof v !== 'boolean' && v !== 'true' && v !== 'false') return send(res, 400, 'invalid_payload', 'text/plain');
     }
-    if (body.blocks !== undefined && !Array.isArray(body.blocks)) return send(res, 400, 'invalid_blocks', 'text/plain');
+    if (body.blocks !== undefined && messageBlocksError(body.blocks)) return send(res, 400, 'invalid_blocks', 'text/plain');
     const deleting = body.delete_original === true || (body.delete_original as unknown) === 'true';
     if (!deleting && !str(body.text) && !(Array.isArray(body.blocks) && body.blocks.length > 0)) return send(res, 400, 'no_text', 'text/plain');
     entry.uses += 1;

@@ -150,6 +150,7 @@ function components(list: unknown, path: (string | number)[], issues: Issue[]): 
     return;
   }
   if (list.length > 5) issues.push({ path, code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 5 or fewer in length.' });
+  const customIds = new Set<unknown>();
   list.forEach((row: unknown, r) => {
     const rp = [...path, r];
     if (!isObject(row) || row.type !== 1 || !Array.isArray(row.components)) {
@@ -163,6 +164,13 @@ function components(list: unknown, path: (string | number)[], issues: Issue[]): 
     children.forEach((c: unknown, j) => {
       const cp = [...rp, 'components', j];
       if (!isObject(c)) return void issues.push({ path: cp, code: 'MODEL_TYPE_CONVERT', message: 'Invalid component' });
+      if (c.custom_id !== undefined) {
+        if (customIds.has(c.custom_id)) issues.push({ path: [...cp, 'custom_id'], code: 'COMPONENT_CUSTOM_ID_DUPLICATED', message: 'Component custom id cannot be duplicated' });
+        customIds.add(c.custom_id);
+      }
+      if (c.type === 2 && c.style !== 6 && (typeof c.label !== 'string' || c.label.length === 0) && !isObject(c.emoji)) {
+        issues.push({ path: [...cp, 'label'], code: 'BASE_TYPE_REQUIRED', message: 'A button needs a label or an emoji' });
+      }
       if (c.type === 2) {
         if (typeof c.label === 'string' && c.label.length > 80) issues.push({ path: [...cp, 'label'], code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 80 or fewer in length.' });
         if (c.style === 5) {

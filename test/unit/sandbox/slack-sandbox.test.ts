@@ -86,4 +86,25 @@ describe('Slack sandbox (driven by the real WebClient)', () => {
     const unknown = await fetch(`${slack.responseUrlBase}never-issued`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' });
     expect(unknown.status).toBe(404);
   });
+
+  it('refuses message blocks that break Block Kit limits with invalid_blocks, like Slack', async () => {
+    const button = (actionId: string, text = 'Undo') => ({ type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value: 'v' });
+    const actions = (...elements: unknown[]) => [{ type: 'actions', elements }];
+    await expect(client.chat.postMessage({ channel: 'U0SAM', text: 'x', blocks: actions(button('a'), button('b')) as never })).resolves.toMatchObject({ ok: true });
+    await expect(client.chat.postMessage({ channel: 'U0SAM', text: 'x', blocks: actions(button('a'), button('a')) as never })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
+    await expect(client.chat.postMessage({ channel: 'U0SAM', text: 'x', blocks: actions(button('a', 'L'.repeat(76))) as never })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
+    await expect(
+      client.chat.postMessage({ channel: 'U0SAM', text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(3001) } }] }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    const url = slack.newResponseUrl({ userId: 'U0SAM' });
+    const post = (blocks: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x', blocks }) });
+    const bad = await post(actions(button('a'), button('a')));
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toBe('invalid_blocks');
+    expect((await post(actions(button('a')))).status).toBe(200);
+  });
 });

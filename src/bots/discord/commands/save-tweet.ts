@@ -5,7 +5,10 @@ import { saveToEnd } from '../save-flow.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
-/** `/save-tweet tweet:<link or text>`: defer ephemerally (3 s deadline), save, then edit in the result. */
+/**
+ * `/save-tweet tweet:<link or text>` (or `tweet:<link> to <table name>`, which core reads as a
+ * one-off table choice): defer ephemerally (3 s deadline), save, then edit in the result.
+ */
 export default {
   data: new SlashCommandBuilder()
     .setName('save-tweet')
@@ -13,7 +16,7 @@ export default {
     .addStringOption((o) =>
       o
         .setName('tweet')
-        .setDescription('A tweet link (x.com or twitter.com), optionally followed by its text')
+        .setDescription('A tweet link (x.com or twitter.com) and optionally its text … [to table name]')
         .setRequired(true)
         .setMaxLength(6000),
     )

@@ -3,21 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { discordFormatter as f } from '../../../../src/bots/discord/discord-formatter.js';
 import { errorFields, isDmBlocked, isTokenRejection } from '../../../../src/bots/discord/errors.js';
 import {
+  buttonId,
   chooseTargetReply,
   connectedReply,
   connectLinkDm,
   connectLinkEphemeral,
+  parseButtonId,
+  pendingSavedDm,
+  reconnectNeededDm,
   saveReply,
   TABLE_PICKER_ID,
+  undoReply,
   type DiscordReply,
 } from '../../../../src/bots/discord/replies.js';
-import type { SaveOutcome } from '../../../../src/core/outcomes.js';
+import type { SaveOutcome, UndoOutcome } from '../../../../src/core/outcomes.js';
 import { validateMessage } from '../../../fakes/discord/validate.js';
 
 /** The body discord.js would send for this reply. */
 function json(reply: DiscordReply) {
   return { content: reply.content, components: reply.components.map((c) => c.toJSON()), allowed_mentions: reply.allowedMentions };
 }
+
+const PAGE_ID = '0f6c1f2a-1b2c-4d5e-8f90-123456789abc';
 
 const link = { url: 'https://save.example/oauth/notion/start?t=abc', expiresAt: new Date('2030-01-01T00:10:00Z'), current: { connected: false as const } };
 
@@ -35,16 +42,35 @@ describe('discordFormatter', () => {
 describe('replies', () => {
   it('every reply is a body Discord accepts, and pings nobody', () => {
     const outcomes: SaveOutcome[] = [
-      { kind: 'saved', pageUrl: 'https://www.notion.so/row-1', table: 'Tweets', tweet: { handle: 'jack' }, textMissing: false },
+      { kind: 'saved', pageUrl: 'https://www.notion.so/row-1', pageId: PAGE_ID, table: 'Tweets', tweet: { handle: 'jack' }, textMissing: false },
+      { kind: 'already_saved', pageUrl: 'https://www.notion.so/row-1', pageId: PAGE_ID, table: 'Tweets', tweet: { handle: 'jack' } },
+      { kind: 'in_progress' },
+      { kind: 'not_found' },
+      { kind: 'unknown_table', name: 'Insp', tables: [{ id: 'ds-1', title: 'Tweets' }] },
       { kind: 'not_connected', connectUrl: link.url },
-      { kind: 'reconnect', connectUrl: link.url },
+      { kind: 'reconnect', connectUrl: link.url, kept: true },
+      { kind: 'needs_table', status: { kind: 'create_offer', pages: [{ id: PAGE_ID, title: 'Reading' }] } },
       { kind: 'no_tweet', reason: 'empty' },
       { kind: 'needs_table', status: { kind: 'choose', tables: [{ id: 'ds-1', title: 'A' }, { id: 'ds-2', title: 'B' }] } },
       { kind: 'needs_table', status: { kind: 'none_shared' } },
       { kind: 'rate_limited', retryAfterSeconds: 3 },
       { kind: 'failed', reason: 'internal' },
     ];
-    const replies = [...outcomes.map((o) => saveReply(o)), connectLinkDm(link), connectLinkEphemeral(link)];
+    const undos: UndoOutcome[] = [
+      { kind: 'removed', table: 'Tweets' },
+      { kind: 'already_deleted', table: 'Tweets' },
+      { kind: 'not_found' },
+      { kind: 'reconnect', connectUrl: link.url },
+      { kind: 'failed', reason: 'notion_unavailable' },
+    ];
+    const replies = [
+      ...outcomes.map((o) => saveReply(o)),
+      ...undos.map((o) => undoReply(o)),
+      connectLinkDm(link),
+      connectLinkEphemeral(link),
+      reconnectNeededDm({ workspaceName: 'Acme', connectUrl: link.url, pending: 2 }),
+      pendingSavedDm(outcomes),
+    ];
     for (const reply of replies) {
       expect(validateMessage(json(reply))).toEqual([]);
       expect(reply.allowedMentions).toEqual({ parse: [] });
@@ -52,12 +78,66 @@ describe('replies', () => {
   });
 
   it('adds the right button: the row, the connect link, or a table menu', () => {
-    const saved = json(saveReply({ kind: 'saved', pageUrl: 'https://www.notion.so/row-1', table: 'Tweets', tweet: { handle: 'jack' }, textMissing: false }));
-    expect(saved.components).toEqual([{ type: 1, components: [{ type: 2, style: 5, url: 'https://www.notion.so/row-1', label: 'Open in Notion' }] }]);
+    const saved = json(saveReply({ kind: 'saved', pageUrl: 'https://www.notion.so/row-1', pageId: PAGE_ID, table: 'Tweets', tweet: { handle: 'jack' }, textMissing: false }));
+    expect(saved.components).toEqual([
+      {
+        type: 1,
+        components: [
+          { type: 2, style: 5, url: 'https://www.notion.so/row-1', label: 'Open in Notion' },
+          { type: 2, style: 2, custom_id: `stn:undo:${PAGE_ID}`, label: 'Undo' },
+        ],
+      },
+    ]);
+    const again = json(saveReply({ kind: 'already_saved', pageUrl: 'https://www.notion.so/row-1', pageId: PAGE_ID, table: 'Tweets', tweet: { handle: 'jack' } }));
+    expect(again.content).toContain('Already saved');
+    expect(again.components[0]?.components).toEqual([
+      { type: 2, style: 5, url: 'https://www.notion.so/row-1', label: 'Open in Notion' },
+      { type: 2, style: 2, custom_id: `stn:again:${PAGE_ID}`, label: 'Save again' },
+    ]);
     expect(json(saveReply({ kind: 'not_connected', connectUrl: link.url })).components[0]?.components[0]).toMatchObject({ url: link.url, label: 'Connect Notion' });
     expect(json(saveReply({ kind: 'no_tweet', reason: 'no_tweet' })).components).toEqual([]);
     const picker = json(connectedReply({ workspaceName: 'Acme', status: { kind: 'choose', tables: [{ id: 'ds-1', title: 'A' }] } }));
     expect(picker.components[0]?.components[0]).toMatchObject({ type: 3, custom_id: TABLE_PICKER_ID, options: [{ label: 'A', value: 'ds-1' }] });
+  });
+
+  it('offers one "Create a Tweets table in <page>" button per shared page, at most 5, in the DM and in save replies', () => {
+    const pages = Array.from({ length: 7 }, (_, i) => ({ id: `${i}${PAGE_ID.slice(1)}`, title: i === 0 ? 'Reading' : `${'P'.repeat(90)}${i}` }));
+    const offer = json(connectedReply({ workspaceName: 'Acme', status: { kind: 'create_offer', pages } }));
+    expect(offer.content).toContain('You shared pages but no table.');
+    const buttons = offer.components.flatMap((row) => row.components) as { custom_id: string; label: string; style: number }[];
+    expect(buttons).toHaveLength(5);
+    expect(buttons[0]).toEqual({ type: 2, style: 1, custom_id: `stn:create:${pages[0]!.id}`, label: 'Create a Tweets table in Reading' });
+    expect(buttons.every((b) => b.label.length <= 80)).toBe(true);
+    expect(validateMessage(offer)).toEqual([]);
+    const inSave = json(saveReply({ kind: 'needs_table', status: { kind: 'create_offer', pages: [pages[0]!] } }));
+    expect(inSave.content).toContain('You shared the page **Reading** but no table.');
+    expect(inSave.components[0]?.components[0]).toMatchObject({ custom_id: `stn:create:${pages[0]!.id}` });
+  });
+
+  it('custom ids round-trip, stay under 100 characters, and anything else is not ours', () => {
+    for (const action of ['undo', 'again', 'create'] as const) {
+      const id = buttonId(action, PAGE_ID)!;
+      expect(id.length).toBeLessThanOrEqual(100);
+      expect(parseButtonId(id)).toEqual({ action, id: PAGE_ID });
+    }
+    expect(buttonId('undo', 'x'.repeat(200))).toBeUndefined();
+    expect(buttonId('undo', 'a:b')).toBeUndefined();
+    expect(parseButtonId(TABLE_PICKER_ID)).toBeUndefined();
+    expect(parseButtonId('stn:delete:abc')).toBeUndefined();
+    expect(parseButtonId(`stn:undo:${PAGE_ID}:extra`)).toBeUndefined();
+    // A saved outcome whose id cannot be carried still renders, without the Undo button.
+    const odd = json(saveReply({ kind: 'saved', pageUrl: 'https://www.notion.so/row-1', pageId: 'x'.repeat(200), table: 'T', tweet: {}, textMissing: false }));
+    expect(odd.components[0]?.components).toHaveLength(1);
+  });
+
+  it('Undo answers: removed and already deleted say so plainly; a lost connection carries its reconnect link', () => {
+    expect(undoReply({ kind: 'removed', table: 'Tweets' })).toMatchObject({ content: 'Removed: the row was moved to the trash in **Tweets**.', components: [] });
+    expect(undoReply({ kind: 'already_deleted', table: 'Tweets' }).content).toContain('already deleted');
+    expect(json(undoReply({ kind: 'reconnect', connectUrl: link.url })).components[0]?.components[0]).toMatchObject({ style: 5, url: link.url, label: 'Reconnect Notion' });
+    const dm = json(reconnectNeededDm({ workspaceName: 'Acme', connectUrl: link.url, pending: 2 }));
+    expect(dm.content).toContain('I kept the 2 tweets you saved');
+    expect(dm.content).not.toContain(link.url);
+    expect(dm.components).toEqual([{ type: 1, components: [{ type: 2, style: 5, url: link.url, label: 'Reconnect Notion' }] }]);
   });
 
   it('keeps the table menu within Discord\'s limits (25 options, 100-character labels)', () => {

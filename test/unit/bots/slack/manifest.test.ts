@@ -53,7 +53,10 @@ describe('manifest.yml', () => {
       expect(c.description!.length).toBeGreaterThan(0);
       expect(c.command!.length).toBeLessThanOrEqual(32);
     }
-    expect(commands.find((c) => c.command === COMMANDS.save)?.usage_hint).toMatch(/x\.com/);
+    const hint = commands.find((c) => c.command === COMMANDS.save)?.usage_hint;
+    expect(hint).toMatch(/x\.com/);
+    // `/save-tweet <link> to <table name>` saves once into another shared table.
+    expect(hint).toMatch(/\bto table name\b/);
   });
 
   it('declares the message shortcut with the callback id the code listens to', () => {

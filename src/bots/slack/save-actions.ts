@@ -1,0 +1,85 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { Core } from '../../core/core.js';
+import type { ChooseTargetOutcome, UndoOutcome } from '../../core/outcomes.js';
+import type { Logger } from '../../log.js';
+import { saveOutcomeMessage, undoOutcomeMessage } from './blocks.js';
+import { ACTION_IDS, CREATE_TABLE_ACTION } from './constants.js';
+import { respondEphemeral } from './reply.js';
+import { settleSave } from './save-flow.js';
+import { slackUser } from './slack-user.js';
+import { chooseOutcomeMessage } from './table-picker.js';
+
+type ButtonClick = BlockAction<ButtonAction>;
+
+/** The Notion id a button carries (`value`), or undefined for anything that does not look like one. */
+function notionIdOf(action: ButtonAction): string | undefined {
+  const value = action.value?.trim();
+  return value && /^[0-9a-f-]{32,36}$/i.test(value) ? value : undefined;
+}
+
+function clicker(body: ButtonClick) {
+  return slackUser(body.team?.id ?? body.user.team_id, body.user.id, body.user.username ?? body.user.name);
+}
+
+/**
+ * The buttons on save replies and set-up messages. Each acks first (Slack allows 3 s; core
+ * calls Notion), then calls one core use case and answers through the action's response_url:
+ * - Undo (`undo_save`): trashes the row; the reply becomes "Removed" (or "already deleted").
+ *   Someone else's row (core: `not_found`) gets a private refusal and the reply stays as it is;
+ *   so does a reply whose Undo failed or needs a reconnect, so it can be pressed again.
+ * - Save again (`save_again`): saves the tweet once more; the reply becomes the new result, with its Undo.
+ * - Create a Tweets table (`create_tweets_table_<n>`): creates it in the page and makes it the
+ *   target; the offer becomes "Tweets will be saved to …".
+ */
+export function registerSaveActions(app: App, deps: { core: Core; log: Logger }): void {
+  const { core } = deps;
+
+  app.action<ButtonClick>(ACTION_IDS.undoSave, async ({ ack, body, action, respond }) => {
+    await ack();
+    const user = clicker(body);
+    const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.undoSave, teamId: user.teamId, userId: user.userId });
+    const pageId = notionIdOf(action);
+    let outcome: UndoOutcome;
+    if (!pageId) {
+      outcome = { kind: 'not_found' };
+    } else {
+      try {
+        outcome = await core.undoSave(user, pageId);
+      } catch (err) {
+        log.error({ err }, 'undo failed unexpectedly');
+        outcome = { kind: 'failed', reason: 'internal' };
+      }
+    }
+    log.info({ outcome: outcome.kind }, 'undo finished');
+    const done = outcome.kind === 'removed' || outcome.kind === 'already_deleted';
+    await respondEphemeral(respond, undoOutcomeMessage(outcome), log, { replaceOriginal: done });
+  });
+
+  app.action<ButtonClick>(ACTION_IDS.saveAgain, async ({ ack, body, action, respond }) => {
+    await ack();
+    const user = clicker(body);
+    const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.saveAgain, teamId: user.teamId, userId: user.userId });
+    const pageId = notionIdOf(action);
+    const outcome = pageId ? await settleSave(() => core.saveAgain(user, pageId), log) : ({ kind: 'not_found' } as const);
+    // Someone else's (or a forgotten) save: tell the clicker privately, leave the reply alone.
+    await respondEphemeral(respond, saveOutcomeMessage(outcome), log, { replaceOriginal: outcome.kind !== 'not_found' });
+  });
+
+  app.action<ButtonClick>(CREATE_TABLE_ACTION, async ({ ack, body, action, respond }) => {
+    await ack();
+    const user = clicker(body);
+    const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.createTable, teamId: user.teamId, userId: user.userId });
+    const pageId = notionIdOf(action);
+    if (!pageId) return;
+    let outcome: ChooseTargetOutcome;
+    try {
+      outcome = await core.createTweetsTable(user, pageId);
+    } catch (err) {
+      log.error({ err }, 'create table failed');
+      await respondEphemeral(respond, saveOutcomeMessage({ kind: 'failed', reason: 'internal' }), log);
+      return;
+    }
+    log.info({ outcome: outcome.kind }, 'create table finished');
+    await respondEphemeral(respond, chooseOutcomeMessage(outcome), log, { replaceOriginal: true });
+  });
+}
