@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type Logger, type DestinationStream } from 'pino';
 
 export type { Logger };
@@ -15,6 +16,16 @@ const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {
   return [key, `*${dot}${key}`, `*.*${dot}${key}`];
 });
 
+const context = new AsyncLocalStorage<Record<string, string>>();
+
+/**
+ * Runs `fn` with fields (e.g. `requestId`) added to every log line written during it, including
+ * the work it starts asynchronously (the save after the platform's ack).
+ */
+export function withLogContext<T>(fields: Record<string, string>, fn: () => T): T {
+  return context.run({ ...context.getStore(), ...fields }, fn);
+}
+
 /** The product's structured logger: JSON lines, secrets censored by field name. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
@@ -23,6 +34,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { service: 'save-to-notion' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: { err: pino.stdSerializers.err },
+      mixin: () => context.getStore() ?? {},
     },
     destination,
   );

@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../log.js';
+import { withLogContext, type Logger } from '../log.js';
 import type { Router } from './router.js';
 
 export interface HttpServer {
@@ -13,6 +14,12 @@ export interface HttpServer {
 /** The product's one HTTP server: OAuth callback, Slack's request URL, health checks. */
 export function createHttpServer(router: Router, log: Logger): HttpServer {
   const server = createServer((req, res) => {
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
+    withLogContext({ requestId }, () => handle(req, res));
+  });
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const handler = router.match(req.method ?? 'GET', url.pathname);
     if (handler === undefined || handler === 'method') {
@@ -27,7 +34,7 @@ export function createHttpServer(router: Router, log: Logger): HttpServer {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         if (!res.writableEnded) res.end('Internal error\n');
       });
-  });
+  };
   // Slack and Notion redirects are short requests; keep slowloris-style clients from holding sockets.
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;

@@ -2,7 +2,7 @@ import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { ChatBot } from '../chat-bot.js';
 import type { DiscordConfig } from '../../config.js';
 import type { Core } from '../../core/core.js';
-import type { Logger } from '../../log.js';
+import { withLogContext, type Logger } from '../../log.js';
 import { createDirectMessageHandler } from './direct-messages.js';
 import { DiscordTokenRejectedError, errorFields, isTokenRejection } from './errors.js';
 import { createInteractionRouter } from './interaction-router.js';
@@ -40,8 +40,9 @@ export function createDiscordBot(options: DiscordBotOptions): ChatBot {
   let started = false;
   let stopping = false;
 
-  client.on(Events.InteractionCreate, (interaction) => void route(interaction));
-  client.on(Events.MessageCreate, (message) => void onDirectMessage(message));
+  // Discord's own ids make the log lines of one interaction or message easy to follow.
+  client.on(Events.InteractionCreate, (interaction) => withLogContext({ requestId: interaction.id }, () => void route(interaction)));
+  client.on(Events.MessageCreate, (message) => withLogContext({ requestId: message.id }, () => void onDirectMessage(message)));
   client.on(Events.Error, (err) => log.error(errorFields(err), 'discord client error'));
   client.on(Events.Warn, (message) => log.warn({ message }, 'discord client warning'));
   client.on(Events.ShardError, (err, shardId) => log.warn({ shardId, ...errorFields(err) }, 'gateway connection error'));
