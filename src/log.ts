@@ -3,10 +3,13 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 
 export type { Logger };
 
-/** Field names that may hold a secret; redacted at any of the first three levels. */
+/**
+ * Field names that may hold a secret; redacted at any of the first three levels. (`code` is not
+ * among them: it carries error codes everywhere; OAuth codes are never logged, which a test checks.)
+ */
 const SECRET_KEYS = [
   'accessToken', 'access_token', 'refreshToken', 'refresh_token', 'token', 'botToken', 'appToken',
-  'clientSecret', 'client_secret', 'signingSecret', 'code', 'state', 'authorization', 'Authorization',
+  'clientSecret', 'client_secret', 'signingSecret', 'state', 'authorization', 'Authorization',
   'cookie', 'Cookie', 'set-cookie', 'password', 'secret', 'interactionToken', 'response_url', 'responseUrl',
 ];
 
@@ -34,7 +37,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { service: 'save-to-notion' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: { err: pino.stdSerializers.err },
-      mixin: () => context.getStore() ?? {},
+      // A copy: pino merges the call's fields into the mixin object it is given.
+      mixin: () => ({ ...context.getStore() }),
     },
     destination,
   );

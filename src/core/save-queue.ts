@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 /**
  * Where saves wait for Notion. Adapters answer the platform first and report the result
  * when the task settles. In-process for now; a durable implementation can replace it.
@@ -8,7 +10,10 @@ export interface SaveQueue {
   drain(): Promise<void>;
 }
 
-/** Runs at most `concurrency` tasks at once, first come first served. */
+/**
+ * Runs at most `concurrency` tasks at once, first come first served. A task runs in its caller's
+ * async context (so its log lines keep the caller's requestId), not in the one that freed a slot.
+ */
 export function createInProcessQueue(concurrency = 8): SaveQueue {
   let running = 0;
   const waiting: (() => void)[] = [];
@@ -26,14 +31,14 @@ export function createInProcessQueue(concurrency = 8): SaveQueue {
   return {
     run(task) {
       return new Promise((resolve, reject) => {
-        waiting.push(() => {
+        waiting.push(AsyncResource.bind(() => {
           task()
             .then(resolve, reject)
             .finally(() => {
               running--;
               next();
             });
-        });
+        }));
         next();
       });
     },

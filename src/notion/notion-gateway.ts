@@ -63,13 +63,12 @@ export const TWEETS_TABLE = {
   mapping: { title: 'Handle', text: 'Tweet', link: 'Link', date: 'Saved' },
 } as const;
 
-/** Routes the SDK's own log lines into pino; they carry paths and codes, never tokens. */
+/**
+ * Routes the SDK's own log lines into pino at debug level: every failure that matters is logged by
+ * core with its event and domain code, so these are detail (paths and codes, never tokens).
+ */
 function sdkLogger(log: Logger): NotionLogger {
-  return (level, message, extraInfo) => {
-    const fields = { sdk: 'notion', ...extraInfo };
-    if (level === LogLevel.ERROR || level === LogLevel.WARN) log.warn(fields, message);
-    else log.debug(fields, message);
-  };
+  return (_level, message, extraInfo) => log.debug({ sdk: 'notion', ...extraInfo }, message);
 }
 
 /** The NotionGateway on top of the real @notionhq/client (API 2025-09-03, data sources). */

@@ -21,6 +21,8 @@ export async function startProduct(options: {
   notion: NotionSandbox;
   env?: Record<string, string>;
   oembedUrl?: string;
+  /** Collects every log line (JSON) instead of printing, for tests that inspect logs. */
+  logSink?: string[];
 }): Promise<Product> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -34,7 +36,9 @@ export async function startProduct(options: {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  const app = await createApp(config, { log: createLogger(config.logLevel), host: '127.0.0.1' });
+  const sink = options.logSink;
+  const log = sink ? createLogger(config.logLevel, { write: (line: string) => void sink.push(line) }) : createLogger(config.logLevel);
+  const app = await createApp(config, { log, host: '127.0.0.1' });
   await app.start();
   options.notion.registerRedirectUri(TEST_CLIENT.clientId, app.redirectUri);
   return { app, url: app.publicUrl, stop: () => app.stop() };
