@@ -39,7 +39,8 @@ export function parseTweetInput(input: TweetInput): ParsedTweetInput {
   if (useUnfurl) {
     handle ??= unfurl.link?.handle ?? unfurl.handle ?? unfurl.bareName;
     authorName ??= unfurl.authorName ?? (unfurl.bareName !== undefined && !sameHandle(unfurl.bareName, handle) ? unfurl.bareName : undefined);
-    text ??= unfurl.text;
+    // The unfurl carries the tweet's own text; words typed around the link are the poster's comment.
+    text = unfurl.text ?? text;
   }
 
   if (id !== undefined || handle !== undefined) {

@@ -211,8 +211,13 @@ const cases: Array<[name: string, input: TweetInput, expected: ParsedTweetInput]
     tweet({ ...JACK, text: TWTTR }),
   ],
   [
-    'typed text wins over unfurl text',
-    { text: 'my own words https://x.com/jack/status/20', unfurl: { author: '@jack', url: 'https://x.com/jack/status/20', text: TWTTR } },
+    'unfurl text (the tweet itself) wins over words typed around the link (a comment)',
+    { text: 'lol look at this https://x.com/jack/status/20', unfurl: { author: '@jack', url: 'https://x.com/jack/status/20', text: TWTTR } },
+    tweet({ ...JACK, text: TWTTR }),
+  ],
+  [
+    'typed text is kept when the unfurl has none',
+    { text: 'my own words https://x.com/jack/status/20', unfurl: { author: '@jack', url: 'https://x.com/jack/status/20' } },
     tweet({ ...JACK, text: 'my own words' }),
   ],
   [
