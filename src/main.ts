@@ -1,12 +1,16 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { createApp } from './app.js';
+import { sandboxBanner, shouldRunSandbox } from './sandbox/sandbox-decision.js';
 
 /** Entry point: the only module that reads process.env. */
 async function main(): Promise<void> {
   // A .env file is optional; variables already set in the environment win over it.
   if (existsSync('.env')) process.loadEnvFile('.env');
+  // No NOTION_*, SLACK_* or DISCORD_* variables and not production: the no-accounts sandbox.
+  if (shouldRunSandbox(process.env).run) return runSandbox();
+
   let config;
   try {
     config = loadConfig(process.env);
@@ -46,6 +50,28 @@ async function main(): Promise<void> {
     log.warn({ event: 'notion.not_configured' }, 'NOTION_CLIENT_ID / NOTION_CLIENT_SECRET are not set: users cannot connect Notion yet');
   }
 
+  stopOnSignals(app, log);
+}
+
+/** Sandbox mode: the real product against local emulations; its code is loaded only here. */
+async function runSandbox(): Promise<void> {
+  const { startSandbox } = await import('./sandbox/sandbox-mode.js');
+  let sandbox;
+  try {
+    sandbox = await startSandbox(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`save-to-notion: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  console.log(`\n${sandboxBanner(sandbox.url)}\n`);
+  stopOnSignals(sandbox, sandbox.log);
+}
+
+/** Stops cleanly on SIGTERM/SIGINT, or exits 1 when that takes longer than 15 s. */
+function stopOnSignals(app: { stop(): Promise<void> }, log: Logger): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -81,7 +81,7 @@ export interface NotionSandbox {
   /** Access tokens currently valid for installations in this workspace. */
   activeTokenCount(workspaceId: string): number;
   /** The tables of a workspace (including ones the integration created), oldest first. */
-  tables(workspaceId: string): { databaseId: string; dataSourceId: string; title: string }[];
+  tables(workspaceId: string): { databaseId: string; dataSourceId: string; title: string; url: string; columns: { name: string; type: string }[] }[];
   /** Sets (or clears) the integration's template: Allow then duplicates it and returns duplicated_template_id. */
   setTemplate(clientId: string, template: IntegrationTemplate | undefined): void;
   /** Access tokens of the workspace stop working (401) while refresh tokens still work. */
@@ -237,7 +237,13 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
       const ws = content.workspace(workspaceId).id;
       return [...content.dataSources.values()]
         .filter((ds) => content.workspaceOf(ds.id) === ws)
-        .map((ds) => ({ databaseId: ds.databaseId, dataSourceId: ds.id, title: plainText(ds.title) }));
+        .map((ds) => ({
+          databaseId: ds.databaseId,
+          dataSourceId: ds.id,
+          title: plainText(ds.title),
+          url: notionUrl(ds.databaseId),
+          columns: ds.properties.map((p) => ({ name: p.name, type: p.type })),
+        }));
     },
     setTemplate(clientId, template) {
       const client = grants.clients.get(clientId);

@@ -1,0 +1,140 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createApp, type App } from '../app.js';
+import { loadConfig, type Config } from '../config.js';
+import { createLogger, type Logger } from '../log.js';
+import { startNotionSandbox, type NotionSandbox } from './notion/notion-sandbox.js';
+import { FIRST_TWEET, startOembedSandbox, type OembedSandbox } from './oembed/oembed-sandbox.js';
+import { shouldRunSandbox } from './sandbox-decision.js';
+import { EXAMPLE_MESSAGES, SANDBOX_CHANNEL, SANDBOX_TWEETS, SANDBOX_WORKSPACE, seedNotion, type SeededTable } from './sandbox-seed.js';
+import { startSlackSandbox, type SlackSandbox } from './slack/slack-sandbox.js';
+import { addSandboxRoutes } from './web/sandbox-routes.js';
+import { SandboxSession } from './web/sandbox-session.js';
+
+/**
+ * Sandbox mode: the real product (Bolt app, core, `@notionhq/client`, store, encryption, logs) wired to
+ * local emulations of Notion, Slack and oEmbed on 127.0.0.1, with a Slack-like page at `GET /` to drive it.
+ */
+
+export interface SandboxOverrides {
+  /** Variables layered over `env` for the product, e.g. `{ PORT: '0', STORE_URL: 'memory://' }` in tests. */
+  env?: Record<string, string>;
+  /** Default: a logger at the configured LOG_LEVEL. */
+  log?: Logger;
+  /** Where the product listens. Default 127.0.0.1: the sandbox is for this computer only. */
+  host?: string;
+}
+
+export interface RunningSandbox {
+  app: App;
+  config: Config;
+  log: Logger;
+  /** The page to open, e.g. `http://localhost:3000/`. */
+  url: string;
+  notion: NotionSandbox;
+  slack: SlackSandbox;
+  oembed: OembedSandbox;
+  session: SandboxSession;
+  /** The seeded Notion tables the page shows. */
+  tables: SeededTable[];
+  stop(): Promise<void>;
+}
+
+/** Refused outside development: thrown by {@link startSandbox} when the decision says no. */
+export class SandboxRefusedError extends Error {
+  override readonly name = 'SandboxRefusedError';
+  readonly code = 'sandbox_refused';
+}
+
+/** The visitor, as the Slack emulation knows them. */
+const VISITOR = { userId: 'U0SANDBOXYOU', userName: 'you', teamDomain: 'acme-sandbox' };
+
+/**
+ * Starts the emulations, seeds them, and starts the real product pointed at them with fresh random
+ * credentials (Notion client id/secret, Slack signing secret and bot token). Each run is a new Slack
+ * team, so connections stored by an earlier run (whose Notion emulation is gone) are not mistaken
+ * for this run's. Refuses (SandboxRefusedError) when NODE_ENV=production or when any NOTION_*, SLACK_*
+ * or DISCORD_* variable is set; ConfigError for other bad variables (PORT, STORE_URL, …).
+ */
+export async function startSandbox(env: Readonly<Record<string, string | undefined>>, overrides: SandboxOverrides = {}): Promise<RunningSandbox> {
+  const merged = { ...env, ...overrides.env };
+  const decision = shouldRunSandbox(merged);
+  if (!decision.run) {
+    throw new SandboxRefusedError(
+      decision.reason === 'production'
+        ? 'sandbox mode never runs with NODE_ENV=production'
+        : `sandbox mode does not run when real credentials are configured (${decision.variables.join(', ')})`,
+    );
+  }
+
+  const secrets = {
+    clientId: randomUUID(),
+    clientSecret: `secret_${randomBytes(24).toString('base64url')}`,
+    signingSecret: randomBytes(32).toString('hex'),
+    botToken: `xoxb-sandbox-${randomBytes(24).toString('hex')}`,
+  };
+  const teamId = `T0${randomBytes(4).toString('hex').toUpperCase()}`;
+
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const notion = await startNotionSandbox({ clients: [{ clientId: secrets.clientId, clientSecret: secrets.clientSecret, redirectUris: [], name: 'Save to Notion' }] });
+    closers.push(() => notion.close());
+    const tables = seedNotion(notion);
+    const slack = await startSlackSandbox({ botToken: secrets.botToken, teamId, teamName: SANDBOX_WORKSPACE });
+    closers.push(() => slack.close());
+    const oembed = await startOembedSandbox({ tweets: SANDBOX_TWEETS });
+    closers.push(() => oembed.close());
+
+    const config = loadConfig({
+      ...merged,
+      NOTION_API_URL: notion.url,
+      NOTION_CLIENT_ID: secrets.clientId,
+      NOTION_CLIENT_SECRET: secrets.clientSecret,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_SIGNING_SECRET: secrets.signingSecret,
+      SLACK_BOT_TOKEN: secrets.botToken,
+      TWEET_OEMBED_URL: oembed.url,
+    });
+    const log = overrides.log ?? createLogger(config.logLevel);
+    const app = await createApp(config, { log, host: overrides.host ?? '127.0.0.1' });
+    closers.push(() => app.stop());
+
+    let eventsUrl = '';
+    const session = new SandboxSession({
+      slack,
+      notion,
+      signingSecret: secrets.signingSecret,
+      eventsUrl: () => eventsUrl,
+      actor: { teamId, ...VISITOR },
+      channel: SANDBOX_CHANNEL,
+      examples: EXAMPLE_MESSAGES,
+      tweets: { '20': FIRST_TWEET, ...SANDBOX_TWEETS },
+      log: log.child({ component: 'sandbox' }),
+    });
+    addSandboxRoutes({
+      router: app.router,
+      session,
+      publicUrl: () => app.publicUrl,
+      workspace: SANDBOX_WORKSPACE,
+      channel: SANDBOX_CHANNEL.name,
+      log: log.child({ component: 'sandbox' }),
+    });
+
+    const { port } = await app.start();
+    // Slack's requests go straight to the local port, whatever PUBLIC_URL says.
+    eventsUrl = `http://${overrides.host === '::1' ? '[::1]' : '127.0.0.1'}:${port}/slack/events`;
+    notion.registerRedirectUri(secrets.clientId, app.redirectUri);
+    const url = `${app.publicUrl}/`;
+    log.warn(
+      { event: 'sandbox.started', url, notionApi: notion.url, slackApi: slack.apiUrl, oembed: oembed.url, teamId },
+      `SANDBOX MODE: open ${url} (local emulations of Slack and Notion; no real accounts are used)`,
+    );
+
+    return { app, config, log, url, notion, slack, oembed, session, tables, stop: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

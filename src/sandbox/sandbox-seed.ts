@@ -1,0 +1,77 @@
+import type { NotionSandbox } from './notion/notion-sandbox.js';
+import type { SandboxTweet } from './oembed/oembed-sandbox.js';
+import { classicTweetAttachment, xTweetAttachment } from './slack/payloads.js';
+
+/**
+ * What the sandbox starts with: a Notion workspace with a Twitter-style table (and a second workspace,
+ * so the consent page shows a choice), tweets the oEmbed emulation knows, and messages in #general
+ * that carry tweet unfurls in both attachment shapes Slack uses.
+ */
+
+export const SANDBOX_WORKSPACE = 'Acme Sandbox';
+export const SANDBOX_CHANNEL = { id: 'C0GENERAL', name: 'general' } as const;
+
+/** A table the page shows live, with its columns in display order. */
+export interface SeededTable {
+  dataSourceId: string;
+  databaseUrl: string;
+  title: string;
+  workspace: string;
+  columns: { name: string; type: string }[];
+}
+
+/** Tweets the oEmbed emulation answers for (tweet 20 by @jack is built in). */
+export const SANDBOX_TWEETS: Record<string, SandboxTweet> = {
+  '1002103360646823936': { handle: 'naval', name: 'Naval', text: 'How to Get Rich (without getting lucky):', date: 'May 31, 2018' },
+  '1591044196705927168': { handle: 'edwardodell', name: 'Edward Odell', text: 'NEVER LEAVE, NEVER PAY', date: 'November 11, 2022' },
+};
+
+/**
+ * A teammate's message in #general, with the unfurl Slack added to it. The text is only the link:
+ * words typed next to a link are taken as the tweet's text by the product's parser.
+ */
+export interface ExampleMessage {
+  author: { userId: string; name: string };
+  /** Slack message text (mrkdwn, links as `<url>`). */
+  text: string;
+  attachments: Record<string, unknown>[];
+  /** How long before start-up it was posted. */
+  minutesAgo: number;
+}
+
+export const EXAMPLE_MESSAGES: ExampleMessage[] = [
+  {
+    author: { userId: 'U0PRIYA', name: 'Priya' },
+    text: '<https://x.com/naval/status/1002103360646823936>',
+    attachments: [xTweetAttachment({ name: 'Naval', handle: 'naval', statusId: '1002103360646823936', text: SANDBOX_TWEETS['1002103360646823936']!.text })],
+    minutesAgo: 42,
+  },
+  {
+    author: { userId: 'U0MARCO', name: 'Marco' },
+    text: '<https://twitter.com/edwardodell/status/1591044196705927168?s=46&amp;t=Xq1cZ3dW6yBd2ZrZ8Ui4hA>',
+    attachments: [classicTweetAttachment({ name: 'Edward Odell', handle: 'edwardodell', statusId: '1591044196705927168', text: SANDBOX_TWEETS['1591044196705927168']!.text })],
+    minutesAgo: 17,
+  },
+];
+
+/**
+ * Seeds the Notion emulation: "Acme Sandbox" with a "Tweets" table (Name/title, Tweet/rich_text,
+ * Link/url, Saved/date) and a plain "Team wiki" page, and a second workspace "Personal" with a
+ * "Reading list" table. Returns the tables to show on the page.
+ */
+export function seedNotion(notion: NotionSandbox): SeededTable[] {
+  const acme = notion.addWorkspace({ name: SANDBOX_WORKSPACE, owner: { name: 'Sandbox User', email: 'you@acme.example' } });
+  const tweetsColumns = { Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date' };
+  const tweets = notion.addTable(acme.id, { title: 'Tweets', properties: tweetsColumns });
+  notion.addPage(acme.id, { title: 'Team wiki' });
+
+  const personal = notion.addWorkspace({ name: 'Personal', owner: { name: 'Sandbox User', email: 'you@home.example' } });
+  const readingColumns = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
+  const reading = notion.addTable(personal.id, { title: 'Reading list', properties: readingColumns });
+
+  const columns = (props: Record<string, string>) => Object.entries(props).map(([name, type]) => ({ name, type }));
+  return [
+    { dataSourceId: tweets.dataSourceId, databaseUrl: tweets.url, title: 'Tweets', workspace: SANDBOX_WORKSPACE, columns: columns(tweetsColumns) },
+    { dataSourceId: reading.dataSourceId, databaseUrl: reading.url, title: 'Reading list', workspace: 'Personal', columns: columns(readingColumns) },
+  ];
+}

@@ -1,0 +1,206 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Router } from '../../http/router.js';
+import type { Logger } from '../../log.js';
+import { escapeHtml } from './mrkdwn.js';
+import type { ActionResult, SandboxSession } from './sandbox-session.js';
+
+/**
+ * The sandbox page on the product's own server, registered only in sandbox mode:
+ * `GET /` (the page), `GET /sandbox/app.css|app.js`, `GET /sandbox/api/state` (polled JSON) and
+ * `POST /sandbox/api/{command,shortcut,action}` (the visitor's actions, sent on as signed Slack requests).
+ */
+
+export interface SandboxRoutesOptions {
+  router: Router;
+  session: SandboxSession;
+  /** The product's public URL: its host is accepted besides the loopback names. */
+  publicUrl: () => string;
+  workspace: string;
+  channel: string;
+  log: Logger;
+}
+
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const COMMON_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+const MAX_BODY = 16 * 1024;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+async function asset(name: string): Promise<string> {
+  return readFile(new URL(`./${name}`, import.meta.url), 'utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...COMMON_HEADERS });
+  res.end(text);
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error('bad json'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+const field = (body: unknown, name: string, max = 4000): string | undefined => {
+  const v = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof v === 'string' && v.length <= max ? v : undefined;
+};
+
+/** Registers the sandbox page and its API on the product's router. */
+export function addSandboxRoutes(o: SandboxRoutesOptions): void {
+  const { router, session, log } = o;
+  const [html, css, js] = [asset('index.html'), asset('app.css'), asset('app.js')];
+  // Read once; a missing file fails the first request, not start-up, and is logged by the server.
+  for (const p of [html, css, js]) p.catch(() => undefined);
+
+  /** DNS rebinding guard: only loopback names and the configured public host may use the sandbox. */
+  const hostAllowed = (req: IncomingMessage): boolean => {
+    const host = (req.headers.host ?? '').toLowerCase();
+    const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+    let publicHost = '';
+    try {
+      publicHost = new URL(o.publicUrl()).host.toLowerCase();
+    } catch {
+      // no public host then
+    }
+    return LOOPBACK.has(name) || host === publicHost;
+  };
+
+  /** Actions come only from the page itself: JSON (a cross-site form cannot send it) and same-origin. */
+  const actionAllowed = (req: IncomingMessage): boolean => {
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return false;
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin') return false;
+    const origin = req.headers.origin;
+    return origin === undefined || origin === `http://${req.headers.host}` || origin === `https://${req.headers.host}`;
+  };
+
+  const guarded =
+    (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
+    async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      if (!hostAllowed(req)) {
+        req.resume();
+        res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('The sandbox answers on localhost only.\n');
+        return;
+      }
+      await handler(req, res);
+    };
+
+  const action = (run: (body: unknown) => Promise<ActionResult> | undefined) =>
+    guarded(async (req, res) => {
+      if (!actionAllowed(req)) {
+        req.resume();
+        sendJson(res, 403, { ok: false, error: 'Requests must come from the sandbox page.' });
+        return;
+      }
+      let body: unknown;
+      try {
+        body = await readJson(req);
+      } catch {
+        sendJson(res, 400, { ok: false, error: 'Expected a small JSON body.' });
+        return;
+      }
+      const pending = run(body);
+      if (!pending) {
+        sendJson(res, 400, { ok: false, error: 'Missing or invalid fields.' });
+        return;
+      }
+      try {
+        const result = await pending;
+        sendJson(res, result.ok ? 200 : 400, result);
+      } catch (err) {
+        log.error({ err, event: 'sandbox.action_failed' }, 'sandbox action failed');
+        sendJson(res, 502, { ok: false, error: 'Could not reach the app. See the server log.' });
+      }
+    });
+
+  router.add(
+    'GET',
+    '/',
+    guarded(async (_req, res) => {
+      const page = (await html).replaceAll('{{workspace}}', escapeHtml(o.workspace)).replaceAll('{{channel}}', escapeHtml(o.channel));
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'x-frame-options': 'DENY', ...COMMON_HEADERS });
+      res.end(page);
+    }),
+  );
+  router.add(
+    'GET',
+    '/sandbox/app.css',
+    guarded(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', ...COMMON_HEADERS });
+      res.end(await css);
+    }),
+  );
+  router.add(
+    'GET',
+    '/sandbox/app.js',
+    guarded(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', ...COMMON_HEADERS });
+      res.end(await js);
+    }),
+  );
+  router.add(
+    'GET',
+    '/sandbox/api/state',
+    guarded(async (_req, res) => sendJson(res, 200, session.view())),
+  );
+  router.add(
+    'POST',
+    '/sandbox/api/command',
+    action((body) => {
+      const text = field(body, 'text');
+      return text === undefined ? undefined : session.submit(text);
+    }),
+  );
+  router.add(
+    'POST',
+    '/sandbox/api/shortcut',
+    action((body) => {
+      const id = field(body, 'messageId', 100);
+      return id === undefined ? undefined : session.shortcut(id);
+    }),
+  );
+  router.add(
+    'POST',
+    '/sandbox/api/action',
+    action((body) => {
+      const [messageKey, actionId, value] = ['messageKey', 'actionId', 'value'].map((k) => field(body, k, 300));
+      if (messageKey === undefined || actionId === undefined) return undefined;
+      return session.blockAction({ messageKey, actionId, value });
+    }),
+  );
+}

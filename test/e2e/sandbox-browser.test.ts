@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox-mode.js';
+import { propertyText } from '../../src/sandbox/web/sandbox-session.js';
+
+/**
+ * Sandbox mode in a real headless Chromium (Debian's /usr/bin/chromium; never a downloaded browser):
+ * the visitor connects through the emulated Notion consent page and saves tweets by command and by
+ * the message shortcut, all through the real product. Screenshots of each step go to test/artifacts/.
+ */
+
+const ARTIFACTS = new URL('../artifacts/', import.meta.url);
+const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('sandbox mode in a real browser', () => {
+  let sandbox: RunningSandbox;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Every URL the browser asked for, to prove nothing left 127.0.0.1/localhost. */
+  const requested: string[] = [];
+
+  const shot = (p: Page, name: string) => p.screenshot({ path: new URL(name, ARTIFACTS).pathname, fullPage: false });
+  /** Rows of a seeded table, read from the Notion emulation itself. */
+  const rowsOf = (title: string) => sandbox.notion.rows(sandbox.tables.find((t) => t.title === title)!.dataSourceId);
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    sandbox = await startSandbox(
+      { NODE_ENV: 'test' },
+      { env: { PORT: '0', STORE_URL: 'memory://', TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } },
+    );
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.on('request', (r) => requested.push(r.url()));
+    page = await context.newPage();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  it('connects through the consent page, then saves by /save-tweet and by the Save to Notion shortcut', async () => {
+    await page.goto(sandbox.url);
+    await page.getByRole('heading', { name: 'general' }).waitFor();
+    const channel = page.locator('#channel');
+    const dms = page.locator('#dms');
+    const notion = page.locator('#notion');
+    // Both seeded tables are shown, empty.
+    await notion.getByRole('region', { name: 'Notion table Tweets in Acme Sandbox' }).getByText('No rows yet').waitFor();
+    await notion.getByRole('region', { name: 'Notion table Reading list in Personal' }).waitFor();
+    await shot(page, 'sandbox-01-start.png');
+
+    // /notion-connect, sent with Enter: the ephemeral ack in the channel, the link in the DM.
+    const composer = page.getByLabel('Message #general');
+    await composer.fill('/notion-connect');
+    await composer.press('Enter');
+    await channel.getByText('Check your DMs').waitFor();
+    await channel.getByText('Only visible to you').first().waitFor();
+    const connectButton = dms.getByRole('link', { name: 'Connect Notion' });
+    await connectButton.waitFor();
+    expect(await connectButton.getAttribute('href')).toMatch(new RegExp(`^${sandbox.app.publicUrl}/oauth/notion/start\\?t=[A-Za-z0-9_-]{43}$`));
+    await shot(page, 'sandbox-02-dm.png');
+
+    // Connect opens Notion's consent page in a new tab (as a URL button in Slack does).
+    const [consent] = await Promise.all([context.waitForEvent('page'), connectButton.click()]);
+    await consent.getByRole('heading', { name: /Save to Notion wants to access/ }).waitFor();
+    expect(consent.url().startsWith(sandbox.notion.url)).toBe(true);
+    await consent.getByRole('group', { name: /Acme Sandbox/ }).getByText('Tweets').waitFor();
+    await shot(consent, 'sandbox-03-consent.png');
+
+    await consent.getByRole('button', { name: 'Allow access' }).click();
+    await consent.getByRole('heading', { name: 'Notion connected' }).waitFor();
+    expect(consent.url().startsWith(`${sandbox.app.publicUrl}/oauth/notion/callback?`)).toBe(true);
+    await consent.getByText('Notion workspace Acme Sandbox is now connected').waitFor();
+    await shot(consent, 'sandbox-04-callback.png');
+    await consent.close();
+
+    // Back in the sandbox tab: the bot's "connected" DM arrives by itself (the page polls).
+    await page.bringToFront();
+    await dms.locator('.bk-section', { hasText: 'Connected to Acme Sandbox' }).waitFor();
+    await shot(page, 'sandbox-05-connected.png');
+
+    // /save-tweet: the row appears in the live table view.
+    await composer.fill('/save-tweet https://x.com/jack/status/20 just setting up my twttr');
+    await composer.press('Enter');
+    await notion.locator('tr', { hasText: '@jack' }).waitFor();
+    await channel.getByText("Saved @jack's tweet to").waitFor();
+    await notion.locator('tr', { hasText: 'just setting up my twttr' }).waitFor();
+    await shot(page, 'sandbox-06-saved-by-command.png');
+
+    // "Save to Notion" on Marco's message (classic Twitter unfurl), by mouse.
+    await channel.getByRole('article', { name: 'message from Marco' }).getByRole('button', { name: 'Save to Notion' }).click();
+    await notion.locator('tr', { hasText: '@edwardodell' }).waitFor();
+    await notion.locator('tr', { hasText: 'NEVER LEAVE, NEVER PAY' }).waitFor();
+    await shot(page, 'sandbox-07-saved-by-shortcut.png');
+
+    // … and on Priya's (X-era unfurl), by keyboard.
+    await channel.getByRole('article', { name: 'message from Priya' }).getByRole('button', { name: 'Save to Notion' }).focus();
+    await page.keyboard.press('Enter');
+    await notion.locator('tr', { hasText: '@naval' }).waitFor();
+    await channel.locator('.msg-ephemeral', { hasText: "Saved @naval's tweet" }).waitFor();
+
+    // The rows in Notion itself, and only in the table that was shared.
+    const rows = rowsOf('Tweets');
+    expect(rows.map((r) => propertyText(r.properties.Name))).toEqual(['@jack', '@edwardodell', '@naval']);
+    expect(propertyText(rows[0]!.properties.Tweet)).toContain('just setting up my twttr');
+    expect(propertyText(rows[0]!.properties.Link)).toBe('https://x.com/jack/status/20');
+    expect(propertyText(rows[1]!.properties.Link)).toBe('https://x.com/edwardodell/status/1591044196705927168');
+    expect(rowsOf('Reading list')).toEqual([]);
+
+    // "Open in Notion" in the answer jumps to the row in the page's table view.
+    const open = channel.locator('.msg-ephemeral', { hasText: "Saved @jack's tweet" }).getByRole('link', { name: 'Open in Notion' });
+    expect(await open.getAttribute('href')).toBe(`#row-${rows[0]!.id}`);
+    await shot(page, 'sandbox-08-three-rows.png');
+    // The README's picture (docs/sandbox.png is a copy of it): the same moment at a smaller size.
+    await page.setViewportSize({ width: 1000, height: 640 });
+    await page.evaluate("for (const id of ['channel-scroll', 'dm-scroll']) { const el = document.getElementById(id); el.scrollTop = el.scrollHeight; }");
+    await shot(page, 'sandbox-readme.png');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Undo (a button without a URL) goes back to the app as a signed block action; the row leaves the table.
+    await channel.locator('.msg-ephemeral', { hasText: "Saved @naval's tweet" }).getByRole('button', { name: 'Undo' }).click();
+    await notion.locator('tr', { hasText: '@naval' }).waitFor({ state: 'detached' });
+    expect(rowsOf('Tweets').filter((r) => !r.inTrash).map((r) => propertyText(r.properties.Name))).toEqual(['@jack', '@edwardodell']);
+  }, 90_000);
+
+  it('Cancel on the consent page shows the access-denied page and connects nothing', async () => {
+    const exchanges = sandbox.notion.tokenExchanges();
+    const dms = page.locator('#dms');
+    const before = await dms.locator('.item').count();
+    const composer = page.getByLabel('Message #general');
+    await composer.fill('/notion-connect');
+    await composer.press('Enter');
+    // Already connected: the new DM offers a reconnect link.
+    const reconnect = dms.locator('.item').nth(before).getByRole('link', { name: 'Reconnect Notion' });
+    await reconnect.waitFor();
+    const [consent] = await Promise.all([context.waitForEvent('page'), reconnect.click()]);
+    await consent.getByRole('button', { name: 'Cancel' }).click();
+    await consent.getByRole('heading', { name: 'Connection cancelled' }).waitFor();
+    await consent.getByText('nothing was connected').waitFor();
+    await shot(consent, 'sandbox-09-cancelled.png');
+    await consent.close();
+    expect(sandbox.notion.tokenExchanges()).toBe(exchanges);
+  }, 60_000);
+
+  it('is usable at 375 px wide and never loads anything from outside this computer', async () => {
+    const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+    phone.on('request', (r) => requested.push(r.url()));
+    const small = await phone.newPage();
+    await small.goto(sandbox.url);
+    await small.locator('#notion tr', { hasText: '@jack' }).waitFor();
+    const overflow = await small.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await small.screenshot({ path: new URL('sandbox-10-phone.png', ARTIFACTS).pathname });
+    await small.screenshot({ path: new URL('sandbox-11-phone-full-page.png', ARTIFACTS).pathname, fullPage: true });
+    await phone.close();
+
+    const outside = requested.filter((u) => !/^(http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/|data:|about:)/.test(u));
+    expect(outside).toEqual([]);
+  }, 60_000);
+});
