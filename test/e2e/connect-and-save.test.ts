@@ -5,14 +5,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ChatUser } from '../../src/core/chat-user.js';
 import type { ConnectedNotice, SaveOutcome } from '../../src/core/outcomes.js';
 import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
-import { startOembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
 import { completeConnect, visitConnectLink } from '../helpers/connect-flow.js';
+import { startWorld, type World } from '../helpers/world.js';
 import { startProduct, TEST_CLIENT, type Product } from '../helpers/product.js';
 
 const sam: ChatUser = { platform: 'slack', teamId: 'T1', userId: 'U1', displayName: 'sam' };
 const kim: ChatUser = { platform: 'discord', userId: '80351110224678912', displayName: 'kim' };
 
-type Oembed = Awaited<ReturnType<typeof startOembedSandbox>>;
 
 function richText(row: { properties: Record<string, unknown> }, name: string): string {
   const prop = row.properties[name] as { rich_text?: { plain_text: string }[]; title?: { plain_text: string }[] };
@@ -20,26 +19,17 @@ function richText(row: { properties: Record<string, unknown> }, name: string): s
 }
 
 describe('connect and save through the real HTTP server', () => {
+  let world: World;
   let notion: NotionSandbox;
-  let oembed: Oembed;
   let product: Product;
   let notices: { user: ChatUser; notice: ConnectedNotice }[];
   let acme: { id: string };
   let tweets: { dataSourceId: string };
 
-  beforeAll(async () => {
-    oembed = await startOembedSandbox();
-  });
-  afterAll(async () => {
-    await oembed.close();
-  });
-
   beforeEach(async () => {
-    notion = await startNotionSandbox({ clients: [{ ...TEST_CLIENT, redirectUris: [] }] });
-    acme = notion.addWorkspace({ name: 'Acme' });
     // The table from Notion's own public-integration tutorial: no configuration needed.
-    tweets = notion.addTable(acme.id, { title: 'Twitter', properties: { handle: 'title', tweet: 'rich_text' } });
-    product = await startProduct({ notion, oembedUrl: oembed.url });
+    world = await startWorld({ table: { title: 'Twitter', properties: { handle: 'title', tweet: 'rich_text' } } });
+    ({ notion, product, acme, table: tweets } = world);
     notices = [];
     for (const platform of ['slack', 'discord'] as const) {
       product.app.core.registerNotifier(platform, {
@@ -49,10 +39,7 @@ describe('connect and save through the real HTTP server', () => {
       });
     }
   });
-  afterEach(async () => {
-    await product.stop();
-    await notion.close();
-  });
+  afterEach(() => world.stop());
 
   async function connect(user: ChatUser, opts: Parameters<typeof completeConnect>[2] = {}) {
     const link = await product.app.core.connectUser(user);

@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatUser } from '../../src/core/chat-user.js';
 import type { ConnectedNotice, ReconnectNotice, SaveOutcome } from '../../src/core/outcomes.js';
-import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
-import { startOembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
+import { type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
 import { completeConnect } from '../helpers/connect-flow.js';
-import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
+import { startWorld, type World } from '../helpers/world.js';
+import { TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
 
 const sam: ChatUser = { platform: 'slack', teamId: 'T1', userId: 'U1', displayName: 'sam' };
 const kim: ChatUser = { platform: 'discord', userId: '80351110224678912', displayName: 'kim' };
@@ -12,7 +12,7 @@ const LINK = 'https://x.com/jack/status/20';
 
 /** Core-level checks of the save experience (duplicates, Undo, zero-config table, reconnect, inline table). */
 describe('saving like people expect', () => {
-  let oembed: Awaited<ReturnType<typeof startOembedSandbox>>;
+  let world: World;
   let notion: NotionSandbox;
   let product: Product;
   let acme: { id: string };
@@ -23,18 +23,9 @@ describe('saving like people expect', () => {
     pendingSaved: { user: ChatUser; outcomes: SaveOutcome[] }[];
   };
 
-  beforeAll(async () => {
-    oembed = await startOembedSandbox();
-  });
-  afterAll(async () => {
-    await oembed.close();
-  });
-
   beforeEach(async () => {
-    notion = await startNotionSandbox({ clients: [{ ...TEST_CLIENT, redirectUris: [] }] });
-    acme = notion.addWorkspace({ name: 'Acme' });
-    twitter = notion.addTable(acme.id, { title: 'Twitter', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } });
-    product = await startProduct({ notion, oembedUrl: oembed.url });
+    world = await startWorld({ table: { title: 'Twitter', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } } });
+    ({ notion, product, acme, table: twitter } = world);
     events = { connected: [], reconnect: [], pendingSaved: [] };
     for (const platform of ['slack', 'discord'] as const) {
       product.app.core.registerNotifier(platform, {
@@ -44,10 +35,7 @@ describe('saving like people expect', () => {
       });
     }
   });
-  afterEach(async () => {
-    await product.stop();
-    await notion.close();
-  });
+  afterEach(() => world.stop());
 
   const core = () => product.app.core;
   const save = async (user: ChatUser, text: string) => (await core().saveTweet(user, { text })).result;

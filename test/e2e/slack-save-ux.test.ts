@@ -1,14 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_IDS, COMMANDS, CREATE_TABLE_ACTION } from '../../src/bots/slack/constants.js';
-import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
-import { startOembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
+import { type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
 import { eventCallbackBody, imMessageEvent, staticSelectActionBody, type ButtonLocation } from '../../src/sandbox/slack/payloads.js';
-import { startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
+import { type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
 import { completeConnect } from '../helpers/connect-flow.js';
-import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
-import { BOT_TOKEN, button, elements, plain, sam, SIGNING_SECRET, slackDriver, type Person, type SlackDriver } from './slack-harness.js';
+import { startWorld, type World } from '../helpers/world.js';
+import { TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
+import { button, elements, plain, sam, slackDriver, type Person, type SlackDriver } from './slack-harness.js';
 
-type Oembed = Awaited<ReturnType<typeof startOembedSandbox>>;
 
 const JACK = 'https://x.com/jack/status/20';
 const NAVAL = '@naval How to get rich without getting lucky https://twitter.com/naval/status/1002103360646823936';
@@ -18,38 +17,21 @@ const alex: Person = { teamId: sam.teamId, userId: 'U0ALEX', userName: 'alex' };
 const EPHEMERAL: ButtonLocation = { kind: 'ephemeral', channelId: 'C0GENERAL' };
 
 describe('Slack: saving like people expect (duplicates, Undo, zero-config table, reconnect, inline table)', () => {
+  let world: World;
   let notion: NotionSandbox;
-  let oembed: Oembed;
   let slack: SlackSandbox;
   let product: Product;
   let acme: { id: string };
   let tweets: { databaseId: string; dataSourceId: string };
   let d: SlackDriver;
 
-  beforeAll(async () => {
-    oembed = await startOembedSandbox();
-  });
-  afterAll(async () => {
-    await oembed.close();
-  });
-
   beforeEach(async () => {
-    notion = await startNotionSandbox({ clients: [{ ...TEST_CLIENT, redirectUris: [] }] });
-    acme = notion.addWorkspace({ name: 'Acme' });
-    tweets = notion.addTable(acme.id, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } });
-    slack = await startSlackSandbox({ botToken: BOT_TOKEN });
-    product = await startProduct({
-      notion,
-      oembedUrl: oembed.url,
-      env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl },
-    });
+    world = await startWorld({ slack: true });
+    ({ notion, product, acme, table: tweets } = world);
+    slack = world.slack!;
     d = slackDriver({ notion, slack, product });
   });
-  afterEach(async () => {
-    await product.stop();
-    await slack.close();
-    await notion.close();
-  });
+  afterEach(() => world.stop());
 
   /** Clicks and checks Slack's 3-second rule: an empty 200 ack, before any Notion work is reported. */
   async function click(who: Person, element: Parameters<SlackDriver['click']>[1], where: ButtonLocation) {

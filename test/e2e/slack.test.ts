@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_IDS, COMMANDS, SAVE_SHORTCUT_CALLBACK_ID } from '../../src/bots/slack/constants.js';
 import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
-import { startOembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
 import {
   appHomeOpenedEvent,
   botImMessageEvent,
@@ -18,45 +17,28 @@ import {
 } from '../../src/sandbox/slack/payloads.js';
 import { sendSignedRequest } from '../../src/sandbox/slack/sign-request.js';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
+import { startWorld, type World } from '../helpers/world.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
 import { BOT_TOKEN, elements, kim, plain, sam, SIGNING_SECRET, slackDriver, type SlackDriver } from './slack-harness.js';
 
-type Oembed = Awaited<ReturnType<typeof startOembedSandbox>>;
 
 describe('Slack adapter: signed requests against the real Bolt app inside the product', () => {
+  let world: World;
   let notion: NotionSandbox;
-  let oembed: Oembed;
   let slack: SlackSandbox;
   let product: Product;
   let acme: { id: string };
   let tweets: { dataSourceId: string };
   let events: string;
 
-  beforeAll(async () => {
-    oembed = await startOembedSandbox();
-  });
-  afterAll(async () => {
-    await oembed.close();
-  });
-
   beforeEach(async () => {
-    notion = await startNotionSandbox({ clients: [{ ...TEST_CLIENT, redirectUris: [] }] });
-    acme = notion.addWorkspace({ name: 'Acme' });
-    tweets = notion.addTable(acme.id, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } });
-    slack = await startSlackSandbox({ botToken: BOT_TOKEN });
-    product = await startProduct({
-      notion,
-      oembedUrl: oembed.url,
-      env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl },
-    });
+    world = await startWorld({ slack: true });
+    ({ notion, product, acme, table: tweets } = world);
+    slack = world.slack!;
     driver = slackDriver({ notion, slack, product });
     events = driver.events;
   });
-  afterEach(async () => {
-    await product.stop();
-    await slack.close();
-    await notion.close();
-  });
+  afterEach(() => world.stop());
 
   let driver: SlackDriver;
   const post: SlackDriver['post'] = (...args) => driver.post(...args);
