@@ -167,6 +167,22 @@ export function connectPromptText(f: Formatter, current: ConnectionStatus): stri
   ].join('\n');
 }
 
+/** What each option-less command does, for its usage answer. */
+const NO_OPTION_COMMANDS: Record<string, string> = {
+  '/notion-connect': 'sends you a private link to connect your Notion',
+  '/notion-disconnect': 'removes your Notion connection',
+};
+
+/**
+ * The answer to options a command does not take (`/notion-disconnect now`): nothing is done,
+ * and the user learns the right form. `help` gets the same answer without the complaint.
+ */
+export function unknownOptionText(f: Formatter, command: string, given: string): string {
+  const what = NO_OPTION_COMMANDS[command] ?? 'takes no options';
+  const head = /^(help|\?)$/i.test(given.trim()) ? '' : `${f.code(command)} takes no options, so I did nothing with ${f.code(given.trim().slice(0, 50))}. `;
+  return `${head}Type just ${f.code(command)}: it ${what}.`;
+}
+
 /** The other ways to save, for a help or home screen. `shortcut` is the platform's name for the message action. */
 export function otherWaysText(f: Formatter, shortcut = 'Save to Notion'): string {
   return `You can also use the ${f.bold(shortcut)} shortcut on a message, or send me a tweet link in a direct message.`;

@@ -82,6 +82,17 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     expect(notion.requests.length).toBe(notionCalls);
   });
 
+  it('answers options a command does not take, and does nothing else', async () => {
+    await connect(sam);
+    const calls = slack.calls.length;
+    const disconnect = await command(sam, COMMANDS.disconnect, 'now please');
+    expect(disconnect.ack).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('takes no options, so I did nothing with `now please`') });
+    expect(await product.app.core.connectionStatus({ platform: 'slack', teamId: sam.teamId, userId: sam.userId })).toMatchObject({ connected: true });
+    const connectHelp = await command(sam, COMMANDS.connect, 'help');
+    expect(connectHelp.ack?.text).toBe('Type just `/notion-connect`: it sends you a private link to connect your Notion.');
+    expect(slack.calls.length).toBe(calls);
+  });
+
   it('prompts an unconnected user to connect, privately, with a personal link', async () => {
     const { responseUrl } = await command(sam, COMMANDS.save, 'https://x.com/jack/status/20');
     const answer = await firstAnswer(responseUrl);

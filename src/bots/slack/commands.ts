@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
-import { CHECK_DMS_TEXT, disconnectText } from '../../core/messages.js';
+import { CHECK_DMS_TEXT, disconnectText, unknownOptionText } from '../../core/messages.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section } from './blocks.js';
 import { sendConnectLink } from './connect-link.js';
@@ -17,7 +17,16 @@ import { slackUser } from './slack-user.js';
 export function registerCommands(app: App, deps: { core: Core; log: Logger }): void {
   const { core } = deps;
 
+  /** These commands take no options; anything typed after them is answered, not acted on. */
+  const refuseOptions = async (name: string, text: string | undefined, ack: (msg: { response_type: 'ephemeral'; text: string }) => Promise<void>) => {
+    if (!text?.trim()) return false;
+    deps.log.info({ event: 'command.unknown_option', command: name }, 'command given options it does not take');
+    await ack({ response_type: 'ephemeral', text: unknownOptionText(f, name, text) });
+    return true;
+  };
+
   app.command(COMMANDS.connect, async ({ command, ack, respond, client }) => {
+    if (await refuseOptions(COMMANDS.connect, command.text, ack)) return;
     await ack({ response_type: 'ephemeral', text: CHECK_DMS_TEXT });
     const user = slackUser(command.team_id, command.user_id, command.user_name);
     const log = deps.log.child({ event: 'command', command: COMMANDS.connect, teamId: user.teamId, userId: user.userId });
@@ -40,6 +49,7 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger }): v
   });
 
   app.command(COMMANDS.disconnect, async ({ command, ack, respond }) => {
+    if (await refuseOptions(COMMANDS.disconnect, command.text, ack)) return;
     await ack();
     const user = slackUser(command.team_id, command.user_id, command.user_name);
     const log = deps.log.child({ event: 'command', command: COMMANDS.disconnect, teamId: user.teamId, userId: user.userId });
