@@ -5,7 +5,7 @@ import { chatUserOf } from './chat-user.js';
 import { tweetInputOfMessage } from './embed-unfurl.js';
 import { errorFields } from './errors.js';
 import { failureReply, saveReply } from './replies.js';
-import { saveToEnd } from './save-flow.js';
+import { saveToEnd } from '../../core/settle-save.js';
 
 export interface DirectMessageOptions {
   core: Core;
@@ -31,8 +31,7 @@ export function createDirectMessageHandler(options: DirectMessageOptions): (mess
         return;
       }
       const input = tweetInputOfMessage(message);
-      const outcome = await saveToEnd(core, chatUserOf(message.author), input);
-      log.info({ ...fields, outcome: outcome.kind, forwarded: message.messageSnapshots.size > 0 }, 'direct message answered');
+      const outcome = await saveToEnd(core, chatUserOf(message.author), input, log.child({ ...fields, forwarded: message.messageSnapshots.size > 0 }));
       await message.reply({ ...saveReply(outcome), allowedMentions: { parse: [], repliedUser: false } });
     } catch (err) {
       log.error({ ...fields, ...errorFields(err) }, 'direct message failed');

@@ -6,7 +6,7 @@ import { saveOutcomeMessage, section } from './blocks.js';
 import { sendConnectLink } from './connect-link.js';
 import { COMMANDS } from './constants.js';
 import { respondEphemeral } from './reply.js';
-import { saveToEnd } from './save-flow.js';
+import { saveToEnd } from '../../core/settle-save.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
 

@@ -5,7 +5,7 @@ import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, undoOutcomeMessage } from './blocks.js';
 import { ACTION_IDS, CREATE_TABLE_ACTION } from './constants.js';
 import { respondEphemeral } from './reply.js';
-import { settleSave } from './save-flow.js';
+import { settleSave } from '../../core/settle-save.js';
 import { slackUser } from './slack-user.js';
 import { chooseOutcomeMessage } from './table-picker.js';
 

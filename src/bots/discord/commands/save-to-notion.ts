@@ -7,7 +7,7 @@ import {
 import { chatUserOf } from '../chat-user.js';
 import { tweetInputOfMessage } from '../embed-unfurl.js';
 import { saveReply } from '../replies.js';
-import { saveToEnd } from '../save-flow.js';
+import { saveToEnd } from '../../../core/settle-save.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
@@ -25,8 +25,7 @@ export default {
   async execute(interaction: MessageContextMenuCommandInteraction, { core, log }: CommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const input = tweetInputOfMessage(interaction.targetMessage);
-    const outcome = await saveToEnd(core, chatUserOf(interaction.user), input);
-    log.info({ interactionId: interaction.id, outcome: outcome.kind, fromEmbed: input.unfurl !== undefined }, 'save-to-notion answered');
+    const outcome = await saveToEnd(core, chatUserOf(interaction.user), input, log.child({ userId: interaction.user.id, fromEmbed: input.unfurl !== undefined }));
     await interaction.editReply(saveReply(outcome));
   },
 } satisfies Command;

@@ -1,7 +1,7 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { chatUserOf } from '../chat-user.js';
 import { saveReply } from '../replies.js';
-import { saveToEnd } from '../save-flow.js';
+import { saveToEnd } from '../../../core/settle-save.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
@@ -26,8 +26,7 @@ export default {
   async execute(interaction: ChatInputCommandInteraction, { core, log }: CommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const text = interaction.options.getString('tweet', true);
-    const outcome = await saveToEnd(core, chatUserOf(interaction.user), { text });
-    log.info({ interactionId: interaction.id, outcome: outcome.kind }, 'save-tweet answered');
+    const outcome = await saveToEnd(core, chatUserOf(interaction.user), { text }, log.child({ userId: interaction.user.id }));
     await interaction.editReply(saveReply(outcome));
   },
 } satisfies Command;

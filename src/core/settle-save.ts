@@ -1,13 +1,13 @@
-import type { Core } from '../../core/core.js';
-import type { ChatUser } from '../../core/chat-user.js';
-import type { SaveOutcome, SaveTicket } from '../../core/outcomes.js';
-import type { TweetInput } from '../../tweets/tweet.js';
-import type { Logger } from '../../log.js';
+import type { Core } from './core.js';
+import type { ChatUser } from './chat-user.js';
+import type { SaveOutcome, SaveTicket } from './outcomes.js';
+import type { TweetInput } from '../tweets/tweet.js';
+import type { Logger } from '../log.js';
 
 /**
  * Runs one save to the end: the ticket's immediate outcome when the input decided it,
  * otherwise the worker's result. Never throws: an unexpected error becomes `failed/internal`
- * (logged here, never shown as a stack trace in chat). `log` carries the user's team and user ids.
+ * (logged here, never shown as a stack trace in chat). Adapters pass a logger bound to the user.
  */
 export async function settleSave(start: () => Promise<SaveTicket>, log: Logger): Promise<SaveOutcome> {
   let outcome: SaveOutcome;
