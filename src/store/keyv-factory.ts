@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { KeyvPostgres } from '@keyv/postgres';
+import pg from 'pg';
 import KeyvRedis from '@keyv/redis';
 import { KeyvSqlite } from '@keyv/sqlite';
 import { ConfigError } from '../config.js';
@@ -22,11 +23,30 @@ class AtomicKeyvSqlite extends KeyvSqlite {
   }
 }
 
-/** Same race as sqlite in @keyv/postgres; DELETE … RETURNING is atomic per row. */
+/** Each Postgres store's own pool (kept outside the instance: `connect` runs inside the base constructor). */
+const postgresPools = new WeakMap<object, pg.Pool>();
+
+/**
+ * @keyv/postgres with two fixes. Deletes: same race as sqlite; DELETE … RETURNING is atomic per row.
+ * Pool: the stock adapter shares one module-wide pool per URL and never listens for the pool's
+ * 'error' event, so a Postgres restart killed the process through an idle client; this store owns
+ * its pool, and a lost idle client surfaces as the next query's error, which callers handle.
+ */
 class AtomicKeyvPostgres extends KeyvPostgres {
   override async delete(key: string): Promise<boolean> {
     const rows = await this.query(`DELETE FROM ${this.opts.schema}.${this.opts.table} WHERE key = $1 RETURNING key`, [key]);
     return rows.length > 0;
+  }
+
+  override async connect(): Promise<(sql: string, values?: unknown[]) => Promise<unknown[]>> {
+    const pool = new pg.Pool({ connectionString: this.opts.uri, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    pool.on('error', () => undefined);
+    postgresPools.set(this, pool);
+    return async (sql, values) => (await pool.query(sql, values)).rows as unknown[];
+  }
+
+  override async disconnect(): Promise<void> {
+    await postgresPools.get(this)?.end();
   }
 }
 
@@ -79,7 +99,7 @@ async function openAdapter(storeUrl: string, namespace: string): Promise<{ store
     case 'postgres':
     case 'postgresql':
       return {
-        store: new AtomicKeyvPostgres({ uri: storeUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }),
+        store: new AtomicKeyvPostgres({ uri: storeUrl }),
         keyPrefix: true,
       };
     default:

@@ -1,4 +1,6 @@
-import { describe } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { closeKeyv, createKeyv } from '../../../src/store/keyv-factory.js';
 import { defineStoreContract } from './store-contract.js';
 
 /** Set by `eval "$(bash .ci/services.sh)"`; without them these suites are skipped. */
@@ -10,5 +12,26 @@ describe.skipIf(!redisUrl)('redis (TEST_REDIS_URL)', () => {
 });
 
 describe.skipIf(!postgresUrl)('postgres (TEST_POSTGRES_URL)', () => {
-  defineStoreContract({ label: 'postgres', url: () => postgresUrl!, separateInstances: false });
+  defineStoreContract({ label: 'postgres', url: () => postgresUrl!, separateInstances: true });
+});
+
+describe.skipIf(!postgresUrl)('postgres connection loss', () => {
+  it('survives Postgres dropping its idle connections, and the next call reconnects', async () => {
+    const keyv = await createKeyv(postgresUrl!, { namespace: `loss-${Date.now()}` });
+    const other = new pg.Client({ connectionString: postgresUrl });
+    try {
+      await keyv.set('k', 'v');
+      // What a Postgres restart does to the pool's idle client: the server ends the backend.
+      await other.connect();
+      const { rows } = await other.query<{ ended: boolean }>(
+        'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE usename = current_user AND pid <> pg_backend_pid()',
+      );
+      expect(rows.some((r) => r.ended)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // let the idle client see the termination
+      await expect(keyv.get('k')).resolves.toBe('v');
+    } finally {
+      await other.end();
+      await closeKeyv(keyv);
+    }
+  });
 });
