@@ -12,21 +12,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import type { ChatUser } from '../src/core/chat-user.js';
-import { createLogger } from '../src/log.js';
 import { startNotionSandbox } from '../src/sandbox/notion/notion-sandbox.js';
 import { startOembedSandbox } from '../src/sandbox/oembed/oembed-sandbox.js';
 import { slashCommandBody } from '../src/sandbox/slack/payloads.js';
 import { sendSignedRequest } from '../src/sandbox/slack/sign-request.js';
 import { startSlackSandbox } from '../src/sandbox/slack/slack-sandbox.js';
 import { completeConnect } from '../test/helpers/connect-flow.js';
+import { startProduct, TEST_CLIENT } from '../test/helpers/product.js';
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '50' }, saves: { type: 'string', default: '10' } } });
 const USERS = Number(values.users);
 const SAVES = Number(values.saves);
-const CLIENT = { clientId: 'bench-client', clientSecret: 'bench-secret' };
 const SIGNING_SECRET = randomBytes(16).toString('hex');
 const BOT_TOKEN = `xoxb-bench-${randomBytes(8).toString('hex')}`;
 
@@ -46,25 +43,13 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 
 async function main(): Promise<void> {
   const oembed = await startOembedSandbox();
-  const notion = await startNotionSandbox({ clients: [{ ...CLIENT, redirectUris: [] }] });
+  const notion = await startNotionSandbox({ clients: [{ ...TEST_CLIENT, redirectUris: [] }] });
   const slack = await startSlackSandbox({ botToken: BOT_TOKEN });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    STORE_URL: 'memory://',
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    NOTION_CLIENT_ID: CLIENT.clientId,
-    NOTION_CLIENT_SECRET: CLIENT.clientSecret,
-    NOTION_API_URL: notion.url,
-    TWEET_OEMBED_URL: oembed.url,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_API_URL: slack.apiUrl,
-    LOG_LEVEL: 'silent',
+  const { app } = await startProduct({
+    notion,
+    oembedUrl: oembed.url,
+    env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl, LOG_LEVEL: 'silent' },
   });
-  const app = await createApp(config, { log: createLogger('silent'), host: '127.0.0.1' });
-  await app.start();
-  notion.registerRedirectUri(CLIENT.clientId, app.redirectUri);
   global.gc?.();
   const atStart = process.memoryUsage();
 

@@ -173,10 +173,7 @@ export function createCore(deps: CoreDeps): CoreService {
   }
 
   /** Table lookups for the pickers, translating a lost connection into a reconnect link. */
-  async function withTables<T extends ChooseTargetOutcome>(
-    user: ChatUser,
-    use: (conn: NotionConnection) => Promise<T>,
-  ): Promise<T | ChooseTargetOutcome> {
+  async function withTables(user: ChatUser, use: (conn: NotionConnection) => Promise<ChooseTargetOutcome>): Promise<ChooseTargetOutcome> {
     const conn = await connections.get(user);
     if (!conn) return { kind: 'not_connected', connectUrl: (await newConnectLink(user)).url };
     try {
