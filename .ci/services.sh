@@ -3,9 +3,18 @@
 # For a fresh Debian machine running as root with no services; safe to run again.
 # Progress goes to stderr; stdout carries only `export TEST_…=…` lines, so:
 #   eval "$(bash .ci/services.sh)"
+# `bash .ci/services.sh stop` stops what an earlier run of this script started (and nothing else).
 set -euo pipefail
 
 exec 3>&1 1>&2 # keep stdout for the export lines only
+
+# The daemons outlive this script. Whatever they inherit stays open as long as they run: fd 3 is the
+# pipe `$(…)` reads to its end, and stdout/stderr may be the CI runner's. So they get none of them,
+# or the caller would wait for them forever.
+SERVICES_LOG=/tmp/save-to-notion-services.log
+STARTED=/tmp/save-to-notion-services.started
+detached() { "$@" </dev/null >>"$SERVICES_LOG" 2>&1 3>&-; }
+show_log_and_fail() { log "$1 (log: $SERVICES_LOG)"; tail -n 40 "$SERVICES_LOG" >&2 || true; exit 1; }
 
 REDIS_PORT="${CI_REDIS_PORT:-6390}"
 PG_DB=save_to_notion_test
@@ -13,6 +22,18 @@ PG_USER=save_to_notion_test
 PG_PASSWORD=save_to_notion_test # a throwaway local test database, not a secret
 
 log() { echo "[services] $*" >&2; }
+
+if [ "${1:-}" = stop ]; then
+  [ -f "$STARTED" ] || { log "nothing to stop"; exit 0; }
+  while read -r what arg1 arg2; do
+    case "$what" in
+      redis) redis-cli -h 127.0.0.1 -p "$arg1" shutdown nosave >/dev/null 2>&1 || true; log "stopped redis on $arg1" ;;
+      postgresql) detached pg_ctlcluster "$arg1" "$arg2" stop || true; log "stopped postgresql $arg1/$arg2" ;;
+    esac
+  done <"$STARTED"
+  rm -f "$STARTED"
+  exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
   log "must run as root (installs packages and starts services)"
@@ -26,8 +47,9 @@ command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgre
 if [ "${#need_install[@]}" -gt 0 ]; then
   log "installing ${need_install[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq redis-server postgresql >/dev/null
+  # A package's install script may start its daemon, which would inherit our descriptors.
+  detached apt-get update -qq || show_log_and_fail "apt-get update failed"
+  detached apt-get install -y -qq redis-server postgresql || show_log_and_fail "apt-get install failed"
 fi
 
 # --- Redis: a private instance on 127.0.0.1:$REDIS_PORT, no persistence ---------------------
@@ -35,10 +57,11 @@ if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
   log "redis already answering on 127.0.0.1:$REDIS_PORT"
 else
   log "starting redis on 127.0.0.1:$REDIS_PORT"
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes \
+  detached redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes \
     --save '' --appendonly no --dir /tmp \
     --pidfile "/tmp/save-to-notion-redis-$REDIS_PORT.pid" \
-    --logfile "/tmp/save-to-notion-redis-$REDIS_PORT.log"
+    --logfile "/tmp/save-to-notion-redis-$REDIS_PORT.log" || show_log_and_fail "redis-server failed to start"
+  echo "redis $REDIS_PORT" >>"$STARTED"
 fi
 for _ in $(seq 1 50); do
   redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break
@@ -50,14 +73,15 @@ redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG || { log
 PG_VERSION="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
 if ! pg_lsclusters -h | awk -v v="$PG_VERSION" '$1 == v && $2 == "main"' | grep -q .; then
   log "creating postgresql $PG_VERSION cluster main"
-  pg_createcluster "$PG_VERSION" main >/dev/null
+  detached pg_createcluster "$PG_VERSION" main || show_log_and_fail "pg_createcluster failed"
 fi
 PG_PORT="$(pg_lsclusters -h | awk -v v="$PG_VERSION" '$1 == v && $2 == "main" { print $3 }')"
 if pg_lsclusters -h | awk -v v="$PG_VERSION" '$1 == v && $2 == "main" { print $4 }' | grep -q online; then
   log "postgresql $PG_VERSION/main already online on port $PG_PORT"
 else
   log "starting postgresql $PG_VERSION/main on port $PG_PORT"
-  pg_ctlcluster "$PG_VERSION" main start
+  detached pg_ctlcluster "$PG_VERSION" main start || show_log_and_fail "postgresql failed to start"
+  echo "postgresql $PG_VERSION main" >>"$STARTED"
 fi
 for _ in $(seq 1 50); do
   pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && break
