@@ -77,9 +77,21 @@ function explain(err: unknown, { config, guildId }: RegisterOptions): RegisterEr
   return new RegisterError(`Could not reach Discord at ${config.apiUrl}: ${message}`, { cause: err });
 }
 
-/** `--guild <id>` / `--guild=<id>`; anything else is an error. */
-export function parseArgs(argv: readonly string[]): { guildId?: string | undefined; help: boolean } {
+/**
+ * `--guild <id>` / `--guild=<id>`; anything else is an error. `npm run discord:register --guild <id>`
+ * (without `--`) reaches us as npm's own `npm_config_guild` with the id as a bare argument, so that
+ * spelling works too.
+ */
+export function parseArgs(argv: readonly string[], npmGuildFlag?: string): { guildId?: string | undefined; help: boolean } {
   let guildId: string | undefined;
+  if (npmGuildFlag !== undefined && npmGuildFlag !== '' && npmGuildFlag !== 'false') {
+    const bare = argv.findIndex((a) => /^\d+$/.test(a));
+    if (npmGuildFlag !== 'true') guildId = npmGuildFlag;
+    else if (bare >= 0) {
+      guildId = argv[bare];
+      argv = argv.filter((_, i) => i !== bare);
+    } else throw new RegisterError('--guild needs a server id: npm run discord:register -- --guild <id>');
+  }
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -110,7 +122,7 @@ function discordConfigFrom(env: Record<string, string | undefined>): DiscordConf
 /** The command line: returns the exit code. */
 export async function main(argv: readonly string[], env: Record<string, string | undefined>): Promise<number> {
   try {
-    const { guildId, help } = parseArgs(argv);
+    const { guildId, help } = parseArgs(argv, env.npm_config_guild);
     if (help) {
       console.log('usage: npm run discord:register [-- --guild <server id>]');
       return 0;

@@ -11,6 +11,10 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** A blank value (`NAME=` in an .env file) means "use the default", as if the variable were unset. */
+const blankAsUnset = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+
 const httpUrl = (name: string) =>
   z
     .string()
@@ -20,30 +24,32 @@ const httpUrl = (name: string) =>
     .transform((v) => v.replace(/\/+$/, ''));
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  NODE_ENV: blankAsUnset(z.enum(['development', 'production', 'test']).default('development')),
+  PORT: blankAsUnset(z.coerce.number().int().min(0).max(65535).default(3000)),
   PUBLIC_URL: optionalString.pipe(httpUrl('PUBLIC_URL').optional()),
   NOTION_CLIENT_ID: optionalString,
   NOTION_CLIENT_SECRET: optionalString,
-  NOTION_API_URL: httpUrl('NOTION_API_URL').default('https://api.notion.com'),
-  STORE_URL: z
-    .string()
-    .trim()
-    .regex(/^(sqlite|redis|rediss|postgres|postgresql|memory):\/\//, 'STORE_URL must start with sqlite://, redis://, rediss://, postgres:// or memory://')
-    .default('sqlite://./data/save-to-notion.sqlite'),
-  DATA_DIR: z.string().trim().min(1).default('./data'),
+  NOTION_API_URL: blankAsUnset(httpUrl('NOTION_API_URL').default('https://api.notion.com')),
+  STORE_URL: blankAsUnset(
+    z
+      .string()
+      .trim()
+      .regex(/^(sqlite|redis|rediss|postgres|postgresql|memory):\/\//, 'STORE_URL must start with sqlite://, redis://, rediss://, postgres:// or memory://')
+      .default('sqlite://./data/save-to-notion.sqlite'),
+  ),
+  DATA_DIR: blankAsUnset(z.string().trim().min(1).default('./data')),
   TOKEN_ENCRYPTION_KEY: optionalString,
-  TWEET_OEMBED_URL: httpUrl('TWEET_OEMBED_URL').default('https://publish.twitter.com/oembed'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TWEET_OEMBED_URL: blankAsUnset(httpUrl('TWEET_OEMBED_URL').default('https://publish.twitter.com/oembed')),
+  LOG_LEVEL: blankAsUnset(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_BOT_TOKEN: optionalString,
   SLACK_APP_TOKEN: optionalString,
-  SLACK_API_URL: httpUrl('SLACK_API_URL').default('https://slack.com/api'),
+  SLACK_API_URL: blankAsUnset(httpUrl('SLACK_API_URL').default('https://slack.com/api')),
 
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
-  DISCORD_API_URL: httpUrl('DISCORD_API_URL').default('https://discord.com/api'),
+  DISCORD_API_URL: blankAsUnset(httpUrl('DISCORD_API_URL').default('https://discord.com/api')),
 });
 
 export type Env = z.input<typeof envSchema>;

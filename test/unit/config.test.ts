@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { shouldRunSandbox } from '../../src/sandbox/sandbox-decision.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -15,6 +18,17 @@ describe('loadConfig', () => {
       discord: undefined,
     });
     expect(c.notion.apiUrl).toBe('https://api.notion.com');
+  });
+
+  it('reads a blank value as its default, as an .env template leaves it', () => {
+    const blank = { PORT: '', NODE_ENV: ' ', LOG_LEVEL: '', STORE_URL: '', DATA_DIR: '', NOTION_API_URL: '', SLACK_API_URL: '', DISCORD_API_URL: '', TWEET_OEMBED_URL: '' };
+    expect(loadConfig(blank)).toEqual(loadConfig({}));
+  });
+
+  it('.env.example copied unchanged loads, and starts the sandbox', () => {
+    const env = parseEnv(readFileSync(new URL('../../.env.example', import.meta.url), 'utf8'));
+    expect(() => loadConfig(env)).not.toThrow();
+    expect(shouldRunSandbox(env)).toEqual({ run: true });
   });
 
   it('derives the redirect URI from PUBLIC_URL', () => {
