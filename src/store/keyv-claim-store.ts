@@ -1,17 +1,24 @@
 import type { Keyv } from 'keyv';
 import { createHash } from 'node:crypto';
 import type { ClaimStore } from '../core/ports.js';
+import { setIfAbsent } from './keyv-factory.js';
+
+/** Per store, the keys being decided in this process (shared by every claim store over that Keyv). */
+const decidingByStore = new WeakMap<Keyv, Set<string>>();
 
 /**
  * First-wins claims over Keyv: platform retries, saves in flight, the one reconnect DM.
- * Within a process, claims of one key are serialized, so exactly one caller wins. Keyv has no
- * set-if-absent, so two instances racing within the same few milliseconds could both win.
+ * Exactly one caller wins a key: within a process, claims of one key are decided one at a time;
+ * across instances, the store's set-if-absent decides (sqlite, Postgres, Redis).
  */
 export class KeyvClaimStore implements ClaimStore {
-  /** Keys whose has-then-set is under way in this process. */
-  private readonly deciding = new Set<string>();
+  private readonly deciding: Set<string>;
 
-  constructor(private readonly options: { keyv: Keyv; prefix?: string }) {}
+  constructor(private readonly options: { keyv: Keyv; prefix?: string }) {
+    let deciding = decidingByStore.get(options.keyv);
+    if (!deciding) decidingByStore.set(options.keyv, (deciding = new Set()));
+    this.deciding = deciding;
+  }
 
   private storeKey(key: string): string {
     return `${this.options.prefix ?? 'claim'}:${createHash('sha256').update(key).digest('hex')}`;
@@ -27,9 +34,7 @@ export class KeyvClaimStore implements ClaimStore {
     if (this.deciding.has(storeKey)) return false;
     this.deciding.add(storeKey);
     try {
-      if (await this.options.keyv.has(storeKey)) return false;
-      await this.options.keyv.set(storeKey, 1, ttlMs);
-      return true;
+      return await setIfAbsent(this.options.keyv, storeKey, 1, ttlMs);
     } finally {
       this.deciding.delete(storeKey);
     }

@@ -13,12 +13,34 @@ export const DEFAULT_NAMESPACE = 'save-to-notion';
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
+ * Set-if-absent for claims, in the adapters that can do it in one step: `key` and `value` are what
+ * Keyv would hand the adapter's `set` (prefixed key, serialized `{ value, expires }`). True when this
+ * call stored it; false while a live entry holds the key. An expired entry counts as absent.
+ */
+interface AtomicSetIfAbsent {
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+}
+
+/**
  * @keyv/sqlite deletes with SELECT then DELETE, so two concurrent deletes of one key can both report
  * `true`. One-time tokens rely on `delete` telling exactly one caller that it removed the row.
  */
-class AtomicKeyvSqlite extends KeyvSqlite {
+class AtomicKeyvSqlite extends KeyvSqlite implements AtomicSetIfAbsent {
   override async delete(key: string): Promise<boolean> {
     const rows = (await this.query(`DELETE FROM ${this.opts.table} WHERE key = ? RETURNING key`, key)) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** One statement: inserts, or takes over an expired entry; a live one makes it return no row. */
+  async setIfAbsent(key: string, value: string): Promise<boolean> {
+    const t = this.opts.table;
+    const rows = (await this.query(
+      `INSERT INTO ${t} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
+       WHERE json_extract(${t}.value, '$.expires') <= ? RETURNING key`,
+      key,
+      value,
+      Date.now(),
+    )) as unknown[];
     return rows.length > 0;
   }
 }
@@ -32,9 +54,20 @@ const postgresPools = new WeakMap<object, pg.Pool>();
  * 'error' event, so a Postgres restart killed the process through an idle client; this store owns
  * its pool, and a lost idle client surfaces as the next query's error, which callers handle.
  */
-class AtomicKeyvPostgres extends KeyvPostgres {
+class AtomicKeyvPostgres extends KeyvPostgres implements AtomicSetIfAbsent {
   override async delete(key: string): Promise<boolean> {
     const rows = await this.query(`DELETE FROM ${this.opts.schema}.${this.opts.table} WHERE key = $1 RETURNING key`, [key]);
+    return rows.length > 0;
+  }
+
+  /** ON CONFLICT locks the row, so of two instances racing for one key exactly one gets a row back. */
+  async setIfAbsent(key: string, value: string): Promise<boolean> {
+    const t = `${this.opts.schema}.${this.opts.table}`;
+    const rows = await this.query(
+      `INSERT INTO ${t} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+       WHERE (${t}.value::jsonb ->> 'expires')::bigint <= $3 RETURNING key`,
+      [key, value, Date.now()],
+    );
     return rows.length > 0;
   }
 
@@ -48,6 +81,33 @@ class AtomicKeyvPostgres extends KeyvPostgres {
   override async disconnect(): Promise<void> {
     await postgresPools.get(this)?.end();
   }
+}
+
+/** Redis does set-if-absent natively; its TTL expires the claim. */
+class ClaimingKeyvRedis extends KeyvRedis<unknown> implements AtomicSetIfAbsent {
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const client = await this.getClient();
+    const reply = await client.set(this.createKeyPrefix(key, this.namespace), value, { PX: ttlMs, NX: true });
+    return reply === 'OK';
+  }
+}
+
+/**
+ * Stores `value` under `key` for `ttlMs` unless a live entry holds it, atomically across every
+ * instance sharing the store where the backend allows (sqlite, Postgres, Redis). Otherwise (memory://,
+ * one process) a has-then-set; callers serialize a key within the process.
+ */
+export async function setIfAbsent(keyv: Keyv, key: string, value: unknown, ttlMs: number): Promise<boolean> {
+  const store = keyv.store as Partial<AtomicSetIfAbsent>;
+  if (typeof store.setIfAbsent !== 'function') {
+    if (await keyv.has(key)) return false;
+    await keyv.set(key, value, ttlMs);
+    return true;
+  }
+  // Exactly what Keyv's own `set` would write, so get/has/delete/clear see the entry as usual.
+  const serialized = await keyv.serialize!({ value, expires: Date.now() + ttlMs });
+  const prefixed = (keyv as unknown as { _getKeyPrefix(key: string): string })._getKeyPrefix(key);
+  return store.setIfAbsent.call(keyv.store, prefixed, serialized, ttlMs);
 }
 
 /** The scheme of a STORE_URL, e.g. `sqlite`; safe to log (the URL itself may carry a password). */
@@ -78,7 +138,7 @@ async function openAdapter(storeUrl: string, namespace: string): Promise<{ store
       // Give up at once when the first connection fails (start-up should fail fast, not hang);
       // once connected, reconnect with backoff for as long as it takes.
       let connectedOnce = false;
-      const store = new KeyvRedis(
+      const store = new ClaimingKeyvRedis(
         {
           url: storeUrl,
           // Fail commands while disconnected instead of queueing them forever.

@@ -6,6 +6,7 @@ import { chatUserKey } from '../../../src/core/chat-user.js';
 import { StoreDecryptError } from '../../../src/core/errors.js';
 import { connectionStoreKey, KeyvConnectionStore } from '../../../src/store/keyv-connection-store.js';
 import { closeKeyv, createKeyv } from '../../../src/store/keyv-factory.js';
+import { KeyvClaimStore } from '../../../src/store/keyv-claim-store.js';
 import { KeyvOneTimeStore, oneTimeStoreKey } from '../../../src/store/keyv-one-time-store.js';
 import { createTokenCipher } from '../../../src/store/token-cipher.js';
 import { captureLogger, connectionFor, discordUser, newKey, slackUser, uniqueNamespace } from './helpers.js';
@@ -229,6 +230,41 @@ export function defineStoreContract(backend: ContractBackend): void {
           const results = await Promise.all([first.take(t), second.take(t), first.take(t), second.take(t)]);
           expect(results.filter((r) => r !== undefined)).toEqual([slackUser(`U${round}`)]);
         }
+      });
+    });
+
+    describe('claims', () => {
+      it('gives each key to exactly one of many concurrent claimers, across instances', async () => {
+        const a = new KeyvClaimStore({ keyv });
+        const b = new KeyvClaimStore({ keyv: keyvB ?? keyv });
+        for (let round = 0; round < 25; round++) {
+          const key = `event:${backend.label}:${round}:${randomBytes(4).toString('hex')}`;
+          const results = await Promise.all([a.claim(key, 60_000), b.claim(key, 60_000), a.claim(key, 60_000), b.claim(key, 60_000)]);
+          expect(results.filter(Boolean)).toHaveLength(1);
+        }
+      });
+
+      it('lets a released key be claimed again, and keeps Keyv reading the claim as an ordinary entry', async () => {
+        const claims = new KeyvClaimStore({ keyv });
+        const key = `release:${randomBytes(4).toString('hex')}`;
+        await expect(claims.claim(key, 60_000)).resolves.toBe(true);
+        await expect(claims.claim(key, 60_000)).resolves.toBe(false);
+        await claims.release(key);
+        await expect(claims.claim(key, 60_000)).resolves.toBe(true);
+      });
+
+      // Redis expires keys itself (PX); the SQL stores compare the stored expiry with the clock.
+      it.skipIf(backend.label === 'redis')('treats an expired claim as free', async () => {
+        vi.useFakeTimers({ toFake: ['Date'] });
+        vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
+        const claims = new KeyvClaimStore({ keyv });
+        const key = `expiry:${randomBytes(4).toString('hex')}`;
+        await expect(claims.claim(key, 60_000)).resolves.toBe(true);
+        vi.setSystemTime(new Date('2030-01-01T00:00:59Z'));
+        await expect(claims.claim(key, 60_000)).resolves.toBe(false);
+        vi.setSystemTime(new Date('2030-01-01T00:01:01Z'));
+        await expect(claims.claim(key, 60_000)).resolves.toBe(true);
+        await expect(claims.claim(key, 60_000)).resolves.toBe(false);
       });
     });
   });
