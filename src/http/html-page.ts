@@ -18,12 +18,26 @@ const STYLE = `
   main { max-width: 30rem; margin: 1.5rem; padding: 2rem; border-radius: 12px; background: #fff;
          box-shadow: 0 1px 3px rgba(0,0,0,.12); }
   h1 { font-size: 1.35rem; margin: 0 0 .75rem; }
-  .mark { font-size: 2rem; line-height: 1; margin-bottom: .5rem; }
+  .mark { display: block; width: 2.5rem; height: 2.5rem; margin-bottom: .75rem; }
   p { margin: .5rem 0; }
   @media (prefers-color-scheme: dark) { body { background: #191919; color: #e6e6e5; } main { background: #252525; } }
 `;
 
-const MARKS = { success: '✅', error: '⚠️', info: 'ℹ️' } as const;
+/**
+ * The tone's mark, drawn inline: an emoji would need a colour-emoji font (headless Linux browsers
+ * often have none and show an empty box) and an image would be an external resource. Decorative:
+ * the heading says the same, so screen readers skip it.
+ */
+const mark = (shape: string) => `<svg class="mark" viewBox="0 0 40 40" width="40" height="40" aria-hidden="true" focusable="false">${shape}</svg>`;
+const GLYPH = 'fill="none" stroke="#fff" stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round"';
+const MARKS = {
+  /** A white tick on a green disc. */
+  success: mark(`<circle cx="20" cy="20" r="19" fill="#1a7f4b"/><path ${GLYPH} d="M11.5 20.5l6 6 11-12"/>`),
+  /** A white "!" on an amber-red triangle. */
+  error: mark(`<path d="M20 2.5c1.2 0 2.3.6 2.9 1.7l15.3 27.6c1.2 2.2-.4 4.9-2.9 4.9H4.7c-2.5 0-4.1-2.7-2.9-4.9L17.1 4.2c.6-1.1 1.7-1.7 2.9-1.7z" fill="#c4320a"/><path ${GLYPH} d="M20 13.5v10"/><circle cx="20" cy="29.5" r="2.2" fill="#fff"/>`),
+  /** A white "i" on a blue disc. */
+  info: mark(`<circle cx="20" cy="20" r="19" fill="#0b6bcb"/><circle cx="20" cy="12.5" r="2.4" fill="#fff"/><path ${GLYPH} d="M20 18.5v11"/>`),
+} as const;
 
 /** A small self-contained page: no scripts, no external resources, no referrer, never cached. */
 export function sendPage(res: ServerResponse, status: number, page: PageContent): void {
@@ -38,7 +52,7 @@ export function sendPage(res: ServerResponse, status: number, page: PageContent)
 </head>
 <body>
 <main>
-<div class="mark" aria-hidden="true">${MARKS[page.tone]}</div>
+${MARKS[page.tone]}
 <h1>${escapeHtml(page.title)}</h1>
 ${page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 </main>

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox-mode.js';
 import { propertyText } from '../../src/sandbox/web/sandbox-session.js';
 
@@ -68,6 +68,8 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await composer.press('Enter');
     await channel.getByText('Check your DMs').waitFor();
     await channel.getByText('Only visible to you').first().waitFor();
+    // "Check your DMs" points at the DMs panel.
+    expect(await channel.getByRole('link', { name: 'Check your DMs' }).getAttribute('href')).toBe('#dms');
     const connectButton = dms.getByRole('link', { name: 'Connect Notion' });
     await connectButton.waitFor();
     expect(await connectButton.getAttribute('href')).toMatch(new RegExp(`^${sandbox.app.publicUrl}/oauth/notion/start\\?t=[A-Za-z0-9_-]{43}$`));
@@ -84,6 +86,9 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await consent.getByRole('heading', { name: 'Notion connected' }).waitFor();
     expect(consent.url().startsWith(`${sandbox.app.publicUrl}/oauth/notion/callback?`)).toBe(true);
     await consent.getByText('Notion workspace Acme Sandbox is now connected').waitFor();
+    // The page's mark is drawn inline (no emoji font needed) and hidden from screen readers.
+    expect(await consent.locator('svg.mark').getAttribute('aria-hidden')).toBe('true');
+    expect(await consent.locator('main').innerText()).not.toMatch(/\p{Extended_Pictographic}/u);
     await shot(consent, 'sandbox-04-callback.png');
     await consent.close();
 
@@ -98,6 +103,8 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await notion.locator('tr', { hasText: '@jack' }).waitFor();
     await channel.getByText("Saved @jack's tweet to").waitFor();
     await notion.locator('tr', { hasText: 'just setting up my twttr' }).waitFor();
+    // The Link cell is cut short; its title has the whole link.
+    expect(await notion.locator('tr', { hasText: '@jack' }).getByRole('link').getAttribute('title')).toBe('https://x.com/jack/status/20');
     await shot(page, 'sandbox-06-saved-by-command.png');
 
     // "Save to Notion" on Marco's message (classic Twitter unfurl), by mouse.
@@ -156,7 +163,7 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
   }, 60_000);
 
   it('is usable at 375 px wide and never loads anything from outside this computer', async () => {
-    const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+    const phone = await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
     phone.on('request', (r) => requested.push(r.url()));
     const small = await phone.newPage();
     await small.goto(sandbox.url);
@@ -164,7 +171,54 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     const overflow = await small.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await small.screenshot({ path: new URL('sandbox-10-phone.png', ARTIFACTS).pathname });
-    await small.screenshot({ path: new URL('sandbox-11-phone-full-page.png', ARTIFACTS).pathname, fullPage: true });
+
+    /** Whether all of an element is on screen, and not under the composer that sticks to the bottom (the panels stack here, the page scrolls). */
+    const onScreen = (l: Locator, clearOfComposer = true) =>
+      l.evaluate((el, clear) => {
+        // Runs in the page (this project's TypeScript has no DOM types).
+        type Box = { top: number; bottom: number; height: number };
+        const page = globalThis as unknown as { innerHeight: number; document: { getElementById(id: string): { getBoundingClientRect(): Box } } };
+        const r = el.getBoundingClientRect();
+        const composer = page.document.getElementById('composer').getBoundingClientRect();
+        const bottom = clear && composer.bottom >= page.innerHeight - 1 ? composer.top : page.innerHeight;
+        return r.height > 0 && r.top >= 0 && r.bottom <= bottom;
+      }, clearOfComposer);
+    const channelItems = small.locator('#channel-messages > .item');
+    const dmItems = small.locator('#dm-messages > .item');
+    /** The "DMs" link in the top bar, by its accessible name. */
+    const dmsLink = (name: RegExp) => small.locator('.panel-nav').getByRole('link', { name });
+
+    // The visitor's /notion-connect: the answer comes into view above the composer; the DM, far below, is marked unread.
+    const [inChannel, inDms] = [await channelItems.count(), await dmItems.count()];
+    const composer = small.getByLabel('Message #general');
+    await composer.fill('/notion-connect');
+    await composer.press('Enter');
+    const reply = channelItems.nth(inChannel + 1);
+    await reply.getByText('Check your DMs').waitFor();
+    await dmItems.nth(inDms).waitFor();
+    await expect.poll(() => onScreen(reply)).toBe(true);
+    const pill = small.getByRole('link', { name: '1 new direct message' });
+    expect(await onScreen(pill, false)).toBe(true);
+    expect(await dmsLink(/^DMs\s*, new message$/).isVisible()).toBe(true);
+    expect(await onScreen(dmItems.nth(inDms))).toBe(false);
+    await small.screenshot({ path: new URL('sandbox-11-phone-connect.png', ARTIFACTS).pathname });
+
+    // The pill shows the new DM (its Reconnect link) and clears the marks.
+    await pill.click();
+    await expect.poll(() => onScreen(dmItems.nth(inDms).getByRole('link', { name: 'Reconnect Notion' }))).toBe(true);
+    await pill.waitFor({ state: 'hidden' });
+    expect(await dmsLink(/^DMs$/).isVisible()).toBe(true);
+    expect(await small.locator('.panel-nav .unread-dot').isVisible()).toBe(false);
+    await small.screenshot({ path: new URL('sandbox-12-phone-dms.png', ARTIFACTS).pathname });
+
+    // "Save to Notion" on a message near the top: its answer, at the end of the channel, comes into view.
+    const answers = small.locator('#channel-messages .msg-ephemeral');
+    const answered = await answers.count();
+    await small.getByRole('article', { name: 'message from Priya' }).getByRole('button', { name: 'Save to Notion' }).click();
+    await answers.nth(answered).waitFor();
+    await expect.poll(() => onScreen(answers.last())).toBe(true);
+    await small.screenshot({ path: new URL('sandbox-13-phone-saved.png', ARTIFACTS).pathname });
+    await small.screenshot({ path: new URL('sandbox-14-phone-full-page.png', ARTIFACTS).pathname, fullPage: true });
     await phone.close();
 
     const outside = requested.filter((u) => !/^(http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/|data:|about:)/.test(u));

@@ -21,15 +21,15 @@ p{margin:.25rem 0 1rem;color:#5f5e5b}
 fieldset{border:1px solid #e3e2de;border-radius:8px;margin:0 0 1rem;padding:.75rem 1rem}
 legend{font-weight:600;padding:0 .25rem}
 label{display:flex;gap:.6rem;align-items:flex-start;padding:.4rem 0;cursor:pointer}
-input[type=radio],input[type=checkbox]{width:1.15rem;height:1.15rem;margin-top:.2rem;flex:none;accent-color:#2383e2}
+input[type=radio],input[type=checkbox]{width:1.15rem;height:1.15rem;margin-top:.2rem;flex:none;accent-color:#0b6bcb}
 ul{list-style:none;margin:0 0 0 1.75rem;padding:0}
-.kind{font-size:.8rem;color:#787774;margin-left:.25rem}
-.empty{font-size:.9rem;color:#787774;margin-left:1.75rem}
+.kind{font-size:.8rem;color:#6b6a67;margin-left:.25rem}
+.empty{font-size:.9rem;color:#6b6a67;margin-left:1.75rem}
 .actions{display:flex;gap:.75rem;flex-wrap:wrap;margin-top:1.25rem}
 button{font:inherit;font-weight:600;border-radius:8px;padding:.65rem 1.2rem;min-height:44px;cursor:pointer;border:1px solid #d3d1cb;background:#fff;color:#1f1f1f}
-button[value=allow]{background:#2383e2;border-color:#2383e2;color:#fff}
-button:focus-visible,input:focus-visible{outline:3px solid #9cc6f2;outline-offset:2px}
-.note{font-size:.8rem;color:#787774;margin-top:1.25rem}
+button[value=allow]{background:#0b6bcb;border-color:#0b6bcb;color:#fff}
+button:focus-visible,input:focus-visible{outline:3px solid #0b6bcb;outline-offset:2px}
+.note{font-size:.8rem;color:#6b6a67;margin-top:1.25rem}
 `;
 
 function layout(title: string, body: string): string {

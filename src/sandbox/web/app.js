@@ -11,6 +11,7 @@
   const input = $('composer-input');
   const status = $('composer-status');
   const announcer = $('notion-announcer');
+  const dmPanel = $('dms');
   const lists = {
     channel: { container: $('channel-messages'), scroller: $('channel-scroll'), items: new Map() },
     dms: { container: $('dm-messages'), scroller: $('dm-scroll'), items: new Map() },
@@ -18,12 +19,62 @@
   };
   const knownRows = new Set();
   let firstSync = true;
-  /** After the visitor's own action, show what it brought even when they had scrolled up (Slack does). */
-  let followNext = false;
+  /** Below 900 px the panels stack and the document scrolls, not the panels (keep in step with app.css). */
+  const narrow = window.matchMedia('(max-width: 899px)');
+  /**
+   * After the visitor's own action, show what it brings even when they had scrolled away (Slack does):
+   * the list the action was made in, for a while, until the visitor scrolls by themselves.
+   */
+  const FOLLOW_MS = 10_000;
+  let follow = null;
+  /** DMs that arrived out of sight and have not been on screen since. */
+  const unread = new Set();
 
   const nearBottom = (el) => !el || el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  const following = (name) => follow !== null && follow.list === name && Date.now() < follow.until;
 
-  /** Brings one list in line with the server's items: same order, only changed nodes touched. */
+  /** The composer sticks to the bottom of the screen on phones: app.css keeps what the page reveals above it. */
+  const measureComposer = () => document.documentElement.style.setProperty('--composer-h', `${form.offsetHeight}px`);
+  if (window.ResizeObserver) new window.ResizeObserver(measureComposer).observe(form);
+  for (const type of ['wheel', 'touchmove']) window.addEventListener(type, () => (follow = null), { passive: true });
+
+  /** Whether enough of a node is on screen to count as seen: inside its panel and not under the sticky composer. */
+  function onScreen(node) {
+    if (!node.isConnected) return false;
+    const rect = node.getBoundingClientRect();
+    if (rect.height === 0) return false;
+    let top = 0;
+    let bottom = window.innerHeight;
+    const scroller = node.closest('.scroll');
+    if (!narrow.matches && scroller) {
+      const s = scroller.getBoundingClientRect();
+      top = Math.max(top, s.top);
+      bottom = Math.min(bottom, s.bottom);
+    }
+    const composer = form.getBoundingClientRect();
+    if (narrow.matches && composer.top < bottom && composer.bottom >= bottom - 1) bottom = composer.top;
+    return Math.min(rect.bottom, bottom) - Math.max(rect.top, top) >= Math.min(rect.height / 2, 60);
+  }
+
+  /** Shows or hides the unread markers (the DMs link, the panel heading, the "new DM" pill). */
+  function updateUnread() {
+    for (const node of unread) if (!node.isConnected || onScreen(node)) unread.delete(node);
+    const count = unread.size;
+    for (const el of document.querySelectorAll('[data-unread]')) el.hidden = count === 0;
+    $('dm-alert-text').textContent = count === 1 ? '1 new direct message' : `${count} new direct messages`;
+  }
+  let scrollCheck = 0;
+  const checkSoon = () => {
+    if (scrollCheck || unread.size === 0) return;
+    scrollCheck = window.requestAnimationFrame(() => {
+      scrollCheck = 0;
+      updateUnread();
+    });
+  };
+  document.addEventListener('scroll', checkSoon, { capture: true, passive: true });
+  window.addEventListener('resize', checkSoon);
+
+  /** Brings one list in line with the server's items: same order, only changed nodes touched. Returns the nodes it added. */
   function sync(list, items) {
     const wanted = new Set(items.map((i) => i.id));
     for (const [id, entry] of list.items) {
@@ -32,8 +83,8 @@
         list.items.delete(id);
       }
     }
-    const stick = nearBottom(list.scroller);
-    let added = false;
+    const stick = nearBottom(list.scroller) || (follow !== null && Date.now() < follow.until);
+    const added = [];
     let previous = null;
     for (const item of items) {
       let entry = list.items.get(item.id);
@@ -44,7 +95,7 @@
         node.innerHTML = item.html;
         entry = { node, html: item.html };
         list.items.set(item.id, entry);
-        added = true;
+        added.push(node);
       } else if (entry.html !== item.html) {
         entry.node.innerHTML = item.html;
         entry.html = item.html;
@@ -53,8 +104,16 @@
       if (expected !== entry.node) list.container.insertBefore(entry.node, expected);
       previous = entry.node;
     }
-    if (added && (stick || followNext) && list.scroller) list.scroller.scrollTop = list.scroller.scrollHeight;
+    // Side by side, each panel scrolls by itself: keep it at the newest message.
+    if (added.length && !narrow.matches && list.scroller && stick) list.scroller.scrollTop = list.scroller.scrollHeight;
     return added;
+  }
+
+  /** On a phone the page itself scrolls: bring the newest answer to the visitor's action into view, above the composer. */
+  function reveal(name, added) {
+    if (!added.length || !narrow.matches || !following(name)) return;
+    measureComposer();
+    added[added.length - 1].scrollIntoView({ block: 'nearest' });
   }
 
   /** Marks rows that appeared since the last poll, and says so to screen readers. */
@@ -84,11 +143,16 @@
       const state = await res.json();
       if (seq > applied) {
         applied = seq;
-        if (sync(lists.channel, state.channel)) followNext = false;
-        sync(lists.dms, state.dms);
+        const inChannel = sync(lists.channel, state.channel);
+        const inDms = sync(lists.dms, state.dms);
         $('dm-empty').hidden = state.dms.length > 0;
         sync(lists.tables, state.tables);
         highlightNewRows();
+        reveal('dms', inDms);
+        if (!firstSync) for (const node of inDms) if (!onScreen(node)) unread.add(node);
+        // Before revealing the channel's answer: the "new DM" pill makes the composer taller.
+        updateUnread();
+        reveal('channel', inChannel);
         firstSync = false;
         if (status.dataset.offline) {
           status.textContent = '';
@@ -102,8 +166,9 @@
     timer = setTimeout(refresh, 1000);
   }
 
-  async function post(path, body) {
-    followNext = true;
+  /** Sends one of the visitor's actions; what it brings to `list` is then followed into view. */
+  async function post(path, body, list) {
+    follow = { list, until: Date.now() + FOLLOW_MS };
     try {
       const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const json = await res.json().catch(() => ({ ok: res.ok }));
@@ -111,6 +176,26 @@
     } catch {
       return { ok: false, error: 'The sandbox server is not answering. Is npm start still running?' };
     }
+  }
+  const listOf = (el) => (el.closest('#dm-messages') ? 'dms' : 'channel');
+
+  /**
+   * "DMs", "Check your DMs" and the new-DM pill: show the first unread DM (else the newest) with the
+   * panel's heading when both fit, and move focus there so keyboard and screen-reader users land on it.
+   */
+  function showDms() {
+    const items = [...lists.dms.container.children];
+    const target = items.find((n) => unread.has(n)) ?? items[items.length - 1];
+    if (!target) {
+      dmPanel.scrollIntoView({ block: 'start' });
+      return;
+    }
+    if (narrow.matches && target.getBoundingClientRect().bottom - dmPanel.getBoundingClientRect().top <= window.innerHeight) dmPanel.scrollIntoView({ block: 'start' });
+    else target.scrollIntoView({ block: narrow.matches ? 'start' : 'nearest' });
+    target.tabIndex = -1;
+    target.focus({ preventScroll: true });
+    for (const node of items) unread.delete(node);
+    updateUnread();
   }
 
   let sending = false;
@@ -121,7 +206,7 @@
     sending = true;
     input.value = '';
     status.textContent = '';
-    const result = await post('/sandbox/api/command', { text });
+    const result = await post('/sandbox/api/command', { text }, 'channel');
     sending = false;
     if (!result.ok) {
       status.textContent = result.error || 'That did not work.';
@@ -134,6 +219,11 @@
   document.addEventListener('click', async (event) => {
     const target = event.target instanceof window.Element ? event.target : null;
     if (!target) return;
+    if (target.closest('a[href="#dms"]')) {
+      event.preventDefault();
+      showDms();
+      return;
+    }
     const chip = target.closest('[data-fill]');
     if (chip) {
       input.value = chip.getAttribute('data-fill');
@@ -144,7 +234,7 @@
     if (shortcut) {
       shortcut.disabled = true;
       shortcut.classList.add('busy');
-      const result = await post('/sandbox/api/shortcut', { messageId: shortcut.getAttribute('data-shortcut') });
+      const result = await post('/sandbox/api/shortcut', { messageId: shortcut.getAttribute('data-shortcut') }, 'channel');
       shortcut.disabled = false;
       shortcut.classList.remove('busy');
       if (!result.ok) status.textContent = result.error || 'That did not work.';
@@ -154,7 +244,7 @@
     const button = target.closest('button[data-action-id]');
     if (button) {
       button.disabled = true;
-      const result = await post('/sandbox/api/action', { messageKey: button.dataset.messageKey, actionId: button.dataset.actionId });
+      const result = await post('/sandbox/api/action', { messageKey: button.dataset.messageKey, actionId: button.dataset.actionId }, listOf(button));
       button.disabled = false;
       if (!result.ok) status.textContent = result.error || 'That did not work.';
       refresh();
@@ -164,7 +254,7 @@
   document.addEventListener('change', async (event) => {
     const select = event.target;
     if (!(select instanceof window.HTMLSelectElement) || !select.classList.contains('bk-select') || !select.value) return;
-    const result = await post('/sandbox/api/action', { messageKey: select.dataset.messageKey, actionId: select.dataset.actionId, value: select.value });
+    const result = await post('/sandbox/api/action', { messageKey: select.dataset.messageKey, actionId: select.dataset.actionId, value: select.value }, listOf(select));
     if (!result.ok) status.textContent = result.error || 'That did not work.';
     refresh();
   });

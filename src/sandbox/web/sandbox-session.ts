@@ -306,7 +306,8 @@ export class SandboxSession {
       const override = this.overrides.get(key);
       if (override === 'deleted') return undefined;
       const shown = override ?? body;
-      return { id: key, html: messageHtml({ key, author: APP_NAME, app: true, at, ephemeral, body: renderMessageBody(shown, { ...links, messageKey: key }) }) };
+      const rendered = renderMessageBody(shown, { ...links, messageKey: key });
+      return { id: key, html: messageHtml({ key, author: APP_NAME, app: true, at, ephemeral, body: key.startsWith('dm') ? rendered : linkToDms(rendered) }) };
     };
     const note = (key: string, text: string, at: number): ViewItem => ({
       id: key,
@@ -387,7 +388,7 @@ export class SandboxSession {
                 const value = propertyText(r.properties[c.name]);
                 const html =
                   c.type === 'url' && /^https?:\/\//i.test(value)
-                    ? `<a href="${escapeHtml(value)}" target="_blank" rel="noopener noreferrer">${escapeHtml(value.replace(/^https?:\/\/(www\.)?/i, ''))}</a>`
+                    ? `<a href="${escapeHtml(value)}" title="${escapeHtml(value)}" target="_blank" rel="noopener noreferrer">${escapeHtml(value.replace(/^https?:\/\/(www\.)?/i, ''))}</a>`
                     : escapeHtml(value);
                 return i === 0 ? `<th scope="row">${html}</th>` : `<td class="col-${escapeHtml(c.type)}">${html}</td>`;
               })
@@ -415,6 +416,14 @@ const COLUMN_ICONS: Record<string, string> = {
   date: svg(`<rect ${STROKE} x="3.5" y="4.5" width="13" height="12" rx="2"/><path ${STROKE} d="M3.5 8.5h13M7 3v3M13 3v3"/>`),
 };
 const EYE_ICON = svg('<path fill="currentColor" d="M10 4C5 4 1.7 8.3 1.1 9.4a1.2 1.2 0 0 0 0 1.2C1.7 11.7 5 16 10 16s8.3-4.3 8.9-5.4a1.2 1.2 0 0 0 0-1.2C18.3 8.3 15 4 10 4zm0 10a4 4 0 1 1 0-8 4 4 0 0 1 0 8zm0-6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z"/>');
+
+/**
+ * In Slack "Check your DMs" means the sidebar; here the DMs are a panel (below the channel on a phone),
+ * so the words become a link to it. Applied to rendered, escaped HTML: the phrase only occurs as text.
+ */
+function linkToDms(html: string): string {
+  return html.replace(/\bCheck your DMs\b/g, '<a href="#dms" class="to-dms">$&</a>');
+}
 
 function tweetIdIn(text: string): { handle: string; statusId: string } | undefined {
   const m = TWEET_LINK.exec(text);
