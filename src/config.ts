@@ -60,14 +60,25 @@ export interface NotionConfig {
   apiUrl: string;
 }
 
-export interface SlackConfig {
-  signingSecret: string;
+interface SlackConfigBase {
   botToken: string;
-  /** Set for Socket Mode; absent for the HTTP request URL. */
-  appToken: string | undefined;
   /** Web API base with the trailing slash the WebClient expects. */
   apiUrl: string;
 }
+
+/** HTTP mode: Slack POSTs signed requests to the request URL, so the signing secret is required. */
+export interface SlackHttpConfig extends SlackConfigBase {
+  appToken: undefined;
+  signingSecret: string;
+}
+
+/** Socket Mode: requests arrive over the app's own WebSocket, unsigned; a signing secret is not used. */
+export interface SlackSocketConfig extends SlackConfigBase {
+  appToken: string;
+  signingSecret: string | undefined;
+}
+
+export type SlackConfig = SlackHttpConfig | SlackSocketConfig;
 
 export interface DiscordConfig {
   token: string;
@@ -100,17 +111,22 @@ export class ConfigError extends Error {
   readonly code = 'config_invalid';
 }
 
+/**
+ * False when none of a family's variables is set (the platform is off), true when all of
+ * `required` are; otherwise a one-line error naming what is missing (`hint` explains an
+ * alternative, e.g. Socket Mode).
+ */
 function requireAllOrNone<K extends string>(
   family: string,
   values: Record<K, string | undefined>,
   required: K[],
+  hint = '',
 ): boolean {
-  const set = required.filter((k) => values[k] !== undefined);
   const anySet = Object.values(values).some((v) => v !== undefined);
   if (!anySet) return false;
   const missing = required.filter((k) => values[k] === undefined);
-  if (set.length === 0 || missing.length > 0) {
-    throw new ConfigError(`${family} is partly configured: set ${missing.join(' and ')} too, or unset all ${family} variables`);
+  if (missing.length > 0) {
+    throw new ConfigError(`${family} is partly configured: set ${missing.join(' and ')} too${hint}, or unset all ${family} variables`);
   }
   return true;
 }
@@ -138,7 +154,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN,
     SLACK_APP_TOKEN: e.SLACK_APP_TOKEN,
   };
-  const hasSlack = requireAllOrNone('Slack', slackVars, ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
+  // Socket Mode requests come over the app-level token's WebSocket and are not signed: the
+  // signing secret only guards the HTTP request URL.
+  const socketMode = e.SLACK_APP_TOKEN !== undefined;
+  const hasSlack = socketMode
+    ? requireAllOrNone('Slack', slackVars, ['SLACK_BOT_TOKEN'])
+    : requireAllOrNone('Slack', slackVars, ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'], e.SLACK_SIGNING_SECRET === undefined ? ' (or SLACK_APP_TOKEN for Socket Mode)' : '');
   const hasDiscord = requireAllOrNone(
     'Discord',
     { DISCORD_TOKEN: e.DISCORD_TOKEN, DISCORD_APPLICATION_ID: e.DISCORD_APPLICATION_ID },
@@ -158,14 +179,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
     tweetOembedUrl: e.TWEET_OEMBED_URL,
     logLevel: e.LOG_LEVEL,
-    slack: hasSlack
-      ? {
-          signingSecret: e.SLACK_SIGNING_SECRET!,
-          botToken: e.SLACK_BOT_TOKEN!,
-          appToken: e.SLACK_APP_TOKEN,
-          apiUrl: `${e.SLACK_API_URL}/`,
-        }
-      : undefined,
+    slack: !hasSlack
+      ? undefined
+      : e.SLACK_APP_TOKEN !== undefined
+        ? { appToken: e.SLACK_APP_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN!, apiUrl: `${e.SLACK_API_URL}/` }
+        : { appToken: undefined, signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN!, apiUrl: `${e.SLACK_API_URL}/` },
     discord: hasDiscord
       ? { token: e.DISCORD_TOKEN!, applicationId: e.DISCORD_APPLICATION_ID!, apiUrl: e.DISCORD_API_URL }
       : undefined,

@@ -62,6 +62,14 @@ export function parseTweetInput(input: TweetInput): ParsedTweetInput {
   return { kind: 'empty' };
 }
 
+/**
+ * The first tweet link in chat text, in any form `parseTweetInput` reads (Slack `<url|label>`, Discord `[label](url)`
+ * and `<url>`, bare or scheme-less URLs on any tweet host, HTML-escaped), or undefined. Pure; never throws.
+ */
+export function firstTweetLink(text: string): TweetLink | undefined {
+  return tokenize(text).links.find((l) => l.tweet !== undefined)?.tweet;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Tokenizing: chat markup and links become placeholders, so later steps can drop exactly the tweet link.
 

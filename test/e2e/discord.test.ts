@@ -73,7 +73,7 @@ describe('Discord: the real discord.js client against a local Discord, inside th
   it('logs in with only non-privileged intents and registers the four commands', async () => {
     expect(discord.gateway.identifies).toHaveLength(1);
     const { intents } = discord.gateway.identifies[0]!;
-    expect(intents).toBe((1 << 0) | (1 << 12)); // Guilds | DirectMessages
+    expect(intents).toBe(1 << 12); // DirectMessages only: nothing reads the guild/channel caches Guilds would fill
     expect(discord.globalCommands.map((c) => [c.type, c.name])).toEqual([
       [1, 'notion-connect'],
       [1, 'save-tweet'],
@@ -195,6 +195,37 @@ describe('Discord: the real discord.js client against a local Discord, inside th
     await waitFor(() => discord.dmsTo(kim.id).find((d) => d.message.message_reference?.message_id === probe.id), { what: 'the answer to the probe' });
     expect(notion.rows(tweets.dataSourceId)).toHaveLength(1);
     expect(discord.dmsTo(kim.id).filter((d) => d.message.message_reference?.message_id === message.id)).toHaveLength(1);
+  });
+
+  it('words around a tweet link in a DM are a comment: the tweet\'s own text is saved, from oEmbed', async () => {
+    await connectThroughDiscord(kim);
+    const before = discord.dmsTo(kim.id).length;
+    const oembedBefore = oembed.requests.length;
+    // Discord adds the embed after the message is sent, so MESSAGE_CREATE carries none.
+    discord.dispatchDirectMessage({ user: kim, content: 'wow look at this https://x.com/jack/status/20' });
+    const answer = await waitFor(() => discord.dmsTo(kim.id)[before]?.message, { what: 'the DM answer' });
+    expect(answer.content).toContain("Saved @jack's tweet to [Tweets](");
+    const rows = notion.rows(tweets.dataSourceId);
+    expect(rows).toHaveLength(1);
+    expect(text(rows[0]!, 'Tweet')).toBe('just setting up my twttr');
+    expect(rows[0]!.properties.Link).toMatchObject({ url: 'https://x.com/jack/status/20' });
+    expect(oembed.requests.slice(oembedBefore)).toEqual([expect.stringMatching(/\/jack\/status\/20$/)]);
+    expect(notion.rows(otherTable.dataSourceId)).toHaveLength(0);
+  });
+
+  it('"Save to Notion" on a message with a comment and a tweet link but no embed saves the tweet\'s text, from oEmbed', async () => {
+    await connectThroughDiscord(kim);
+    const { id } = discord.dispatchInteraction({
+      kind: 'message',
+      name: 'Save to Notion',
+      user: kim,
+      target: { content: 'lol this one [the first tweet](https://fxtwitter.com/jack/status/20)' },
+    });
+    const reply = await finalReply(id);
+    expect(reply.content).toContain("Saved @jack's tweet");
+    const rows = notion.rows(tweets.dataSourceId);
+    expect(rows).toHaveLength(1);
+    expect(text(rows[0]!, 'Tweet')).toBe('just setting up my twttr');
   });
 
   it('a forwarded message with a tweet embed is saved from its snapshot', async () => {

@@ -19,6 +19,36 @@ export interface Person {
 export const sam: Person = { teamId: 'T0ACME', userId: 'U0SAM', userName: 'sam' };
 export const kim: Person = { teamId: 'T0BETA', userId: 'U0KIM', userName: 'kim' };
 
+/**
+ * The attachment Slack puts on a message that shares (forwards) another one: `is_share`, the original's
+ * text and author, and its Slack permalink as `from_url`, as Slack sends them.
+ */
+export function sharedMessageAttachment(opts: { teamId: string; channelId: string; authorId: string; authorName: string; text: string }): Record<string, unknown> {
+  const ts = '1700000000.000100';
+  const permalink = `https://acme.slack.com/archives/${opts.channelId}/p${ts.replace('.', '')}`;
+  return {
+    is_share: true,
+    ts,
+    channel_id: opts.channelId,
+    channel_team: opts.teamId,
+    channel_name: 'general',
+    is_msg_unfurl: false,
+    message_blocks: [{ team: opts.teamId, channel: opts.channelId, ts, message: { blocks: [{ type: 'rich_text', block_id: 'Shr1', elements: [] }] } }],
+    id: 1,
+    color: 'D0D0D0',
+    fallback: `[November 14th, 2023 10:13 PM] ${opts.authorName}: ${opts.text}`,
+    text: opts.text,
+    author_id: opts.authorId,
+    author_name: opts.authorName,
+    author_link: `https://acme.slack.com/team/${opts.authorId}`,
+    author_icon: 'https://avatars.slack-edge.com/2023-01-01/1_48.png',
+    author_subname: opts.authorName,
+    mrkdwn_in: ['text'],
+    footer: 'Posted in #general',
+    from_url: permalink,
+  };
+}
+
 /** A row property as plain text (title, rich text or url). */
 export function plain(row: SandboxRow, name: string): string {
   const prop = row.properties[name] as { rich_text?: { plain_text: string }[]; title?: { plain_text: string }[]; url?: string | null };

@@ -19,7 +19,7 @@ import { sendSignedRequest } from '../../src/sandbox/slack/sign-request.js';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
 import { startWorld, type World } from '../helpers/world.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
-import { BOT_TOKEN, elements, kim, plain, sam, SIGNING_SECRET, slackDriver, type SlackDriver } from './slack-harness.js';
+import { BOT_TOKEN, elements, kim, plain, sam, sharedMessageAttachment, SIGNING_SECRET, slackDriver, type SlackDriver } from './slack-harness.js';
 
 
 describe('Slack adapter: signed requests against the real Bolt app inside the product', () => {
@@ -173,6 +173,60 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     expect(slack.calls.slice(callsBefore).map((c) => c.method)).toEqual(['chat.postMessage']);
   });
 
+  it('takes the words around a tweet link in a DM as a comment and saves the tweet\'s own text, from oEmbed', async () => {
+    await connect(sam);
+    const channel = slack.imChannelFor(sam.userId);
+    // Slack sends the link preview later (message_changed), so the DM arrives without an unfurl.
+    await post(eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event: imMessageEvent({ ...sam, channel, text: 'wow look at this <https://x.com/jack/status/20>' }) }));
+    const reply = await waitFor(() => slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), { what: 'the DM reply' });
+
+    const rows = notion.rows(tweets.dataSourceId);
+    expect(rows).toHaveLength(1);
+    expect(plain(rows[0]!, 'Tweet')).toBe('just setting up my twttr');
+    expect(plain(rows[0]!, 'Name')).toBe('@jack');
+    expect(plain(rows[0]!, 'Link')).toBe('https://x.com/jack/status/20');
+    expect(world.oembed.requests).toEqual([expect.stringMatching(/\/jack\/status\/20$/)]);
+    expect(reply.text).toContain(rows[0]!.url);
+  });
+
+  it('the shortcut on a message with a comment and a tweet link (no unfurl yet) saves the tweet\'s text, from oEmbed', async () => {
+    await connect(sam);
+    const message = userMessage({ userId: 'U0OTHER', teamId: sam.teamId, text: 'this is the one I meant: <https://twitter.com/jack/status/20|jack\'s tweet> :joy:' });
+    const responseUrl = slack.newResponseUrl({ userId: sam.userId, channelId: 'C0GENERAL' });
+    await post(messageShortcutBody({ ...sam, callbackId: SAVE_SHORTCUT_CALLBACK_ID, message, responseUrl }));
+    const answer = await firstAnswer(responseUrl);
+    const rows = notion.rows(tweets.dataSourceId);
+    expect(rows).toHaveLength(1);
+    expect(plain(rows[0]!, 'Tweet')).toBe('just setting up my twttr');
+    expect(plain(rows[0]!, 'Link')).toBe('https://x.com/jack/status/20');
+    expect(answer.body.text).toContain(rows[0]!.url);
+  });
+
+  it('saves the tweet of a message shared (forwarded) to the bot by DM, never its Slack permalink', async () => {
+    await connect(sam);
+    const channel = slack.imChannelFor(sam.userId);
+    const shared = sharedMessageAttachment({ teamId: sam.teamId, channelId: 'C0GENERAL', authorId: 'U0PRIYA', authorName: 'Priya', text: 'this is wild <https://x.com/jack/status/20>' });
+    const event = imMessageEvent({ ...sam, channel, text: '', attachments: [shared] });
+    expect(await post(eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event })).then((r) => r.status)).toBe(200);
+    const reply = await waitFor(() => slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), { what: 'the DM reply' });
+
+    const rows = notion.rows(tweets.dataSourceId);
+    expect(rows).toHaveLength(1);
+    expect(plain(rows[0]!, 'Name')).toBe('@jack');
+    expect(plain(rows[0]!, 'Tweet')).toBe('just setting up my twttr');
+    expect(plain(rows[0]!, 'Link')).toBe('https://x.com/jack/status/20');
+    expect(reply.channel).toBe(channel);
+    expect(reply.text).toContain(rows[0]!.url);
+    expect(JSON.stringify(rows)).not.toContain('slack.com/archives');
+
+    // A shared message holding copied tweet text (no link) is saved from that text, the sharer's words aside.
+    const copied = sharedMessageAttachment({ teamId: sam.teamId, channelId: 'C0GENERAL', authorId: 'U0PRIYA', authorName: 'Priya', text: '@naval Seek wealth, not money or status.' });
+    await post(eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event: imMessageEvent({ ...sam, channel, text: '', attachments: [copied] }) }));
+    await waitFor(() => notion.rows(tweets.dataSourceId).length === 2, { what: 'the second row' });
+    const second = notion.rows(tweets.dataSourceId).find((r) => plain(r, 'Name') === '@naval');
+    expect(plain(second!, 'Tweet')).toBe('Seek wealth, not money or status.');
+  });
+
   it("answers Slack's signed url_verification challenge (saving the manifest's request URL)", async () => {
     const res = await post(JSON.stringify({ token: 'deprecated', challenge: 'c3RhcnQtY2hhbGxlbmdl', type: 'url_verification' }));
     expect(res.status).toBe(200);
@@ -311,7 +365,7 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
   });
 });
 
-describe('Slack adapter in Socket Mode (SLACK_APP_TOKEN set)', () => {
+describe('Slack adapter in Socket Mode (SLACK_APP_TOKEN set, no SLACK_SIGNING_SECRET)', () => {
   const APP_TOKEN = 'xapp-1-A0SANDBOX-e2e-app-level-token';
   let notion: NotionSandbox;
   let slack: SlackSandbox;
@@ -324,7 +378,8 @@ describe('Slack adapter in Socket Mode (SLACK_APP_TOKEN set)', () => {
     slack = await startSlackSandbox({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
     product = await startProduct({
       notion,
-      env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: slack.apiUrl },
+      // Socket Mode requests are not signed, so the README's Socket Mode setup has no signing secret.
+      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: slack.apiUrl },
     });
   });
   afterEach(async () => {

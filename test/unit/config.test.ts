@@ -42,7 +42,9 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
     [{ NODE_ENV: 'production' }, /^TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production/],
     [{ NOTION_CLIENT_ID: 'x' }, /^NOTION_CLIENT_SECRET: /],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /Slack is partly configured: set SLACK_SIGNING_SECRET/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /Slack is partly configured: set SLACK_SIGNING_SECRET too \(or SLACK_APP_TOKEN for Socket Mode\)/],
+    [{ SLACK_APP_TOKEN: 'xapp-1' }, /^Slack is partly configured: set SLACK_BOT_TOKEN too, or unset all Slack variables$/],
+    [{ SLACK_SIGNING_SECRET: 'shh', SLACK_APP_TOKEN: 'xapp-1' }, /^Slack is partly configured: set SLACK_BOT_TOKEN too, or unset all/],
     [{ DISCORD_TOKEN: 'abc' }, /Discord is partly configured: set DISCORD_APPLICATION_ID/],
   ])('names the variable in a one-line error: %o', (env, message) => {
     let error: unknown;
@@ -54,6 +56,29 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('HTTP mode needs the signing secret and the bot token', () => {
+    expect(loadConfig({ SLACK_SIGNING_SECRET: 'shh', SLACK_BOT_TOKEN: 'xoxb-1' }).slack).toEqual({
+      signingSecret: 'shh',
+      botToken: 'xoxb-1',
+      appToken: undefined,
+      apiUrl: 'https://slack.com/api/',
+    });
+    expect(() => loadConfig({ SLACK_SIGNING_SECRET: 'shh' })).toThrow(/^Slack is partly configured: set SLACK_BOT_TOKEN too, or unset all/);
+  });
+
+  it('Socket Mode needs only the bot token and the app token: its requests are not signed', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack).toEqual({
+      signingSecret: undefined,
+      botToken: 'xoxb-1',
+      appToken: 'xapp-1',
+      apiUrl: 'https://slack.com/api/',
+    });
+    // A blank secret, as a copied .env.example leaves it, is the same as none.
+    expect(loadConfig({ SLACK_SIGNING_SECRET: '', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack?.signingSecret).toBeUndefined();
+    // A secret set anyway is kept (and unused).
+    expect(loadConfig({ SLACK_SIGNING_SECRET: 'shh', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({ appToken: 'xapp-1', signingSecret: 'shh' });
   });
 
   it('never echoes a secret in its errors', () => {

@@ -1,3 +1,4 @@
+import { tweetInputFromMessageText } from '../../tweets/message-tweet-input.js';
 import type { TweetInput, TweetUnfurl } from '../../tweets/tweet.js';
 
 /** The parts of a Discord embed that describe a tweet (discord.js `Embed` and API embeds both fit). */
@@ -64,18 +65,18 @@ export interface MessageLike {
 }
 
 /**
- * What to save from a message (or the message it forwards). When one of its embeds is
- * a tweet, that embed decides (its link as the text, author and description as the
- * unfurl): the words around a shared link are the poster's, not the tweet's. Otherwise
- * the message text, which core parses for a link, handle and text.
+ * What to save from a message (or the message it forwards): a DM to the bot or the target of
+ * "Save to Notion". A tweet embed gives the tweet (its link, author and description); without
+ * one, a tweet link in the text is passed on alone, because Discord adds embeds after the
+ * message is sent and the words around a shared link are the poster's comment, not the tweet
+ * (see `tweetInputFromMessageText`). A message without a tweet link is passed on as written.
  */
 export function tweetInputOfMessage(message: MessageLike): TweetInput {
   const snapshots = message.messageSnapshots ? [...message.messageSnapshots.values()] : [];
   const unfurl = unfurlFromEmbeds(message.embeds) ?? snapshots.map((s) => unfurlFromEmbeds(s.embeds)).find((u) => u !== undefined);
-  if (unfurl?.url) return { text: unfurl.url, unfurl };
   const text = [message.content, ...snapshots.map((s) => s.content)]
     .map((t) => t?.trim() ?? '')
     .filter((t) => t.length > 0)
     .join('\n');
-  return { text };
+  return tweetInputFromMessageText(text, unfurl);
 }

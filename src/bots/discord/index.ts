@@ -17,8 +17,10 @@ export interface DiscordBotOptions {
 }
 
 /**
- * The Discord adapter: a discord.js gateway client with no privileged intents
- * (`Guilds`, `DirectMessages`; interactions need none, DM content is not privileged).
+ * The Discord adapter: a discord.js gateway client with one non-privileged intent,
+ * `DirectMessages` (DM content is not privileged). Interactions need no intent, and no
+ * `Guilds` either: nothing here reads a cached guild or channel (replies go through the
+ * interaction webhook, a context-menu target is built from the payload's `resolved.messages`).
  * `start()` registers the DM notifier and logs in; it rejects with
  * `DiscordTokenRejectedError` when Discord refuses the token. discord.js resumes or
  * re-identifies by itself after gateway drops.
@@ -28,7 +30,7 @@ export function createDiscordBot(options: DiscordBotOptions): ChatBot {
   // app.ts passes a logger already bound to the platform; bind it only when missing (no duplicate keys).
   const log = options.log.bindings().platform === 'discord' ? options.log : options.log.child({ platform: 'discord' });
   const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
+    intents: [GatewayIntentBits.DirectMessages],
     // DM channels are not cached before their first message; without this, DMs never arrive.
     partials: [Partials.Channel],
     rest: { api: config.apiUrl },

@@ -37,6 +37,8 @@ export function registerDirectMessages(app: App, deps: { core: Core; log: Logger
   app.event('message', async ({ event, body, client, context }) => {
     const msg = event as unknown as ImMessage;
     if (msg.channel_type !== 'im') return;
+    // `message_changed` (an edit, or Slack adding the link preview later) is skipped too: the message
+    // was saved when it arrived, from its link alone if it had no preview yet; acting again would save twice.
     if (msg.subtype !== undefined || msg.bot_id !== undefined || !msg.user) return;
     if (context.botUserId !== undefined && msg.user === context.botUserId) return;
 

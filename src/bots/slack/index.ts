@@ -30,7 +30,8 @@ export interface SlackBotOptions {
  * The Slack adapter. HTTP mode (no app token): Bolt's HTTPReceiver, with signature
  * verification on, handles `POST /slack/events` on the product's own server (Bolt opens no
  * port), behind a check that rejects timestamps more than 5 minutes ahead. Socket Mode
- * (`appToken` set): Bolt's SocketModeReceiver connects out; nothing is mounted.
+ * (`appToken` set): Bolt's SocketModeReceiver connects out; nothing is mounted, and no signing
+ * secret is needed.
  * `start()` verifies the bot token (auth.test), registers the DM notifier, and connects/mounts.
  */
 export function createSlackBot(options: SlackBotOptions): ChatBot {
@@ -42,12 +43,14 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
   const logger = boltLogger(log);
   const clientOptions = { slackApiUrl: config.apiUrl };
 
-  const receiver = socketMode
-    ? undefined
-    : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: [EVENTS_PATH], logger, processBeforeResponse: false });
-  const app = socketMode
-    ? new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger, deferInitialization: true })
-    : new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true });
+  // Socket Mode gets no signing secret: its requests arrive unsigned over the app's own WebSocket
+  // (Bolt's SocketModeReceiver needs only the app token), so config does not require one there.
+  const receiver = config.appToken === undefined
+    ? new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: [EVENTS_PATH], logger, processBeforeResponse: false })
+    : undefined;
+  const app = config.appToken === undefined
+    ? new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true })
+    : new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger, deferInitialization: true });
 
   const deps = { core, log };
   registerCommands(app, deps);

@@ -9,8 +9,9 @@ import { slackUser } from './slack-user.js';
 import { tweetInputFromMessage } from './unfurl.js';
 
 /**
- * The "Save to Notion" message shortcut: saves the message it was used on, preferring a
- * Twitter/X unfurl attachment over the message text, and answers ephemerally.
+ * The "Save to Notion" message shortcut: saves the tweet of the message it was used on (its
+ * Twitter/X unfurl when there is one, else its tweet link, else its text; see
+ * `tweetInputFromMessage`) and answers ephemerally.
  */
 export function registerMessageShortcut(app: App, deps: { core: Core; log: Logger }): void {
   app.shortcut<MessageShortcut>({ callback_id: SAVE_SHORTCUT_CALLBACK_ID, type: 'message_action' }, async ({ shortcut, ack, respond }) => {

@@ -1,3 +1,4 @@
+import { tweetInputFromMessageText } from '../../tweets/message-tweet-input.js';
 import type { TweetInput, TweetUnfurl } from '../../tweets/tweet.js';
 
 /** The attachment fields Slack sets on link unfurls and shared messages (all optional; payloads vary). */
@@ -73,8 +74,11 @@ export interface SlackMessageLike {
 }
 
 /**
- * What to save from a Slack message: its text, plus the text and link of a shared or forwarded
- * message inside it (those arrive as attachments), and the tweet unfurl when there is one.
+ * What to save from a Slack message (a DM to the bot, or the message the shortcut is used on):
+ * its text plus the text of a shared or forwarded message inside it (those arrive as attachments),
+ * and the tweet unfurl when there is one. Words around a tweet link are the poster's comment, not
+ * the tweet (see `tweetInputFromMessageText`); Slack usually adds the unfurl later, as a
+ * `message_changed` we do not act on.
  */
 export function tweetInputFromMessage(message: SlackMessageLike): TweetInput {
   const parts: string[] = [];
@@ -91,5 +95,5 @@ export function tweetInputFromMessage(message: SlackMessageLike): TweetInput {
       }
     }
   }
-  return { text: parts.join('\n'), unfurl: unfurlFromAttachments(message.attachments) };
+  return tweetInputFromMessageText(parts.join('\n'), unfurlFromAttachments(message.attachments));
 }

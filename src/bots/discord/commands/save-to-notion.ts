@@ -13,7 +13,8 @@ import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
 /**
  * The message context-menu command "Save to Notion" (Apps > Save to Notion): saves the
- * tweet of the message it is used on, from its tweet embed when Discord unfurled one.
+ * tweet of the message it is used on, from its tweet embed when Discord unfurled one, else
+ * from its tweet link alone (the words around it are the poster's; see `tweetInputOfMessage`).
  */
 export default {
   data: new ContextMenuCommandBuilder()

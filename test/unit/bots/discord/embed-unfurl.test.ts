@@ -65,13 +65,22 @@ describe('tweetInputOfMessage', () => {
     });
   });
 
-  it('uses the message text when there is no tweet embed', () => {
+  it('uses the message text when there is no tweet link or embed', () => {
     expect(tweetInputOfMessage({ content: ' @jack just setting up my twttr ', embeds: [] })).toEqual({ text: '@jack just setting up my twttr' });
+  });
+
+  it('keeps only the tweet link when Discord has not embedded it yet: the words are the poster\'s comment', () => {
+    expect(tweetInputOfMessage({ content: 'wow look at this https://x.com/jack/status/20', embeds: [] })).toEqual({ text: 'https://x.com/jack/status/20' });
+    expect(tweetInputOfMessage({ content: 'no preview please <https://fxtwitter.com/jack/status/20>', embeds: [] })).toEqual({
+      text: 'https://x.com/jack/status/20',
+    });
   });
 
   it('reads a forwarded message from its snapshot', () => {
     const snapshots = new Collection([['1', { content: 'https://x.com/jack/status/20', embeds: [] }]]);
     expect(tweetInputOfMessage({ content: '', embeds: [], messageSnapshots: snapshots })).toEqual({ text: 'https://x.com/jack/status/20' });
+    const commented = new Collection([['1', { content: 'lol https://twitter.com/jack/status/20', embeds: [] }]]);
+    expect(tweetInputOfMessage({ content: '', embeds: [], messageSnapshots: commented })).toEqual({ text: 'https://x.com/jack/status/20' });
     const withEmbed = new Collection([['1', { content: '', embeds: [embed] }]]);
     expect(tweetInputOfMessage({ content: 'look', embeds: [], messageSnapshots: withEmbed }).unfurl).toMatchObject({ author: '@naval' });
   });

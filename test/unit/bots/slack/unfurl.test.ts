@@ -69,18 +69,34 @@ describe('unfurlFromAttachments / tweetInputFromMessage', () => {
     expect(unfurlFromAttachments(undefined)).toBeUndefined();
   });
 
-  it('keeps the message text and adds a shared message\'s text', () => {
+  it("reads a shared message's text (not its Slack permalink) and keeps only the tweet link, with the unfurl", () => {
     const input = tweetInputFromMessage({
       text: 'look at this',
-      attachments: [{ is_share: true, text: 'https://x.com/jack/status/20', from_url: 'https://acme.slack.com/archives/C1/p1' }, CLASSIC],
+      attachments: [{ is_share: true, text: 'https://x.com/edwardodell/status/1591044196705927168', from_url: 'https://acme.slack.com/archives/C1/p1' }, CLASSIC],
     });
-    expect(input.text).toBe('look at this\nhttps://x.com/jack/status/20');
-    expect(input.text).not.toContain('slack.com/archives');
-    expect(input.unfurl?.author).toBe('@edwardodell');
+    expect(input).toEqual({ text: 'https://x.com/edwardodell/status/1591044196705927168', unfurl: unfurlFromAttachment(CLASSIC) });
   });
 
-  it('passes plain messages through with no unfurl', () => {
-    expect(tweetInputFromMessage({ text: '<https://x.com/jack/status/20>' })).toEqual({ text: '<https://x.com/jack/status/20>', unfurl: undefined });
-    expect(tweetInputFromMessage({})).toEqual({ text: '', unfurl: undefined });
+  it('a shared message without a link is saved from its text, after the sharer\'s words', () => {
+    const input = tweetInputFromMessage({
+      text: 'look at this',
+      attachments: [{ is_share: true, text: '@jack just setting up my twttr', from_url: 'https://acme.slack.com/archives/C1/p1' }],
+    });
+    expect(input).toEqual({ text: 'look at this\n@jack just setting up my twttr' });
+  });
+
+  it('words around a tweet link are the poster\'s comment: only the link goes on (core then asks oEmbed)', () => {
+    expect(tweetInputFromMessage({ text: 'wow look at this <https://x.com/jack/status/20>' })).toEqual({ text: 'https://x.com/jack/status/20' });
+    expect(tweetInputFromMessage({ text: '<https://x.com/jack/status/20>' })).toEqual({ text: 'https://x.com/jack/status/20' });
+  });
+
+  it('keeps the unfurl, whose text wins, when Slack already added it', () => {
+    const input = tweetInputFromMessage({ text: `so good <${CLASSIC.original_url}>`, attachments: [CLASSIC, imageOnlyAttachment(CLASSIC.from_url)] });
+    expect(input).toEqual({ text: 'https://x.com/edwardodell/status/1591044196705927168', unfurl: { author: '@edwardodell', text: 'NEVER LEAVE, NEVER PAY', url: CLASSIC.original_url } });
+  });
+
+  it('passes messages without a tweet link through as written', () => {
+    expect(tweetInputFromMessage({ text: '@jack just setting up my twttr' })).toEqual({ text: '@jack just setting up my twttr' });
+    expect(tweetInputFromMessage({})).toEqual({ text: '' });
   });
 });

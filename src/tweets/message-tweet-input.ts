@@ -1,0 +1,21 @@
+import { firstTweetLink } from './parse-tweet-input.js';
+import type { TweetInput, TweetUnfurl } from './tweet.js';
+import { canonicalTweetUrl, parseTweetLink } from './tweet-link.js';
+
+/**
+ * What a chat message offers to save: a DM to the bot, or the message a "Save to Notion"
+ * shortcut or context-menu command is used on. Unlike `/save-tweet`, where "link followed by
+ * its text" is the tweet, words people type next to a tweet link in a message are their own
+ * comment. Slack and Discord add the link preview only after the message is sent, so the
+ * message usually arrives without it; passing just the link makes core fetch the tweet's
+ * text by oEmbed. A preview that did arrive is passed on and still gives the text.
+ *
+ * The link is the preview's when it has one (the tweet the platform showed), else the first
+ * tweet link in `text`. Without any tweet link, `text` is passed on whole: text copied from X
+ * or `@handle text` is the tweet. Pure; never throws.
+ */
+export function tweetInputFromMessageText(text: string, unfurl?: TweetUnfurl): TweetInput {
+  const link = (unfurl?.url !== undefined ? parseTweetLink(unfurl.url) : undefined) ?? firstTweetLink(text);
+  const onlyLink = link !== undefined ? canonicalTweetUrl(link.id, link.handle) : text;
+  return unfurl !== undefined ? { text: onlyLink, unfurl } : { text: onlyLink };
+}
