@@ -19,6 +19,8 @@ export interface SaveTarget {
   /** The table's name as shown in Notion. */
   title: string;
   url?: string | undefined;
+  /** The page the table sits in, when known: a second "Create a Tweets table" click there finds it. */
+  parentPageId?: string | undefined;
   mapping: PropertyMapping;
 }
 

@@ -15,19 +15,31 @@ export interface Core {
   /** A fresh personal connect link (and what the user has now). */
   connectUser(user: ChatUser): Promise<ConnectLink>;
   /**
-   * Saves what the user pasted. `input.text` may end in ` to <table name>` after a tweet link to
-   * save once into another shared table. `force` skips the duplicate guard ("Save again").
+   * Saves what the user gave, taking `input` as it is (core reads no table name out of the text).
+   * `options.table`: save this once into the shared table of that name (exact, else the first whose
+   * name starts with it; any case) instead of the user's target. Only `/save-tweet` offers this: its
+   * handlers split `<link> to <table name>` with `splitTableChoice` (`./inline-table.ts`); elsewhere
+   * (shortcuts, DMs) "<link> to everyone who asked" is just a message. `options.force` skips the
+   * duplicate guard ("Save again").
    */
-  saveTweet(user: ChatUser, input: TweetInput, options?: { force?: boolean }): Promise<SaveTicket>;
+  saveTweet(user: ChatUser, input: TweetInput, options?: { force?: boolean; table?: string }): Promise<SaveTicket>;
   /** "Save again" on an "Already saved" reply: saves that tweet once more, to the same table. */
   saveAgain(user: ChatUser, pageId: string): Promise<SaveTicket>;
   /** Undo button: moves the row to Notion's trash and forgets it. Only the saver's own rows. */
   undoSave(user: ChatUser, pageId: string): Promise<UndoOutcome>;
-  /** "Create a Tweets table in <page>": creates it and makes it the target. */
+  /**
+   * "Create a Tweets table in <page>": creates it and makes it the target. Clicked twice (or by a
+   * platform retry), it creates one table; the later click gets the first one's result.
+   */
   createTweetsTable(user: ChatUser, pageId: string): Promise<ChooseTargetOutcome>;
   /** For pickers: make `dataSourceId` the user's target. */
   chooseTarget(user: ChatUser, dataSourceId: string): Promise<ChooseTargetOutcome>;
   disconnectUser(user: ChatUser): Promise<DisconnectOutcome>;
+  /**
+   * Whether the user is connected and where saves go. Without a chosen table it looks at what is
+   * shared (so a picker, the column help or the create-table offer can be shown before the first
+   * save); Notion errors never make it throw.
+   */
   connectionStatus(user: ChatUser): Promise<ConnectionStatus>;
   /**
    * True the first time `eventKey` is seen (for about a day, across instances sharing the store):

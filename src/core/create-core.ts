@@ -1,13 +1,16 @@
 import { chatUserKey, type ChatUser, type Platform } from './chat-user.js';
-import type { NotionConnection, TokenGrant } from './connection.js';
+import { createAccessLost, reconnectClaim } from './access-lost.js';
+import type { NotionConnection, SaveTarget, TokenGrant } from './connection.js';
 import type { Core } from './core.js';
+import { createTableOnce } from './create-table-once.js';
+import { createDiscover } from './discover-target.js';
 import { DomainError, NotionAccessRevokedError, StoreDecryptError } from './errors.js';
-import { splitTableChoice } from './inline-table.js';
 import type { ChatNotifier, ChooseTargetOutcome, ConnectionStatus, ConnectLink, SaveOutcome, SaveTicket, TargetStatus } from './outcomes.js';
-import { pickTarget, sameId, toSaveTarget, usableChoices } from './pick-target.js';
+import { sameId, toSaveTarget, unusableStatus, usableChoices } from './pick-target.js';
 import type { ClaimStore, ConnectionStore, NotionGateway, OneTimeStore, PendingSaves, SaveIndex, TweetLookup } from './ports.js';
 import type { SaveQueue } from './save-queue.js';
-import { createSaveWorker, type SaveJob, type WithAccess } from './save-worker.js';
+import { createSaveWorker, type SaveJob } from './save-worker.js';
+import { createWithAccess } from './with-access.js';
 import { parseTweetInput } from '../tweets/parse-tweet-input.js';
 import { newOpaqueToken } from '../oauth/tokens.js';
 import { START_PATH } from '../oauth/paths.js';
@@ -15,8 +18,6 @@ import type { Logger } from '../log.js';
 
 export const LINK_TTL_MS = 10 * 60_000;
 const EVENT_MEMORY_MS = 24 * 60 * 60_000;
-const RECONNECT_CLAIM_MS = 30 * 24 * 60 * 60_000;
-const reconnectClaim = (user: ChatUser) => `reconnect-dm:${chatUserKey(user)}`;
 
 export interface CoreDeps {
   connections: ConnectionStore;
@@ -42,6 +43,7 @@ export interface CoreService extends Core {
 }
 
 const errorCode = (err: unknown) => (err instanceof DomainError ? err.code : 'internal');
+const ready = (target: SaveTarget): TargetStatus => ({ kind: 'ready', table: target.title, url: target.url });
 
 /** Wires the use cases: connect, save, undo, choose or create a table, disconnect, status. */
 export function createCore(deps: CoreDeps): CoreService {
@@ -62,75 +64,19 @@ export function createCore(deps: CoreDeps): CoreService {
     return { url: `${deps.publicUrl()}${START_PATH}?t=${token}`, expiresAt: new Date(now().getTime() + LINK_TTL_MS) };
   }
 
-  /** Runs a Notion call; on 401 tries the refresh grant once before giving up. */
-  const withAccess: WithAccess = async (user, conn, call) => {
-    try {
-      return { conn, value: await call(conn.accessToken) };
-    } catch (err) {
-      if (!(err instanceof NotionAccessRevokedError) || !conn.refreshToken) throw err;
-      let grant: TokenGrant;
-      try {
-        grant = await notion.refreshGrant(conn.refreshToken);
-      } catch (refreshErr) {
-        log.info({ event: 'connection.refresh_failed', platform: user.platform, code: errorCode(refreshErr) }, 'token refresh refused');
-        throw err;
-      }
-      const refreshed: NotionConnection = { ...conn, accessToken: grant.accessToken, refreshToken: grant.refreshToken ?? conn.refreshToken };
-      await connections.set(user, refreshed);
-      log.info({ event: 'connection.refreshed', platform: user.platform }, 'Notion token refreshed');
-      return { conn: refreshed, value: await call(refreshed.accessToken) };
-    }
-  };
-
-  /** Shared tables, then the target; when nothing is shared but pages are, offer to create a table. */
-  async function discover(user: ChatUser, conn: NotionConnection, preferredId?: string): Promise<{ conn: NotionConnection; status: TargetStatus }> {
-    const listed = await withAccess(user, conn, (token) => notion.listTables(token));
-    let current = listed.conn;
-    const { target, status } = pickTarget(listed.value, { preferredId, templatePageId: current.duplicatedTemplateId });
-    if (target) {
-      current = { ...current, target };
-      await connections.set(user, current);
-      return { conn: current, status };
-    }
-    if (status.kind === 'none_shared') {
-      const pages = await withAccess(user, current, (token) => notion.listPages(token));
-      if (pages.value.length > 0) return { conn: pages.conn, status: { kind: 'create_offer', pages: pages.value } };
-    }
-    return { conn: current, status };
-  }
-
-  /** Access was lost: keep the save for after the reconnect and send the one Reconnect DM. */
-  async function keepForReconnect(user: ChatUser, conn: NotionConnection, job: SaveJob): Promise<string> {
-    const pending = await deps.pendingSaves.add(user, { tweet: job.tweet, tableName: job.tableName, queuedAt: now().toISOString() });
-    const link = await newConnectLink(user);
-    // The claim makes "one DM per loss of access" hold across concurrent saves and instances.
-    const firstNotice = !conn.reconnectPromptedAt && (await deps.claims.claim(reconnectClaim(user), RECONNECT_CLAIM_MS));
-    await connections.set(user, {
-      ...conn,
-      lostAccessAt: conn.lostAccessAt ?? now().toISOString(),
-      reconnectPromptedAt: conn.reconnectPromptedAt ?? now().toISOString(),
-    });
-    log.info({ event: 'connection.access_lost', platform: user.platform, pending }, 'Notion no longer accepts the connection; save kept');
-    if (firstNotice) {
-      // Its own link: connect links are single use, and the reply carries the other one.
-      const dmLink = await newConnectLink(user);
-      track(
-        notifierFor(user)
-          ?.notifyReconnectNeeded(user, { workspaceName: conn.workspaceName, connectUrl: dmLink.url, pending })
-          .catch((err: unknown) => log.warn({ event: 'notify.failed', platform: user.platform, err: (err as Error).message }, 'reconnect DM failed')) ??
-          Promise.resolve(),
-      );
-    }
-    return link.url;
-  }
-
-  const saveWorker = createSaveWorker({ ...deps, now, withAccess, discover, keepForReconnect, newConnectLink });
-
   function notifierFor(user: ChatUser): ChatNotifier | undefined {
     const notifier = notifiers.get(user.platform);
     if (!notifier) log.warn({ event: 'notify.no_adapter', platform: user.platform }, 'no adapter can message this user');
     return notifier;
   }
+
+  const withAccess = createWithAccess({ connections, notion, log });
+  const discover = createDiscover({ connections, notion, withAccess });
+  const lost = createAccessLost({ ...deps, now, newConnectLink, notifierFor, track });
+  const keepForReconnect = (user: ChatUser, conn: NotionConnection, job: SaveJob) =>
+    lost.keepForReconnect(user, conn, { tweet: job.tweet, tableName: job.tableName, dataSourceId: job.dataSourceId, force: job.force });
+  const saveWorker = createSaveWorker({ ...deps, now, withAccess, discover, keepForReconnect, newConnectLink });
+  const tableOnce = createTableOnce(deps);
 
   /** Saves that waited for a reconnect land once a target is ready; the user hears the results. */
   async function replayPending(user: ChatUser): Promise<void> {
@@ -138,27 +84,46 @@ export function createCore(deps: CoreDeps): CoreService {
     if (pending.length === 0) return;
     const outcomes: SaveOutcome[] = [];
     for (const save of pending) {
-      outcomes.push(await deps.queue.run(() => saveWorker.save(user, { tweet: save.tweet, tableName: save.tableName })));
+      // Entries kept before `dataSourceId` and `force` existed replay as they did then.
+      const job: SaveJob = { tweet: save.tweet, tableName: save.tableName, dataSourceId: save.dataSourceId, force: save.force };
+      outcomes.push(await deps.queue.run(() => saveWorker.save(user, job)));
     }
     log.info({ event: 'save.replayed', platform: user.platform, count: outcomes.length }, 'kept saves replayed after reconnect');
     await notifierFor(user)?.notifyPendingSaved(user, outcomes);
   }
 
+  const replayInBackground = (user: ChatUser) =>
+    track(replayPending(user).catch((err: unknown) => log.warn({ event: 'save.replay_failed', err: (err as Error).message }, 'replay failed')));
+
+  /**
+   * Where the connection's saves go. Without a stored target, what is shared now is looked at, so
+   * pickers and column help show before the first save. Never throws for Notion's sake: a lost
+   * connection reads as `needsReconnect`, an unreachable Notion as no known target.
+   */
+  async function targetOf(user: ChatUser, conn: NotionConnection): Promise<{ target: TargetStatus | undefined; needsReconnect?: true }> {
+    if (conn.lostAccessAt) return { target: conn.target ? ready(conn.target) : undefined, needsReconnect: true };
+    if (conn.target) return { target: ready(conn.target) };
+    try {
+      return { target: (await discover(user, conn)).status };
+    } catch (err) {
+      if (err instanceof NotionAccessRevokedError) {
+        await lost.markLost(user, conn);
+        return { target: undefined, needsReconnect: true };
+      }
+      log.warn({ event: 'status.discover_failed', platform: user.platform, code: errorCode(err) }, 'could not look at the shared tables');
+      return { target: undefined };
+    }
+  }
+
   async function statusOf(user: ChatUser): Promise<ConnectionStatus> {
     const conn = await connections.get(user);
     if (!conn) return { connected: false };
-    return {
-      connected: true,
-      workspaceName: conn.workspaceName,
-      connectedAt: conn.connectedAt,
-      target: conn.target ? { kind: 'ready', table: conn.target.title, url: conn.target.url } : undefined,
-      ...(conn.lostAccessAt ? { needsReconnect: true } : {}),
-    };
+    return { connected: true, workspaceName: conn.workspaceName, connectedAt: conn.connectedAt, ...(await targetOf(user, conn)) };
   }
 
   async function afterConnect(user: ChatUser, conn: NotionConnection, preferredId?: string): Promise<void> {
     try {
-      const { status } = await discover(user, conn, preferredId);
+      const { status } = await discover(user, conn, { preferredId });
       await notifierFor(user)?.notifyConnected(user, { workspaceName: conn.workspaceName, status });
       if (status.kind === 'ready') await replayPending(user);
     } catch (err) {
@@ -172,14 +137,17 @@ export function createCore(deps: CoreDeps): CoreService {
     return { result };
   }
 
-  /** Table lookups for the pickers, translating a lost connection into a reconnect link. */
+  /**
+   * Table lookups for the pickers. A lost connection is marked dead and gets the one Reconnect DM,
+   * as during a save (nothing is kept: a table choice is not a save).
+   */
   async function withTables(user: ChatUser, use: (conn: NotionConnection) => Promise<ChooseTargetOutcome>): Promise<ChooseTargetOutcome> {
     const conn = await connections.get(user);
     if (!conn) return { kind: 'not_connected', connectUrl: (await newConnectLink(user)).url };
     try {
       return await use(conn);
     } catch (err) {
-      if (err instanceof NotionAccessRevokedError) return { kind: 'reconnect', connectUrl: (await newConnectLink(user)).url };
+      if (err instanceof NotionAccessRevokedError) return { kind: 'reconnect', connectUrl: await lost.accessLost(user, conn) };
       throw err;
     }
   }
@@ -218,14 +186,14 @@ export function createCore(deps: CoreDeps): CoreService {
     },
 
     async saveTweet(user, input, options = {}) {
-      const { text, tableName } = splitTableChoice(input.text);
-      const parsed = parseTweetInput({ ...input, text });
+      const parsed = parseTweetInput(input);
       if (parsed.kind !== 'tweet') {
         const reason = parsed.kind === 'not_tweet_link' ? 'not_tweet_link' : parsed.kind === 'empty' ? 'empty' : 'no_tweet';
         log.info({ event: 'save.no_tweet', platform: user.platform, reason }, 'input holds no tweet');
         const outcome = { kind: 'no_tweet', reason } as const;
         return { outcome, result: Promise.resolve(outcome) };
       }
+      const tableName = options.table?.trim() || undefined;
       return enqueue(user, { tweet: parsed.tweet, tableName, force: options.force });
     },
 
@@ -250,7 +218,7 @@ export function createCore(deps: CoreDeps): CoreService {
         log.info({ event: 'save.undone', platform: user.platform, result: value }, 'save undone');
         return value === 'trashed' ? { kind: 'removed', table: record.table } : { kind: 'already_deleted', table: record.table };
       } catch (err) {
-        if (err instanceof NotionAccessRevokedError) return { kind: 'reconnect', connectUrl: (await newConnectLink(user)).url };
+        if (err instanceof NotionAccessRevokedError) return { kind: 'reconnect', connectUrl: await lost.accessLost(user, conn) };
         log.warn({ event: 'save.undo_failed', platform: user.platform, code: errorCode(err) }, 'undo failed');
         return { kind: 'failed', reason: DomainError.is(err) ? 'notion_unavailable' : 'internal' };
       }
@@ -261,25 +229,29 @@ export function createCore(deps: CoreDeps): CoreService {
         const listed = await withAccess(user, conn, (token) => notion.listTables(token));
         const table = listed.value.find((t) => sameId(t.dataSourceId, dataSourceId));
         if (!table) return { kind: 'unknown_table', tables: usableChoices(listed.value) };
-        if (!table.mapping) return { kind: 'unusable', table: table.title, missing: table.missing! };
+        if (!table.mapping) return unusableStatus(table);
         const target = toSaveTarget({ ...table, mapping: table.mapping });
         await connections.set(user, { ...listed.conn, target });
         log.info({ event: 'target.chosen', platform: user.platform }, 'table chosen');
-        track(replayPending(user).catch((err: unknown) => log.warn({ event: 'save.replay_failed', err: (err as Error).message }, 'replay failed')));
-        return { kind: 'ready', table: target.title, url: target.url };
+        replayInBackground(user);
+        return ready(target);
       });
     },
 
     createTweetsTable(user, pageId) {
-      return withTables(user, async (conn) => {
-        const created = await withAccess(user, conn, (token) => notion.createTweetsTable(token, pageId));
-        const table = created.value;
-        const target = toSaveTarget({ ...table, mapping: table.mapping! });
-        await connections.set(user, { ...created.conn, target });
-        log.info({ event: 'target.created', platform: user.platform }, 'Tweets table created');
-        track(replayPending(user).catch((err: unknown) => log.warn({ event: 'save.replay_failed', err: (err as Error).message }, 'replay failed')));
-        return { kind: 'ready', table: target.title, url: target.url };
-      });
+      const create = () =>
+        withTables(user, async (conn) => {
+          const created = await withAccess(user, conn, (token) => notion.createTweetsTable(token, pageId));
+          const table = created.value;
+          const target = toSaveTarget({ ...table, parentPageId: table.parentPageId ?? pageId, mapping: table.mapping! });
+          await connections.set(user, { ...created.conn, target });
+          log.info({ event: 'target.created', platform: user.platform }, 'Tweets table created');
+          replayInBackground(user);
+          return ready(target);
+        });
+      // Another instance's click is still creating (or failed): say where saves go now.
+      const current = () => withTables(user, async (conn) => (conn.target ? ready(conn.target) : (await discover(user, conn)).status));
+      return tableOnce(user, pageId, create, current);
     },
 
     async disconnectUser(user) {

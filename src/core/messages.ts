@@ -32,11 +32,16 @@ export function targetStatusText(f: Formatter, status: TargetStatus): string {
       return `You shared ${status.tables.length} tables. Pick the one to save tweets to.`;
     case 'none_shared':
       return 'No table is shared with Save to Notion yet. Reconnect and, on Notion\'s page, select a table (a database) to share.';
-    case 'unusable':
-      return (
-        `The table ${f.bold(status.table)} has no column for the tweet's text. ` +
-        `Add a ${f.bold(status.missing.type)} column named ${f.bold(status.missing.name)} in Notion, then save again.`
-      );
+    case 'unusable': {
+      const help =
+        `The table ${f.bold(status.table)} cannot take tweets yet: it needs a ${f.bold(status.missing.type)} column named ${f.bold(status.missing.name)}. ` +
+        `Add it in Notion, then save again.`;
+      const pages = status.pages ?? [];
+      if (pages.length === 0) return help;
+      return pages.length === 1
+        ? `${help} Or I can create a Tweets table in ${f.bold(pages[0]!.title)} for you.`
+        : `${help} Or pick a page and I will create a Tweets table in it.`;
+    }
     case 'create_offer':
       return status.pages.length === 1
         ? `You shared the page ${f.bold(status.pages[0]!.title)} but no table. I can create a Tweets table in it for you.`
@@ -80,7 +85,7 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
       return 'That save is not yours, or it no longer exists.';
     case 'unknown_table':
       return outcome.tables.length === 0
-        ? `No shared table is called ${f.bold(outcome.name)}, and no usable table is shared yet.`
+        ? `No shared table is called ${f.bold(outcome.name)}, and no table is shared with Save to Notion yet.`
         : `No shared table is called ${f.bold(outcome.name)}. Your tables: ${outcome.tables.map((t) => f.bold(t.title)).join(', ')}.`;
     case 'not_connected':
       return `Connect your Notion first: ${f.link(outcome.connectUrl, 'Connect Notion')} (the link is personal and works once).`;
@@ -124,6 +129,7 @@ export function undoOutcomeText(f: Formatter, outcome: UndoOutcome): string {
 /** The one DM sent when Notion stops accepting a connection. */
 export function reconnectNeededText(f: Formatter, notice: ReconnectNotice): string {
   const ws = notice.workspaceName ? f.bold(notice.workspaceName) : 'your Notion workspace';
+  if (notice.pending === 0) return `Notion no longer accepts the connection to ${ws} (access was removed or expired). Reconnect to keep saving tweets.`;
   const kept = notice.pending === 1 ? 'I kept the tweet you just saved and will save it' : `I kept the ${notice.pending} tweets you saved and will save them`;
   return `Notion no longer accepts the connection to ${ws} (access was removed or expired). ${kept} as soon as you reconnect.`;
 }
@@ -156,13 +162,18 @@ export const CHECK_DMS_TEXT = 'I sent you a private link to connect Notion. Chec
  * `current` says whether this is a first connection or a reconnect.
  */
 export function connectPromptText(f: Formatter, current: ConnectionStatus): string {
-  const intro = current.connected
-    ? `${statusText(f, current)} To switch workspace or table, reconnect:`
-    : 'Connect your Notion so I can save tweets as rows in your own table.';
+  // Connected without a table ready: the status says what to do here; reconnecting is the other way.
+  const tableAdvice = current.connected && !current.needsReconnect && current.target && current.target.kind !== 'ready';
+  const intro = !current.connected
+    ? 'Connect your Notion so I can save tweets as rows in your own table.'
+    : tableAdvice
+      ? `${statusText(f, current)} Or reconnect to share other pages or switch workspace:`
+      : `${statusText(f, current)} To switch workspace or table, reconnect:`;
   return [
     intro,
     `Notion will ask which pages to share: select the table (a database) to save tweets to. ` +
-      `Save to Notion can only read and add rows to what you share there.`,
+      `Save to Notion only sees what you share there: it reads those pages, adds rows, removes a row when you press Undo, ` +
+      `and creates a Tweets table if you ask.`,
     `The link is personal and works once. Do not forward it.`,
   ].join('\n');
 }

@@ -15,8 +15,12 @@ export type TargetStatus =
   | { kind: 'choose'; tables: TableChoice[] }
   /** No table is shared with the integration. */
   | { kind: 'none_shared' }
-  /** Tables are shared but none can take a tweet: `missing` names the column to add to `table`. */
-  | { kind: 'unusable'; table: string; missing: MissingColumn }
+  /**
+   * `table` cannot take a tweet: `missing` names the column to add. Either no shared table can, or it is
+   * the user's chosen table (kept as the target until the column exists). `pages`: shared pages a
+   * Tweets table could be created in instead (`Core.createTweetsTable`), when there are any.
+   */
+  | { kind: 'unusable'; table: string; missing: MissingColumn; pages?: PageChoice[] | undefined }
   /** No table, but pages are shared: offer to create a Tweets table in one (`Core.createTweetsTable`). */
   | { kind: 'create_offer'; pages: PageChoice[] };
 
@@ -39,7 +43,7 @@ export type SaveOutcome =
   | { kind: 'not_connected'; connectUrl: string }
   /** Notion stopped accepting the connection; `kept`: this tweet waits and is saved after the reconnect. */
   | { kind: 'reconnect'; connectUrl: string; kept: boolean }
-  /** `/save-tweet <link> to <name>` named no shared table. */
+  /** `/save-tweet <link> to <name>` named no shared table; `tables` lists every shared one. */
   | { kind: 'unknown_table'; name: string; tables: TableChoice[] }
   /** `empty`: nothing given; `not_tweet_link`: a link to something else; `no_tweet`: text with no handle or link. */
   | { kind: 'no_tweet'; reason: 'empty' | 'not_tweet_link' | 'no_tweet' }

@@ -73,10 +73,18 @@ export interface SaveIndex {
   forget(user: ChatUser, record: SavedRecord): Promise<void>;
 }
 
-/** A save that waits for the user to reconnect Notion. */
+/**
+ * A save that waits for the user to reconnect Notion. Entries kept by older versions have only
+ * `tweet`, `tableName` and `queuedAt`; a missing field means what it meant then (default table, duplicate guard on).
+ */
 export interface PendingSave {
   tweet: Tweet;
+  /** `/save-tweet <link> to <name>`: the table named. */
   tableName?: string | undefined;
+  /** "Save again": the table of the row it repeats (a Notion data source id). */
+  dataSourceId?: string | undefined;
+  /** "Save again": skip the duplicate guard when it lands. */
+  force?: boolean | undefined;
   queuedAt: string;
 }
 

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { NotionConnection, SaveTarget } from './connection.js';
+import type { Discover } from './discover-target.js';
 import { DomainError, NotionAccessRevokedError, NotionRateLimitedError, NotionTargetGoneError, StoreDecryptError } from './errors.js';
 import type { SaveOutcome, TargetStatus } from './outcomes.js';
-import { findTableByName, sameId, toSaveTarget, usableChoices } from './pick-target.js';
-import type { ClaimStore, ConnectionStore, NotionGateway, PendingSaves, SaveIndex, TweetLookup, TweetRow } from './ports.js';
+import { allChoices, findTableByName, sameId, toSaveTarget, unusableStatus } from './pick-target.js';
+import type { ClaimStore, ConnectionStore, NotionGateway, PendingSaves, SaveIndex, TableCandidate, TweetLookup, TweetRow } from './ports.js';
+import type { WithAccess } from './with-access.js';
 import type { Tweet } from '../tweets/tweet.js';
 import type { Logger } from '../log.js';
 
@@ -19,9 +21,6 @@ export interface SaveJob {
   force?: boolean | undefined;
 }
 
-/** Notion calls made with a connection's token; retried once after a refresh when Notion answers 401. */
-export type WithAccess = <T>(user: ChatUser, conn: NotionConnection, call: (token: string) => Promise<T>) => Promise<{ conn: NotionConnection; value: T }>;
-
 export interface SaveWorkerDeps {
   connections: ConnectionStore;
   notion: NotionGateway;
@@ -32,8 +31,8 @@ export interface SaveWorkerDeps {
   log: Logger;
   now: () => Date;
   withAccess: WithAccess;
-  discover(user: ChatUser, conn: NotionConnection, preferredId?: string): Promise<{ conn: NotionConnection; status: TargetStatus }>;
-  /** Marks the connection as having lost access, keeps the save, DMs the user once; returns the reconnect link. */
+  discover: Discover;
+  /** Marks the connection as having lost access, keeps the save (with its table and force flag), DMs the user once; returns the reconnect link. */
   keepForReconnect(user: ChatUser, conn: NotionConnection, job: SaveJob): Promise<string>;
   newConnectLink(user: ChatUser): Promise<{ url: string }>;
 }
@@ -42,6 +41,10 @@ export interface SaveWorkerDeps {
 const SAVING_CLAIM_MS = 2 * 60_000;
 const OTHER_INSTANCE_POLLS = 20;
 const OTHER_INSTANCE_POLL_MS = 250;
+
+/** A save that cannot go anywhere yet, and why; `ready` never gets here (it has a target). */
+const needsTable = (status: TargetStatus): SaveOutcome =>
+  status.kind === 'ready' ? { kind: 'failed', reason: 'internal' } : { kind: 'needs_table', status };
 
 /** Identifies a tweet within a table: its status id, else a digest of what we know of it. */
 export function tweetKey(tweet: Tweet): string {
@@ -66,41 +69,65 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     return { ...tweet, text: found.text, handle: tweet.handle ?? found.handle, authorName: tweet.authorName ?? found.authorName };
   }
 
+  /** The shared tables now, for a save that names its table. */
+  const listTables = (user: ChatUser, conn: NotionConnection) => deps.withAccess(user, conn, (token) => notion.listTables(token));
+
+  /** A named table as a target, or its column help when it cannot take a tweet. */
+  function fit(conn: NotionConnection, table: TableCandidate): { conn: NotionConnection; target: SaveTarget } | SaveOutcome {
+    if (!table.mapping) return needsTable(unusableStatus(table));
+    return { conn, target: toSaveTarget({ ...table, mapping: table.mapping }) };
+  }
+
   /** Where this save goes, or the outcome that explains why it cannot go anywhere yet. */
   async function resolveTarget(user: ChatUser, conn: NotionConnection, job: SaveJob): Promise<{ conn: NotionConnection; target: SaveTarget } | SaveOutcome> {
     if (job.dataSourceId && !sameId(job.dataSourceId, conn.target?.dataSourceId)) {
-      const { conn: current, value: tables } = await deps.withAccess(user, conn, (token) => notion.listTables(token));
-      const table = tables.find((t) => sameId(t.dataSourceId, job.dataSourceId) && t.mapping);
-      if (!table?.mapping) return { kind: 'not_found' };
-      return { conn: current, target: toSaveTarget({ ...table, mapping: table.mapping }) };
+      const { conn: current, value: tables } = await listTables(user, conn);
+      const table = tables.find((t) => sameId(t.dataSourceId, job.dataSourceId));
+      return table ? fit(current, table) : { kind: 'not_found' };
     }
     if (job.tableName) {
-      const { conn: current, value: tables } = await deps.withAccess(user, conn, (token) => notion.listTables(token));
+      const { conn: current, value: tables } = await listTables(user, conn);
       const table = findTableByName(tables, job.tableName);
-      if (!table) return { kind: 'unknown_table', name: job.tableName, tables: usableChoices(tables) };
-      return { conn: current, target: toSaveTarget(table) };
+      return table ? fit(current, table) : { kind: 'unknown_table', name: job.tableName, tables: allChoices(tables) };
     }
     if (conn.target) return { conn, target: conn.target };
     const found = await deps.discover(user, conn);
-    if (found.status.kind !== 'ready' || !found.conn.target) return { kind: 'needs_table', status: found.status as Exclude<TargetStatus, { kind: 'ready' }> };
+    if (found.status.kind !== 'ready' || !found.conn.target) return needsTable(found.status);
     return { conn: found.conn, target: found.conn.target };
+  }
+
+  /**
+   * Notion refused a row for `target` (unshared, deleted, or its columns changed): look once more.
+   * A table that still exists is kept, with its current columns or, when it cannot take a tweet, its
+   * column help (the next save works once the column is added). Only a default target that is gone
+   * is replaced by discovery; a table the save named must not be swapped for another.
+   */
+  async function refit(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob, err: unknown): Promise<{ conn: NotionConnection; target: SaveTarget } | SaveOutcome> {
+    log.info({ event: 'save.rediscover', platform: user.platform }, 'cached table no longer fits; looking again');
+    if (job.tableName || job.dataSourceId) {
+      const { conn: current, value: tables } = await listTables(user, conn);
+      const table = tables.find((t) => sameId(t.dataSourceId, target.dataSourceId));
+      if (!table) throw err;
+      return fit(current, table);
+    }
+    const again = await deps.discover(user, { ...conn, target: undefined }, { preferredId: target.dataSourceId, keepPreferred: true });
+    if (again.status.kind !== 'ready' || !again.conn.target) return needsTable(again.status);
+    return { conn: again.conn, target: again.conn.target };
   }
 
   async function write(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob): Promise<Written | SaveOutcome> {
     const tweet = await complete(job.tweet);
     const row: TweetRow = { handle: tweet.handle ?? tweet.authorName ?? 'unknown', text: tweet.text ?? '', link: tweet.url, savedAt: deps.now() };
+    const create = async (c: NotionConnection, t: SaveTarget): Promise<Written> => {
+      const { value: page } = await deps.withAccess(user, c, (token) => notion.createRow(token, t, row));
+      return { saved: { pageUrl: page.url, pageId: page.pageId, target: t, tweet } };
+    };
     try {
-      const { value: page } = await deps.withAccess(user, conn, (token) => notion.createRow(token, target, row));
-      return { saved: { pageUrl: page.url, pageId: page.pageId, target, tweet } };
+      return await create(conn, target);
     } catch (err) {
-      if (!(err instanceof NotionTargetGoneError) || job.tableName || job.dataSourceId) throw err;
-      // The table was unshared, deleted or its columns changed: look again once, same table first.
-      log.info({ event: 'save.rediscover', platform: user.platform }, 'cached table no longer fits; re-discovering');
-      const again = await deps.discover(user, { ...conn, target: undefined }, target.dataSourceId);
-      const retarget = again.status.kind === 'ready' ? again.conn.target : undefined;
-      if (!retarget) return { kind: 'needs_table', status: again.status as Exclude<TargetStatus, { kind: 'ready' }> };
-      const { value: page } = await deps.withAccess(user, again.conn, (token) => notion.createRow(token, retarget, row));
-      return { saved: { pageUrl: page.url, pageId: page.pageId, target: retarget, tweet } };
+      if (!(err instanceof NotionTargetGoneError)) throw err;
+      const again = await refit(user, conn, target, job, err);
+      return 'kind' in again ? again : create(again.conn, again.target);
     }
   }
 

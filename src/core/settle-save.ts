@@ -22,7 +22,7 @@ export async function settleSave(start: () => Promise<SaveTicket>, log: Logger):
   return outcome;
 }
 
-/** `core.saveTweet` run to the end (see {@link settleSave}). */
-export function saveToEnd(core: Core, user: ChatUser, input: TweetInput, log: Logger): Promise<SaveOutcome> {
-  return settleSave(() => core.saveTweet(user, input), log);
+/** `core.saveTweet` run to the end (see {@link settleSave}); `options` as `Core.saveTweet` takes them. */
+export function saveToEnd(core: Core, user: ChatUser, input: TweetInput, log: Logger, options?: Parameters<Core['saveTweet']>[2]): Promise<SaveOutcome> {
+  return settleSave(() => core.saveTweet(user, input, options), log);
 }

@@ -34,6 +34,7 @@ const connectionSchema = z.object({
       databaseId: optionalString,
       title: z.string(),
       url: optionalString,
+      parentPageId: optionalString,
       mapping: z.object({ title: z.string(), text: z.string(), link: optionalString, date: optionalString }),
     })
     .optional(),

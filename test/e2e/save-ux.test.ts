@@ -38,7 +38,7 @@ describe('saving like people expect', () => {
   afterEach(() => world.stop());
 
   const core = () => product.app.core;
-  const save = async (user: ChatUser, text: string) => (await core().saveTweet(user, { text })).result;
+  const save = async (user: ChatUser, text: string, options?: { table?: string }) => (await core().saveTweet(user, { text }, options)).result;
   const liveRows = (dataSourceId: string) => notion.rows(dataSourceId).filter((r) => !r.inTrash);
 
   async function connect(user: ChatUser, opts: Parameters<typeof completeConnect>[2] = {}) {
@@ -182,12 +182,12 @@ describe('saving like people expect', () => {
     });
   });
 
-  describe('choose the table inline', () => {
-    it('saves once to the table named after "to" (prefix, any case) and keeps the default', async () => {
+  describe('choose the table inline (the `table` option /save-tweet passes)', () => {
+    it('saves once to the table named (prefix, any case) and keeps the default', async () => {
       const inspiration = notion.addTable(acme.id, { title: 'Inspiration', properties: { Name: 'title', Tweet: 'rich_text' } });
       await connect(sam);
       await core().chooseTarget(sam, twitter.dataSourceId);
-      expect(await save(sam, `${LINK} to insp`)).toMatchObject({ kind: 'saved', table: 'Inspiration' });
+      expect(await save(sam, LINK, { table: 'insp' })).toMatchObject({ kind: 'saved', table: 'Inspiration' });
       expect(await save(sam, '@naval hello')).toMatchObject({ kind: 'saved', table: 'Twitter' });
       expect(liveRows(inspiration.dataSourceId)).toHaveLength(1);
       expect(liveRows(twitter.dataSourceId)).toHaveLength(1);
@@ -197,7 +197,7 @@ describe('saving like people expect', () => {
       const inspiration = notion.addTable(acme.id, { title: 'Inspiration', properties: { Name: 'title', Tweet: 'rich_text' } });
       await connect(sam);
       await core().chooseTarget(sam, twitter.dataSourceId);
-      const first = await save(sam, `${LINK} to insp`);
+      const first = await save(sam, LINK, { table: 'insp' });
       if (first.kind !== 'saved') throw new Error(first.kind);
       expect(await (await core().saveAgain(sam, first.pageId)).result).toMatchObject({ kind: 'saved', table: 'Inspiration' });
       expect(liveRows(inspiration.dataSourceId)).toHaveLength(2);
@@ -206,8 +206,17 @@ describe('saving like people expect', () => {
 
     it('lists the shared tables when the name matches none', async () => {
       await connect(sam);
-      expect(await save(sam, `${LINK} to Recipes`)).toEqual({ kind: 'unknown_table', name: 'Recipes', tables: [{ id: twitter.dataSourceId, title: 'Twitter' }] });
+      expect(await save(sam, LINK, { table: 'Recipes' })).toEqual({ kind: 'unknown_table', name: 'Recipes', tables: [{ id: twitter.dataSourceId, title: 'Twitter' }] });
       expect(liveRows(twitter.dataSourceId)).toHaveLength(0);
+    });
+
+    it('reads no table name out of the text: "<link> to everyone who asked" is a message, saved to the default', async () => {
+      const everyone = notion.addTable(acme.id, { title: 'Everyone', properties: { Name: 'title', Tweet: 'rich_text' } });
+      await connect(sam);
+      await core().chooseTarget(sam, twitter.dataSourceId);
+      expect(await save(sam, `${LINK} to everyone who asked`)).toMatchObject({ kind: 'saved', table: 'Twitter' });
+      expect(liveRows(everyone.dataSourceId)).toHaveLength(0);
+      expect(liveRows(twitter.dataSourceId)).toHaveLength(1);
     });
 
     it('does not mistake tweet text with " to " for a table', async () => {

@@ -67,16 +67,26 @@ export function checkDmsReply(): DiscordReply {
   return reply(CHECK_DMS_TEXT);
 }
 
+/**
+ * The connect link button, after what an already connected user's table status asks for (the
+ * menu, or the create-table buttons) when no table is ready.
+ */
+function connectComponents(link: ConnectLink): ActionRowBuilder<MessageActionRowComponentBuilder>[] {
+  const { current } = link;
+  const waiting = current.connected && !current.needsReconnect && current.target && current.target.kind !== 'ready' ? targetComponents(current.target) : [];
+  return [...waiting, linkButtonRow(link.url, LABELS.connect)];
+}
+
 /** The personal link, by DM. */
 export function connectLinkDm(link: ConnectLink): DiscordReply {
-  return reply(`${connectPromptText(f, link.current)} ${expiry(link)}`, [linkButtonRow(link.url, LABELS.connect)]);
+  return reply(`${connectPromptText(f, link.current)} ${expiry(link)}`, connectComponents(link));
 }
 
 /** The personal link in the ephemeral reply (only the user sees it), when they take no DMs from the bot. */
 export function connectLinkEphemeral(link: ConnectLink): DiscordReply {
   return reply(
     `I could not send you a DM, so here is your link (only you can see this message).\n${connectPromptText(f, link.current)} ${expiry(link)}`,
-    [linkButtonRow(link.url, LABELS.connect)],
+    connectComponents(link),
   );
 }
 
@@ -147,9 +157,10 @@ export function createTableRow(pages: readonly PageChoice[]): ActionRowBuilder<M
   return buttonRow(pages.map((p) => actionButton('create', p.id, LABELS.createTable(p.title.trim() || 'Untitled'), ButtonStyle.Primary)));
 }
 
+/** The menu, the create-table buttons (also next to the column help when pages are shared) or the table's link. */
 function targetComponents(status: TargetStatus): ActionRowBuilder<MessageActionRowComponentBuilder>[] {
   if (status.kind === 'choose') return [tablePickerRow(status.tables)];
-  if (status.kind === 'create_offer') return createTableRow(status.pages);
+  if (status.kind === 'create_offer' || status.kind === 'unusable') return createTableRow(status.pages ?? []);
   if (status.kind === 'ready' && status.url) return [linkButtonRow(status.url, LABELS.openInNotion)];
   return [];
 }

@@ -66,13 +66,18 @@ function valueButton(text: string, value: string, actionId: string, style?: 'pri
   };
 }
 
-/** The DM (or ephemeral fallback) carrying a personal connect link. */
+/**
+ * The DM (or ephemeral fallback) carrying a personal connect link. Someone already connected whose
+ * table is not ready also gets what the status asks for: the picker or the create-table buttons.
+ */
 export function connectMessage(link: ConnectLink): SlackMessage {
-  const label = link.current.connected ? LABELS.reconnect : LABELS.connect;
-  const text = connectPromptText(f, link.current);
+  const { current } = link;
+  const label = current.connected ? LABELS.reconnect : LABELS.connect;
+  const text = connectPromptText(f, current);
+  const tableBlocks = current.connected && !current.needsReconnect && current.target ? targetBlocks(current.target) : [];
   return {
     text,
-    blocks: [section(text), { type: 'actions', elements: [urlButton(label, link.url, ACTION_IDS.connectLink, true)] }],
+    blocks: [section(text), ...tableBlocks, { type: 'actions', elements: [urlButton(label, link.url, ACTION_IDS.connectLink, true)] }],
   };
 }
 
@@ -112,12 +117,19 @@ export function createTableButtons(pages: PageChoice[]): KnownBlock {
   };
 }
 
-/** Wording for a target status, with the picker when the user must choose, or the create-table buttons. */
+/**
+ * What a target status lets the user do: the picker when they must choose, the create-table buttons
+ * when pages are shared but no table can take tweets (next to the column help when one lacks a column).
+ */
+export function targetBlocks(status: TargetStatus): KnownBlock[] {
+  if (status.kind === 'choose' && status.tables.length > 0) return [tablePicker(status.tables)];
+  if ((status.kind === 'create_offer' || status.kind === 'unusable') && status.pages?.length) return [createTableButtons(status.pages)];
+  return [];
+}
+
+/** Wording for a target status, with its picker or create-table buttons. */
 export function targetStatusMessage(status: TargetStatus, text = targetStatusText(f, status)): SlackMessage {
-  const blocks: KnownBlock[] = [section(text)];
-  if (status.kind === 'choose' && status.tables.length > 0) blocks.push(tablePicker(status.tables));
-  if (status.kind === 'create_offer' && status.pages.length > 0) blocks.push(createTableButtons(status.pages));
-  return { text, blocks };
+  return { text, blocks: [section(text), ...targetBlocks(status)] };
 }
 
 /**
@@ -192,13 +204,16 @@ export function connectedMessage(notice: ConnectedNotice): SlackMessage {
   return targetStatusMessage(notice.status, text);
 }
 
-/** The App Home tab: status, target (or picker), how to save, and a button that DMs a connect link. */
+/**
+ * The App Home tab: status, target (or the picker, the column help, the create-table buttons), how
+ * to save, and a button that DMs a connect link.
+ */
 export function homeView(status: ConnectionStatus): types.HomeView {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Save to Notion' } },
     section(statusText(f, status)),
   ];
-  if (status.connected && status.target?.kind === 'choose') blocks.push(tablePicker(status.target.tables));
+  if (status.connected && !status.needsReconnect && status.target) blocks.push(...targetBlocks(status.target));
   blocks.push({
     type: 'actions',
     elements: [

@@ -4,6 +4,7 @@ import type { ChooseTargetOutcome, UndoOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, undoOutcomeMessage } from './blocks.js';
 import { ACTION_IDS, CREATE_TABLE_ACTION } from './constants.js';
+import { publishHome } from './home-tab.js';
 import { respondEphemeral } from './reply.js';
 import { settleSave } from '../../core/settle-save.js';
 import { slackUser } from './slack-user.js';
@@ -29,7 +30,7 @@ function clicker(body: ButtonClick) {
  *   so does a reply whose Undo failed or needs a reconnect, so it can be pressed again.
  * - Save again (`save_again`): saves the tweet once more; the reply becomes the new result, with its Undo.
  * - Create a Tweets table (`create_tweets_table_<n>`): creates it in the page and makes it the
- *   target; the offer becomes "Tweets will be saved to …".
+ *   target; the offer becomes "Tweets will be saved to …" (on the Home tab, the tab is republished).
  */
 export function registerSaveActions(app: App, deps: { core: Core; log: Logger }): void {
   const { core } = deps;
@@ -65,7 +66,7 @@ export function registerSaveActions(app: App, deps: { core: Core; log: Logger })
     await respondEphemeral(respond, saveOutcomeMessage(outcome), log, { replaceOriginal: outcome.kind !== 'not_found' });
   });
 
-  app.action<ButtonClick>(CREATE_TABLE_ACTION, async ({ ack, body, action, respond }) => {
+  app.action<ButtonClick>(CREATE_TABLE_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
     const user = clicker(body);
     const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.createTable, teamId: user.teamId, userId: user.userId });
@@ -80,6 +81,11 @@ export function registerSaveActions(app: App, deps: { core: Core; log: Logger })
       return;
     }
     log.info({ outcome: outcome.kind }, 'create table finished');
+    if (body.container?.type === 'view' || body.view?.type === 'home') {
+      // The Home tab has no response_url: show the new state there instead.
+      await publishHome({ core, client, log }, user);
+      return;
+    }
     await respondEphemeral(respond, chooseOutcomeMessage(outcome), log, { replaceOriginal: true });
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findTableByName, pickTarget } from '../../../src/core/pick-target.js';
+import { allChoices, findTableByName, pickTarget } from '../../../src/core/pick-target.js';
 import type { TableCandidate } from '../../../src/core/ports.js';
 
 const mapping = { title: 'Name', text: 'Tweet' };
@@ -23,11 +23,43 @@ describe('pickTarget', () => {
   });
 });
 
+describe('pickTarget keeping the preferred table', () => {
+  const links = { dataSourceId: 'a-1', title: 'Links', missing: { name: 'Tweet', type: 'Text' } };
+  it('answers with its column help rather than switching to another usable table', () => {
+    expect(pickTarget([links, table('b-2', 'Inspiration')], { preferredId: 'a1', keepPreferred: true })).toEqual({
+      status: { kind: 'unusable', table: 'Links', missing: { name: 'Tweet', type: 'Text' } },
+    });
+  });
+  it('still takes it when usable, and gives way when it is gone', () => {
+    expect(pickTarget([table('a-1', 'Links'), table('b-2', 'Inspiration')], { preferredId: 'a-1', keepPreferred: true }).target?.title).toBe('Links');
+    expect(pickTarget([table('b-2', 'Inspiration')], { preferredId: 'a-1', keepPreferred: true }).target?.title).toBe('Inspiration');
+  });
+  it('without keepPreferred, an unusable preferred table gives way (reconnect, first discovery)', () => {
+    expect(pickTarget([links, table('b-2', 'Inspiration')], { preferredId: 'a-1' }).target?.title).toBe('Inspiration');
+  });
+});
+
 describe('findTableByName', () => {
   const tables = [table('a', 'Inspiration'), table('b', 'Ideas'), table('c', 'Idea')];
   it('prefers an exact name, then a prefix, ignoring case', () => {
     expect(findTableByName(tables, 'idea')?.dataSourceId).toBe('c');
     expect(findTableByName(tables, 'INSP')?.dataSourceId).toBe('a');
     expect(findTableByName(tables, 'recipes')).toBeUndefined();
+  });
+});
+
+describe('findTableByName over tables that cannot take a tweet', () => {
+  const links = { dataSourceId: 'l', title: 'Links', missing: { name: 'Tweet', type: 'Text' } };
+  const notes = { dataSourceId: 'n', title: 'Reading notes', missing: { name: 'Tweet', type: 'Text' } };
+  it('matches them too, so the user hears which column is missing', () => {
+    expect(findTableByName([table('a', 'Inspiration'), links], 'links')).toBe(links);
+  });
+  it('prefers a usable table among prefix matches, but an exact name wins', () => {
+    const list = table('r', 'Reading list');
+    expect(findTableByName([notes, list], 'reading')).toBe(list);
+    expect(findTableByName([notes, list], 'reading notes')).toBe(notes);
+  });
+  it('allChoices lists every shared table', () => {
+    expect(allChoices([table('a', 'Inspiration'), links])).toEqual([{ id: 'a', title: 'Inspiration' }, { id: 'l', title: 'Links' }]);
   });
 });

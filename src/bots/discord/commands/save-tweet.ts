@@ -1,13 +1,14 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { chatUserOf } from '../chat-user.js';
 import { saveReply } from '../replies.js';
+import { splitTableChoice } from '../../../core/inline-table.js';
 import { saveToEnd } from '../../../core/settle-save.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
 /**
- * `/save-tweet tweet:<link or text>` (or `tweet:<link> to <table name>`, which core reads as a
- * one-off table choice): defer ephemerally (3 s deadline), save, then edit in the result.
+ * `/save-tweet tweet:<link or text>` (or `tweet:<link> to <table name>`, a one-off table choice
+ * split off here): defer ephemerally (3 s deadline), save, then edit in the result.
  */
 export default {
   data: new SlashCommandBuilder()
@@ -25,8 +26,8 @@ export default {
 
   async execute(interaction: ChatInputCommandInteraction, { core, log }: CommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const text = interaction.options.getString('tweet', true);
-    const outcome = await saveToEnd(core, chatUserOf(interaction.user), { text }, log.child({ userId: interaction.user.id }));
+    const { text, tableName } = splitTableChoice(interaction.options.getString('tweet', true));
+    const outcome = await saveToEnd(core, chatUserOf(interaction.user), { text }, log.child({ userId: interaction.user.id }), { table: tableName });
     await interaction.editReply(saveReply(outcome));
   },
 } satisfies Command;

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatUser } from '../../src/core/chat-user.js';
+import type { PendingSave } from '../../src/core/ports.js';
+import type { SaveOutcome } from '../../src/core/outcomes.js';
+import { createLogger } from '../../src/log.js';
+import { type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
+import { openStore, type OpenedStore } from '../../src/store/open-store.js';
+import { completeConnect } from '../helpers/connect-flow.js';
+import { recordNotices, type CoreNotices } from '../helpers/core-notices.js';
+import { startWorld, type World } from '../helpers/world.js';
+import { waitFor, type Product } from '../helpers/product.js';
+import { tempDir } from '../unit/store/helpers.js';
+
+const sam: ChatUser = { platform: 'slack', teamId: 'T1', userId: 'U1', displayName: 'sam' };
+const LINK = 'https://x.com/jack/status/20';
+const WITH_TEXT = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
+
+/**
+ * Core against the emulated Notion, over a sqlite store this test can also open: what happens when
+ * Notion stops accepting a connection, in a save or outside one.
+ */
+describe('lost access', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let storeConfig: { storeUrl: string; tokenEncryptionKey: string; dataDir: string; nodeEnv: string };
+  let world: World;
+  let notion: NotionSandbox;
+  let product: Product;
+  let acme: { id: string };
+  let twitter: { dataSourceId: string; databaseId: string };
+  let inspiration: { dataSourceId: string };
+  let notices: CoreNotices;
+
+  beforeEach(async () => {
+    dir = await tempDir();
+    storeConfig = { storeUrl: `sqlite://${join(dir.path, 'store.sqlite')}`, tokenEncryptionKey: randomBytes(32).toString('base64'), dataDir: dir.path, nodeEnv: 'test' };
+    world = await startWorld({
+      table: { title: 'Twitter', properties: WITH_TEXT },
+      env: { STORE_URL: storeConfig.storeUrl, TOKEN_ENCRYPTION_KEY: storeConfig.tokenEncryptionKey },
+    });
+    ({ notion, product, acme, table: twitter } = world);
+    inspiration = notion.addTable(acme.id, { title: 'Inspiration', properties: WITH_TEXT });
+    notices = recordNotices(product.app.core);
+  });
+  afterEach(async () => {
+    await world.stop();
+    await dir.remove();
+  });
+
+  const core = () => product.app.core;
+  const save = async (text: string, options?: { table?: string }): Promise<SaveOutcome> => (await core().saveTweet(sam, { text }, options)).result;
+  const liveRows = (dataSourceId: string) => notion.rows(dataSourceId).filter((r) => !r.inTrash);
+
+  /** Connected, with Twitter chosen as the default table. */
+  async function connect() {
+    expect((await completeConnect((await core().connectUser(sam)).url, notion)).status).toBe(200);
+    await core().idle();
+    expect(await core().chooseTarget(sam, twitter.dataSourceId)).toMatchObject({ kind: 'ready', table: 'Twitter' });
+  }
+
+  async function reconnectFromDm(): Promise<SaveOutcome[]> {
+    expect(notices.reconnect).toHaveLength(1);
+    expect((await completeConnect(notices.reconnect[0]!.notice.connectUrl, notion)).status).toBe(200);
+    await waitFor(() => notices.pendingSaved.length === 1, { what: 'the kept saves to land' });
+    return notices.pendingSaved[0]!.outcomes;
+  }
+
+  describe('kept saves', () => {
+    it('"Save again" pressed while access is lost lands after the reconnect, in the row\'s table, as a new row', async () => {
+      await connect();
+      const inline = await save(LINK, { table: 'insp' });
+      const plain = await save(LINK);
+      if (inline.kind !== 'saved' || plain.kind !== 'saved') throw new Error(`${inline.kind} ${plain.kind}`);
+      expect([inline.table, plain.table]).toEqual(['Inspiration', 'Twitter']);
+
+      notion.revokeWorkspaceAccess(acme.id);
+      for (const pageId of [inline.pageId, plain.pageId]) {
+        expect(await (await core().saveAgain(sam, pageId)).result).toMatchObject({ kind: 'reconnect', kept: true });
+      }
+      await core().idle();
+      // The DM went with the first kept save; the second waits with it.
+      expect(notices.reconnect[0]!.notice.pending).toBe(1);
+
+      const outcomes = await reconnectFromDm();
+      expect(outcomes).toEqual([
+        expect.objectContaining({ kind: 'saved', table: 'Inspiration' }),
+        expect.objectContaining({ kind: 'saved', table: 'Twitter' }),
+      ]);
+      expect(liveRows(inspiration.dataSourceId)).toHaveLength(2);
+      expect(liveRows(twitter.dataSourceId)).toHaveLength(2);
+    });
+
+    it('saves kept by an older version (no table id, no force flag) replay as they did then', async () => {
+      await connect();
+      expect((await save(LINK)).kind).toBe('saved');
+      notion.revokeWorkspaceAccess(acme.id);
+      expect(await save('@naval Play long-term games')).toMatchObject({ kind: 'reconnect', kept: true });
+      await core().idle();
+
+      // What older versions stored: the tweet, maybe a table name, and when.
+      const old: PendingSave[] = [
+        { tweet: { id: '20', url: LINK, handle: 'jack' }, queuedAt: new Date().toISOString() },
+        { tweet: { id: '21', url: 'https://x.com/jack/status/21', handle: 'jack' }, tableName: 'Insp', queuedAt: new Date().toISOString() },
+      ];
+      const store: OpenedStore = await openStore(storeConfig, createLogger('silent'));
+      try {
+        for (const entry of old) await store.pendingSaves.add(sam, JSON.parse(JSON.stringify(entry)) as PendingSave);
+      } finally {
+        await store.close();
+      }
+
+      const outcomes = await reconnectFromDm();
+      expect(outcomes.map((o) => [o.kind, 'table' in o ? o.table : undefined])).toEqual([
+        ['saved', 'Twitter'],
+        // No force flag: the duplicate guard still answers for a tweet already in the table.
+        ['already_saved', 'Twitter'],
+        ['saved', 'Inspiration'],
+      ]);
+      expect(liveRows(twitter.dataSourceId)).toHaveLength(2);
+      expect(liveRows(inspiration.dataSourceId)).toHaveLength(1);
+    });
+  });
+
+  describe('outside a save', () => {
+    it('Undo, choosing a table and creating one each mark the connection dead, with one Reconnect DM in all', async () => {
+      const reading = notion.addPage(acme.id, { title: 'Reading' });
+      await connect();
+      const saved = await save(LINK);
+      if (saved.kind !== 'saved') throw new Error(saved.kind);
+      notion.revokeWorkspaceAccess(acme.id);
+
+      const undo = await core().undoSave(sam, saved.pageId);
+      expect(undo).toMatchObject({ kind: 'reconnect', connectUrl: expect.stringMatching(/\/oauth\/notion\/start\?t=/) });
+      expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, needsReconnect: true });
+      expect(await core().chooseTarget(sam, inspiration.dataSourceId)).toMatchObject({ kind: 'reconnect' });
+      expect(await core().createTweetsTable(sam, reading.pageId)).toMatchObject({ kind: 'reconnect' });
+      expect(await save('@naval Play long-term games')).toMatchObject({ kind: 'reconnect', kept: true });
+      await core().idle();
+
+      expect(notices.reconnect).toHaveLength(1);
+      // Sent by the Undo, before any save was kept.
+      expect(notices.reconnect[0]!.notice).toMatchObject({ workspaceName: 'Acme', pending: 0 });
+      expect(liveRows(twitter.dataSourceId)).toHaveLength(1);
+      expect(notion.tables(acme.id)).toHaveLength(2);
+
+      // The reconnect brings the kept save in; the Undo can then be pressed again.
+      expect(await reconnectFromDm()).toEqual([expect.objectContaining({ kind: 'saved', table: 'Twitter' })]);
+      expect(await core().undoSave(sam, saved.pageId)).toEqual({ kind: 'removed', table: 'Twitter' });
+    });
+
+    it.each(['choose', 'create'] as const)('a lost connection found by "%s" alone sends the one DM', async (action) => {
+      const reading = notion.addPage(acme.id, { title: 'Reading' });
+      await connect();
+      notion.revokeWorkspaceAccess(acme.id);
+      const outcome = action === 'choose' ? await core().chooseTarget(sam, inspiration.dataSourceId) : await core().createTweetsTable(sam, reading.pageId);
+      expect(outcome).toMatchObject({ kind: 'reconnect' });
+      await core().idle();
+      expect(notices.reconnect.map((n) => n.notice.pending)).toEqual([0]);
+      expect(await core().connectionStatus(sam)).toMatchObject({ needsReconnect: true });
+    });
+  });
+});

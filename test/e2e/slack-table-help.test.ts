@@ -1,0 +1,198 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_IDS, COMMANDS, CREATE_TABLE_ACTION } from '../../src/bots/slack/constants.js';
+import { type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
+import { appHomeOpenedEvent, buttonActionBody, eventCallbackBody, imMessageEvent, staticSelectActionBody, type ButtonLocation } from '../../src/sandbox/slack/payloads.js';
+import { type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
+import { waitFor, type Product } from '../helpers/product.js';
+import { startWorld, type World } from '../helpers/world.js';
+import { button, elements, plain, sam, slackDriver, type BlockElement, type Person, type SlackDriver } from './slack-harness.js';
+
+const JACK = 'https://x.com/jack/status/20';
+const NAVAL = '@naval How to get rich without getting lucky https://twitter.com/naval/status/1002103360646823936';
+const EPHEMERAL: ButtonLocation = { kind: 'ephemeral', channelId: 'C0GENERAL' };
+const WITH_TEXT = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
+const COLUMN_HELP = 'cannot take tweets yet: it needs a *Text* column named *Tweet*';
+
+/** Slack, end to end: column help, the create-table offer, pickers before the first save, lost access outside a save. */
+describe('Slack: table help', () => {
+  let world: World;
+  let notion: NotionSandbox;
+  let slack: SlackSandbox;
+  let product: Product;
+  let acme: { id: string };
+  let tweets: { databaseId: string; dataSourceId: string };
+  let d: SlackDriver;
+
+  beforeEach(async () => {
+    world = await startWorld({ slack: true });
+    ({ notion, product, acme, table: tweets } = world);
+    slack = world.slack!;
+    d = slackDriver({ notion, slack, product });
+  });
+  afterEach(() => world.stop());
+
+  const dmChannel = () => slack.imChannelFor(sam.userId);
+  const inDm = (message: SandboxMessage): ButtonLocation => ({ kind: 'message', channelId: dmChannel(), messageTs: message.ts!, message });
+
+  /** Picks `title` in the picker of `message` (a DM); returns the answer that replaced it. */
+  async function pick(message: SandboxMessage, title: string) {
+    const choice = button(message, ACTION_IDS.chooseTable).options!.find((o) => o.text.text === title)!;
+    const responseUrl = slack.newResponseUrl({ userId: sam.userId, channelId: dmChannel() });
+    await d.post(staticSelectActionBody({ ...sam, actionId: ACTION_IDS.chooseTable, value: choice.value, label: title, responseUrl, channelId: dmChannel(), messageTs: message.ts }));
+    return d.firstAnswer(responseUrl);
+  }
+
+  async function click(who: Person, element: BlockElement, where: ButtonLocation) {
+    const clicked = await d.click(who, element, where);
+    expect(clicked.res.status).toBe(200);
+    return clicked;
+  }
+
+  /** The Home tab as last published for Sam, after `app_home_opened` (or a click in it). */
+  async function homeAfter(trigger: () => Promise<unknown>): Promise<{ blocks?: unknown[] }> {
+    const before = slack.callsTo('views.publish').length;
+    await trigger();
+    const publish = await waitFor(() => slack.callsTo('views.publish')[before], { what: 'the Home tab' });
+    return publish.args.view as { blocks?: unknown[] };
+  }
+  const openHome = () => d.post(eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event: appHomeOpenedEvent({ userId: sam.userId, channel: dmChannel() }) }));
+
+  it('the chosen table loses its Tweet column: the save names the column and keeps the table; once it is back the next save lands there', async () => {
+    const inspiration = notion.addTable(acme.id, { title: 'Inspiration', properties: WITH_TEXT });
+    await pick(await d.connect(sam), 'Tweets');
+    expect((await d.save(sam, JACK)).body.text).toMatch(/^Saved @jack's tweet/);
+
+    notion.removeProperty(tweets.dataSourceId, 'Tweet');
+    const help = await d.save(sam, NAVAL);
+    expect(help.body.text).toBe(`The table *Tweets* ${COLUMN_HELP}. Add it in Notion, then save again.`);
+    expect(elements(help.body)).toEqual([]); // no picker: nothing switches behind the user's back
+    expect(notion.rows(inspiration.dataSourceId)).toEqual([]);
+
+    notion.addProperty(tweets.dataSourceId, 'Tweet', 'rich_text');
+    expect((await d.save(sam, NAVAL)).body.text).toMatch(/^Saved @naval's tweet to <[^|]+\|Tweets>/);
+    expect(notion.rows(tweets.dataSourceId).map((r) => plain(r, 'Name'))).toEqual(['@jack', '@naval']);
+    expect(notion.rows(inspiration.dataSourceId)).toEqual([]);
+  });
+
+  it('/save-tweet <link> to <a table without a text column> names that column; an unknown name lists every table', async () => {
+    const links = notion.addTable(acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
+    await d.connect(sam);
+    expect((await d.save(sam, `${JACK} to links`)).body.text).toBe(`The table *Links* ${COLUMN_HELP}. Add it in Notion, then save again.`);
+    const unknown = await d.save(sam, `${JACK} to Recipes`);
+    expect(unknown.body.text).toMatch(/^No shared table is called \*Recipes\*\. Your tables: /);
+    expect(unknown.body.text).toContain('*Links*');
+    expect(unknown.body.text).toContain('*Tweets*');
+    expect(notion.rows(links.dataSourceId)).toEqual([]);
+    expect(notion.rows(tweets.dataSourceId)).toEqual([]);
+  });
+
+  it('" to <words>" in a DM is part of the message, not a table choice', async () => {
+    const everyone = notion.addTable(acme.id, { title: 'Everyone', properties: WITH_TEXT });
+    await pick(await d.connect(sam), 'Tweets');
+    await d.post(eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event: imMessageEvent({ ...sam, channel: dmChannel(), text: `<${JACK}> to everyone who asked` }) }));
+    const reply = await waitFor(() => slack.messagesTo(dmChannel()).find((m) => m.text?.startsWith('Saved')), { what: 'the DM reply' });
+    expect(reply.text).toContain('|Tweets>');
+    expect(notion.rows(everyone.dataSourceId)).toEqual([]);
+    expect(notion.rows(tweets.dataSourceId)).toHaveLength(1);
+  });
+
+  it('pages and only a table without a text column shared: the DM has the column help and the create button, which works', async () => {
+    notion.removeProperty(tweets.dataSourceId, 'Tweet');
+    notion.addPage(acme.id, { title: 'Reading' });
+    const connected = await d.connect(sam);
+    expect(connected.text).toBe(
+      `Connected to *Acme*. The table *Tweets* ${COLUMN_HELP}. Add it in Notion, then save again. Or I can create a Tweets table in *Reading* for you.`,
+    );
+    const offer = button(connected, CREATE_TABLE_ACTION);
+    expect(offer.text?.text).toBe('Create a Tweets table in Reading');
+    // The same offer comes with a save's answer.
+    expect(button((await d.save(sam, JACK)).body, CREATE_TABLE_ACTION).value).toBe(offer.value);
+
+    const ready = await d.firstAnswer((await click(sam, offer, inDm(connected))).responseUrl);
+    expect(ready.body).toMatchObject({ replace_original: true, text: expect.stringMatching(/^Tweets will be saved to </) });
+    const created = notion.tables(acme.id).find((t) => t.dataSourceId !== tweets.dataSourceId)!;
+    expect((await d.save(sam, JACK)).body.text).toMatch(/^Saved @jack's tweet/);
+    expect(notion.rows(created.dataSourceId)).toHaveLength(1);
+    expect(notion.rows(tweets.dataSourceId)).toEqual([]);
+  });
+
+  it('"Create a Tweets table" clicked twice at once creates one table; both clicks say where tweets go', async () => {
+    const reading = notion.addPage(acme.id, { title: 'Reading' });
+    const connected = await d.connect(sam, { share: [reading.pageId] });
+    const offer = button(connected, CREATE_TABLE_ACTION);
+    const clicks = await Promise.all([click(sam, offer, inDm(connected)), click(sam, offer, inDm(connected))]);
+    const answers = await Promise.all(clicks.map((c) => d.firstAnswer(c.responseUrl)));
+    for (const a of answers) expect(a.body.text).toMatch(/^Tweets will be saved to <[^|]+\|Tweets>\.$/);
+    expect(notion.tables(acme.id).filter((t) => t.dataSourceId !== tweets.dataSourceId)).toHaveLength(1);
+  });
+
+  it('connected with several tables and none chosen: the Home tab shows the picker, and a choice there is kept', async () => {
+    const inspiration = notion.addTable(acme.id, { title: 'Inspiration', properties: WITH_TEXT });
+    await d.connect(sam);
+    const home = await homeAfter(openHome);
+    expect(JSON.stringify(home)).toContain('You shared 2 tables. Pick the one to save tweets to.');
+    const picker = button(home, ACTION_IDS.chooseTable);
+    expect(picker.options!.map((o) => o.text.text).sort()).toEqual(['Inspiration', 'Tweets']);
+
+    const after = await homeAfter(() =>
+      d.post(staticSelectActionBody({ ...sam, actionId: ACTION_IDS.chooseTable, value: inspiration.dataSourceId, label: 'Inspiration', where: 'home' })),
+    );
+    expect(JSON.stringify(after)).toContain('Tweets will be saved to <');
+    expect(elements(after).some((e) => e.action_id === ACTION_IDS.chooseTable)).toBe(false);
+    expect((await d.save(sam, JACK)).body.text).toContain('|Inspiration>');
+  });
+
+  it('only a page shared: the Home tab offers the create button, and clicking it there creates the table', async () => {
+    const reading = notion.addPage(acme.id, { title: 'Reading' });
+    await d.connect(sam, { share: [reading.pageId] });
+    const home = await homeAfter(openHome);
+    const offer = button(home, CREATE_TABLE_ACTION);
+    expect(offer.text?.text).toBe('Create a Tweets table in Reading');
+
+    // A click in the Home tab comes from a view: no message, no response_url.
+    const form = new URLSearchParams(buttonActionBody({ ...sam, actionId: offer.action_id!, value: offer.value!, where: EPHEMERAL, responseUrl: 'unused' }));
+    const payload = JSON.parse(form.get('payload')!) as Record<string, unknown>;
+    for (const key of ['channel', 'message', 'response_url']) delete payload[key];
+    payload.container = { type: 'view', view_id: 'V0HOME' };
+    payload.view = { id: 'V0HOME', team_id: sam.teamId, type: 'home', blocks: [], state: { values: {} }, hash: 'h', app_id: 'A0SANDBOX' };
+    const after = await homeAfter(() => d.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString()));
+    expect(JSON.stringify(after)).toContain('Tweets will be saved to <');
+    expect(notion.tables(acme.id).filter((t) => t.dataSourceId !== tweets.dataSourceId)).toHaveLength(1);
+  });
+
+  it('/notion-connect when connected but no table is chosen: the DM has the picker next to the Reconnect button', async () => {
+    notion.addTable(acme.id, { title: 'Inspiration', properties: WITH_TEXT });
+    await d.connect(sam);
+    const before = d.dms(sam).length;
+    await d.command(sam, COMMANDS.connect, '');
+    const dm = await waitFor(() => d.dms(sam)[before], { what: 'the connect DM' });
+    expect(dm.text).toMatch(/^Connected to \*Acme\*\. You shared 2 tables\. Pick the one to save tweets to\./);
+    expect(dm.text).toContain('removes a row when you press Undo');
+    expect(button(dm, ACTION_IDS.chooseTable).options).toHaveLength(2);
+    expect(button(dm, ACTION_IDS.connectLink).text?.text).toBe('Reconnect Notion');
+
+    const chosen = await pick(dm, 'Tweets');
+    expect(chosen.body.text).toMatch(/^Tweets will be saved to </);
+  });
+
+  it('Undo after Notion dropped the connection: a Reconnect button, and the one reconnect DM', async () => {
+    await d.connect(sam);
+    const saved = await d.save(sam, JACK);
+    notion.revokeWorkspaceAccess(acme.id);
+    const dmsBefore = d.dms(sam).length;
+
+    const answer = await d.firstAnswer((await click(sam, button(saved.body, ACTION_IDS.undoSave), EPHEMERAL)).responseUrl);
+    expect(answer.body).toMatchObject({ replace_original: false, text: expect.stringMatching(/^Reconnect Notion to undo/) });
+    expect(button(answer.body, ACTION_IDS.connectLink).url).toMatch(/\/oauth\/notion\/start\?t=/);
+    const isReconnectDm = (m: SandboxMessage) => m.text?.includes('no longer accepts the connection') === true;
+    const dm = await waitFor(() => d.dms(sam).find(isReconnectDm), { what: 'the reconnect DM' });
+    expect(dm.text).toBe('Notion no longer accepts the connection to *Acme* (access was removed or expired). Reconnect to keep saving tweets.');
+    expect(button(dm, ACTION_IDS.connectLink).text?.text).toBe('Reconnect Notion');
+
+    // A save meanwhile is kept, without a second DM.
+    expect((await d.save(sam, NAVAL)).body.text).toContain('I kept this tweet');
+    await product.app.core.idle();
+    expect(d.dms(sam).slice(dmsBefore)).toEqual([dm]);
+    expect(notion.rows(tweets.dataSourceId).map((r) => r.inTrash)).toEqual([false]);
+  });
+});

@@ -1,0 +1,23 @@
+import type { ChatUser } from '../../src/core/chat-user.js';
+import type { Core } from '../../src/core/core.js';
+import type { ConnectedNotice, ReconnectNotice, SaveOutcome } from '../../src/core/outcomes.js';
+
+/** What core sent users outside a request (the adapters' DMs), for tests that drive core directly. */
+export interface CoreNotices {
+  connected: { user: ChatUser; notice: ConnectedNotice }[];
+  reconnect: { user: ChatUser; notice: ReconnectNotice }[];
+  pendingSaved: { user: ChatUser; outcomes: SaveOutcome[] }[];
+}
+
+/** Registers a recording notifier for both platforms in place of the adapters. */
+export function recordNotices(core: Core): CoreNotices {
+  const notices: CoreNotices = { connected: [], reconnect: [], pendingSaved: [] };
+  for (const platform of ['slack', 'discord'] as const) {
+    core.registerNotifier(platform, {
+      notifyConnected: async (user, notice) => void notices.connected.push({ user, notice }),
+      notifyReconnectNeeded: async (user, notice) => void notices.reconnect.push({ user, notice }),
+      notifyPendingSaved: async (user, outcomes) => void notices.pendingSaved.push({ user, outcomes }),
+    });
+  }
+  return notices;
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatUser } from '../../../src/core/chat-user.js';
+import type { NotionConnection } from '../../../src/core/connection.js';
+import { createTableOnce } from '../../../src/core/create-table-once.js';
+import type { ChooseTargetOutcome } from '../../../src/core/outcomes.js';
+import type { ClaimStore, ConnectionStore } from '../../../src/core/ports.js';
+
+const kim: ChatUser = { platform: 'discord', userId: '80351110224678912' };
+const PAGE = '1a2b3c4d-0000-4000-8000-00000000abcd';
+const READY: ChooseTargetOutcome = { kind: 'ready', table: 'Tweets', url: 'https://www.notion.so/t' };
+
+function memoryClaims(): ClaimStore & { held: Set<string> } {
+  const held = new Set<string>();
+  return {
+    held,
+    async claim(key) {
+      if (held.has(key)) return false;
+      held.add(key);
+      return true;
+    },
+    async release(key) {
+      held.delete(key);
+    },
+  };
+}
+
+function connectionsWith(conn: Partial<NotionConnection> | undefined): ConnectionStore {
+  return { get: async () => conn as NotionConnection | undefined, set: async () => undefined, delete: async () => false };
+}
+
+describe('createTableOnce', () => {
+  it('runs the creation once for clicks in this process; they share its result', async () => {
+    const claims = memoryClaims();
+    const once = createTableOnce({ claims, connections: connectionsWith(undefined) });
+    let runs = 0;
+    const create = async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return READY;
+    };
+    const fail = async (): Promise<ChooseTargetOutcome> => ({ kind: 'none_shared' });
+    const results = await Promise.all([once(kim, PAGE, create, fail), once(kim, PAGE.replace(/-/g, '').toUpperCase(), create, fail)]);
+    expect(results).toEqual([READY, READY]);
+    expect(runs).toBe(1);
+    // Held after a success, so a late click does not create a second table.
+    expect(claims.held.size).toBe(1);
+  });
+
+  it('a click that loses the claim to another instance answers with the table that instance set', async () => {
+    const claims = memoryClaims();
+    await claims.claim(`create-table:discord:${kim.userId}:${PAGE.replace(/-/g, '')}`, 1000);
+    const target = { dataSourceId: 'ds', title: 'Tweets', url: 'https://www.notion.so/t', parentPageId: PAGE.replace(/-/g, ''), mapping: { title: 'Handle', text: 'Tweet' } };
+    const once = createTableOnce({ claims, connections: connectionsWith({ target }) });
+    const create = async (): Promise<ChooseTargetOutcome> => {
+      throw new Error('must not create');
+    };
+    expect(await once(kim, PAGE, create, create)).toEqual(READY);
+  });
+
+  it('releases the claim after a failed creation, so another click can try again', async () => {
+    const claims = memoryClaims();
+    const once = createTableOnce({ claims, connections: connectionsWith(undefined) });
+    const other = async (): Promise<ChooseTargetOutcome> => ({ kind: 'none_shared' });
+    await expect(once(kim, PAGE, async () => Promise.reject(new Error('Notion down')), other)).rejects.toThrow('Notion down');
+    expect(await once(kim, PAGE, async () => ({ kind: 'reconnect', connectUrl: 'https://x/start' }), other)).toMatchObject({ kind: 'reconnect' });
+    expect(claims.held.size).toBe(0);
+    expect(await once(kim, PAGE, async () => READY, other)).toEqual(READY);
+  });
+});
