@@ -23,8 +23,24 @@ export interface AccessLostDeps {
 }
 
 /**
+ * The dead connection as it stays stored: no tokens (Notion refused them and the refresh grant, so
+ * keeping them would keep secrets for nothing), but the workspace, the table and when the user was
+ * told, for the one DM, the status and the reconnect that follows.
+ */
+function withoutAccess(conn: NotionConnection, at: string, promptedAt?: string): NotionConnection {
+  return {
+    ...conn,
+    accessToken: '',
+    refreshToken: null,
+    lostAccessAt: conn.lostAccessAt ?? at,
+    ...(promptedAt || conn.reconnectPromptedAt ? { reconnectPromptedAt: conn.reconnectPromptedAt ?? promptedAt } : {}),
+  };
+}
+
+/**
  * What happens when Notion stops accepting a connection (401 and no working refresh), whatever
- * was being done: the connection is marked dead and the user gets one DM with a Reconnect button.
+ * was being done: the connection is marked dead (its tokens dropped) and the user gets one DM with a
+ * Reconnect button.
  */
 export function createAccessLost(deps: AccessLostDeps) {
   const { connections, log, now } = deps;
@@ -36,11 +52,8 @@ export function createAccessLost(deps: AccessLostDeps) {
   async function accessLost(user: ChatUser, conn: NotionConnection, pending = 0): Promise<string> {
     const link = await deps.newConnectLink(user);
     const firstNotice = !conn.reconnectPromptedAt && (await deps.claims.claim(reconnectClaim(user), RECONNECT_CLAIM_MS));
-    await connections.set(user, {
-      ...conn,
-      lostAccessAt: conn.lostAccessAt ?? now().toISOString(),
-      reconnectPromptedAt: conn.reconnectPromptedAt ?? now().toISOString(),
-    });
+    const at = now().toISOString();
+    await connections.set(user, withoutAccess(conn, at, at));
     log.info({ event: 'connection.access_lost', platform: user.platform, pending }, 'Notion no longer accepts the connection');
     if (firstNotice) {
       // Its own link: connect links are single use, and the reply carries the other one.
@@ -69,7 +82,7 @@ export function createAccessLost(deps: AccessLostDeps) {
    */
   async function markLost(user: ChatUser, conn: NotionConnection): Promise<void> {
     if (conn.lostAccessAt) return;
-    await connections.set(user, { ...conn, lostAccessAt: now().toISOString() });
+    await connections.set(user, withoutAccess(conn, now().toISOString()));
     log.info({ event: 'connection.access_lost', platform: user.platform, pending: 0 }, 'Notion no longer accepts the connection');
   }
 

@@ -26,6 +26,7 @@ export interface SaveTarget {
 
 /** One chat user's Notion connection: what the OAuth token exchange gave, plus the chosen target. */
 export interface NotionConnection {
+  /** Empty (and `refreshToken` null) once `lostAccessAt` is set: a refused token is not kept. */
   accessToken: string;
   refreshToken: string | null;
   botId: string;

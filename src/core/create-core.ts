@@ -261,7 +261,7 @@ export function createCore(deps: CoreDeps): CoreService {
       } catch (err) {
         if (!(err instanceof StoreDecryptError)) throw err;
       }
-      if (conn) {
+      if (conn && !conn.lostAccessAt) {
         try {
           await notion.revokeToken(conn.accessToken);
         } catch (err) {

@@ -14,6 +14,8 @@ export type WithAccess = <T>(user: ChatUser, conn: NotionConnection, call: (toke
 export function createWithAccess(deps: { connections: ConnectionStore; notion: NotionGateway; log: Logger }): WithAccess {
   const { connections, notion, log } = deps;
   return async (user, conn, call) => {
+    // A connection already marked dead holds no tokens: nothing to send Notion until the user reconnects.
+    if (conn.lostAccessAt) throw new NotionAccessRevokedError();
     try {
       return { conn, value: await call(conn.accessToken) };
     } catch (err) {

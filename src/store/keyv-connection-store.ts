@@ -17,30 +17,33 @@ const chatUserSchema = z.object({
   displayName: optionalString,
 });
 
-const connectionSchema = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: nullableString,
-  botId: z.string(),
-  workspaceId: z.string(),
-  workspaceName: nullableString,
-  workspaceIcon: nullableString,
-  ownerUserId: nullableString,
-  duplicatedTemplateId: nullableString,
-  connectedAt: z.string(),
-  chatUser: chatUserSchema,
-  target: z
-    .object({
-      dataSourceId: z.string(),
-      databaseId: optionalString,
-      title: z.string(),
-      url: optionalString,
-      parentPageId: optionalString,
-      mapping: z.object({ title: z.string(), text: z.string(), link: optionalString, date: optionalString }),
-    })
-    .optional(),
-  lostAccessAt: optionalString,
-  reconnectPromptedAt: optionalString,
-}) satisfies z.ZodType<NotionConnection>;
+const connectionSchema = z
+  .object({
+    /** Empty once Notion stopped accepting the connection: its tokens are dropped then. */
+    accessToken: z.string(),
+    refreshToken: nullableString,
+    botId: z.string(),
+    workspaceId: z.string(),
+    workspaceName: nullableString,
+    workspaceIcon: nullableString,
+    ownerUserId: nullableString,
+    duplicatedTemplateId: nullableString,
+    connectedAt: z.string(),
+    chatUser: chatUserSchema,
+    target: z
+      .object({
+        dataSourceId: z.string(),
+        databaseId: optionalString,
+        title: z.string(),
+        url: optionalString,
+        parentPageId: optionalString,
+        mapping: z.object({ title: z.string(), text: z.string(), link: optionalString, date: optionalString }),
+      })
+      .optional(),
+    lostAccessAt: optionalString,
+    reconnectPromptedAt: optionalString,
+  })
+  .refine((c) => c.accessToken !== '' || c.lostAccessAt !== undefined) satisfies z.ZodType<NotionConnection>;
 
 /** The Keyv key of a chat user's connection; also the cipher's aad, which binds a blob to its owner. */
 export function connectionStoreKey(user: ChatUser): string {

@@ -122,6 +122,36 @@ describe('lost access', () => {
     });
   });
 
+  describe('the dead connection', () => {
+    it('keeps no token once Notion refused it, sends Notion nothing more, and a reconnect restores it', async () => {
+      await connect();
+      const saved = await save(LINK);
+      if (saved.kind !== 'saved') throw new Error(saved.kind);
+      notion.revokeWorkspaceAccess(acme.id);
+      expect(await save('@naval Play long-term games')).toMatchObject({ kind: 'reconnect', kept: true });
+      await core().idle();
+
+      const store: OpenedStore = await openStore(storeConfig, createLogger('silent'));
+      try {
+        const dead = await store.connections.get(sam);
+        expect(dead).toMatchObject({ accessToken: '', refreshToken: null, workspaceName: 'Acme', target: { title: 'Twitter' } });
+        expect(dead?.lostAccessAt).toEqual(expect.any(String));
+      } finally {
+        await store.close();
+      }
+
+      const before = notion.requests.length;
+      expect(await core().undoSave(sam, saved.pageId)).toMatchObject({ kind: 'reconnect' });
+      expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, needsReconnect: true, target: { kind: 'ready', table: 'Twitter' } });
+      expect(notion.requests.length).toBe(before);
+
+      const outcomes = await reconnectFromDm();
+      expect(outcomes.map((o) => o.kind)).toEqual(['saved']);
+      expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Twitter' } });
+      expect(await core().connectionStatus(sam)).not.toHaveProperty('needsReconnect');
+    });
+  });
+
   describe('outside a save', () => {
     it('Undo, choosing a table and creating one each mark the connection dead, with one Reconnect DM in all', async () => {
       const reading = notion.addPage(acme.id, { title: 'Reading' });
