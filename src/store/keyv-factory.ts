@@ -92,18 +92,32 @@ class ClaimingKeyvRedis extends KeyvRedis<unknown> implements AtomicSetIfAbsent 
   }
 }
 
-/**
- * Stores `value` under `key` for `ttlMs` unless a live entry holds it, atomically across every
- * instance sharing the store where the backend allows (sqlite, Postgres, Redis). Otherwise (memory://,
- * one process) a has-then-set; callers serialize a key within the process.
- */
-export async function setIfAbsent(keyv: Keyv, key: string, value: unknown, ttlMs: number): Promise<boolean> {
-  const store = keyv.store as Partial<AtomicSetIfAbsent>;
-  if (typeof store.setIfAbsent !== 'function') {
+/** For stores without set-if-absent (memory://, one process): per store, the keys being decided now. */
+const decidingByStore = new WeakMap<Keyv, Set<string>>();
+
+/** Has-then-set, made atomic within the process: a concurrent call for a key being decided loses. */
+async function setIfAbsentInProcess(keyv: Keyv, key: string, value: unknown, ttlMs: number): Promise<boolean> {
+  let deciding = decidingByStore.get(keyv);
+  if (!deciding) decidingByStore.set(keyv, (deciding = new Set()));
+  if (deciding.has(key)) return false;
+  deciding.add(key);
+  try {
     if (await keyv.has(key)) return false;
     await keyv.set(key, value, ttlMs);
     return true;
+  } finally {
+    deciding.delete(key);
   }
+}
+
+/**
+ * Stores `value` under `key` for `ttlMs` unless a live entry holds it: exactly one of any number of
+ * concurrent callers wins, across every instance sharing the store (sqlite, Postgres, Redis), or
+ * within the one process that can use memory://.
+ */
+export async function setIfAbsent(keyv: Keyv, key: string, value: unknown, ttlMs: number): Promise<boolean> {
+  const store = keyv.store as Partial<AtomicSetIfAbsent>;
+  if (typeof store.setIfAbsent !== 'function') return setIfAbsentInProcess(keyv, key, value, ttlMs);
   // Exactly what Keyv's own `set` would write, so get/has/delete/clear see the entry as usual.
   const serialized = await keyv.serialize!({ value, expires: Date.now() + ttlMs });
   const prefixed = (keyv as unknown as { _getKeyPrefix(key: string): string })._getKeyPrefix(key);

@@ -1,24 +1,45 @@
 import type { Keyv } from 'keyv';
 import { chatUserKey, type ChatUser } from '../core/chat-user.js';
 import type { PendingSave, PendingSaves } from '../core/ports.js';
+import { setIfAbsent } from './keyv-factory.js';
 
 /** Enough for any realistic backlog; beyond it the oldest are dropped rather than the store growing unbounded. */
 const MAX_PENDING = 100;
 /** A backlog nobody reconnects for is forgotten after 30 days. */
 const PENDING_TTL_MS = 30 * 24 * 60 * 60_000;
 
+/** A lease on one user's list, so another instance's read-modify-write cannot interleave with ours. */
+const LEASE_MS = 10_000;
+const LEASE_WAIT_MS = 25;
+const LEASE_TRIES = 400;
+
 /**
- * One list per chat user. Read-modify-write is serialized per user within this process;
- * two instances appending in the same instant could lose one entry (Keyv has no atomic append).
+ * One list per chat user. Keyv has no atomic append, so each read-modify-write runs under a lease:
+ * serialized per user within this process, and across instances by the store's set-if-absent.
  */
 export class KeyvPendingSaves implements PendingSaves {
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(private readonly keyv: Keyv) {}
 
+  /** Holds `lease:<key>` in the store around `task`; a crashed holder's lease expires after LEASE_MS. */
+  private async leased<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const lease = `lease:${key}`;
+    for (let tries = 0; !(await setIfAbsent(this.keyv, lease, 1, LEASE_MS)); tries++) {
+      if (tries >= LEASE_TRIES) throw new Error('pending saves are busy: another instance holds the lease');
+      await new Promise((resolve) => setTimeout(resolve, LEASE_WAIT_MS));
+    }
+    try {
+      return await task();
+    } finally {
+      await this.keyv.delete(lease);
+    }
+  }
+
   private serialize<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(key) ?? Promise.resolve();
-    const next = previous.then(task, task);
+    const run = () => this.leased(key, task);
+    const next = previous.then(run, run);
     const settled = next.catch(() => undefined);
     this.locks.set(key, settled);
     void settled.then(() => {

@@ -7,6 +7,7 @@ import { StoreDecryptError } from '../../../src/core/errors.js';
 import { connectionStoreKey, KeyvConnectionStore } from '../../../src/store/keyv-connection-store.js';
 import { closeKeyv, createKeyv } from '../../../src/store/keyv-factory.js';
 import { KeyvClaimStore } from '../../../src/store/keyv-claim-store.js';
+import { KeyvPendingSaves } from '../../../src/store/keyv-pending-saves.js';
 import { KeyvOneTimeStore, oneTimeStoreKey } from '../../../src/store/keyv-one-time-store.js';
 import { createTokenCipher } from '../../../src/store/token-cipher.js';
 import { captureLogger, connectionFor, discordUser, newKey, slackUser, uniqueNamespace } from './helpers.js';
@@ -265,6 +266,20 @@ export function defineStoreContract(backend: ContractBackend): void {
         vi.setSystemTime(new Date('2030-01-01T00:01:01Z'));
         await expect(claims.claim(key, 60_000)).resolves.toBe(true);
         await expect(claims.claim(key, 60_000)).resolves.toBe(false);
+      });
+    });
+
+    describe('saves kept for a reconnect', () => {
+      it('keeps every save appended concurrently by two instances, and hands them out once', async () => {
+        const a = new KeyvPendingSaves(keyv);
+        const b = new KeyvPendingSaves(keyvB ?? keyv);
+        const user = slackUser(`UP${randomBytes(3).toString('hex')}`);
+        const save = (i: number) => ({ tweet: { id: String(i), url: `https://x.com/jack/status/${i}`, handle: 'jack' }, queuedAt: new Date().toISOString() });
+        await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).add(user, save(i))));
+        const [first, second] = await Promise.all([a.takeAll(user), b.takeAll(user)]);
+        const taken = [...first, ...second].map((s) => Number(s.tweet.id)).sort((x, y) => x - y);
+        expect(taken).toEqual(Array.from({ length: 20 }, (_, i) => i));
+        expect(Math.min(first.length, second.length)).toBe(0);
       });
     });
   });
