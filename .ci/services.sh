@@ -3,7 +3,8 @@
 # For a fresh Debian machine running as root with no services; safe to run again.
 # Progress goes to stderr; stdout carries only `export TEST_…=…` lines, so:
 #   eval "$(bash .ci/services.sh)"
-# `bash .ci/services.sh stop` stops what an earlier run of this script started (and nothing else).
+# It also exports CI_SERVICES_STARTED, a file naming what this run started;
+# `bash .ci/services.sh stop "$CI_SERVICES_STARTED"` stops exactly that, and nothing another run uses.
 set -euo pipefail
 
 exec 3>&1 1>&2 # keep stdout for the export lines only
@@ -12,7 +13,6 @@ exec 3>&1 1>&2 # keep stdout for the export lines only
 # pipe `$(…)` reads to its end, and stdout/stderr may be the CI runner's. So they get none of them,
 # or the caller would wait for them forever.
 SERVICES_LOG=/tmp/save-to-notion-services.log
-STARTED=/tmp/save-to-notion-services.started
 detached() { "$@" </dev/null >>"$SERVICES_LOG" 2>&1 3>&-; }
 show_log_and_fail() { log "$1 (log: $SERVICES_LOG)"; tail -n 40 "$SERVICES_LOG" >&2 || true; exit 1; }
 
@@ -24,7 +24,8 @@ PG_PASSWORD=save_to_notion_test # a throwaway local test database, not a secret
 log() { echo "[services] $*" >&2; }
 
 if [ "${1:-}" = stop ]; then
-  [ -f "$STARTED" ] || { log "nothing to stop"; exit 0; }
+  STARTED="${2:-}"
+  [ -n "$STARTED" ] && [ -f "$STARTED" ] || { log "nothing to stop"; exit 0; }
   while read -r what arg1 arg2; do
     case "$what" in
       redis) redis-cli -h 127.0.0.1 -p "$arg1" shutdown nosave >/dev/null 2>&1 || true; log "stopped redis on $arg1" ;;
@@ -39,6 +40,7 @@ if [ "$(id -u)" -ne 0 ]; then
   log "must run as root (installs packages and starts services)"
   exit 1
 fi
+STARTED="$(mktemp /tmp/save-to-notion-services.XXXXXX)"
 
 need_install=()
 command -v redis-server >/dev/null 2>&1 || need_install+=(redis-server)
@@ -102,5 +104,6 @@ fi
 PGPASSWORD="$PG_PASSWORD" psql -v ON_ERROR_STOP=1 -qtA -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -c 'SELECT 1' >/dev/null
 
 log "redis and postgresql are ready"
+echo "export CI_SERVICES_STARTED=$STARTED" >&3
 echo "export TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT" >&3
 echo "export TEST_POSTGRES_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB" >&3

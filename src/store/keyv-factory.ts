@@ -19,6 +19,8 @@ const CONNECT_TIMEOUT_MS = 10_000;
  */
 interface AtomicSetIfAbsent {
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Deletes `key` only while its stored value (Keyv's `value` field) is the string `expected`. */
+  deleteIfValue(key: string, expected: string): Promise<boolean>;
 }
 
 /**
@@ -41,6 +43,12 @@ class AtomicKeyvSqlite extends KeyvSqlite implements AtomicSetIfAbsent {
       value,
       Date.now(),
     )) as unknown[];
+    return rows.length > 0;
+  }
+
+  async deleteIfValue(key: string, expected: string): Promise<boolean> {
+    const t = this.opts.table;
+    const rows = (await this.query(`DELETE FROM ${t} WHERE key = ? AND json_extract(value, '$.value') = ? RETURNING key`, key, expected)) as unknown[];
     return rows.length > 0;
   }
 }
@@ -71,6 +79,12 @@ class AtomicKeyvPostgres extends KeyvPostgres implements AtomicSetIfAbsent {
     return rows.length > 0;
   }
 
+  async deleteIfValue(key: string, expected: string): Promise<boolean> {
+    const t = `${this.opts.schema}.${this.opts.table}`;
+    const rows = await this.query(`DELETE FROM ${t} WHERE key = $1 AND (value::jsonb ->> 'value') = $2 RETURNING key`, [key, expected]);
+    return rows.length > 0;
+  }
+
   override async connect(): Promise<(sql: string, values?: unknown[]) => Promise<unknown[]>> {
     const pool = new pg.Pool({ connectionString: this.opts.uri, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     pool.on('error', () => undefined);
@@ -83,12 +97,24 @@ class AtomicKeyvPostgres extends KeyvPostgres implements AtomicSetIfAbsent {
   }
 }
 
+/** Compare-and-delete in one step: Redis runs a script without interleaving other commands. */
+const DELETE_IF_VALUE_LUA = `
+local raw = redis.call('GET', KEYS[1])
+if raw and cjson.decode(raw).value == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 /** Redis does set-if-absent natively; its TTL expires the claim. */
 class ClaimingKeyvRedis extends KeyvRedis<unknown> implements AtomicSetIfAbsent {
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     const client = await this.getClient();
     const reply = await client.set(this.createKeyPrefix(key, this.namespace), value, { PX: ttlMs, NX: true });
     return reply === 'OK';
+  }
+
+  async deleteIfValue(key: string, expected: string): Promise<boolean> {
+    const client = await this.getClient();
+    const deleted = await client.eval(DELETE_IF_VALUE_LUA, { keys: [this.createKeyPrefix(key, this.namespace)], arguments: [expected] });
+    return deleted === 1;
   }
 }
 
@@ -120,8 +146,23 @@ export async function setIfAbsent(keyv: Keyv, key: string, value: unknown, ttlMs
   if (typeof store.setIfAbsent !== 'function') return setIfAbsentInProcess(keyv, key, value, ttlMs);
   // Exactly what Keyv's own `set` would write, so get/has/delete/clear see the entry as usual.
   const serialized = await keyv.serialize!({ value, expires: Date.now() + ttlMs });
-  const prefixed = (keyv as unknown as { _getKeyPrefix(key: string): string })._getKeyPrefix(key);
-  return store.setIfAbsent.call(keyv.store, prefixed, serialized, ttlMs);
+  return store.setIfAbsent.call(keyv.store, keyvKey(keyv, key), serialized, ttlMs);
+}
+
+/** Keyv's key for `key`, as its own get/set/delete use it (the namespace prefix, when it adds one). */
+function keyvKey(keyv: Keyv, key: string): string {
+  return (keyv as unknown as { _getKeyPrefix(key: string): string })._getKeyPrefix(key);
+}
+
+/**
+ * Deletes `key` only while it still holds the string `expected` (a lease's owner token): a holder
+ * whose lease expired and was taken by another instance never deletes the new holder's lease.
+ */
+export async function deleteIfValue(keyv: Keyv, key: string, expected: string): Promise<boolean> {
+  const store = keyv.store as Partial<AtomicSetIfAbsent>;
+  if (typeof store.deleteIfValue === 'function') return store.deleteIfValue.call(keyv.store, keyvKey(keyv, key), expected);
+  // memory://: one process, and nothing runs between these two steps that could take the key over.
+  return (await keyv.get(key)) === expected && keyv.delete(key);
 }
 
 /** The scheme of a STORE_URL, e.g. `sqlite`; safe to log (the URL itself may carry a password). */

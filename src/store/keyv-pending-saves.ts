@@ -1,15 +1,19 @@
 import type { Keyv } from 'keyv';
 import { chatUserKey, type ChatUser } from '../core/chat-user.js';
 import type { PendingSave, PendingSaves } from '../core/ports.js';
-import { setIfAbsent } from './keyv-factory.js';
+import { randomBytes } from 'node:crypto';
+import { deleteIfValue, setIfAbsent } from './keyv-factory.js';
 
 /** Enough for any realistic backlog; beyond it the oldest are dropped rather than the store growing unbounded. */
 const MAX_PENDING = 100;
 /** A backlog nobody reconnects for is forgotten after 30 days. */
 const PENDING_TTL_MS = 30 * 24 * 60 * 60_000;
 
-/** A lease on one user's list, so another instance's read-modify-write cannot interleave with ours. */
-const LEASE_MS = 10_000;
+/**
+ * A lease on one user's list, so another instance's read-modify-write cannot interleave with ours.
+ * Far longer than the one read and one write it covers; it only matters when a holder dies.
+ */
+const LEASE_MS = 60_000;
 const LEASE_WAIT_MS = 25;
 const LEASE_TRIES = 400;
 
@@ -22,17 +26,22 @@ export class KeyvPendingSaves implements PendingSaves {
 
   constructor(private readonly keyv: Keyv) {}
 
-  /** Holds `lease:<key>` in the store around `task`; a crashed holder's lease expires after LEASE_MS. */
+  /**
+   * Holds `lease:<key>` in the store around `task`, under an owner token so that only this holder
+   * releases it; a crashed holder's lease expires after LEASE_MS.
+   */
   private async leased<T>(key: string, task: () => Promise<T>): Promise<T> {
     const lease = `lease:${key}`;
-    for (let tries = 0; !(await setIfAbsent(this.keyv, lease, 1, LEASE_MS)); tries++) {
+    const owner = randomBytes(16).toString('hex');
+    for (let tries = 0; !(await setIfAbsent(this.keyv, lease, owner, LEASE_MS)); tries++) {
       if (tries >= LEASE_TRIES) throw new Error('pending saves are busy: another instance holds the lease');
       await new Promise((resolve) => setTimeout(resolve, LEASE_WAIT_MS));
     }
     try {
       return await task();
     } finally {
-      await this.keyv.delete(lease);
+      // The task's result stands whatever happens here: an unreleased lease only expires.
+      await deleteIfValue(this.keyv, lease, owner).catch(() => false);
     }
   }
 

@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { closeKeyv, createKeyv } from '../../../src/store/keyv-factory.js';
 import { defineStoreContract } from './store-contract.js';
 
-/** Set by `eval "$(bash .ci/services.sh)"`; without them these suites are skipped. */
+/** Set by `eval "$(bash .ci/services.sh)"`; without them these suites are skipped, except in CI. */
 const redisUrl = process.env.TEST_REDIS_URL;
 const postgresUrl = process.env.TEST_POSTGRES_URL;
+if (process.env.CI && (!redisUrl || !postgresUrl)) {
+  throw new Error('CI must run the Redis and Postgres store tests: set TEST_REDIS_URL and TEST_POSTGRES_URL (eval "$(bash .ci/services.sh)")');
+}
 
 describe.skipIf(!redisUrl)('redis (TEST_REDIS_URL)', () => {
   defineStoreContract({ label: 'redis', url: () => redisUrl!, separateInstances: true });

@@ -5,7 +5,7 @@ import type { ChatUser } from '../../../src/core/chat-user.js';
 import { chatUserKey } from '../../../src/core/chat-user.js';
 import { StoreDecryptError } from '../../../src/core/errors.js';
 import { connectionStoreKey, KeyvConnectionStore } from '../../../src/store/keyv-connection-store.js';
-import { closeKeyv, createKeyv } from '../../../src/store/keyv-factory.js';
+import { closeKeyv, createKeyv, deleteIfValue, setIfAbsent } from '../../../src/store/keyv-factory.js';
 import { KeyvClaimStore } from '../../../src/store/keyv-claim-store.js';
 import { KeyvPendingSaves } from '../../../src/store/keyv-pending-saves.js';
 import { KeyvOneTimeStore, oneTimeStoreKey } from '../../../src/store/keyv-one-time-store.js';
@@ -266,6 +266,19 @@ export function defineStoreContract(backend: ContractBackend): void {
         vi.setSystemTime(new Date('2030-01-01T00:01:01Z'));
         await expect(claims.claim(key, 60_000)).resolves.toBe(true);
         await expect(claims.claim(key, 60_000)).resolves.toBe(false);
+      });
+    });
+
+    describe('leases', () => {
+      it('are released only by their owner', async () => {
+        const lease = `lease:test:${randomBytes(4).toString('hex')}`;
+        await expect(setIfAbsent(keyv, lease, 'owner-a', 60_000)).resolves.toBe(true);
+        await expect(setIfAbsent(keyvB ?? keyv, lease, 'owner-b', 60_000)).resolves.toBe(false);
+        await expect(deleteIfValue(keyvB ?? keyv, lease, 'owner-b')).resolves.toBe(false);
+        await expect(keyv.get(lease)).resolves.toBe('owner-a');
+        await expect(deleteIfValue(keyvB ?? keyv, lease, 'owner-a')).resolves.toBe(true);
+        await expect(keyv.get(lease)).resolves.toBeUndefined();
+        await expect(deleteIfValue(keyv, lease, 'owner-a')).resolves.toBe(false);
       });
     });
 
