@@ -44,7 +44,12 @@ export interface NotionConnection {
   lostAccessAt?: string | undefined;
   /** ISO time the user was sent the one "reconnect" DM for the current loss of access. */
   reconnectPromptedAt?: string | undefined;
+  /**
+   * ISO time a save was first kept for a reconnect and not replayed since. Set, it tells a save or a
+   * status check on a healthy connection to replay the kept saves; unset, nobody reads that list.
+   */
+  pendingSince?: string | undefined;
 }
 
 /** A Notion OAuth token response, validated. */
-export type TokenGrant = Omit<NotionConnection, 'connectedAt' | 'chatUser' | 'target' | 'lostAccessAt' | 'reconnectPromptedAt'>;
+export type TokenGrant = Omit<NotionConnection, 'connectedAt' | 'chatUser' | 'target' | 'lostAccessAt' | 'reconnectPromptedAt' | 'pendingSince'>;

@@ -1,10 +1,11 @@
 import { chatUserKey, type ChatUser, type Platform } from './chat-user.js';
-import { createAccessLost, reconnectClaim } from './access-lost.js';
+import { createAccessLost, reconnectClaim, type LiveOutcome } from './access-lost.js';
 import type { NotionConnection, SaveTarget, TokenGrant } from './connection.js';
+import { clearPendingMark, setPendingMark, storeTarget } from './connection-writes.js';
 import type { Core } from './core.js';
 import { createTableOnce } from './create-table-once.js';
 import { createDiscover } from './discover-target.js';
-import { DomainError, NotionAccessRevokedError, StoreDecryptError } from './errors.js';
+import { DomainError, StoreDecryptError } from './errors.js';
 import type { ChatNotifier, ChooseTargetOutcome, ConnectionStatus, ConnectLink, SaveOutcome, SaveTicket, TargetStatus } from './outcomes.js';
 import { sameId, toSaveTarget, unusableStatus, usableChoices } from './pick-target.js';
 import type { ClaimStore, ConnectionStore, NotionGateway, OneTimeStore, PendingSaves, SaveIndex, TweetLookup } from './ports.js';
@@ -73,27 +74,54 @@ export function createCore(deps: CoreDeps): CoreService {
   const withAccess = createWithAccess({ connections, notion, log });
   const discover = createDiscover({ connections, notion, withAccess });
   const lost = createAccessLost({ ...deps, now, newConnectLink, notifierFor, track });
-  const keepForReconnect = (user: ChatUser, conn: NotionConnection, job: SaveJob) =>
-    lost.keepForReconnect(user, conn, { tweet: job.tweet, tableName: job.tableName, dataSourceId: job.dataSourceId, force: job.force });
-  const saveWorker = createSaveWorker({ ...deps, now, withAccess, discover, keepForReconnect, newConnectLink });
+  const saveWorker = createSaveWorker({
+    ...deps,
+    now,
+    withAccess,
+    discover,
+    withLiveConnection: lost.withLiveConnection,
+    replayKept: (user) => replayInBackground(user),
+    newConnectLink,
+  });
   const tableOnce = createTableOnce(deps);
+  /** Users whose kept saves this process is replaying now: one replay at a time each. */
+  const replaying = new Set<string>();
 
-  /** Saves that waited for a reconnect land once a target is ready; the user hears the results. */
+  /**
+   * Saves that waited for a reconnect land once a target is ready; the user hears the results.
+   * The mark on the connection is cleared before the list is taken, so a save kept meanwhile sets
+   * it again rather than being forgotten; it is put back when the list cannot be taken.
+   */
   async function replayPending(user: ChatUser): Promise<void> {
-    const pending = await deps.pendingSaves.takeAll(user);
-    if (pending.length === 0) return;
-    const outcomes: SaveOutcome[] = [];
-    for (const save of pending) {
-      // Entries kept before `dataSourceId` and `force` existed replay as they did then.
-      const job: SaveJob = { tweet: save.tweet, tableName: save.tableName, dataSourceId: save.dataSourceId, force: save.force };
-      outcomes.push(await deps.queue.run(() => saveWorker.save(user, job)));
+    const key = chatUserKey(user);
+    if (replaying.has(key)) return;
+    replaying.add(key);
+    try {
+      await clearPendingMark(connections, user);
+      let pending;
+      try {
+        pending = await deps.pendingSaves.takeAll(user);
+      } catch (err) {
+        await setPendingMark(connections, user, now().toISOString()).catch(() => undefined);
+        throw err;
+      }
+      if (pending.length === 0) return;
+      const outcomes: SaveOutcome[] = [];
+      for (const save of pending) {
+        // Entries kept before `dataSourceId` and `force` existed replay as they did then.
+        const job: SaveJob = { tweet: save.tweet, tableName: save.tableName, dataSourceId: save.dataSourceId, force: save.force };
+        outcomes.push(await deps.queue.run(() => saveWorker.save(user, job)));
+      }
+      log.info({ event: 'save.replayed', platform: user.platform, count: outcomes.length }, 'kept saves replayed after reconnect');
+      await notifierFor(user)?.notifyPendingSaved(user, outcomes);
+    } finally {
+      replaying.delete(key);
     }
-    log.info({ event: 'save.replayed', platform: user.platform, count: outcomes.length }, 'kept saves replayed after reconnect');
-    await notifierFor(user)?.notifyPendingSaved(user, outcomes);
   }
 
-  const replayInBackground = (user: ChatUser) =>
+  function replayInBackground(user: ChatUser): void {
     track(replayPending(user).catch((err: unknown) => log.warn({ event: 'save.replay_failed', err: (err as Error).message }, 'replay failed')));
+  }
 
   /**
    * Where the connection's saves go. Without a stored target, what is shared now is looked at, so
@@ -102,14 +130,17 @@ export function createCore(deps: CoreDeps): CoreService {
    */
   async function targetOf(user: ChatUser, conn: NotionConnection): Promise<{ target: TargetStatus | undefined; needsReconnect?: true }> {
     if (conn.lostAccessAt) return { target: conn.target ? ready(conn.target) : undefined, needsReconnect: true };
-    if (conn.target) return { target: ready(conn.target) };
+    if (conn.target) {
+      if (conn.pendingSince) replayInBackground(user);
+      return { target: ready(conn.target) };
+    }
     try {
-      return { target: (await discover(user, conn)).status };
+      const ran = await lost.withLiveConnection(user, conn, (c) => discover(user, c), { quiet: true });
+      if (ran.kind === 'lost') return { target: undefined, needsReconnect: true };
+      if (ran.kind === 'gone') return { target: undefined };
+      if (ran.value.status.kind === 'ready' && ran.value.conn.pendingSince) replayInBackground(user);
+      return { target: ran.value.status };
     } catch (err) {
-      if (err instanceof NotionAccessRevokedError) {
-        await lost.markLost(user, conn);
-        return { target: undefined, needsReconnect: true };
-      }
       log.warn({ event: 'status.discover_failed', platform: user.platform, code: errorCode(err) }, 'could not look at the shared tables');
       return { target: undefined };
     }
@@ -121,6 +152,11 @@ export function createCore(deps: CoreDeps): CoreService {
     return { connected: true, workspaceName: conn.workspaceName, connectedAt: conn.connectedAt, ...(await targetOf(user, conn)) };
   }
 
+  /**
+   * After a connect: the table, the "Connected" DM, then the kept saves. When this fails (Notion
+   * busy), the kept saves stay marked on the connection and the next save or status check with a
+   * table replays them.
+   */
   async function afterConnect(user: ChatUser, conn: NotionConnection, preferredId?: string): Promise<void> {
     try {
       const { status } = await discover(user, conn, { preferredId });
@@ -137,6 +173,12 @@ export function createCore(deps: CoreDeps): CoreService {
     return { result };
   }
 
+  /** The answer when Notion refused the stored connection (`lost`) or none is stored any more (`gone`). */
+  async function lostReply(ran: Exclude<LiveOutcome<unknown>, { kind: 'done' }>, user: ChatUser) {
+    const connectUrl = (await newConnectLink(user)).url;
+    return ran.kind === 'lost' ? ({ kind: 'reconnect', connectUrl } as const) : ({ kind: 'not_connected', connectUrl } as const);
+  }
+
   /**
    * Table lookups for the pickers. A lost connection is marked dead and gets the one Reconnect DM,
    * as during a save (nothing is kept: a table choice is not a save).
@@ -144,12 +186,8 @@ export function createCore(deps: CoreDeps): CoreService {
   async function withTables(user: ChatUser, use: (conn: NotionConnection) => Promise<ChooseTargetOutcome>): Promise<ChooseTargetOutcome> {
     const conn = await connections.get(user);
     if (!conn) return { kind: 'not_connected', connectUrl: (await newConnectLink(user)).url };
-    try {
-      return await use(conn);
-    } catch (err) {
-      if (err instanceof NotionAccessRevokedError) return { kind: 'reconnect', connectUrl: await lost.accessLost(user, conn) };
-      throw err;
-    }
+    const ran = await lost.withLiveConnection(user, conn, use);
+    return ran.kind === 'done' ? ran.value : lostReply(ran, user);
   }
 
   return {
@@ -172,9 +210,15 @@ export function createCore(deps: CoreDeps): CoreService {
 
     async onConnected(user, grant) {
       const previous = await connections.get(user).catch(() => undefined);
-      const conn: NotionConnection = { ...grant, connectedAt: now().toISOString(), chatUser: user };
+      // Saves kept while the old connection was dead wait for this one: a dead connection may have
+      // some even when it was marked by a version that did not set the mark.
+      const pendingSince = previous?.pendingSince ?? previous?.lostAccessAt;
+      const conn: NotionConnection = { ...grant, connectedAt: now().toISOString(), chatUser: user, ...(pendingSince ? { pendingSince } : {}) };
       await connections.set(user, conn);
-      await deps.claims.release(reconnectClaim(user));
+      // A claim left held only delays the next loss's DM; it must not stop the setup below.
+      await deps.claims
+        .release(reconnectClaim(user))
+        .catch((err: unknown) => log.warn({ event: 'connect.release_claim_failed', platform: user.platform, code: errorCode(err) }, 'could not reset the reconnect DM'));
       if (previous && previous.accessToken !== grant.accessToken && !previous.lostAccessAt) {
         track(
           notion
@@ -213,12 +257,13 @@ export function createCore(deps: CoreDeps): CoreService {
       const conn = await connections.get(user);
       if (!conn) return { kind: 'not_connected', connectUrl: (await newConnectLink(user)).url };
       try {
-        const { value } = await withAccess(user, conn, (token) => notion.trashPage(token, record.pageId));
+        const ran = await lost.withLiveConnection(user, conn, (c) => withAccess(user, c, (token) => notion.trashPage(token, record.pageId)));
+        if (ran.kind !== 'done') return await lostReply(ran, user);
+        const { value } = ran.value;
         await deps.saveIndex.forget(user, record);
         log.info({ event: 'save.undone', platform: user.platform, result: value }, 'save undone');
         return value === 'trashed' ? { kind: 'removed', table: record.table } : { kind: 'already_deleted', table: record.table };
       } catch (err) {
-        if (err instanceof NotionAccessRevokedError) return { kind: 'reconnect', connectUrl: await lost.accessLost(user, conn) };
         log.warn({ event: 'save.undo_failed', platform: user.platform, code: errorCode(err) }, 'undo failed');
         return { kind: 'failed', reason: DomainError.is(err) ? 'notion_unavailable' : 'internal' };
       }
@@ -231,7 +276,7 @@ export function createCore(deps: CoreDeps): CoreService {
         if (!table) return { kind: 'unknown_table', tables: usableChoices(listed.value) };
         if (!table.mapping) return unusableStatus(table);
         const target = toSaveTarget({ ...table, mapping: table.mapping });
-        await connections.set(user, { ...listed.conn, target });
+        await storeTarget(connections, user, listed.conn, target);
         log.info({ event: 'target.chosen', platform: user.platform }, 'table chosen');
         replayInBackground(user);
         return ready(target);
@@ -241,10 +286,12 @@ export function createCore(deps: CoreDeps): CoreService {
     createTweetsTable(user, pageId) {
       const create = () =>
         withTables(user, async (conn) => {
+          // An offer clicked again later (an old DM, another device) must not add a second table.
+          if (!conn.lostAccessAt && conn.target && sameId(conn.target.parentPageId, pageId)) return ready(conn.target);
           const created = await withAccess(user, conn, (token) => notion.createTweetsTable(token, pageId));
           const table = created.value;
           const target = toSaveTarget({ ...table, parentPageId: table.parentPageId ?? pageId, mapping: table.mapping! });
-          await connections.set(user, { ...created.conn, target });
+          await storeTarget(connections, user, created.conn, target);
           log.info({ event: 'target.created', platform: user.platform }, 'Tweets table created');
           replayInBackground(user);
           return ready(target);

@@ -4,11 +4,26 @@ import { sameId } from './pick-target.js';
 import type { ClaimStore, ConnectionStore } from './ports.js';
 
 /**
- * How long a "Create a Tweets table" click holds its (user, page) claim. Kept after a success, so
- * a late second click (a double click, a platform retry) finds the table made by the first rather
- * than creating another; released after a failure, so the user can simply click again.
+ * The longest one Notion request can take through the SDK as the gateway sets it up: three
+ * attempts of 15 s (timeoutMs, maxRetries 2) and two waits of at most 10 s between them.
  */
-const CREATE_CLAIM_MS = 30_000;
+const NOTION_REQUEST_WORST_MS = 3 * 15_000 + 2 * 10_000;
+/**
+ * The Notion requests one click can make in a row: up to five per with-access run (the create,
+ * again with a token stored meanwhile, the refresh, the create with the refreshed token, once
+ * more with a token stored after a refused refresh), and up to three runs (access-lost's
+ * LIVE_RETRIES, when the stored connection keeps changing).
+ */
+const CREATE_REQUESTS_WORST = 5 * 3;
+
+/**
+ * How long a "Create a Tweets table" click holds its (user, page) claim: longer than the slowest
+ * click can run, so no second click creates while the first is still waiting on Notion. Kept after a
+ * success, so a late second click (a double click, a platform retry) finds the table made by the
+ * first rather than creating another; released after a failure, so the user can simply click again.
+ * (A click long after that finds the table as the connection's target, see `createTweetsTable`.)
+ */
+const CREATE_CLAIM_MS = NOTION_REQUEST_WORST_MS * CREATE_REQUESTS_WORST + 60_000;
 const OTHER_INSTANCE_POLLS = 20;
 const OTHER_INSTANCE_POLL_MS = 250;
 

@@ -1,5 +1,6 @@
 import type { ChatUser } from './chat-user.js';
 import type { NotionConnection } from './connection.js';
+import { storeTarget } from './connection-writes.js';
 import type { TargetStatus } from './outcomes.js';
 import { pickTarget, type PickPreferences } from './pick-target.js';
 import type { ConnectionStore, NotionGateway } from './ports.js';
@@ -21,13 +22,9 @@ export function createDiscover(deps: { connections: ConnectionStore; notion: Not
   const { connections, notion, withAccess } = deps;
   return async (user, conn, options = {}) => {
     const listed = await withAccess(user, conn, (token) => notion.listTables(token));
-    let current = listed.conn;
+    const current = listed.conn;
     const { target, status } = pickTarget(listed.value, { ...options, templatePageId: current.duplicatedTemplateId });
-    if (target) {
-      current = { ...current, target };
-      await connections.set(user, current);
-      return { conn: current, status };
-    }
+    if (target) return { conn: await storeTarget(connections, user, current, target), status };
     if (status.kind !== 'none_shared' && status.kind !== 'unusable') return { conn: current, status };
     const pages = await withAccess(user, current, (token) => notion.listPages(token));
     if (pages.value.length === 0) return { conn: pages.conn, status };

@@ -27,11 +27,23 @@ export class DomainError extends Error {
   }
 }
 
-/** 401 from Notion: the user removed the integration or the token was revoked. */
+/**
+ * 401 from Notion: the user removed the integration or the token was revoked. `refusedAccessToken`
+ * (set by core's with-access once it gave up) names the token Notion refused, so the stored
+ * connection is marked dead only while it still holds that token. It is a private field behind a
+ * getter, so loggers and JSON never see it.
+ */
 export class NotionAccessRevokedError extends DomainError {
-  constructor(options?: { cause?: unknown }) {
+  readonly #refusedAccessToken: string | undefined;
+
+  constructor(options?: { cause?: unknown; refusedAccessToken?: string }) {
     super('notion_access_revoked', 'Notion no longer accepts this connection', options);
     this.name = 'NotionAccessRevokedError';
+    this.#refusedAccessToken = options?.refusedAccessToken;
+  }
+
+  get refusedAccessToken(): string | undefined {
+    return this.#refusedAccessToken;
   }
 }
 

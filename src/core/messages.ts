@@ -126,6 +126,9 @@ export function undoOutcomeText(f: Formatter, outcome: UndoOutcome): string {
   }
 }
 
+/** A "Create a Tweets table" click that failed (Notion busy, unreachable or refusing); nothing was created. */
+export const CREATE_TABLE_FAILED_TEXT = 'I could not create the Tweets table: Notion did not answer or refused it. Nothing was created; please try again in a minute.';
+
 /** The one DM sent when Notion stops accepting a connection. */
 export function reconnectNeededText(f: Formatter, notice: ReconnectNotice): string {
   const ws = notice.workspaceName ? f.bold(notice.workspaceName) : 'your Notion workspace';

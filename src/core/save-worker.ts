@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { chatUserKey, type ChatUser } from './chat-user.js';
+import type { AccessLost } from './access-lost.js';
 import type { NotionConnection, SaveTarget } from './connection.js';
 import type { Discover } from './discover-target.js';
 import { DomainError, NotionAccessRevokedError, NotionRateLimitedError, NotionTargetGoneError, StoreDecryptError } from './errors.js';
@@ -32,8 +33,10 @@ export interface SaveWorkerDeps {
   now: () => Date;
   withAccess: WithAccess;
   discover: Discover;
-  /** Marks the connection as having lost access, keeps the save (with its table and force flag), DMs the user once; returns the reconnect link. */
-  keepForReconnect(user: ChatUser, conn: NotionConnection, job: SaveJob): Promise<string>;
+  /** Runs the save; again with a connection stored meanwhile, or keeps it for the reconnect when Notion refuses the stored one. */
+  withLiveConnection: AccessLost['withLiveConnection'];
+  /** The connection works and has a table, and saves kept for a reconnect may be waiting: replay them (in the background). */
+  replayKept(user: ChatUser): void;
   newConnectLink(user: ChatUser): Promise<{ url: string }>;
 }
 
@@ -118,15 +121,21 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   async function write(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob): Promise<Written | SaveOutcome> {
     const tweet = await complete(job.tweet);
     const row: TweetRow = { handle: tweet.handle ?? tweet.authorName ?? 'unknown', text: tweet.text ?? '', link: tweet.url, savedAt: deps.now() };
+    // The connection the last call ran with: a refresh inside `create` replaced the tokens of `conn`,
+    // and the look that follows a refused row must not start from the refused ones.
+    let current = conn;
     const create = async (c: NotionConnection, t: SaveTarget): Promise<Written> => {
-      const { value: page } = await deps.withAccess(user, c, (token) => notion.createRow(token, t, row));
+      const { value: page } = await deps.withAccess(user, c, (token, using) => {
+        current = using;
+        return notion.createRow(token, t, row);
+      });
       return { saved: { pageUrl: page.url, pageId: page.pageId, target: t, tweet } };
     };
     try {
       return await create(conn, target);
     } catch (err) {
       if (!(err instanceof NotionTargetGoneError)) throw err;
-      const again = await refit(user, conn, target, job, err);
+      const again = await refit(user, current, target, job, err);
       return 'kind' in again ? again : create(again.conn, again.target);
     }
   }
@@ -183,14 +192,19 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     }
   }
 
-  async function failure(user: ChatUser, job: SaveJob, err: unknown): Promise<SaveOutcome> {
+  /** One try of the save with `conn`; NotionAccessRevokedError (also for a dead `conn`) is for withLiveConnection. */
+  async function attempt(user: ChatUser, conn: NotionConnection, job: SaveJob): Promise<SaveOutcome> {
+    // Dead: keep the save without asking Notion, unless a live connection was stored meanwhile.
+    if (conn.lostAccessAt) throw new NotionAccessRevokedError({ refusedAccessToken: conn.accessToken });
+    const resolved = await resolveTarget(user, conn, job);
+    if ('kind' in resolved) return resolved;
+    if (conn.pendingSince && resolved.conn.target) deps.replayKept(user);
+    return saveOnce(user, resolved.conn, resolved.target, job);
+  }
+
+  function failure(user: ChatUser, err: unknown): SaveOutcome {
     const code = err instanceof DomainError ? err.code : 'internal';
     const fields = { event: 'save.failed', platform: user.platform, code };
-    if (err instanceof NotionAccessRevokedError) {
-      const conn = await connections.get(user);
-      if (!conn) return { kind: 'not_connected', connectUrl: (await deps.newConnectLink(user)).url };
-      return { kind: 'reconnect', connectUrl: await deps.keepForReconnect(user, conn, job), kept: true };
-    }
     if (err instanceof NotionRateLimitedError) {
       log.warn(fields, 'Notion rate limit outlived retries');
       return { kind: 'rate_limited', retryAfterSeconds: err.retryAfterSeconds };
@@ -213,17 +227,13 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
       try {
         const conn = await connections.get(user);
         if (!conn) return { kind: 'not_connected', connectUrl: (await deps.newConnectLink(user)).url };
-        if (conn.lostAccessAt) return { kind: 'reconnect', connectUrl: await deps.keepForReconnect(user, conn, job), kept: true };
-        const resolved = await resolveTarget(user, conn, job);
-        if ('kind' in resolved) return resolved;
-        return await saveOnce(user, resolved.conn, resolved.target, job);
+        const keep = { tweet: job.tweet, tableName: job.tableName, dataSourceId: job.dataSourceId, force: job.force };
+        const ran = await deps.withLiveConnection(user, conn, (c) => attempt(user, c, job), { keep });
+        if (ran.kind === 'done') return ran.value;
+        const connectUrl = (await deps.newConnectLink(user)).url;
+        return ran.kind === 'lost' ? { kind: 'reconnect', connectUrl, kept: true } : { kind: 'not_connected', connectUrl };
       } catch (err) {
-        try {
-          return await failure(user, job, err);
-        } catch (inner) {
-          log.error({ event: 'save.failed', platform: user.platform, err: inner }, 'could not report a failed save');
-          return { kind: 'failed', reason: 'internal' };
-        }
+        return failure(user, err);
       }
     },
   };

@@ -42,6 +42,7 @@ const connectionSchema = z
       .optional(),
     lostAccessAt: optionalString,
     reconnectPromptedAt: optionalString,
+    pendingSince: optionalString,
   })
   .refine((c) => c.accessToken !== '' || c.lostAccessAt !== undefined) satisfies z.ZodType<NotionConnection>;
 
@@ -52,8 +53,9 @@ export function connectionStoreKey(user: ChatUser): string {
 
 /**
  * Connections in Keyv, each an AES-GCM blob of its JSON bound to `connection:<chat user key>`.
- * `get` re-encrypts values written under an older key, and throws StoreDecryptError for anything it
- * cannot read back, never `undefined`: an unreadable record is not the same as "not connected".
+ * `get` re-encrypts values written under an older key, drops the tokens older versions kept on a
+ * connection marked dead, and throws StoreDecryptError for anything it cannot read back, never
+ * `undefined`: an unreadable record is not the same as "not connected".
  */
 export class KeyvConnectionStore implements ConnectionStore {
   private readonly keyv: Keyv;
@@ -83,17 +85,26 @@ export class KeyvConnectionStore implements ConnectionStore {
       throw e instanceof StoreDecryptError ? e : new StoreDecryptError();
     }
 
-    if (stale) {
+    // Versions before tokens were dropped on a loss of access kept Notion's refused tokens: secrets
+    // kept for nothing. Callers get the record without them, and it is rewritten so.
+    const deadWithTokens = connection.lostAccessAt !== undefined && (connection.accessToken !== '' || connection.refreshToken !== null);
+    if (deadWithTokens) {
+      connection = { ...connection, accessToken: '', refreshToken: null };
+      plaintext = JSON.stringify(connection);
+    }
+
+    if (stale || deadWithTokens) {
       try {
         // Only rewrite the value we read: a disconnect or reconnect in the meantime must not be undone
         // by writing the old connection back. (Keyv has no compare-and-set; this narrows the window to
-        // one round trip, and a rotation happens once per key per user.)
+        // one round trip, and each rewrite happens once per record.)
         if ((await this.keyv.get(key)) !== blob) return connection;
         await this.keyv.set(key, this.cipher.encrypt(plaintext, key));
-        this.log.info({ event: 'store.reencrypted', storeKey: chatUserKey(user) }, 're-encrypted a connection under the current key');
+        const event = deadWithTokens ? 'store.dead_tokens_dropped' : 'store.reencrypted';
+        this.log.info({ event, storeKey: chatUserKey(user) }, deadWithTokens ? 'dropped the tokens of a dead connection' : 're-encrypted a connection under the current key');
       } catch (e) {
-        // The value is still readable with the old key; the next read tries again.
-        this.log.warn({ event: 'store.reencrypt_failed', storeKey: chatUserKey(user), err: e }, 'could not re-encrypt a connection');
+        // The value is still readable as it is; the next read tries again.
+        this.log.warn({ event: 'store.rewrite_failed', storeKey: chatUserKey(user), err: e }, 'could not rewrite a connection');
       }
     }
     return connection;

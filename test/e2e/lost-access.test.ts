@@ -29,7 +29,7 @@ describe('lost access', () => {
   let product: Product;
   let acme: { id: string };
   let twitter: { dataSourceId: string; databaseId: string };
-  let inspiration: { dataSourceId: string };
+  let inspiration: { dataSourceId: string; databaseId: string };
   let notices: CoreNotices;
 
   beforeEach(async () => {
@@ -58,6 +58,27 @@ describe('lost access', () => {
     await core().idle();
     expect(await core().chooseTarget(sam, twitter.dataSourceId)).toMatchObject({ kind: 'ready', table: 'Twitter' });
   }
+
+  /** The connection as stored now, read through a second handle on the product's store. */
+  async function storedConnection() {
+    const store: OpenedStore = await openStore(storeConfig, createLogger('silent'));
+    try {
+      return await store.connections.get(sam);
+    } finally {
+      await store.close();
+    }
+  }
+
+  async function keptSaves(): Promise<PendingSave[]> {
+    const store: OpenedStore = await openStore(storeConfig, createLogger('silent'));
+    try {
+      return await store.pendingSaves.takeAll(sam);
+    } finally {
+      await store.close();
+    }
+  }
+
+  const refreshes = () => notion.requests.filter((r) => r.grantType === 'refresh_token').length;
 
   async function reconnectFromDm(): Promise<SaveOutcome[]> {
     expect(notices.reconnect).toHaveLength(1);
@@ -188,6 +209,98 @@ describe('lost access', () => {
       await core().idle();
       expect(notices.reconnect.map((n) => n.notice.pending)).toEqual([0]);
       expect(await core().connectionStatus(sam)).toMatchObject({ needsReconnect: true });
+    });
+  });
+  describe('an expired access token is not a lost connection', () => {
+    it('two saves at once: one refresh, both land, and the connection keeps the new tokens', async () => {
+      await connect();
+      notion.expireAccessTokens(acme.id);
+      const outcomes = await Promise.all([save(LINK), save('https://x.com/jack/status/21')]);
+      await core().idle();
+
+      expect(outcomes.map((o) => o.kind)).toEqual(['saved', 'saved']);
+      expect(liveRows(twitter.dataSourceId)).toHaveLength(2);
+      expect(refreshes()).toBe(1);
+      expect(notices.reconnect).toEqual([]);
+      const conn = await storedConnection();
+      expect(conn?.lostAccessAt).toBeUndefined();
+      expect(conn?.accessToken).not.toBe('');
+      expect(notion.activeTokenCount(acme.id)).toBe(1);
+
+      // The stored pair is the working one: the next save needs no refresh.
+      expect(await save('https://x.com/jack/status/22')).toMatchObject({ kind: 'saved', table: 'Twitter' });
+      expect(refreshes()).toBe(1);
+    });
+
+    it('a refresh followed by a refused row (a renamed column): the second look uses the new tokens, and the save lands', async () => {
+      await connect();
+      notion.renameProperty(twitter.dataSourceId, 'Tweet', 'Body');
+      notion.expireAccessTokens(acme.id);
+      expect(await save(LINK)).toMatchObject({ kind: 'saved', table: 'Twitter' });
+      await core().idle();
+
+      expect(refreshes()).toBe(1);
+      expect(notices.reconnect).toEqual([]);
+      expect((await storedConnection())?.lostAccessAt).toBeUndefined();
+      expect(liveRows(twitter.dataSourceId)).toHaveLength(1);
+      expect(liveRows(inspiration.dataSourceId)).toEqual([]);
+    });
+
+    it('Undo, a table choice and the status after an expiry each refresh once between them and mark nothing', async () => {
+      await connect();
+      const saved = await save(LINK);
+      if (saved.kind !== 'saved') throw new Error(saved.kind);
+      notion.expireAccessTokens(acme.id);
+      const [undo, chosen] = await Promise.all([core().undoSave(sam, saved.pageId), core().chooseTarget(sam, inspiration.dataSourceId)]);
+      expect(undo).toEqual({ kind: 'removed', table: 'Twitter' });
+      expect(chosen).toMatchObject({ kind: 'ready', table: 'Inspiration' });
+      expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Inspiration' } });
+      await core().idle();
+      expect(refreshes()).toBe(1);
+      expect(notices.reconnect).toEqual([]);
+      expect((await storedConnection())?.lostAccessAt).toBeUndefined();
+    });
+  });
+
+  describe('kept saves whose replay after the reconnect could not run', () => {
+    /** Access lost with one save kept, then a reconnect while Notion is too busy for the follow-up. */
+    async function keepOneThenReconnectBusy() {
+      await connect();
+      notion.revokeWorkspaceAccess(acme.id);
+      expect(await save(LINK)).toMatchObject({ kind: 'reconnect', kept: true });
+      await core().idle();
+      expect((await storedConnection())?.pendingSince).toEqual(expect.any(String));
+      // Every attempt the SDK makes at the first call after the callback is refused: the follow-up gives up.
+      notion.rateLimitNext(3, 0);
+      expect((await completeConnect(notices.reconnect[0]!.notice.connectUrl, notion, { share: [twitter.databaseId] })).status).toBe(200);
+      await core().idle();
+      expect(notices.pendingSaved).toEqual([]);
+      expect((await storedConnection())?.pendingSince).toEqual(expect.any(String));
+    }
+
+    it('land with the next save once a table is ready, and the user hears once', async () => {
+      await keepOneThenReconnectBusy();
+      expect(await save('https://x.com/jack/status/21')).toMatchObject({ kind: 'saved', table: 'Twitter' });
+      await waitFor(() => notices.pendingSaved.length === 1, { what: 'the kept save to land' });
+      await core().idle();
+
+      expect(notices.pendingSaved[0]!.outcomes).toEqual([expect.objectContaining({ kind: 'saved', table: 'Twitter' })]);
+      expect(liveRows(twitter.dataSourceId)).toHaveLength(2);
+      expect(await keptSaves()).toEqual([]);
+      expect((await storedConnection())?.pendingSince).toBeUndefined();
+
+      // Nothing is waiting any more: later saves replay nothing and nobody is told again.
+      expect(await save('https://x.com/jack/status/22')).toMatchObject({ kind: 'saved' });
+      await core().idle();
+      expect(notices.pendingSaved).toHaveLength(1);
+    });
+
+    it('land when the status is next looked at (the Home tab, /notion-connect)', async () => {
+      await keepOneThenReconnectBusy();
+      expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Twitter' } });
+      await waitFor(() => notices.pendingSaved.length === 1, { what: 'the kept save to land' });
+      expect(liveRows(twitter.dataSourceId)).toHaveLength(1);
+      expect(liveRows(inspiration.dataSourceId)).toEqual([]);
     });
   });
 });

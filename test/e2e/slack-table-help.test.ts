@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_IDS, COMMANDS, CREATE_TABLE_ACTION } from '../../src/bots/slack/constants.js';
+import { CREATE_TABLE_FAILED_TEXT } from '../../src/core/messages.js';
 import { type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
 import { appHomeOpenedEvent, buttonActionBody, eventCallbackBody, imMessageEvent, staticSelectActionBody, type ButtonLocation } from '../../src/sandbox/slack/payloads.js';
 import { type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
@@ -142,6 +143,16 @@ describe('Slack: table help', () => {
     expect((await d.save(sam, JACK)).body.text).toContain('|Inspiration>');
   });
 
+  /** A click in the Home tab comes from a view: no message, no response_url. */
+  function homeClick(element: BlockElement): string {
+    const form = new URLSearchParams(buttonActionBody({ ...sam, actionId: element.action_id!, value: element.value!, where: EPHEMERAL, responseUrl: 'unused' }));
+    const payload = JSON.parse(form.get('payload')!) as Record<string, unknown>;
+    for (const key of ['channel', 'message', 'response_url']) delete payload[key];
+    payload.container = { type: 'view', view_id: 'V0HOME' };
+    payload.view = { id: 'V0HOME', team_id: sam.teamId, type: 'home', blocks: [], state: { values: {} }, hash: 'h', app_id: 'A0SANDBOX' };
+    return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  }
+
   it('only a page shared: the Home tab offers the create button, and clicking it there creates the table', async () => {
     const reading = notion.addPage(acme.id, { title: 'Reading' });
     await d.connect(sam, { share: [reading.pageId] });
@@ -149,15 +160,38 @@ describe('Slack: table help', () => {
     const offer = button(home, CREATE_TABLE_ACTION);
     expect(offer.text?.text).toBe('Create a Tweets table in Reading');
 
-    // A click in the Home tab comes from a view: no message, no response_url.
-    const form = new URLSearchParams(buttonActionBody({ ...sam, actionId: offer.action_id!, value: offer.value!, where: EPHEMERAL, responseUrl: 'unused' }));
-    const payload = JSON.parse(form.get('payload')!) as Record<string, unknown>;
-    for (const key of ['channel', 'message', 'response_url']) delete payload[key];
-    payload.container = { type: 'view', view_id: 'V0HOME' };
-    payload.view = { id: 'V0HOME', team_id: sam.teamId, type: 'home', blocks: [], state: { values: {} }, hash: 'h', app_id: 'A0SANDBOX' };
-    const after = await homeAfter(() => d.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString()));
+    const after = await homeAfter(() => d.post(homeClick(offer)));
     expect(JSON.stringify(after)).toContain('Tweets will be saved to <');
     expect(notion.tables(acme.id).filter((t) => t.dataSourceId !== tweets.dataSourceId)).toHaveLength(1);
+  });
+
+  it('"Create a Tweets table" in the Home tab while Notion is too busy: the tab says so and keeps the offer; the next click works', async () => {
+    const reading = notion.addPage(acme.id, { title: 'Reading' });
+    await d.connect(sam, { share: [reading.pageId] });
+    const offer = button(await homeAfter(openHome), CREATE_TABLE_ACTION);
+
+    // Every attempt the SDK makes at the create is refused; the status read after it is answered.
+    notion.rateLimitNext(3, 0);
+    const failed = await homeAfter(() => d.post(homeClick(offer)));
+    const text = JSON.stringify(failed);
+    expect(text).toContain(CREATE_TABLE_FAILED_TEXT);
+    expect(text).toContain('I can create a Tweets table in it for you');
+    expect(button(failed, CREATE_TABLE_ACTION).value).toBe(offer.value);
+    expect(notion.tables(acme.id).filter((t) => t.dataSourceId !== tweets.dataSourceId)).toEqual([]);
+
+    const after = await homeAfter(() => d.post(homeClick(button(failed, CREATE_TABLE_ACTION))));
+    expect(JSON.stringify(after)).toContain('Tweets will be saved to <');
+    expect(JSON.stringify(after)).not.toContain(CREATE_TABLE_FAILED_TEXT);
+    expect(notion.tables(acme.id).filter((t) => t.dataSourceId !== tweets.dataSourceId)).toHaveLength(1);
+  });
+
+  it('"Create a Tweets table" in a DM while Notion is too busy: a private answer says nothing was created', async () => {
+    const reading = notion.addPage(acme.id, { title: 'Reading' });
+    const connected = await d.connect(sam, { share: [reading.pageId] });
+    notion.rateLimitNext(3, 0);
+    const answer = await d.firstAnswer((await click(sam, button(connected, CREATE_TABLE_ACTION), inDm(connected))).responseUrl);
+    expect(answer.body).toMatchObject({ replace_original: false, text: CREATE_TABLE_FAILED_TEXT });
+    expect(notion.tables(acme.id).filter((t) => t.dataSourceId !== tweets.dataSourceId)).toEqual([]);
   });
 
   it('/notion-connect when connected but no table is chosen: the DM has the picker next to the Reconnect button', async () => {

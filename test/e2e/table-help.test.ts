@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatUser } from '../../src/core/chat-user.js';
 import type { SaveOutcome } from '../../src/core/outcomes.js';
 import { type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
@@ -142,6 +142,24 @@ describe('table help', () => {
       expect(await core().createTweetsTable(kim, reading.pageId)).toEqual(outcomes[0]);
       expect(notion.tables(ws.id)).toHaveLength(1);
       expect(notion.requests.filter((r) => r.method === 'POST' && r.path === '/v1/databases')).toHaveLength(1);
+    });
+
+    it('an old offer clicked long after the table was made (past any claim) answers with that table and creates none', async () => {
+      const ws = notion.addWorkspace({ name: 'Pages only' });
+      const reading = notion.addPage(ws.id, { title: 'Reading' });
+      await connect(kim, { workspaceId: ws.id });
+      const first = await core().createTweetsTable(kim, reading.pageId);
+      expect(first).toMatchObject({ kind: 'ready', table: 'Tweets' });
+      const requests = notion.requests.length;
+
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 24 * 60 * 60_000 });
+      try {
+        expect(await core().createTweetsTable(kim, reading.pageId.replace(/-/g, ''))).toEqual(first);
+      } finally {
+        vi.useRealTimers();
+      }
+      expect(notion.tables(ws.id)).toHaveLength(1);
+      expect(notion.requests.length).toBe(requests);
     });
 
     it('pages are separate: a table in each of two pages is two tables', async () => {

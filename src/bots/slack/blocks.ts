@@ -206,11 +206,13 @@ export function connectedMessage(notice: ConnectedNotice): SlackMessage {
 
 /**
  * The App Home tab: status, target (or the picker, the column help, the create-table buttons), how
- * to save, and a button that DMs a connect link.
+ * to save, and a button that DMs a connect link. `notice`: the outcome of a click in the tab that
+ * the status does not show (the tab has no response_url to answer through), above the status.
  */
-export function homeView(status: ConnectionStatus): types.HomeView {
+export function homeView(status: ConnectionStatus, notice?: string): types.HomeView {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Save to Notion' } },
+    ...(notice ? [section(notice)] : []),
     section(statusText(f, status)),
   ];
   if (status.connected && !status.needsReconnect && status.target) blocks.push(...targetBlocks(status.target));

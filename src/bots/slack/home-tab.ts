@@ -8,11 +8,14 @@ import { ACTION_IDS } from './constants.js';
 import { errorSummary } from './reply.js';
 import { slackUser } from './slack-user.js';
 
-/** Publishes the user's App Home: connection status, target table or picker, how to save. */
-export async function publishHome(deps: { core: Core; client: webApi.WebClient; log: Logger }, user: ChatUser): Promise<void> {
+/**
+ * Publishes the user's App Home: connection status, target table or picker, how to save.
+ * `notice`: what became of a click in the tab, when the status alone does not say it.
+ */
+export async function publishHome(deps: { core: Core; client: webApi.WebClient; log: Logger }, user: ChatUser, notice?: string): Promise<void> {
   try {
     const status = await deps.core.connectionStatus(user);
-    await deps.client.views.publish({ user_id: user.userId, view: homeView(status) });
+    await deps.client.views.publish({ user_id: user.userId, view: homeView(status, notice) });
   } catch (err) {
     deps.log.warn({ err: errorSummary(err) }, 'home tab publish failed');
   }

@@ -2,7 +2,8 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
 import type { ChooseTargetOutcome, UndoOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
-import { saveOutcomeMessage, undoOutcomeMessage } from './blocks.js';
+import { CREATE_TABLE_FAILED_TEXT } from '../../core/messages.js';
+import { saveOutcomeMessage, section, undoOutcomeMessage } from './blocks.js';
 import { ACTION_IDS, CREATE_TABLE_ACTION } from './constants.js';
 import { publishHome } from './home-tab.js';
 import { respondEphemeral } from './reply.js';
@@ -30,7 +31,8 @@ function clicker(body: ButtonClick) {
  *   so does a reply whose Undo failed or needs a reconnect, so it can be pressed again.
  * - Save again (`save_again`): saves the tweet once more; the reply becomes the new result, with its Undo.
  * - Create a Tweets table (`create_tweets_table_<n>`): creates it in the page and makes it the
- *   target; the offer becomes "Tweets will be saved to …" (on the Home tab, the tab is republished).
+ *   target; the offer becomes "Tweets will be saved to …" (on the Home tab, the tab is republished,
+ *   with the failure on top when it failed).
  */
 export function registerSaveActions(app: App, deps: { core: Core; log: Logger }): void {
   const { core } = deps;
@@ -72,17 +74,19 @@ export function registerSaveActions(app: App, deps: { core: Core; log: Logger })
     const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.createTable, teamId: user.teamId, userId: user.userId });
     const pageId = notionIdOf(action);
     if (!pageId) return;
+    // The Home tab has no response_url: the tab is republished with the new state (and a failure) instead.
+    const inHomeTab = body.container?.type === 'view' || body.view?.type === 'home';
     let outcome: ChooseTargetOutcome;
     try {
       outcome = await core.createTweetsTable(user, pageId);
     } catch (err) {
       log.error({ err }, 'create table failed');
-      await respondEphemeral(respond, saveOutcomeMessage({ kind: 'failed', reason: 'internal' }), log);
+      if (inHomeTab) await publishHome({ core, client, log }, user, CREATE_TABLE_FAILED_TEXT);
+      else await respondEphemeral(respond, { text: CREATE_TABLE_FAILED_TEXT, blocks: [section(CREATE_TABLE_FAILED_TEXT)] }, log);
       return;
     }
     log.info({ outcome: outcome.kind }, 'create table finished');
-    if (body.container?.type === 'view' || body.view?.type === 'home') {
-      // The Home tab has no response_url: show the new state there instead.
+    if (inHomeTab) {
       await publishHome({ core, client, log }, user);
       return;
     }

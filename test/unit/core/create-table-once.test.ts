@@ -67,3 +67,20 @@ describe('createTableOnce', () => {
     expect(await once(kim, PAGE, async () => READY, other)).toEqual(READY);
   });
 });
+
+describe('createTableOnce: how long a click holds its claim', () => {
+  it('longer than the slowest click can wait on Notion (SDK: 3 attempts of 15 s, 2 waits of 10 s, per request; 15 requests)', async () => {
+    const ttls: number[] = [];
+    const claims: ClaimStore = {
+      async claim(_key, ttlMs) {
+        ttls.push(ttlMs);
+        return true;
+      },
+      async release() {},
+    };
+    const once = createTableOnce({ claims, connections: connectionsWith(undefined) });
+    await once(kim, PAGE, async () => READY, async () => READY);
+    expect(ttls).toHaveLength(1);
+    expect(ttls[0]).toBeGreaterThan((3 * 15_000 + 2 * 10_000) * 15);
+  });
+});

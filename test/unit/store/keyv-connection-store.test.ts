@@ -116,3 +116,56 @@ describe('KeyvConnectionStore: re-encryption after rotation', () => {
     await closeKeyv(keyv);
   });
 });
+
+describe('KeyvConnectionStore: connections marked dead by older versions', () => {
+  /** What versions before tokens were dropped on a loss of access stored: the dead mark, and the refused tokens. */
+  const deadWithTokens = (user: ChatUser) => ({ ...connectionFor(user), lostAccessAt: '2025-02-03T04:05:06.000Z' });
+
+  it('reads them without the tokens, and rewrites the record so, once, without logging a token', async () => {
+    const keyv = await createKeyv('memory://', {});
+    const { log, lines, text } = captureLogger();
+    const cipher = createTokenCipher([newKey('k1')]);
+    const store = new KeyvConnectionStore({ keyv, cipher, log });
+    const user = slackUser('UOLDDEAD');
+    const old = deadWithTokens(user);
+    await store.set(user, old);
+
+    const read = await store.get(user);
+    expect(read).toEqual({ ...old, accessToken: '', refreshToken: null });
+    // The record itself no longer holds them.
+    const raw = await keyv.get<string>(connectionStoreKey(user));
+    expect(JSON.parse(cipher.decrypt(raw!, connectionStoreKey(user)).plaintext)).toMatchObject({ accessToken: '', refreshToken: null, lostAccessAt: old.lostAccessAt });
+    expect(lines().filter((l) => l.event === 'store.dead_tokens_dropped')).toHaveLength(1);
+    for (const secret of [old.accessToken, old.refreshToken!]) expect(text()).not.toContain(secret);
+
+    // Read again: nothing left to drop, nothing written.
+    const set = vi.spyOn(keyv, 'set');
+    await expect(store.get(user)).resolves.toEqual(read);
+    expect(set).not.toHaveBeenCalled();
+    set.mockRestore();
+    await closeKeyv(keyv);
+  });
+
+  it('does not write the dead record back over a reconnect stored during the read', async () => {
+    const keyv = await createKeyv('memory://', {});
+    const { log } = captureLogger();
+    const store = new KeyvConnectionStore({ keyv, cipher: createTokenCipher([newKey('k1')]), log });
+    const user = slackUser('UOLDRACE');
+    await store.set(user, deadWithTokens(user));
+    const fresh = connectionFor(user);
+
+    // The reconnect lands between the read and the write-back.
+    const realGet = keyv.get.bind(keyv);
+    let calls = 0;
+    const spy = vi.spyOn(keyv, 'get').mockImplementation((async (k: string) => {
+      calls += 1;
+      if (calls === 2) await store.set(user, fresh);
+      return realGet(k);
+    }) as typeof keyv.get);
+    await expect(store.get(user)).resolves.toMatchObject({ accessToken: '', refreshToken: null });
+    spy.mockRestore();
+
+    await expect(store.get(user)).resolves.toEqual(fresh);
+    await closeKeyv(keyv);
+  });
+});
