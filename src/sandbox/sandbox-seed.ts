@@ -3,9 +3,10 @@ import type { SandboxTweet } from './oembed/oembed-sandbox.js';
 import { classicTweetAttachment, xTweetAttachment } from './slack/payloads.js';
 
 /**
- * What the sandbox starts with: a Notion workspace with a Twitter-style table (and a second workspace,
- * so the consent page shows a choice), tweets the oEmbed emulation knows, and messages in #general
- * that carry tweet unfurls in both attachment shapes Slack uses.
+ * What the sandbox starts with: a Notion workspace with a Twitter-style table and a second table to
+ * try `/save-tweet <link> to Reading` with (and a second workspace, so the consent page shows a choice),
+ * tweets the oEmbed emulation knows, and messages in #general that carry tweet unfurls in both
+ * attachment shapes Slack uses.
  */
 
 export const SANDBOX_WORKSPACE = 'Acme Sandbox';
@@ -14,9 +15,12 @@ export const SANDBOX_CHANNEL = { id: 'C0GENERAL', name: 'general' } as const;
 /** A table the page shows live, with its columns in display order. */
 export interface SeededTable {
   dataSourceId: string;
+  databaseId: string;
   databaseUrl: string;
   title: string;
   workspace: string;
+  /** The title of the page the table sits in, when it is not at the top of the workspace. */
+  parentPage?: string | undefined;
   columns: { name: string; type: string }[];
 }
 
@@ -55,14 +59,24 @@ export const EXAMPLE_MESSAGES: ExampleMessage[] = [
 ];
 
 /**
+ * The second table in Acme: what the product's own help example, `/save-tweet <link> to Reading`,
+ * finds by the start of its name. Its name differs from the "Reading list" in Personal.
+ */
+export const SECOND_TABLE = 'Reading queue';
+
+/**
  * Seeds the Notion emulation: "Acme Sandbox" with a "Tweets" table (Name/title, Tweet/rich_text,
- * Link/url, Saved/date) and a plain "Team wiki" page, and a second workspace "Personal" with a
- * "Reading list" table. Returns the tables to show on the page.
+ * Link/url, Saved/date), a "Reading queue" table (Name, Tweet, Link: usable too, without a date
+ * column; offered unticked on the consent page) and a plain "Team wiki" page, and a second workspace "Personal" with a "Reading list"
+ * table. Returns the tables to show on the page.
  */
 export function seedNotion(notion: NotionSandbox): SeededTable[] {
   const acme = notion.addWorkspace({ name: SANDBOX_WORKSPACE, owner: { name: 'Sandbox User', email: 'you@acme.example' } });
   const tweetsColumns = { Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date' };
   const tweets = notion.addTable(acme.id, { title: 'Tweets', properties: tweetsColumns });
+  const queueColumns = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
+  // Offered unticked: connecting as it comes shares one table, so saves go there without a question.
+  const queue = notion.addTable(acme.id, { title: SECOND_TABLE, properties: queueColumns, untickedOnConsent: true });
   notion.addPage(acme.id, { title: 'Team wiki' });
 
   const personal = notion.addWorkspace({ name: 'Personal', owner: { name: 'Sandbox User', email: 'you@home.example' } });
@@ -71,7 +85,8 @@ export function seedNotion(notion: NotionSandbox): SeededTable[] {
 
   const columns = (props: Record<string, string>) => Object.entries(props).map(([name, type]) => ({ name, type }));
   return [
-    { dataSourceId: tweets.dataSourceId, databaseUrl: tweets.url, title: 'Tweets', workspace: SANDBOX_WORKSPACE, columns: columns(tweetsColumns) },
-    { dataSourceId: reading.dataSourceId, databaseUrl: reading.url, title: 'Reading list', workspace: 'Personal', columns: columns(readingColumns) },
+    { dataSourceId: tweets.dataSourceId, databaseId: tweets.databaseId, databaseUrl: tweets.url, title: 'Tweets', workspace: SANDBOX_WORKSPACE, columns: columns(tweetsColumns) },
+    { dataSourceId: queue.dataSourceId, databaseId: queue.databaseId, databaseUrl: queue.url, title: SECOND_TABLE, workspace: SANDBOX_WORKSPACE, columns: columns(queueColumns) },
+    { dataSourceId: reading.dataSourceId, databaseId: reading.databaseId, databaseUrl: reading.url, title: 'Reading list', workspace: 'Personal', columns: columns(readingColumns) },
   ];
 }

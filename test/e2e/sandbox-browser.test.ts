@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox-mode.js';
+import { SECOND_TABLE } from '../../src/sandbox/sandbox-seed.js';
 import { propertyText } from '../../src/sandbox/web/sandbox-session.js';
 
 /**
@@ -31,8 +32,12 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
   const requested: string[] = [];
 
   const shot = (p: Page, name: string) => p.screenshot({ path: new URL(name, ARTIFACTS).pathname, fullPage: false });
+  /** A seeded table by title. */
+  const tableOf = (title: string) => sandbox.tables.find((t) => t.title === title)!;
   /** Rows of a seeded table, read from the Notion emulation itself. */
-  const rowsOf = (title: string) => sandbox.notion.rows(sandbox.tables.find((t) => t.title === title)!.dataSourceId);
+  const rowsOf = (title: string) => sandbox.notion.rows(tableOf(title).dataSourceId);
+  /** Names of the rows not in the trash. */
+  const namesIn = (title: string) => rowsOf(title).filter((r) => !r.inTrash).map((r) => propertyText(r.properties.Name));
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -57,8 +62,9 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     const channel = page.locator('#channel');
     const dms = page.locator('#dms');
     const notion = page.locator('#notion');
-    // Both seeded tables are shown, empty.
+    // The seeded tables are shown, empty.
     await notion.getByRole('region', { name: 'Notion table Tweets in Acme Sandbox' }).getByText('No rows yet').waitFor();
+    await notion.getByRole('region', { name: `Notion table ${SECOND_TABLE} in Acme Sandbox` }).getByText('No rows yet').waitFor();
     await notion.getByRole('region', { name: 'Notion table Reading list in Personal' }).waitFor();
     await shot(page, 'sandbox-01-start.png');
 
@@ -80,6 +86,9 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await consent.getByRole('heading', { name: /Save to Notion wants to access/ }).waitFor();
     expect(consent.url().startsWith(sandbox.notion.url)).toBe(true);
     await consent.getByRole('group', { name: /Acme Sandbox/ }).getByText('Tweets').waitFor();
+    // One table is offered ticked, so connecting as it comes needs no further question.
+    expect(await consent.getByRole('checkbox', { name: /^Tweets/ }).isChecked()).toBe(true);
+    expect(await consent.getByRole('checkbox', { name: new RegExp(`^${SECOND_TABLE}`) }).isChecked()).toBe(false);
     await shot(consent, 'sandbox-03-consent.png');
 
     await consent.getByRole('button', { name: 'Allow access' }).click();
@@ -92,10 +101,21 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await shot(consent, 'sandbox-04-callback.png');
     await consent.close();
 
-    // Back in the sandbox tab: the bot's "connected" DM arrives by itself (the page polls).
+    // Back in the sandbox tab: the bot's "connected" DM arrives by itself (the page polls), naming
+    // the one table shared as where tweets go.
     await page.bringToFront();
-    await dms.locator('.bk-section', { hasText: 'Connected to Acme Sandbox' }).waitFor();
+    const willSave = dms.locator('.bk-section', { hasText: 'Connected to Acme Sandbox. Tweets will be saved to' });
+    await willSave.waitFor();
     await shot(page, 'sandbox-05-connected.png');
+
+    // The table's name links to the table in the page's Notion pane, not to notion.so.
+    const tableLink = willSave.getByRole('link', { name: 'Tweets' });
+    const tweetsAnchor = `#table-${tableOf('Tweets').dataSourceId}`;
+    expect(await tableLink.getAttribute('href')).toBe(tweetsAnchor);
+    expect(await tableLink.getAttribute('target')).toBeNull();
+    await tableLink.click();
+    await expect.poll(() => new URL(page.url()).hash).toBe(tweetsAnchor);
+    expect(await notion.locator('section.notion-table:target').getAttribute('aria-label')).toBe('Notion table Tweets in Acme Sandbox');
 
     // /save-tweet: the row appears in the live table view.
     await composer.fill('/save-tweet https://x.com/jack/status/20 just setting up my twttr');
@@ -119,7 +139,34 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await notion.locator('tr', { hasText: '@naval' }).waitFor();
     await channel.locator('.msg-ephemeral', { hasText: "Saved @naval's tweet" }).waitFor();
 
-    // The rows in Notion itself, and only in the table that was shared.
+    // `to Reading` (the example in the bot's help) names a table that is not shared yet: the answer lists those that are.
+    await composer.fill('/save-tweet https://x.com/jack/status/20 to Reading');
+    await composer.press('Enter');
+    await channel.locator('.msg-ephemeral', { hasText: 'No shared table is called Reading. Your tables: Tweets.' }).waitFor();
+
+    // Connecting again with the second table ticked too keeps Tweets as where saves go …
+    await composer.fill('/notion-connect');
+    await composer.press('Enter');
+    const reconnect = dms.getByRole('link', { name: /^(Re)?[Cc]onnect Notion$/ }).last();
+    await reconnect.waitFor();
+    const [again] = await Promise.all([context.waitForEvent('page'), reconnect.click()]);
+    await again.getByRole('checkbox', { name: new RegExp(`^${SECOND_TABLE}`) }).check();
+    await again.getByRole('button', { name: 'Allow access' }).click();
+    await again.getByRole('heading', { name: 'Notion connected' }).waitFor();
+    await again.close();
+    await page.bringToFront();
+    await dms.locator('.bk-section', { hasText: 'Tweets will be saved to' }).nth(1).waitFor();
+
+    // … and `to Reading` now saves once to the other table, by the start of its name.
+    await composer.fill('/save-tweet https://x.com/jack/status/20 to Reading');
+    await composer.press('Enter');
+    const toReading = channel.locator('.msg-ephemeral', { hasText: `Saved @jack's tweet to ${SECOND_TABLE}` });
+    await toReading.waitFor();
+    await notion.getByRole('region', { name: `Notion table ${SECOND_TABLE} in Acme Sandbox` }).locator('tr', { hasText: '@jack' }).waitFor();
+    expect(namesIn(SECOND_TABLE)).toEqual(['@jack']);
+    expect(await toReading.getByRole('link', { name: 'Open in Notion' }).getAttribute('href')).toBe(`#row-${rowsOf(SECOND_TABLE)[0]!.id}`);
+
+    // The rows in Notion itself, and only in the tables that were named.
     const rows = rowsOf('Tweets');
     expect(rows.map((r) => propertyText(r.properties.Name))).toEqual(['@jack', '@edwardodell', '@naval']);
     expect(propertyText(rows[0]!.properties.Tweet)).toContain('just setting up my twttr');
@@ -128,7 +175,7 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     expect(rowsOf('Reading list')).toEqual([]);
 
     // "Open in Notion" in the answer jumps to the row in the page's table view.
-    const open = channel.locator('.msg-ephemeral', { hasText: "Saved @jack's tweet" }).getByRole('link', { name: 'Open in Notion' });
+    const open = channel.locator('.msg-ephemeral', { hasText: "Saved @jack's tweet to Tweets" }).getByRole('link', { name: 'Open in Notion' });
     expect(await open.getAttribute('href')).toBe(`#row-${rows[0]!.id}`);
     await shot(page, 'sandbox-08-three-rows.png');
     // The README's picture (docs/sandbox.png is a copy of it): the same moment at a smaller size.
@@ -140,8 +187,40 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     // Undo (a button without a URL) goes back to the app as a signed block action; the row leaves the table.
     await channel.locator('.msg-ephemeral', { hasText: "Saved @naval's tweet" }).getByRole('button', { name: 'Undo' }).click();
     await notion.locator('tr', { hasText: '@naval' }).waitFor({ state: 'detached' });
-    expect(rowsOf('Tweets').filter((r) => !r.inTrash).map((r) => propertyText(r.properties.Name))).toEqual(['@jack', '@edwardodell']);
+    expect(namesIn('Tweets')).toEqual(['@jack', '@edwardodell']);
   }, 90_000);
+
+  it('sends a tweet link typed in the DM pane to the app as a message.im event, and shows the answer there', async () => {
+    const dms = page.locator('#dms');
+    const notion = page.locator('#notion');
+    const im = sandbox.slack.imChannelFor('U0SANDBOXYOU');
+    const before = sandbox.slack.messagesTo(im).length;
+    const box = page.getByLabel('Message Save to Notion');
+    await box.fill('https://x.com/naval/status/1002103360646823936 worth a read');
+    await box.press('Enter');
+    // The visitor's message, with the preview Slack adds, then the bot's answer below it.
+    const mine = dms.getByRole('article', { name: 'message from You' }).last();
+    await mine.getByText('How to Get Rich').waitFor();
+    const answer = dms.locator('.item', { has: page.getByText("Saved @naval's tweet to") });
+    await answer.waitFor();
+    expect(await dms.locator('.item').last().innerText()).toContain("Saved @naval's tweet to Tweets");
+    await notion.locator('tr', { hasText: '@naval' }).waitFor();
+    expect(await box.inputValue()).toBe('');
+    // The bot answered in the app's DM channel (chat.postMessage), and the tweet's own text was saved, not the comment.
+    expect(sandbox.slack.messagesTo(im).slice(before).map((m) => m.via)).toEqual(['chat.postMessage']);
+    expect(namesIn('Tweets')).toEqual(['@jack', '@edwardodell', '@naval']);
+    const naval = rowsOf('Tweets').filter((r) => !r.inTrash)[2]!;
+    expect(propertyText(naval.properties.Tweet)).toBe('How to Get Rich (without getting lucky):');
+    expect(await answer.getByRole('link', { name: 'Open in Notion' }).getAttribute('href')).toBe(`#row-${naval.id}`);
+    await shot(page, 'sandbox-15-dm-link.png');
+
+    // Commands belong in the channel's box: the DM box says so and keeps the text.
+    await box.fill('/notion-connect');
+    await box.press('Enter');
+    await dms.getByRole('status').getByText('Send commands in the #general message box').waitFor();
+    expect(await box.inputValue()).toBe('/notion-connect');
+    await box.fill('');
+  }, 60_000);
 
   it('Cancel on the consent page shows the access-denied page and connects nothing', async () => {
     const exchanges = sandbox.notion.tokenExchanges();
@@ -167,9 +246,13 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     phone.on('request', (r) => requested.push(r.url()));
     const small = await phone.newPage();
     await small.goto(sandbox.url);
-    await small.locator('#notion tr', { hasText: '@jack' }).waitFor();
+    await small.locator('#notion tr', { hasText: '@jack' }).first().waitFor();
     const overflow = await small.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
+    // The suggestion chips wrap: none runs off the right edge.
+    const chips = await small.locator('.suggestions .chip').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
+    expect(chips.length).toBeGreaterThanOrEqual(4);
+    for (const right of chips) expect(right).toBeLessThanOrEqual(375);
     await small.screenshot({ path: new URL('sandbox-10-phone.png', ARTIFACTS).pathname });
 
     /** Whether all of an element is on screen, and not under the composer that sticks to the bottom (the panels stack here, the page scrolls). */

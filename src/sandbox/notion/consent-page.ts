@@ -3,7 +3,8 @@ export interface ConsentWorkspace {
   id: string;
   name: string;
   icon: string | null;
-  items: { id: string; kind: 'page' | 'table'; title: string }[];
+  /** `parent`: the title of the page an item sits in, shown so two items with the same title can be told apart. */
+  items: { id: string; kind: 'page' | 'table'; title: string; parent?: string | undefined; /** Offered ticked unless false. */ ticked?: boolean }[];
 }
 
 /** Escapes text for HTML element content and quoted attribute values. */
@@ -60,7 +61,9 @@ function workspaceFieldset(ws: ConsentWorkspace, index: number, checked: boolean
     ? `<ul aria-label="${escapeHtml(`Pages and tables in ${ws.name}`)}">${ws.items
         .map((item, i) => {
           const id = `${radioId}-item-${i}`;
-          return `<li><label for="${id}"><input type="checkbox" id="${id}" name="share" value="${escapeHtml(item.id)}" checked><span>${escapeHtml(item.title || 'Untitled')}<span class="kind">${item.kind === 'table' ? 'Table' : 'Page'}</span></span></label></li>`;
+          const kind = item.kind === 'table' ? 'Table' : 'Page';
+          const where = item.parent === undefined ? '' : ` in ${item.parent || 'Untitled'}`;
+          return `<li><label for="${id}"><input type="checkbox" id="${id}" name="share" value="${escapeHtml(item.id)}"${item.ticked === false ? '' : ' checked'}><span>${escapeHtml(item.title || 'Untitled')}<span class="kind">${escapeHtml(kind + where)}</span></span></label></li>`;
         })
         .join('')}</ul>`
     : '<p class="empty">No pages to share yet.</p>';

@@ -52,10 +52,11 @@ export interface NotionSandbox {
    * ('title' | 'rich_text' | 'url' | 'date' | 'number' | 'select' | 'multi_select' | 'checkbox' | 'email' |
    * 'phone_number' | 'people' | 'files' | 'created_time' ...). Exactly one title property is required (throws otherwise).
    * `id` fixes the database id, `dataSourceId` the data source id; `parentPageId` puts the table under a page.
+   * `untickedOnConsent`: the consent page offers it unticked, so it is shared only when the visitor ticks it.
    */
   addTable(
     workspaceId: string,
-    input: { title: string; properties: Record<string, string>; id?: string; dataSourceId?: string; parentPageId?: string },
+    input: { title: string; properties: Record<string, string>; id?: string; dataSourceId?: string; parentPageId?: string; untickedOnConsent?: boolean },
   ): { databaseId: string; dataSourceId: string; url: string };
   /** A plain page (can be shared; tables can be created under it later). */
   addPage(workspaceId: string, input: { title: string; parentPageId?: string }): { pageId: string; url: string };
@@ -80,8 +81,18 @@ export interface NotionSandbox {
   workspaces(): { id: string; name: string }[];
   /** Access tokens currently valid for installations in this workspace. */
   activeTokenCount(workspaceId: string): number;
-  /** The tables of a workspace (including ones the integration created), oldest first. */
-  tables(workspaceId: string): { databaseId: string; dataSourceId: string; title: string; url: string; columns: { name: string; type: string }[] }[];
+  /**
+   * The tables of a workspace (including ones the integration created), oldest first. `parentPage` is the
+   * page the table sits in, when it is not at the top of the workspace.
+   */
+  tables(workspaceId: string): {
+    databaseId: string;
+    dataSourceId: string;
+    title: string;
+    url: string;
+    parentPage?: { id: string; title: string };
+    columns: { name: string; type: string }[];
+  }[];
   /** Sets (or clears) the integration's template: Allow then duplicates it and returns duplicated_template_id. */
   setTemplate(clientId: string, template: IntegrationTemplate | undefined): void;
   /** Access tokens of the workspace stop working (401) while refresh tokens still work. */
@@ -173,6 +184,7 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
         id: input.id,
         dataSourceId: input.dataSourceId,
       });
+      if (input.untickedOnConsent) content.untickedOnConsent.add(database.id);
       return { databaseId: database.id, dataSourceId: dataSource.id, url: notionUrl(database.id) };
     },
     addPage(workspaceId, input) {
@@ -237,13 +249,17 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
       const ws = content.workspace(workspaceId).id;
       return [...content.dataSources.values()]
         .filter((ds) => content.workspaceOf(ds.id) === ws)
-        .map((ds) => ({
-          databaseId: ds.databaseId,
-          dataSourceId: ds.id,
-          title: plainText(ds.title),
-          url: notionUrl(ds.databaseId),
-          columns: ds.properties.map((p) => ({ name: p.name, type: p.type })),
-        }));
+        .map((ds) => {
+          const parentPage = content.parentPage(ds.databaseId);
+          return {
+            databaseId: ds.databaseId,
+            dataSourceId: ds.id,
+            title: plainText(ds.title),
+            url: notionUrl(ds.databaseId),
+            ...(parentPage ? { parentPage } : {}),
+            columns: ds.properties.map((p) => ({ name: p.name, type: p.type })),
+          };
+        });
     },
     setTemplate(clientId, template) {
       const client = grants.clients.get(clientId);

@@ -45,11 +45,19 @@ function shareableItems(ctx: SandboxContext, workspaceId: string): ConsentWorksp
   const items: ConsentWorkspace['items'] = [];
   for (const page of ctx.content.pages.values()) {
     if (page.workspaceId === workspaceId && !page.inTrash && page.parent.type !== 'data_source_id') {
-      items.push({ id: page.id, kind: 'page', title: ctx.content.pageTitle(page) });
+      items.push({ id: page.id, kind: 'page', title: ctx.content.pageTitle(page), parent: ctx.content.parentPage(page.id)?.title });
     }
   }
   for (const db of ctx.content.databases.values()) {
-    if (db.workspaceId === workspaceId && !db.inTrash) items.push({ id: db.id, kind: 'table', title: db.title.map((t) => t.plain_text).join('') });
+    if (db.workspaceId === workspaceId && !db.inTrash) {
+      items.push({
+        id: db.id,
+        kind: 'table',
+        title: db.title.map((t) => t.plain_text).join(''),
+        parent: ctx.content.parentPage(db.id)?.title,
+        ...(ctx.content.untickedOnConsent.has(db.id) ? { ticked: false } : {}),
+      });
+    }
   }
   return items;
 }

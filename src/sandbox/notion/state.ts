@@ -67,6 +67,8 @@ export interface PageRecord {
 export class ContentStore {
   readonly workspaces = new Map<string, Workspace>();
   readonly databases = new Map<string, DatabaseRecord>();
+  /** Tables the consent page offers unticked: shared only when the visitor ticks them. */
+  readonly untickedOnConsent = new Set<string>();
   readonly dataSources = new Map<string, DataSourceRecord>();
   readonly pages = new Map<string, PageRecord>();
   /** Monotonic edit counter: Notion's timestamps are per minute, so order needs a tie-breaker. */
@@ -175,6 +177,15 @@ export class ContentStore {
     if (!page) return null;
     if (page.parent.type === 'data_source_id') return page.parent.dataSourceId;
     return page.parent.type === 'page_id' ? page.parent.pageId : null;
+  }
+
+  /** The page a database or page sits in, if any: the page's id and plain title. */
+  parentPage(id: string): { id: string; title: string } | undefined {
+    const db = this.databases.get(id);
+    const page = db ? undefined : this.pages.get(id);
+    const parentId = db?.parent.type === 'page_id' ? db.parent.page_id : page?.parent.type === 'page_id' ? page.parent.pageId : undefined;
+    const parent = parentId === undefined ? undefined : this.pages.get(parentId);
+    return parent ? { id: parent.id, title: this.pageTitle(parent) } : undefined;
   }
 
   /** The workspace an object belongs to, if it exists. */

@@ -10,6 +10,9 @@
   const form = $('composer');
   const input = $('composer-input');
   const status = $('composer-status');
+  const dmForm = $('dm-composer');
+  const dmInput = $('dm-input');
+  const dmStatus = $('dm-status');
   const announcer = $('notion-announcer');
   const dmPanel = $('dms');
   const lists = {
@@ -149,7 +152,8 @@
         sync(lists.tables, state.tables);
         highlightNewRows();
         reveal('dms', inDms);
-        if (!firstSync) for (const node of inDms) if (!onScreen(node)) unread.add(node);
+        // The visitor's own DMs are never news to them.
+        if (!firstSync) for (const node of inDms) if (!onScreen(node) && !node.querySelector('[data-own]')) unread.add(node);
         // Before revealing the channel's answer: the "new DM" pill makes the composer taller.
         updateUnread();
         reveal('channel', inChannel);
@@ -178,6 +182,8 @@
     }
   }
   const listOf = (el) => (el.closest('#dm-messages') ? 'dms' : 'channel');
+  /** Where to say that an action in a list did not work: under the message box of that pane. */
+  const statusFor = (list) => (list === 'dms' ? dmStatus : status);
 
   /**
    * "DMs", "Check your DMs" and the new-DM pill: show the first unread DM (else the newest) with the
@@ -198,23 +204,30 @@
     updateUnread();
   }
 
-  let sending = false;
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const text = input.value.trim();
-    if (!text || sending) return;
-    sending = true;
-    input.value = '';
-    status.textContent = '';
-    const result = await post('/sandbox/api/command', { text }, 'channel');
-    sending = false;
-    if (!result.ok) {
-      status.textContent = result.error || 'That did not work.';
-      input.value = text;
-    }
-    input.focus();
-    refresh();
-  });
+  /** A message box: Enter sends its text to `path`; when that fails the text stays and the reason shows under it. */
+  function composer(box, field, note, path, list) {
+    let sending = false;
+    box.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const text = field.value.trim();
+      if (!text || sending) return;
+      sending = true;
+      field.value = '';
+      note.textContent = '';
+      const result = await post(path, { text }, list);
+      sending = false;
+      if (!result.ok) {
+        note.textContent = result.error || 'That did not work.';
+        field.value = text;
+      }
+      field.focus();
+      refresh();
+    });
+  }
+  // #general: commands go to the app as slash commands, anything else is a message in the channel.
+  composer(form, input, status, '/sandbox/api/command', 'channel');
+  // The app's DM: a message.im event, answered by the bot in the DM.
+  composer(dmForm, dmInput, dmStatus, '/sandbox/api/dm', 'dms');
 
   document.addEventListener('click', async (event) => {
     const target = event.target instanceof window.Element ? event.target : null;
@@ -244,9 +257,10 @@
     const button = target.closest('button[data-action-id]');
     if (button) {
       button.disabled = true;
-      const result = await post('/sandbox/api/action', { messageKey: button.dataset.messageKey, actionId: button.dataset.actionId }, listOf(button));
+      const list = listOf(button);
+      const result = await post('/sandbox/api/action', { messageKey: button.dataset.messageKey, actionId: button.dataset.actionId }, list);
       button.disabled = false;
-      if (!result.ok) status.textContent = result.error || 'That did not work.';
+      if (!result.ok) statusFor(list).textContent = result.error || 'That did not work.';
       refresh();
     }
   });
@@ -254,8 +268,9 @@
   document.addEventListener('change', async (event) => {
     const select = event.target;
     if (!(select instanceof window.HTMLSelectElement) || !select.classList.contains('bk-select') || !select.value) return;
-    const result = await post('/sandbox/api/action', { messageKey: select.dataset.messageKey, actionId: select.dataset.actionId, value: select.value }, listOf(select));
-    if (!result.ok) status.textContent = result.error || 'That did not work.';
+    const list = listOf(select);
+    const result = await post('/sandbox/api/action', { messageKey: select.dataset.messageKey, actionId: select.dataset.actionId, value: select.value }, list);
+    if (!result.ok) statusFor(list).textContent = result.error || 'That did not work.';
     refresh();
   });
 

@@ -8,7 +8,7 @@ import type { ActionResult, SandboxSession } from './sandbox-session.js';
 /**
  * The sandbox page on the product's own server, registered only in sandbox mode:
  * `GET /` (the page), `GET /sandbox/app.css|app.js`, `GET /sandbox/api/state` (polled JSON) and
- * `POST /sandbox/api/{command,shortcut,action}` (the visitor's actions, sent on as signed Slack requests).
+ * `POST /sandbox/api/{command,dm,shortcut,action}` (the visitor's actions, sent on as signed Slack requests).
  */
 
 export interface SandboxRoutesOptions {
@@ -184,6 +184,14 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
     action((body) => {
       const text = field(body, 'text');
       return text === undefined ? undefined : session.submit(text);
+    }),
+  );
+  router.add(
+    'POST',
+    '/sandbox/api/dm',
+    action((body) => {
+      const text = field(body, 'text');
+      return text === undefined ? undefined : session.directMessage(text);
     }),
   );
   router.add(

@@ -4,6 +4,8 @@ import type { Logger } from '../../log.js';
 import type { NotionSandbox } from '../notion/notion-sandbox.js';
 import type { ExampleMessage, SeededTable } from '../sandbox-seed.js';
 import {
+  eventCallbackBody,
+  imMessageEvent,
   messageShortcutBody,
   slashCommandBody,
   staticSelectActionBody,
@@ -36,6 +38,17 @@ type Entry =
   | { kind: 'command'; id: string; at: number; text: string; ack?: MessageBody; responseIds: string[]; note?: string }
   /** A shortcut or picker use: nothing shows in the channel but the bot's answers. */
   | { kind: 'invocation'; id: string; at: number; responseIds: string[]; note?: string };
+
+/** A message the visitor sent the app in its DM. */
+interface VisitorDm {
+  key: string;
+  at: number;
+  /** As Slack stores it (mrkdwn, links as `<url>`). */
+  text: string;
+  /** The link preview the page shows under it (Slack adds one to a known tweet's link). */
+  attachments: Record<string, unknown>[];
+  note?: string;
+}
 
 /** Where an answer to a response_url handed out for a block action goes. */
 interface ActionOrigin {
@@ -99,6 +112,9 @@ export class SandboxSession {
   /** A replaced (`replace_original`) or deleted message, by key. */
   private readonly overrides = new Map<string, MessageBody | 'deleted'>();
   private readonly firstSeen = new Map<string, number>();
+  private readonly visitorDms: VisitorDm[] = [];
+  /** The order DMs appeared in, both ways: the bot's (once first seen) and the visitor's (when sent). */
+  private readonly dmOrder = new Map<string, number>();
   private counter = 0;
   private readonly now: () => number;
 
@@ -179,6 +195,37 @@ export class SandboxSession {
     );
     if (status !== 200) entry.note = `The app answered HTTP ${status}.`;
     if (ack && (ack.text || ack.blocks)) entry.ack = ack;
+    return { ok: true };
+  }
+
+  /**
+   * What the visitor typed in the app's DM (its Messages tab): a `message.im` event in a signed
+   * `event_callback` to `/slack/events`, as Slack's Events API sends it. Like Slack's first delivery,
+   * the event carries no link preview yet (Slack adds it later with `message_changed`, which the app
+   * ignores); the page shows the preview under the visitor's message, as Slack does. The bot answers
+   * in the DM with chat.postMessage.
+   */
+  async directMessage(input: string): Promise<ActionResult> {
+    const text = input.trim();
+    if (text === '') return { ok: false, error: 'Type a message first.' };
+    if (text.startsWith('/')) return { ok: false, error: 'Send commands in the #general message box. Here, send the app a tweet link.' };
+    // Whatever the bot sent before this message is shown above it.
+    this.orderDms();
+    const channel = this.o.slack.imChannelFor(this.o.actor.userId);
+    const event = imMessageEvent({ userId: this.o.actor.userId, teamId: this.o.actor.teamId, channel, text: slackifyText(text) });
+    const id = tweetIdIn(text);
+    const tweet = id ? this.o.tweets[id.statusId] : undefined;
+    const dm: VisitorDm = {
+      key: `you:${this.nextId('d')}`,
+      at: this.now(),
+      text: String(event.text),
+      attachments: id && tweet ? [xTweetAttachment({ name: tweet.name, handle: tweet.handle, statusId: id.statusId, text: tweet.text })] : [],
+    };
+    this.visitorDms.push(dm);
+    if (this.visitorDms.length > MAX_ENTRIES) this.visitorDms.splice(0, this.visitorDms.length - MAX_ENTRIES);
+    this.orderOf(dm.key);
+    const { status } = await this.send(eventCallbackBody({ teamId: this.o.actor.teamId, botUserId: this.o.slack.botUserId, event }));
+    if (status !== 200) dm.note = `The app answered HTTP ${status}.`;
     return { ok: true };
   }
 
@@ -278,6 +325,21 @@ export class SandboxSession {
     return extra;
   }
 
+  private orderOf(key: string): number {
+    let n = this.dmOrder.get(key);
+    if (n === undefined) {
+      n = this.dmOrder.size;
+      this.dmOrder.set(key, n);
+    }
+    return n;
+  }
+
+  /** Numbers the bot's DMs not seen yet, in the order Slack delivered them. */
+  private orderDms(): void {
+    for (const m of this.dmMessages()) this.orderOf(`dm:${m.ts}`);
+    for (const x of this.applyActionAnswers()) this.orderOf(x.id);
+  }
+
   private seen(key: string): number {
     let at = this.firstSeen.get(key);
     if (at === undefined) {
@@ -287,19 +349,32 @@ export class SandboxSession {
     return at;
   }
 
-  /** Notion URLs the page can show itself: a row's URL jumps to its row, a table's to the table. */
-  private linkOptions(): MrkdwnOptions {
+  /**
+   * Links to Notion objects stay on the page, whose Notion pane shows the emulated workspace (the
+   * objects are not on notion.so): a row's URL jumps to its row, a table's (its database's or its
+   * data source's URL, in any form Notion writes it) to that table, and any other Notion object (a
+   * page, a trashed row) to the pane. Other links open in a new tab.
+   */
+  private linkOptions(tables: SeededTable[]): MrkdwnOptions {
     const local = new Map<string, string>();
-    for (const t of this.tables()) {
-      local.set(t.databaseUrl, `#table-${t.dataSourceId}`);
-      for (const row of this.o.notion.rows(t.dataSourceId)) local.set(row.url, `#row-${row.id}`);
+    for (const t of tables) {
+      const table = `#table-${t.dataSourceId}`;
+      local.set(compactId(t.databaseId), table);
+      local.set(compactId(t.dataSourceId), table);
+      for (const row of this.o.notion.rows(t.dataSourceId)) local.set(compactId(row.id), row.inTrash ? table : `#row-${row.id}`);
     }
-    return { link: (url: string): LinkTarget => (local.has(url) ? { href: local.get(url)!, newTab: false } : { href: url, newTab: true }) };
+    return {
+      link: (url: string): LinkTarget => {
+        const id = notionObjectId(url);
+        return id === undefined ? { href: url, newTab: true } : { href: local.get(id) ?? '#notion', newTab: false };
+      },
+    };
   }
 
   /** Everything the page shows, rendered to escaped HTML per message. */
   view(): SandboxView {
-    const links = this.linkOptions();
+    const tables = this.tables();
+    const links = this.linkOptions(tables);
     const extra = this.applyActionAnswers();
     const channel: ViewItem[] = [];
     const bot = (key: string, body: MessageBody, at: number, ephemeral: boolean): ViewItem | undefined => {
@@ -351,17 +426,27 @@ export class SandboxSession {
       if (e.note) channel.push(note(`note:${e.id}`, e.note, e.at));
     }
 
-    const dms: ViewItem[] = [];
+    const dms: { order: number; item: ViewItem }[] = [];
     for (const m of this.dmMessages()) {
-      const item = bot(`dm:${m.ts}`, m.body, Math.round(Number(m.ts) * 1000) || this.now(), false);
-      if (item) dms.push(item);
+      const key = `dm:${m.ts}`;
+      const item = bot(key, m.body, Math.round(Number(m.ts) * 1000) || this.now(), false);
+      if (item) dms.push({ order: this.orderOf(key), item });
     }
     for (const x of extra) {
       const item = bot(x.id, x.body, this.seen(x.id), true);
-      if (item) dms.push(item);
+      if (item) dms.push({ order: this.orderOf(x.id), item });
+    }
+    for (const dm of this.visitorDms) {
+      const attachments = dm.attachments.map((a) => renderAttachment(a, links)).join('');
+      const html = messageHtml({ key: dm.key, author: VISITOR_NAME, own: true, app: false, at: dm.at, ephemeral: false, body: `<div class="bk-section">${mrkdwnToHtml(dm.text, links)}</div>${attachments}` });
+      const order = this.orderOf(dm.key);
+      dms.push({ order, item: { id: dm.key, html } });
+      if (dm.note) dms.push({ order, item: note(`note:${dm.key}`, dm.note, dm.at) });
     }
 
-    return { channel, dms, tables: this.tables().map((t) => ({ id: `table-${t.dataSourceId}`, html: this.tableHtml(t) })) };
+    // A stable sort: a note stays right after its message.
+    dms.sort((a, b) => a.order - b.order);
+    return { channel, dms: dms.map((d) => d.item), tables: tables.map((t) => ({ id: `table-${t.dataSourceId}`, html: this.tableHtml(t) })) };
   }
 
   /** Every table in the emulated Notion, including ones the bot created ("Create a Tweets table"), title column first. */
@@ -369,9 +454,11 @@ export class SandboxSession {
     return this.o.notion.workspaces().flatMap((ws) =>
       this.o.notion.tables(ws.id).map((t) => ({
         dataSourceId: t.dataSourceId,
+        databaseId: t.databaseId,
         databaseUrl: t.url,
         title: t.title,
         workspace: ws.name,
+        parentPage: t.parentPage ? t.parentPage.title || 'Untitled' : undefined,
         columns: [...t.columns.filter((c) => c.type === 'title'), ...t.columns.filter((c) => c.type !== 'title')],
       })),
     );
@@ -398,9 +485,13 @@ export class SandboxSession {
           .join('')
       : `<tr class="empty"><td colspan="${t.columns.length}">No rows yet. Saved tweets appear here.</td></tr>`;
     const count = `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}`;
+    // Two tables may have the same title (a "Tweets" the bot created in a page beside the seeded one): the page tells them apart.
+    const where = t.parentPage === undefined ? t.workspace : `${t.parentPage}, ${t.workspace}`;
+    const name = t.parentPage === undefined ? t.title : `${t.title} in ${t.parentPage}`;
+    const meta = [t.parentPage, t.workspace, count].filter((x) => x !== undefined).join(' · ');
     return (
-      `<section class="notion-table" id="table-${escapeHtml(t.dataSourceId)}" data-title="${escapeHtml(t.title)}" aria-label="${escapeHtml(`Notion table ${t.title} in ${t.workspace}`)}">` +
-      `<h3><span class="nt-icon" aria-hidden="true">▦</span> ${escapeHtml(t.title)} <span class="nt-meta">${escapeHtml(t.workspace)} · ${count}</span></h3>` +
+      `<section class="notion-table" id="table-${escapeHtml(t.dataSourceId)}" data-title="${escapeHtml(name)}" aria-label="${escapeHtml(`Notion table ${t.title} in ${where}`)}">` +
+      `<h3><span class="nt-icon" aria-hidden="true">▦</span> ${escapeHtml(t.title)} <span class="nt-meta">${escapeHtml(meta)}</span></h3>` +
       `<div class="table-scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></section>`
     );
   }
@@ -423,6 +514,18 @@ const EYE_ICON = svg('<path fill="currentColor" d="M10 4C5 4 1.7 8.3 1.1 9.4a1.2
  */
 function linkToDms(html: string): string {
   return html.replace(/\bCheck your DMs\b/g, '<a href="#dms" class="to-dms">$&</a>');
+}
+
+/** A Notion id without dashes, lowercase: the form it takes in a notion.so URL. */
+function compactId(id: string): string {
+  return id.replace(/-/g, '').toLowerCase();
+}
+
+/** `https://www.notion.so/<id>`, `…/<Title>-<id>`, `…/<workspace>/<id>?v=…`: the object's compact id. */
+const NOTION_OBJECT_URL = /^https?:\/\/(?:www\.)?notion\.so\/(?:[^?#\s]*[/-])?([0-9a-f]{32})(?:[?#]\S*)?$/i;
+
+function notionObjectId(url: string): string | undefined {
+  return NOTION_OBJECT_URL.exec(url)?.[1]?.toLowerCase();
 }
 
 function tweetIdIn(text: string): { handle: string; statusId: string } | undefined {
@@ -500,7 +603,7 @@ function asButtonClick(selectBody: string, button: ActionElement): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-function messageHtml(m: { key: string; author: string; app: boolean; at: number; ephemeral: boolean; body: string; shortcutFor?: string }): string {
+function messageHtml(m: { key: string; author: string; app: boolean; at: number; ephemeral: boolean; body: string; shortcutFor?: string; own?: boolean }): string {
   const tone = m.app ? 'app' : `tone-${[...m.author].reduce((n, c) => n + c.charCodeAt(0), 0) % 5}`;
   const avatar = m.app ? 'N' : initials(m.author);
   const eph = m.ephemeral ? `<div class="eph-note">${EYE_ICON} Only visible to you</div>` : '';
@@ -509,7 +612,7 @@ function messageHtml(m: { key: string; author: string; app: boolean; at: number;
     ? `<div class="msg-actions"><button type="button" class="shortcut" data-shortcut="${escapeHtml(m.shortcutFor)}">Save to Notion</button></div>`
     : '';
   return (
-    `<article class="msg${m.ephemeral ? ' msg-ephemeral' : ''}" aria-label="${escapeHtml(`${m.ephemeral ? 'Only visible to you: ' : ''}message from ${m.author}`)}">` +
+    `<article class="msg${m.ephemeral ? ' msg-ephemeral' : ''}"${m.own ? ' data-own=""' : ''} aria-label="${escapeHtml(`${m.ephemeral ? 'Only visible to you: ' : ''}message from ${m.author}`)}">` +
     `<div class="avatar ${tone}" aria-hidden="true">${escapeHtml(avatar)}</div>` +
     `<div class="msg-main">${eph}<div class="msg-meta"><span class="msg-author">${escapeHtml(m.author)}</span>${badge} ` +
     `<time datetime="${new Date(m.at).toISOString()}">${escapeHtml(timeLabel(m.at))}</time></div>` +

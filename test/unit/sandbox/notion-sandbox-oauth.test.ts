@@ -206,3 +206,23 @@ describe('notion sandbox: OAuth', () => {
     expect(logged).not.toMatch(/ntn_|nrt_|code=|st-123/);
   });
 });
+
+describe('notion sandbox: consent page, pages and tables with the same title', () => {
+  it('names the page each page or table sits in, escaped', async () => {
+    const sandbox = await startNotionSandbox({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] }] });
+    try {
+      const ws = sandbox.addWorkspace({ name: 'Acme' }).id;
+      sandbox.addTable(ws, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text' } });
+      const wiki = sandbox.addPage(ws, { title: 'Team <wiki>' });
+      sandbox.addPage(ws, { title: 'Notes', parentPageId: wiki.pageId });
+      sandbox.addTable(ws, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text' }, parentPageId: wiki.pageId });
+
+      const html = await (await fetch(`${sandbox.url}/v1/oauth/authorize?${authorizeQuery()}`)).text();
+      const items = [...html.matchAll(/<span>([^<]*)<span class="kind">([^<]*)<\/span><\/span>/g)].map((m) => `${m[1]} | ${m[2]}`);
+      expect(items).toEqual(['Team &lt;wiki&gt; | Page', 'Notes | Page in Team &lt;wiki&gt;', 'Tweets | Table', 'Tweets | Table in Team &lt;wiki&gt;']);
+      expect(sandbox.tables(ws).map((t) => t.parentPage)).toEqual([undefined, { id: wiki.pageId, title: 'Team <wiki>' }]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

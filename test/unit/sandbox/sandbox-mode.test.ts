@@ -86,6 +86,57 @@ describe('sandbox routes', () => {
     expect(sandbox.session.view().channel.some((m) => m.html.includes('Check your DMs'))).toBe(true);
   });
 
+  it('sends what the visitor types in the DM pane to Bolt as a signed message.im event; the answer shows below it', async () => {
+    const post = (headers: Record<string, string>, text: string) =>
+      fetch(`${base}/sandbox/api/dm`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ text }) });
+    const calls = sandbox.slack.calls.length;
+    expect((await post({ origin: 'http://attacker.example' }, 'https://x.com/jack/status/20')).status).toBe(403);
+    const command = await post({}, '/notion-connect');
+    expect(command.status).toBe(400);
+    expect(((await command.json()) as { error: string }).error).toMatch(/#general/);
+    expect(sandbox.slack.calls.length).toBe(calls);
+
+    const ok = await post({ origin: base, 'sec-fetch-site': 'same-origin' }, 'https://x.com/jack/status/20');
+    expect(await ok.json()).toEqual({ ok: true });
+    // Not connected yet: the app answers in its DM channel with a connect link, as it does for a real message.im.
+    const im = sandbox.slack.imChannelFor('U0SANDBOXYOU');
+    const reply = await waitFor(() => sandbox.slack.messagesTo(im).find((m) => m.text?.includes('Connect your Notion first')), { what: 'the DM answer' });
+    expect(reply.via).toBe('chat.postMessage');
+    const dms = sandbox.session.view().dms;
+    const mine = dms.findIndex((m) => m.id.startsWith('you:'));
+    expect(mine).toBeGreaterThanOrEqual(0);
+    expect(dms[mine]!.html).toContain('>https://x.com/jack/status/20</a>');
+    expect(dms.findIndex((m) => m.html.includes('Connect your Notion first'))).toBeGreaterThan(mine);
+  });
+
+  it('keeps Notion links on the page: tables and rows jump to the Notion pane, labelled with their page', async () => {
+    const acme = sandbox.notion.workspaces().find((w) => w.name === 'Acme Sandbox')!;
+    const tweets = sandbox.tables.find((t) => t.title === 'Tweets')!;
+    const projects = sandbox.notion.addPage(acme.id, { title: 'Projects' });
+    const copy = sandbox.notion.addTable(acme.id, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text' }, parentPageId: projects.pageId });
+    const compact = (id: string) => id.replace(/-/g, '');
+
+    // Two "Tweets" tables: the one in a page says so.
+    const tables = sandbox.session.view().tables;
+    const shown = tables.find((t) => t.id === `table-${copy.dataSourceId}`)!;
+    expect(shown.html).toContain('aria-label="Notion table Tweets in Projects, Acme Sandbox"');
+    expect(shown.html).toContain('<span class="nt-meta">Projects · Acme Sandbox · 0 rows</span>');
+    expect(tables.find((t) => t.id === `table-${tweets.dataSourceId}`)!.html).toContain('<span class="nt-meta">Acme Sandbox · 0 rows</span>');
+
+    // Data source and database URLs, in the forms Notion writes them, jump to the table; other Notion pages to the pane.
+    const text = [
+      `https://www.notion.so/${compact(tweets.dataSourceId)}`,
+      `https://www.notion.so/acme/Tweets-${compact(copy.databaseId)}?v=1`,
+      `https://www.notion.so/${compact(projects.pageId)}`,
+      'https://example.com/elsewhere',
+    ].join(' ');
+    expect((await fetch(`${base}/sandbox/api/dm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) })).status).toBe(200);
+    const mine = sandbox.session.view().dms.filter((m) => m.id.startsWith('you:')).at(-1)!;
+    const hrefs = [...mine.html.matchAll(/<a href="([^"]+)"( target="_blank")?/g)].map((m) => `${m[1]}${m[2] ? ' (new tab)' : ''}`);
+    expect(hrefs).toEqual([`#table-${tweets.dataSourceId}`, `#table-${copy.dataSourceId}`, '#notion', 'https://example.com/elsewhere (new tab)']);
+    expect(mine.html).not.toContain('notion.so"');
+  });
+
   it('rejects block actions the bot never offered', async () => {
     const res = await fetch(`${base}/sandbox/api/action`, {
       method: 'POST',
