@@ -1,6 +1,7 @@
 import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { NotionConnection } from './connection.js';
 import { NotionAccessRevokedError, NotionUnavailableError } from './errors.js';
+import { keepSave } from './kept-saves.js';
 import type { ChatNotifier } from './outcomes.js';
 import type { ClaimStore, ConnectionStore, PendingSave, PendingSaves } from './ports.js';
 import type { Logger } from '../log.js';
@@ -96,7 +97,8 @@ export function createAccessLost(deps: AccessLostDeps) {
     const at = now().toISOString();
     await markDead(user, stored, { promptedAt: at, pendingSince: keep ? at : undefined });
     const firstNotice = !stored.reconnectPromptedAt && (await deps.claims.claim(reconnectClaim(user), RECONNECT_CLAIM_MS));
-    const pending = keep ? await deps.pendingSaves.add(user, { ...keep, queuedAt: at }) : 0;
+    // A tweet kept before (sent twice while waiting) waits once; it is at least that one.
+    const pending = keep ? ((await keepSave(deps, user, { ...keep, queuedAt: at })) ?? 1) : 0;
     log.info({ event: 'connection.access_lost', platform: user.platform, pending }, 'Notion no longer accepts the connection');
     if (firstNotice) {
       // Its own link: connect links are single use, and the reply carries another one.

@@ -21,6 +21,8 @@ export interface SaveTarget {
   url?: string | undefined;
   /** The page the table sits in, when known: a second "Create a Tweets table" click there finds it. */
   parentPageId?: string | undefined;
+  /** That page's title, when known (see `TableCandidate.parentTitle`): "Created a Tweets table in <page>". */
+  parentTitle?: string | undefined;
   mapping: PropertyMapping;
 }
 

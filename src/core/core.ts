@@ -25,20 +25,25 @@ export interface Core {
   saveTweet(user: ChatUser, input: TweetInput, options?: { force?: boolean; table?: string }): Promise<SaveTicket>;
   /** "Save again" on an "Already saved" reply: saves that tweet once more, to the same table. */
   saveAgain(user: ChatUser, pageId: string): Promise<SaveTicket>;
-  /** Undo button: moves the row to Notion's trash and forgets it. Only the saver's own rows. */
+  /**
+   * Undo button: moves the row to Notion's trash and forgets it. Only the saver's own rows. A row
+   * Notion no longer shows because its table is no longer shared is `unreachable` and stays known.
+   */
   undoSave(user: ChatUser, pageId: string): Promise<UndoOutcome>;
   /**
-   * "Create a Tweets table in <page>": creates it and makes it the target. Clicked twice (or by a
-   * platform retry), it creates one table; the later click gets the first one's result.
+   * "Create a Tweets table in <page>": creates it and makes it the target (`created`). Clicked twice
+   * (or by a platform retry), it creates one table; the later click gets the first one's result.
+   * Tweets kept until a table was ready are then saved, and the user told by DM.
    */
   createTweetsTable(user: ChatUser, pageId: string): Promise<ChooseTargetOutcome>;
-  /** For pickers: make `dataSourceId` the user's target. */
+  /** For pickers: make `dataSourceId` the user's target (then saves kept until a table was ready land). */
   chooseTarget(user: ChatUser, dataSourceId: string): Promise<ChooseTargetOutcome>;
   disconnectUser(user: ChatUser): Promise<DisconnectOutcome>;
   /**
    * Whether the user is connected and where saves go. Without a chosen table it looks at what is
    * shared (so a picker, the column help or the create-table offer can be shown before the first
-   * save); Notion errors never make it throw.
+   * save); with one, a `ready` target lists the other usable tables (`choices`) when there are any,
+   * so the table can be switched. Notion errors never make it throw.
    */
   connectionStatus(user: ChatUser): Promise<ConnectionStatus>;
   /**

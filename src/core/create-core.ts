@@ -6,7 +6,9 @@ import type { Core } from './core.js';
 import { createTableOnce } from './create-table-once.js';
 import { createDiscover } from './discover-target.js';
 import { DomainError, StoreDecryptError } from './errors.js';
-import type { ChatNotifier, ChooseTargetOutcome, ConnectionStatus, ConnectLink, SaveOutcome, SaveTicket, TargetStatus } from './outcomes.js';
+import { releaseKept } from './kept-saves.js';
+import { createRecentTables } from './recent-tables.js';
+import type { ChatNotifier, ChooseTargetOutcome, ConnectionStatus, ConnectLink, SaveOutcome, SaveTicket, TableChoice, TargetStatus } from './outcomes.js';
 import { sameId, toSaveTarget, unusableStatus, usableChoices } from './pick-target.js';
 import type { ClaimStore, ConnectionStore, NotionGateway, OneTimeStore, PendingSaves, SaveIndex, TweetLookup } from './ports.js';
 import type { SaveQueue } from './save-queue.js';
@@ -44,7 +46,8 @@ export interface CoreService extends Core {
 }
 
 const errorCode = (err: unknown) => (err instanceof DomainError ? err.code : 'internal');
-const ready = (target: SaveTarget): TargetStatus => ({ kind: 'ready', table: target.title, url: target.url });
+const ready = (target: SaveTarget): Extract<TargetStatus, { kind: 'ready' }> => ({ kind: 'ready', table: target.title, url: target.url });
+const created = (target: SaveTarget): ChooseTargetOutcome => ({ kind: 'created', table: target.title, url: target.url, pageTitle: target.parentTitle });
 
 /** Wires the use cases: connect, save, undo, choose or create a table, disconnect, status. */
 export function createCore(deps: CoreDeps): CoreService {
@@ -72,7 +75,8 @@ export function createCore(deps: CoreDeps): CoreService {
   }
 
   const withAccess = createWithAccess({ connections, notion, log });
-  const discover = createDiscover({ connections, notion, withAccess });
+  const recentTables = createRecentTables(now);
+  const discover = createDiscover({ connections, notion, withAccess, listed: recentTables.remember });
   const lost = createAccessLost({ ...deps, now, newConnectLink, notifierFor, track });
   const saveWorker = createSaveWorker({
     ...deps,
@@ -88,9 +92,11 @@ export function createCore(deps: CoreDeps): CoreService {
   const replaying = new Set<string>();
 
   /**
-   * Saves that waited for a reconnect land once a target is ready; the user hears the results.
-   * The mark on the connection is cleared before the list is taken, so a save kept meanwhile sets
-   * it again rather than being forgotten; it is put back when the list cannot be taken.
+   * Saves that waited (for a reconnect, or for a table) land once a target is ready; the user hears
+   * the results. A save that still cannot land (its table lacks a column, access is lost again) is
+   * kept again by the worker and not reported: it is still waiting. The mark on the connection is
+   * cleared before the list is taken, so a save kept meanwhile sets it again rather than being
+   * forgotten; it is put back when the list cannot be taken.
    */
   async function replayPending(user: ChatUser): Promise<void> {
     const key = chatUserKey(user);
@@ -106,14 +112,16 @@ export function createCore(deps: CoreDeps): CoreService {
         throw err;
       }
       if (pending.length === 0) return;
+      await releaseKept(deps.claims, user, pending);
       const outcomes: SaveOutcome[] = [];
       for (const save of pending) {
         // Entries kept before `dataSourceId` and `force` existed replay as they did then.
         const job: SaveJob = { tweet: save.tweet, tableName: save.tableName, dataSourceId: save.dataSourceId, force: save.force };
         outcomes.push(await deps.queue.run(() => saveWorker.save(user, job)));
       }
-      log.info({ event: 'save.replayed', platform: user.platform, count: outcomes.length }, 'kept saves replayed after reconnect');
-      await notifierFor(user)?.notifyPendingSaved(user, outcomes);
+      const settled = outcomes.filter((o) => !((o.kind === 'needs_table' || o.kind === 'reconnect') && o.kept));
+      log.info({ event: 'save.replayed', platform: user.platform, count: outcomes.length, waiting: outcomes.length - settled.length }, 'kept saves replayed');
+      if (settled.length > 0) await notifierFor(user)?.notifyPendingSaved(user, settled);
     } finally {
       replaying.delete(key);
     }
@@ -123,16 +131,52 @@ export function createCore(deps: CoreDeps): CoreService {
     track(replayPending(user).catch((err: unknown) => log.warn({ event: 'save.replay_failed', err: (err as Error).message }, 'replay failed')));
   }
 
+  /** Lists the shared tables now (and remembers them); `lost` / `gone` as withLiveConnection says. */
+  async function listChoices(user: ChatUser, conn: NotionConnection) {
+    const ran = await lost.withLiveConnection(user, conn, (c) => withAccess(user, c, (token) => notion.listTables(token)), { quiet: true });
+    if (ran.kind !== 'done') return ran;
+    return { kind: 'done' as const, tables: recentTables.remember(user, ran.value.conn, ran.value.value) };
+  }
+
+  /**
+   * The stored target, with every usable shared table when there are several, so the status can
+   * offer to switch. Answered from the tables this process listed last when it has them (see
+   * `recent-tables.ts`), so the answer does not wait on Notion; else listed once. Without a listing
+   * (Notion busy), just the target.
+   */
+  async function readyWithChoices(user: ChatUser, conn: NotionConnection, target: SaveTarget): Promise<{ target: TargetStatus; needsReconnect?: true }> {
+    const withChoices = (tables: TableChoice[]): TargetStatus => {
+      if (tables.length < 2) return ready(target);
+      const currentId = tables.find((t) => sameId(t.id, target.dataSourceId))?.id;
+      return { ...ready(target), choices: { tables, ...(currentId ? { currentId } : {}) } };
+    };
+    const listFailed = (err: unknown) => log.warn({ event: 'status.list_failed', platform: user.platform, code: errorCode(err) }, 'could not list the shared tables');
+    const remembered = recentTables.get(user, conn);
+    if (remembered) {
+      if (!remembered.fresh) track(listChoices(user, conn).catch(listFailed));
+      return { target: withChoices(remembered.tables) };
+    }
+    try {
+      const listed = await listChoices(user, conn);
+      if (listed.kind === 'lost') return { target: ready(target), needsReconnect: true };
+      return { target: listed.kind === 'done' ? withChoices(listed.tables) : ready(target) };
+    } catch (err) {
+      listFailed(err);
+      return { target: ready(target) };
+    }
+  }
+
   /**
    * Where the connection's saves go. Without a stored target, what is shared now is looked at, so
-   * pickers and column help show before the first save. Never throws for Notion's sake: a lost
-   * connection reads as `needsReconnect`, an unreachable Notion as no known target.
+   * pickers and column help show before the first save; with one, the other usable tables, so the
+   * user can switch. Never throws for Notion's sake: a lost connection reads as `needsReconnect`,
+   * an unreachable Notion as no known target (or the stored one alone).
    */
   async function targetOf(user: ChatUser, conn: NotionConnection): Promise<{ target: TargetStatus | undefined; needsReconnect?: true }> {
     if (conn.lostAccessAt) return { target: conn.target ? ready(conn.target) : undefined, needsReconnect: true };
     if (conn.target) {
       if (conn.pendingSince) replayInBackground(user);
-      return { target: ready(conn.target) };
+      return readyWithChoices(user, conn, conn.target);
     }
     try {
       const ran = await lost.withLiveConnection(user, conn, (c) => discover(user, c), { quiet: true });
@@ -257,12 +301,23 @@ export function createCore(deps: CoreDeps): CoreService {
       const conn = await connections.get(user);
       if (!conn) return { kind: 'not_connected', connectUrl: (await newConnectLink(user)).url };
       try {
-        const ran = await lost.withLiveConnection(user, conn, (c) => withAccess(user, c, (token) => notion.trashPage(token, record.pageId)));
+        const ran = await lost.withLiveConnection(user, conn, (c) =>
+          withAccess(user, c, async (token) => {
+            const result = await notion.trashPage(token, record.pageId);
+            // Notion's 404 means deleted or no longer shared alike; the row's table tells them apart.
+            if (result === 'gone' && !(await notion.canReadTable(token, record.dataSourceId))) return 'unreachable' as const;
+            return result;
+          }),
+        );
         if (ran.kind !== 'done') return await lostReply(ran, user);
         const { value } = ran.value;
+        log.info({ event: 'save.undone', platform: user.platform, result: value }, 'undo answered');
+        if (value === 'unreachable') {
+          // The row may still be there: the save stays known, so the duplicate guard and Undo work once the table is shared again.
+          return { kind: 'unreachable', table: record.table, connectUrl: (await newConnectLink(user)).url };
+        }
         await deps.saveIndex.forget(user, record);
-        log.info({ event: 'save.undone', platform: user.platform, result: value }, 'save undone');
-        return value === 'trashed' ? { kind: 'removed', table: record.table } : { kind: 'already_deleted', table: record.table };
+        return value === 'trashed' ? { kind: 'removed', table: record.table, tweet: record.tweet } : { kind: 'already_deleted', table: record.table };
       } catch (err) {
         log.warn({ event: 'save.undo_failed', platform: user.platform, code: errorCode(err) }, 'undo failed');
         return { kind: 'failed', reason: DomainError.is(err) ? 'notion_unavailable' : 'internal' };
@@ -272,6 +327,7 @@ export function createCore(deps: CoreDeps): CoreService {
     chooseTarget(user, dataSourceId) {
       return withTables(user, async (conn) => {
         const listed = await withAccess(user, conn, (token) => notion.listTables(token));
+        recentTables.remember(user, listed.conn, listed.value);
         const table = listed.value.find((t) => sameId(t.dataSourceId, dataSourceId));
         if (!table) return { kind: 'unknown_table', tables: usableChoices(listed.value) };
         if (!table.mapping) return unusableStatus(table);
@@ -287,14 +343,16 @@ export function createCore(deps: CoreDeps): CoreService {
       const create = () =>
         withTables(user, async (conn) => {
           // An offer clicked again later (an old DM, another device) must not add a second table.
-          if (!conn.lostAccessAt && conn.target && sameId(conn.target.parentPageId, pageId)) return ready(conn.target);
-          const created = await withAccess(user, conn, (token) => notion.createTweetsTable(token, pageId));
-          const table = created.value;
+          if (!conn.lostAccessAt && conn.target && sameId(conn.target.parentPageId, pageId)) return created(conn.target);
+          const made = await withAccess(user, conn, (token) => notion.createTweetsTable(token, pageId));
+          const table = made.value;
           const target = toSaveTarget({ ...table, parentPageId: table.parentPageId ?? pageId, mapping: table.mapping! });
-          await storeTarget(connections, user, created.conn, target);
+          await storeTarget(connections, user, made.conn, target);
+          // The remembered tables lack the new one: the next status lists them again.
+          recentTables.forget(user);
           log.info({ event: 'target.created', platform: user.platform }, 'Tweets table created');
           replayInBackground(user);
-          return ready(target);
+          return created(target);
         });
       // Another instance's click is still creating (or failed): say where saves go now.
       const current = () => withTables(user, async (conn) => (conn.target ? ready(conn.target) : (await discover(user, conn)).status));
@@ -316,6 +374,7 @@ export function createCore(deps: CoreDeps): CoreService {
         }
       }
       const existed = await connections.delete(user);
+      recentTables.forget(user);
       log.info({ event: 'connection.disconnected', platform: user.platform, existed }, 'disconnected');
       return { wasConnected: existed, workspaceName: conn?.workspaceName };
     },

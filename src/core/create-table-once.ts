@@ -40,14 +40,14 @@ export function createTableOnce(deps: { claims: ClaimStore; connections: Connect
     for (let i = 0; i <= OTHER_INSTANCE_POLLS; i++) {
       if (i > 0) await new Promise((resolve) => setTimeout(resolve, OTHER_INSTANCE_POLL_MS));
       const target = (await deps.connections.get(user))?.target;
-      if (target && sameId(target.parentPageId, pageId)) return { kind: 'ready', table: target.title, url: target.url };
+      if (target && sameId(target.parentPageId, pageId)) return { kind: 'created', table: target.title, url: target.url, pageTitle: target.parentTitle };
     }
     return undefined;
   }
 
   /**
-   * Runs `create` for the first click on (user, page). Later clicks get its result, or the ready
-   * status of the table it set, or — when none appears in time — `otherwise()` (the current status).
+   * Runs `create` for the first click on (user, page). Later clicks get its result, or the table it
+   * set (as `created`), or — when none appears in time — `otherwise()` (the current status).
    */
   return async function once(
     user: ChatUser,
@@ -65,7 +65,7 @@ export function createTableOnce(deps: { claims: ClaimStore; connections: Connect
         outcome = await create();
         return outcome;
       } finally {
-        if (outcome?.kind !== 'ready') await deps.claims.release(key).catch(() => undefined);
+        if (outcome?.kind !== 'created') await deps.claims.release(key).catch(() => undefined);
       }
     })();
     inFlight.set(key, task);

@@ -3,7 +3,7 @@ import type { NotionConnection } from './connection.js';
 import { storeTarget } from './connection-writes.js';
 import type { TargetStatus } from './outcomes.js';
 import { pickTarget, type PickPreferences } from './pick-target.js';
-import type { ConnectionStore, NotionGateway } from './ports.js';
+import type { ConnectionStore, NotionGateway, TableCandidate } from './ports.js';
 import type { WithAccess } from './with-access.js';
 
 /** `preferredId`: the table chosen before; `keepPreferred`: answer with its column help rather than switch away from it. */
@@ -18,11 +18,18 @@ export type Discover = (user: ChatUser, conn: NotionConnection, options?: Discov
  * `create_offer` when no table is shared at all, `unusable` with `pages` next to the column help.
  * Throws the gateway's domain errors (NotionAccessRevokedError after a failed refresh).
  */
-export function createDiscover(deps: { connections: ConnectionStore; notion: NotionGateway; withAccess: WithAccess }): Discover {
+export function createDiscover(deps: {
+  connections: ConnectionStore;
+  notion: NotionGateway;
+  withAccess: WithAccess;
+  /** Told of every listing, so the status can show the tables without another call. */
+  listed?: (user: ChatUser, conn: NotionConnection, tables: TableCandidate[]) => void;
+}): Discover {
   const { connections, notion, withAccess } = deps;
   return async (user, conn, options = {}) => {
     const listed = await withAccess(user, conn, (token) => notion.listTables(token));
     const current = listed.conn;
+    deps.listed?.(user, current, listed.value);
     const { target, status } = pickTarget(listed.value, { ...options, templatePageId: current.duplicatedTemplateId });
     if (target) return { conn: await storeTarget(connections, user, current, target), status };
     if (status.kind !== 'none_shared' && status.kind !== 'unusable') return { conn: current, status };

@@ -1,4 +1,4 @@
-import type { ConnectionStatus, DisconnectOutcome, ReconnectNotice, SaveOutcome, TargetStatus, UndoOutcome } from './outcomes.js';
+import type { ChooseTargetOutcome, ConnectionStatus, DisconnectOutcome, ReconnectNotice, SaveOutcome, TargetStatus, UndoOutcome } from './outcomes.js';
 
 /**
  * The product's wording, in one place for every platform. Adapters pass a formatter
@@ -24,10 +24,15 @@ export function saveUsage(f: Formatter, command = '/save-tweet'): string {
   ].join('\n');
 }
 
+const tableName = (f: Formatter, table: string, url: string | undefined) => (url ? f.link(url, table) : f.bold(table));
+
 export function targetStatusText(f: Formatter, status: TargetStatus): string {
   switch (status.kind) {
     case 'ready':
-      return `Tweets will be saved to ${status.url ? f.link(status.url, status.table) : f.bold(status.table)}.`;
+      // With several usable tables the adapters show a picker below: switching needs no reconnect.
+      return status.choices && status.choices.tables.length > 1
+        ? `Saving to ${tableName(f, status.table, status.url)}. Pick another table below, or reconnect to switch workspace or share other pages.`
+        : `Tweets will be saved to ${tableName(f, status.table, status.url)}.`;
     case 'choose':
       return `You shared ${status.tables.length} tables. Pick the one to save tweets to.`;
     case 'none_shared':
@@ -67,7 +72,24 @@ export function disconnectText(f: Formatter, outcome: DisconnectOutcome): string
   return `Disconnected from ${ws}. Nothing will be saved until you connect again.`;
 }
 
-/** The reply to a save, without buttons (adapters add "Open in Notion" / "Connect Notion"). */
+/** What becomes of a tweet kept until a table can take it, by what the user has to do. */
+function keptForTableText(status: Exclude<TargetStatus, { kind: 'ready' }>): string {
+  switch (status.kind) {
+    case 'choose':
+      return 'I kept this tweet and will save it as soon as you pick a table.';
+    case 'create_offer':
+      return 'I kept this tweet and will save it as soon as you create the table.';
+    case 'none_shared':
+      return 'I kept this tweet and will save it as soon as a table is shared.';
+    case 'unusable':
+      // Adding a column is not something Notion tells us about: the next save (or a look at the status) finds it.
+      return status.pages?.length
+        ? 'I kept this tweet and will save it as soon as you add the column (with your next save) or create the table.'
+        : 'I kept this tweet and will save it as soon as you add the column, with your next save.';
+  }
+}
+
+/** The reply to a save, without buttons (adapters add "Open in Notion", "Connect Notion", pickers). */
 export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/save-tweet'): string {
   switch (outcome.kind) {
     case 'saved': {
@@ -87,12 +109,13 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
       return outcome.tables.length === 0
         ? `No shared table is called ${f.bold(outcome.name)}, and no table is shared with Save to Notion yet.`
         : `No shared table is called ${f.bold(outcome.name)}. Your tables: ${outcome.tables.map((t) => f.bold(t.title)).join(', ')}.`;
+    // The adapters put the personal link on a button next to these: the text does not repeat it.
     case 'not_connected':
-      return `Connect your Notion first: ${f.link(outcome.connectUrl, 'Connect Notion')} (the link is personal and works once).`;
+      return 'Connect your Notion first, then send it again.';
     case 'reconnect':
       return outcome.kept
-        ? `Notion no longer accepts your connection. I kept this tweet and will save it as soon as you ${f.link(outcome.connectUrl, 'reconnect Notion')}.`
-        : `Notion no longer accepts your connection (access was removed). ${f.link(outcome.connectUrl, 'Reconnect Notion')} and save again.`;
+        ? 'Notion no longer accepts your connection. I kept this tweet and will save it as soon as you reconnect.'
+        : 'Notion no longer accepts your connection (access was removed). Reconnect, then save again.';
     case 'no_tweet':
       if (outcome.reason === 'not_tweet_link') {
         return `That link is not a tweet. I save links like ${f.code(EXAMPLE_INPUT)}.\n${saveUsage(f, command)}`;
@@ -100,7 +123,7 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
       if (outcome.reason === 'empty') return saveUsage(f, command);
       return `I could not find a tweet in that.\n${saveUsage(f, command)}`;
     case 'needs_table':
-      return targetStatusText(f, outcome.status);
+      return outcome.kept ? `${targetStatusText(f, outcome.status)} ${keptForTableText(outcome.status)}` : targetStatusText(f, outcome.status);
     case 'rate_limited':
       return `Notion is busy right now${outcome.retryAfterSeconds ? ` (try again in ${outcome.retryAfterSeconds} s)` : ''}. Nothing was saved.`;
     case 'failed':
@@ -112,19 +135,49 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
 
 export function undoOutcomeText(f: Formatter, outcome: UndoOutcome): string {
   switch (outcome.kind) {
-    case 'removed':
-      return `Removed: the row was moved to the trash in ${f.bold(outcome.table)}.`;
+    case 'removed': {
+      const what = outcome.tweet.handle ? `@${outcome.tweet.handle}'s tweet` : 'the tweet';
+      return `Removed ${what} from ${f.bold(outcome.table)} (moved to Notion's trash).`;
+    }
     case 'already_deleted':
       return `That row was already deleted in Notion (${f.bold(outcome.table)}), so there was nothing to undo.`;
+    case 'unreachable':
+      return `I can't reach that row any more: its table ${f.bold(outcome.table)} is no longer shared with Save to Notion. Share it again (reconnect) to undo.`;
     case 'not_found':
       return 'Only the person who saved this tweet can undo it, and only once.';
+    // The adapters' Connect / Reconnect button carries the link.
     case 'not_connected':
+      return "You're not connected to Notion any more. Connect again to undo.";
     case 'reconnect':
-      return `Reconnect Notion to undo: ${f.link(outcome.connectUrl, LABELS.reconnect)}.`;
+      return 'Notion no longer accepts your connection. Reconnect to undo.';
     case 'failed':
       return 'Notion did not answer, so the row is still there. Please try Undo again in a minute.';
   }
 }
+
+/** The answer to a table pick or a "Create a Tweets table" click, without buttons. */
+export function chooseTargetText(f: Formatter, outcome: ChooseTargetOutcome): string {
+  switch (outcome.kind) {
+    case 'created': {
+      const table = outcome.url ? f.link(outcome.url, 'Tweets table') : 'Tweets table';
+      const where = outcome.pageTitle ? ` in ${f.bold(outcome.pageTitle)}` : '';
+      return `Created a ${table}${where}. Tweets will be saved there.`;
+    }
+    case 'not_connected':
+      return 'Connect your Notion first, then choose again.';
+    case 'reconnect':
+      // Nothing was kept: a table choice is not a save waiting for the reconnect.
+      return 'Notion no longer accepts your connection (access was removed). Reconnect, then choose again.';
+    case 'unknown_table':
+      // The table is gone or no longer shared: what is shared now.
+      return outcome.tables.length > 0 ? targetStatusText(f, { kind: 'choose', tables: outcome.tables }) : targetStatusText(f, { kind: 'none_shared' });
+    default:
+      return targetStatusText(f, outcome);
+  }
+}
+
+/** A table pick that failed (Notion busy or unreachable); the table stays as it was. */
+export const CHOOSE_TABLE_FAILED_TEXT = 'I could not change the table: Notion did not answer. Tweets still go where they went; please try again in a minute.';
 
 /** A "Create a Tweets table" click that failed (Notion busy, unreachable or refusing); nothing was created. */
 export const CREATE_TABLE_FAILED_TEXT = 'I could not create the Tweets table: Notion did not answer or refused it. Nothing was created; please try again in a minute.';
@@ -137,11 +190,17 @@ export function reconnectNeededText(f: Formatter, notice: ReconnectNotice): stri
   return `Notion no longer accepts the connection to ${ws} (access was removed or expired). ${kept} as soon as you reconnect.`;
 }
 
-/** After a reconnect: how the kept saves went. */
+/** Once a reconnect or a ready table let the kept saves run: how they went. */
 export function pendingSavedText(f: Formatter, outcomes: SaveOutcome[]): string {
   const saved = outcomes.filter((o) => o.kind === 'saved' || o.kind === 'already_saved').length;
   const lines = outcomes.map((o) => `• ${saveOutcomeText(f, o)}`);
-  return [`You reconnected, so I saved the tweets that were waiting (${saved} of ${outcomes.length}):`, ...lines].join('\n');
+  const head =
+    outcomes.length === 1
+      ? saved === 1
+        ? 'I saved the tweet that was waiting:'
+        : 'The tweet that was waiting could not be saved:'
+      : `I saved the tweets that were waiting (${saved} of ${outcomes.length}):`;
+  return [head, ...lines].join('\n');
 }
 
 // ---- Connect prompts and button labels shared by the chat adapters ----
@@ -166,12 +225,17 @@ export const CHECK_DMS_TEXT = 'I sent you a private link to connect Notion. Chec
  */
 export function connectPromptText(f: Formatter, current: ConnectionStatus): string {
   // Connected without a table ready: the status says what to do here; reconnecting is the other way.
-  const tableAdvice = current.connected && !current.needsReconnect && current.target && current.target.kind !== 'ready';
+  // With a table ready and others to pick from, the status already says both ways to switch.
+  const target = current.connected && !current.needsReconnect ? current.target : undefined;
+  const tableAdvice = target && target.kind !== 'ready';
+  const switchAdvice = target?.kind === 'ready' && (target.choices?.tables.length ?? 0) > 1;
   const intro = !current.connected
     ? 'Connect your Notion so I can save tweets as rows in your own table.'
     : tableAdvice
       ? `${statusText(f, current)} Or reconnect to share other pages or switch workspace:`
-      : `${statusText(f, current)} To switch workspace or table, reconnect:`;
+      : switchAdvice
+        ? statusText(f, current)
+        : `${statusText(f, current)} To switch workspace or share other pages, reconnect:`;
   return [
     intro,
     `Notion will ask which pages to share: select the table (a database) to save tweets to. ` +

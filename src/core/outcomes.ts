@@ -2,7 +2,11 @@ import type { ChatUser } from './chat-user.js';
 import type { MissingColumn } from './ports.js';
 import type { Tweet } from '../tweets/tweet.js';
 
-/** A shared table offered in a picker. `id` is the Notion data source id. */
+/**
+ * A shared Notion table offered in a picker or a list. `id` is the Notion data source id; `title` is
+ * what to show: the table's title, with the page it sits in when another listed table has the same
+ * title ("Tweets (Team wiki)").
+ */
 export interface TableChoice {
   id: string;
   title: string;
@@ -10,7 +14,17 @@ export interface TableChoice {
 
 /** Where a connection's saves go, or why that is not decided yet. */
 export type TargetStatus =
-  | { kind: 'ready'; table: string; url?: string | undefined }
+  | {
+      kind: 'ready';
+      table: string;
+      url?: string | undefined;
+      /**
+       * Set by the status (`/notion-connect`, the Home tab) when more than one usable table is shared:
+       * all of them, for a picker with the current one (`currentId`, when it is among them) selected,
+       * so the table can be switched without reconnecting.
+       */
+      choices?: { tables: TableChoice[]; currentId?: string | undefined } | undefined;
+    }
   /** Several usable tables are shared: the user picks one (`Core.chooseTarget`). */
   | { kind: 'choose'; tables: TableChoice[] }
   /** No table is shared with the integration. */
@@ -47,7 +61,11 @@ export type SaveOutcome =
   | { kind: 'unknown_table'; name: string; tables: TableChoice[] }
   /** `empty`: nothing given; `not_tweet_link`: a link to something else; `no_tweet`: text with no handle or link. */
   | { kind: 'no_tweet'; reason: 'empty' | 'not_tweet_link' | 'no_tweet' }
-  | { kind: 'needs_table'; status: Exclude<TargetStatus, { kind: 'ready' }> }
+  /**
+   * No table can take the tweet yet. `kept`: the tweet waits and is saved once a table is picked,
+   * created or given its column (false only when the store could not keep it).
+   */
+  | { kind: 'needs_table'; status: Exclude<TargetStatus, { kind: 'ready' }>; kept: boolean }
   | { kind: 'rate_limited'; retryAfterSeconds?: number | undefined }
   | { kind: 'failed'; reason: 'notion_unavailable' | 'notion_rejected' | 'store_unreadable' | 'internal' };
 
@@ -81,15 +99,23 @@ export interface ConnectLink {
 
 export type ChooseTargetOutcome =
   | TargetStatus
+  /** "Create a Tweets table in <page>" made it (or an earlier click did) and it is the target now. */
+  | { kind: 'created'; table: string; url?: string | undefined; pageTitle?: string | undefined }
   | { kind: 'not_connected'; connectUrl: string }
   | { kind: 'reconnect'; connectUrl: string }
   | { kind: 'unknown_table'; tables: TableChoice[] };
 
 /** The answer to an Undo button. Only the user who saved a row can undo it. */
 export type UndoOutcome =
-  | { kind: 'removed'; table: string }
+  | { kind: 'removed'; table: string; tweet: Tweet }
   /** The row was already deleted (or trashed) in Notion. */
   | { kind: 'already_deleted'; table: string }
+  /**
+   * Notion does not show the row because its table is no longer shared with the connection (a
+   * reconnect left it out): the row may still be there, so the save is remembered and Undo works
+   * again once the table is shared again (`connectUrl` reconnects).
+   */
+  | { kind: 'unreachable'; table: string; connectUrl: string }
   /** Not a save of this user's (another user pressed the button, or it was undone already). */
   | { kind: 'not_found' }
   | { kind: 'not_connected'; connectUrl: string }
@@ -121,6 +147,6 @@ export interface ChatNotifier {
   notifyConnected(user: ChatUser, notice: ConnectedNotice): Promise<void>;
   /** One DM with a Reconnect button per loss of access, however many saves failed meanwhile. */
   notifyReconnectNeeded(user: ChatUser, notice: ReconnectNotice): Promise<void>;
-  /** The results of the saves that waited for the reconnect. */
+  /** The results of the saves that waited (for a reconnect or for a table) and have now landed or failed for good. */
   notifyPendingSaved(user: ChatUser, outcomes: SaveOutcome[]): Promise<void>;
 }

@@ -14,18 +14,38 @@ export function toSaveTarget(table: UsableTable): SaveTarget {
     title: table.title,
     url: table.url,
     ...(table.parentPageId ? { parentPageId: table.parentPageId } : {}),
+    ...(table.parentTitle ? { parentTitle: table.parentTitle } : {}),
     mapping: table.mapping,
   };
 }
 
+const sameTitle = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * The tables as a list shows them, so that none reads like another: a title other listed tables
+ * share gets its page ("Tweets (Team wiki)"); what still reads alike (no readable page, or pages of
+ * the same name) is numbered in listing order ("Tweets (2)").
+ */
+function toChoices(tables: TableCandidate[]): TableChoice[] {
+  const named = tables.map((t) => {
+    const title = t.title.trim() || 'Untitled';
+    const shared = tables.some((other) => other !== t && sameTitle(other.title, t.title));
+    return { id: t.dataSourceId, title: shared && t.parentTitle ? `${title} (${t.parentTitle})` : title };
+  });
+  return named.map((choice, i) => {
+    const earlier = named.slice(0, i).filter((c) => sameTitle(c.title, choice.title)).length;
+    return earlier === 0 ? choice : { ...choice, title: `${choice.title} (${earlier + 1})` };
+  });
+}
+
 /** The tables a picker offers: only those that can take a tweet. */
 export function usableChoices(tables: TableCandidate[]): TableChoice[] {
-  return tables.filter(isUsable).map((t) => ({ id: t.dataSourceId, title: t.title }));
+  return toChoices(tables.filter(isUsable));
 }
 
 /** Every shared table, usable or not: what an unknown table name is answered with. */
 export function allChoices(tables: TableCandidate[]): TableChoice[] {
-  return tables.map((t) => ({ id: t.dataSourceId, title: t.title }));
+  return toChoices(tables);
 }
 
 /** The column help for a table that cannot take a tweet. */

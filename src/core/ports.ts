@@ -17,6 +17,12 @@ export interface TableCandidate {
   url?: string | undefined;
   /** The page the table sits in (Notion's database_parent), when it is in a page. */
   parentPageId?: string | undefined;
+  /**
+   * That page's title. To keep Notion calls few, the gateway reads it only where it is shown: for
+   * tables whose title another shared table has too (pickers and lists name them "Tweets (Team
+   * wiki)"), and for the table it created. Undefined when the page is not readable.
+   */
+  parentTitle?: string | undefined;
   /** Present when the schema can take a tweet; otherwise `missing` says what to add. */
   mapping?: PropertyMapping | undefined;
   missing?: MissingColumn | undefined;
@@ -45,11 +51,16 @@ export interface NotionGateway {
   createRow(accessToken: string, target: SaveTarget, row: TweetRow): Promise<{ pageId: string; url: string }>;
   /** The refresh grant: new access and refresh tokens. Throws a DomainError when Notion refuses. */
   refreshGrant(refreshToken: string): Promise<TokenGrant>;
-  /** Moves a row to Notion's trash; says when it was already trashed or is gone. */
+  /**
+   * Moves a row to Notion's trash; says when it was already trashed or is gone. `gone` is Notion's
+   * 404, which it answers both for a deleted page and for one no longer shared with the integration.
+   */
   trashPage(accessToken: string, pageId: string): Promise<'trashed' | 'already_trashed' | 'gone'>;
+  /** Whether the table (a data source) is shared with this connection: false on Notion's 404. */
+  canReadTable(accessToken: string, dataSourceId: string): Promise<boolean>;
   /** Shared pages that are not rows of a table: places where a table can be created. */
   listPages(accessToken: string): Promise<{ id: string; title: string }[]>;
-  /** Creates a "Tweets" table (Handle, Tweet, Link, Saved) in a shared page. */
+  /** Creates a "Tweets" table (Handle, Tweet, Link, Saved) in a shared page; `parentTitle` names the page when readable. */
   createTweetsTable(accessToken: string, pageId: string): Promise<TableCandidate>;
 }
 
@@ -74,7 +85,7 @@ export interface SaveIndex {
 }
 
 /**
- * A save that waits for the user to reconnect Notion. Entries kept by older versions have only
+ * A save that waits for the user to reconnect Notion or to make a table ready. Entries kept by older versions have only
  * `tweet`, `tableName` and `queuedAt`; a missing field means what it meant then (default table, duplicate guard on).
  */
 export interface PendingSave {
@@ -88,7 +99,10 @@ export interface PendingSave {
   queuedAt: string;
 }
 
-/** Saves kept while a connection has lost access; replayed after the reconnect. */
+/**
+ * Saves kept until they can land: while a connection has lost access (replayed after the reconnect),
+ * and while no table can take them (replayed once a table is picked, created or fixed).
+ */
 export interface PendingSaves {
   /** Returns how many are waiting now. */
   add(user: ChatUser, save: PendingSave): Promise<number>;

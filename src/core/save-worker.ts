@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
 import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { AccessLost } from './access-lost.js';
 import type { NotionConnection, SaveTarget } from './connection.js';
+import { setPendingMark } from './connection-writes.js';
 import type { Discover } from './discover-target.js';
 import { DomainError, NotionAccessRevokedError, NotionRateLimitedError, NotionTargetGoneError, StoreDecryptError } from './errors.js';
+import { keepSave } from './kept-saves.js';
 import type { SaveOutcome, TargetStatus } from './outcomes.js';
 import { allChoices, findTableByName, sameId, toSaveTarget, unusableStatus } from './pick-target.js';
 import type { ClaimStore, ConnectionStore, NotionGateway, PendingSaves, SaveIndex, TableCandidate, TweetLookup, TweetRow } from './ports.js';
+import { tweetKey } from './tweet-key.js';
 import type { WithAccess } from './with-access.js';
 import type { Tweet } from '../tweets/tweet.js';
 import type { Logger } from '../log.js';
@@ -35,7 +37,7 @@ export interface SaveWorkerDeps {
   discover: Discover;
   /** Runs the save; again with a connection stored meanwhile, or keeps it for the reconnect when Notion refuses the stored one. */
   withLiveConnection: AccessLost['withLiveConnection'];
-  /** The connection works and has a table, and saves kept for a reconnect may be waiting: replay them (in the background). */
+  /** A save just landed with a connection marked as having kept saves: replay them (in the background). */
   replayKept(user: ChatUser): void;
   newConnectLink(user: ChatUser): Promise<{ url: string }>;
 }
@@ -45,16 +47,9 @@ const SAVING_CLAIM_MS = 2 * 60_000;
 const OTHER_INSTANCE_POLLS = 20;
 const OTHER_INSTANCE_POLL_MS = 250;
 
-/** A save that cannot go anywhere yet, and why; `ready` never gets here (it has a target). */
+/** A save that cannot go anywhere yet, and why; `ready` never gets here (it has a target). `save` keeps it. */
 const needsTable = (status: TargetStatus): SaveOutcome =>
-  status.kind === 'ready' ? { kind: 'failed', reason: 'internal' } : { kind: 'needs_table', status };
-
-/** Identifies a tweet within a table: its status id, else a digest of what we know of it. */
-export function tweetKey(tweet: Tweet): string {
-  if (tweet.id) return `id:${tweet.id}`;
-  const digest = createHash('sha256').update(`${tweet.handle ?? ''}\n${tweet.text ?? ''}`).digest('hex').slice(0, 32);
-  return `text:${digest}`;
-}
+  status.kind === 'ready' ? { kind: 'failed', reason: 'internal' } : { kind: 'needs_table', status, kept: false };
 
 type Written = { saved: { pageUrl: string; pageId: string; target: SaveTarget; tweet: Tweet } };
 
@@ -198,8 +193,30 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     if (conn.lostAccessAt) throw new NotionAccessRevokedError({ refusedAccessToken: conn.accessToken });
     const resolved = await resolveTarget(user, conn, job);
     if ('kind' in resolved) return resolved;
-    if (conn.pendingSince && resolved.conn.target) deps.replayKept(user);
-    return saveOnce(user, resolved.conn, resolved.target, job);
+    const outcome = await saveOnce(user, resolved.conn, resolved.target, job);
+    // Only a save that landed shows a table works now; replaying before would only keep the kept saves again.
+    const landed = outcome.kind === 'saved' || outcome.kind === 'already_saved';
+    if (landed && (conn.pendingSince || resolved.conn.pendingSince)) deps.replayKept(user);
+    return outcome;
+  }
+
+  /**
+   * No table can take the tweet yet: it waits with the saves kept for a reconnect, and the mark on
+   * the connection makes the next ready table (a pick, a created table, a save once the column
+   * exists) replay it. The list is added to before the mark is set, so a replay that clears the
+   * mark meanwhile has either taken this save or leaves the mark for the next one.
+   */
+  async function keepForTable(user: ChatUser, job: SaveJob, outcome: Extract<SaveOutcome, { kind: 'needs_table' }>): Promise<SaveOutcome> {
+    const at = deps.now().toISOString();
+    try {
+      await keepSave(deps, user, { tweet: job.tweet, tableName: job.tableName, dataSourceId: job.dataSourceId, force: job.force, queuedAt: at });
+      await setPendingMark(connections, user, at);
+      log.info({ event: 'save.kept_for_table', platform: user.platform, status: outcome.status.kind }, 'save kept until a table can take it');
+      return { ...outcome, kept: true };
+    } catch (err) {
+      log.warn({ event: 'save.keep_failed', platform: user.platform, code: err instanceof DomainError ? err.code : 'internal' }, 'could not keep the save');
+      return outcome;
+    }
   }
 
   function failure(user: ChatUser, err: unknown): SaveOutcome {
@@ -229,7 +246,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
         if (!conn) return { kind: 'not_connected', connectUrl: (await deps.newConnectLink(user)).url };
         const keep = { tweet: job.tweet, tableName: job.tableName, dataSourceId: job.dataSourceId, force: job.force };
         const ran = await deps.withLiveConnection(user, conn, (c) => attempt(user, c, job), { keep });
-        if (ran.kind === 'done') return ran.value;
+        if (ran.kind === 'done') return ran.value.kind === 'needs_table' ? keepForTable(user, job, ran.value) : ran.value;
         const connectUrl = (await deps.newConnectLink(user)).url;
         return ran.kind === 'lost' ? { kind: 'reconnect', connectUrl, kept: true } : { kind: 'not_connected', connectUrl };
       } catch (err) {

@@ -57,6 +57,14 @@ function toGrant(raw: unknown): TokenGrant {
 
 const plainText = (items: { plain_text: string }[]) => items.map((t) => t.plain_text).join('').trim();
 
+/** A page's title as plain text (free-standing pages have one title property). */
+function pageTitleOf(page: { properties: Record<string, { type: string }> }): string {
+  const titleProp = Object.values(page.properties).find((p) => p.type === 'title') as { type: 'title'; title: { plain_text: string }[] } | undefined;
+  return titleProp ? plainText(titleProp.title) : '';
+}
+
+const titleKey = (title: string) => title.trim().toLowerCase();
+
 /** The Tweets table offered to users who shared a page but no table (issue: zero-config table). */
 export const TWEETS_TABLE = {
   title: 'Tweets',
@@ -94,6 +102,40 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     } catch (err) {
       throw translateNotionError(err, targetCall);
     }
+  }
+
+  /**
+   * The title of a shared page, or undefined when Notion does not show it (the table is shared but
+   * its page is not) or does not answer: a title is a label, never worth failing the caller for.
+   * A refused token still throws, so the caller's access handling sees it.
+   */
+  async function pageTitle(accessToken: string, pageId: string): Promise<string | undefined> {
+    try {
+      const page = await notion.pages.retrieve({ auth: accessToken, page_id: pageId });
+      return isFullPage(page) && !page.in_trash ? pageTitleOf(page) || undefined : undefined;
+    } catch (err) {
+      const translated = translateNotionError(err);
+      if (translated.code === 'notion_access_revoked') throw translated;
+      options.log.debug({ event: 'notion.page_title_unavailable', code: translated.code }, 'page title not readable');
+      return undefined;
+    }
+  }
+
+  /**
+   * Gives tables whose title another shared table has too the title of the page they sit in, so
+   * lists can tell them apart. Only those tables cost a call, one per page.
+   */
+  async function withParentTitles(accessToken: string, tables: TableCandidate[]): Promise<TableCandidate[]> {
+    const counts = new Map<string, number>();
+    for (const t of tables) counts.set(titleKey(t.title), (counts.get(titleKey(t.title)) ?? 0) + 1);
+    const parents = new Set(tables.filter((t) => t.parentPageId && counts.get(titleKey(t.title))! > 1).map((t) => t.parentPageId!));
+    if (parents.size === 0) return tables;
+    const titles = new Map<string, string | undefined>();
+    for (const id of parents) titles.set(id, await pageTitle(accessToken, id));
+    return tables.map((t) => {
+      const parentTitle = t.parentPageId ? titles.get(t.parentPageId) : undefined;
+      return parentTitle ? { ...t, parentTitle } : t;
+    });
   }
 
   return {
@@ -152,7 +194,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         if (!res.has_more || !res.next_cursor) break;
         cursor = res.next_cursor;
       }
-      return tables;
+      return withParentTitles(accessToken, tables);
     },
 
     async createRow(accessToken, target, row) {
@@ -181,6 +223,16 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       }
     },
 
+    async canReadTable(accessToken, dataSourceId) {
+      try {
+        await notion.dataSources.retrieve({ auth: accessToken, data_source_id: dataSourceId });
+        return true;
+      } catch (err) {
+        if (isNotionClientError(err) && err.code === APIErrorCode.ObjectNotFound) return false;
+        throw translateNotionError(err);
+      }
+    },
+
     async listPages(accessToken) {
       const res = await call(() =>
         notion.search({ auth: accessToken, filter: { property: 'object', value: 'page' }, page_size: 100 }),
@@ -189,9 +241,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       for (const page of res.results) {
         // Rows of tables are pages too; only free-standing pages can hold a new table.
         if (!isFullPage(page) || page.in_trash || page.parent.type === 'data_source_id' || page.parent.type === 'database_id') continue;
-        const titleProp = Object.values(page.properties).find((p) => p.type === 'title');
-        const title = titleProp && titleProp.type === 'title' ? plainText(titleProp.title) : '';
-        pages.push({ id: page.id, title: title || 'Untitled' });
+        pages.push({ id: page.id, title: pageTitleOf(page) || 'Untitled' });
       }
       return pages;
     },
@@ -215,12 +265,16 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       );
       const dataSource = 'data_sources' in db ? db.data_sources[0] : undefined;
       if (!dataSource) throw new DomainError('notion_rejected', 'Notion created the table without a data source');
+      // For "Created a Tweets table in <page>": the button carried only the page id. Never an error
+      // here: the table exists, and a retry of this call would create a second one.
+      const parentTitle = await pageTitle(accessToken, pageId).catch(() => undefined);
       return {
         dataSourceId: dataSource.id,
         databaseId: db.id,
         title: TWEETS_TABLE.title,
         url: 'url' in db ? db.url : undefined,
         parentPageId: pageId,
+        ...(parentTitle ? { parentTitle } : {}),
         mapping: { ...mapping },
       };
     },

@@ -33,7 +33,15 @@ export const oauthPages = {
     return [400, { tone: 'error', title: 'This sign-in has expired or was already completed', paragraphs: ['Each sign-in can be completed once, within 10 minutes. Nothing was changed.', NEW_LINK] }];
   },
   denied(): [number, PageContent] {
-    return [403, { tone: 'info', title: 'Connection cancelled', paragraphs: ['You did not give Save to Notion access, so nothing was connected.', 'Changed your mind? Run /notion-connect in the chat for a new link.'] }];
+    // Also shown to people already connected who only meant to switch: it must not read as a disconnect.
+    return [403, {
+      tone: 'info',
+      title: 'Connection cancelled',
+      paragraphs: [
+        'You cancelled on Notion, so nothing was connected this time and nothing was changed: a connection you already had stays as it was.',
+        'Changed your mind? Run /notion-connect in the chat for a new link.',
+      ],
+    }];
   },
   notionError(): [number, PageContent] {
     return [400, { tone: 'error', title: 'Notion could not complete the sign-in', paragraphs: ['Notion reported an error, so nothing was connected.', NEW_LINK] }];

@@ -37,6 +37,7 @@ const connectionSchema = z
         title: z.string(),
         url: optionalString,
         parentPageId: optionalString,
+        parentTitle: optionalString,
         mapping: z.object({ title: z.string(), text: z.string(), link: optionalString, date: optionalString }),
       })
       .optional(),

@@ -168,9 +168,11 @@ describe('connect and save through the real HTTP server', () => {
     const bare = notion.addTable(ws.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
     await connect(kim, { workspaceId: ws.id });
     expect(notices[0]!.notice.status).toEqual({ kind: 'unusable', table: 'Links', missing: { name: 'Tweet', type: 'Text' } });
-    expect(await save(kim, '@jack hi')).toEqual({ kind: 'needs_table', status: { kind: 'unusable', table: 'Links', missing: { name: 'Tweet', type: 'Text' } } });
+    expect(await save(kim, '@jack hi')).toEqual({ kind: 'needs_table', status: { kind: 'unusable', table: 'Links', missing: { name: 'Tweet', type: 'Text' } }, kept: true });
     notion.addProperty(bare.dataSourceId, 'Tweet', 'rich_text');
     expect(await save(kim, '@jack hi')).toMatchObject({ kind: 'saved', table: 'Links' });
+    await product.app.core.idle();
+    expect(notion.rows(bare.dataSourceId)).toHaveLength(1);
   });
 
   it('re-discovers the mapping when a column was renamed in Notion', async () => {
@@ -313,6 +315,18 @@ describe('the OAuth callback refuses anything but its own flow', () => {
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('Connection cancelled');
     expect(await product.app.core.connectionStatus(user)).toEqual({ connected: false });
+  });
+
+  it('Cancel while already connected: the page does not read as a disconnect, and the connection stays', async () => {
+    expect((await completeConnect((await product.app.core.connectUser(sam)).url, notion)).status).toBe(200);
+    await product.app.core.idle();
+    const before = await product.app.core.connectionStatus(sam);
+    const res = await completeConnect((await product.app.core.connectUser(sam)).url, notion, { decision: 'cancel' });
+    expect(res.status).toBe(403);
+    const page = await res.text();
+    expect(page).toContain('nothing was connected this time and nothing was changed: a connection you already had stays as it was.');
+    expect(await product.app.core.connectionStatus(sam)).toEqual(before);
+    expect((await (await product.app.core.saveTweet(sam, { text: '@jack still here' })).result).kind).toBe('saved');
   });
 
   it('shows its own page when Notion rejects the code (invalid_grant)', async () => {

@@ -101,7 +101,7 @@ describe('Discord: saving like people expect', () => {
     const removed = await editedBy(clickId);
     expect(removed.id).toBe(reply.id);
     expect(removed.flags & EPHEMERAL).toBe(EPHEMERAL);
-    expect(removed.content).toBe('Removed: the row was moved to the trash in **Tweets**.');
+    expect(removed.content).toBe("Removed @jack's tweet from **Tweets** (moved to Notion's trash).");
     expect(componentsOf(removed)).toEqual([]);
     expect(w.notion.rows(w.tweets.dataSourceId).find((r) => r.id === undone!.id)?.inTrash).toBe(true);
     expect(w.notion.rows(w.tweets.dataSourceId).find((r) => r.id === kept!.id)?.inTrash).toBe(false);
@@ -146,7 +146,7 @@ describe('Discord: saving like people expect', () => {
     w.discord.dispatchDirectMessage({ user: w.kim, content: JACK });
     const answer = await w.nthDm(w.kim, before, 'the DM answer');
     const clickId = await click(w.kim, answer, actionButton(answer, 'stn:undo:')!.custom_id!);
-    expect((await editedBy(clickId)).content).toMatch(/^Removed:/);
+    expect((await editedBy(clickId)).content).toMatch(/^Removed @jack's tweet from \*\*Tweets\*\*/);
     expect(w.notion.rows(w.tweets.dataSourceId).map((r) => r.inTrash)).toEqual([true]);
   });
 
@@ -160,7 +160,8 @@ describe('Discord: saving like people expect', () => {
     const clickId = await click(w.kim, dm, create!.custom_id!);
     const ready = await editedBy(clickId);
     expect(ready.id).toBe(dm.id);
-    expect(ready.content).toMatch(/^Tweets will be saved to \[Tweets\]\(/);
+    expect(ready.content).toMatch(/^Created a \[Tweets table\]\([^)]+\) in \*\*Reading\*\*\. Tweets will be saved there\.$/);
+    expect(linkButton(ready)?.label).toBe('Open in Notion');
     expect(actionButton(ready, 'stn:create:')).toBeUndefined();
     const created = w.notion.tables(w.acme.id).filter((t) => t.dataSourceId !== w.tweets.dataSourceId);
     expect(created.map((t) => t.title)).toEqual(['Tweets']);
@@ -211,7 +212,7 @@ describe('Discord: saving like people expect', () => {
     const rows = w.notion.rows(w.tweets.dataSourceId);
     expect(rows.map((r) => text(r, 'Name')).sort()).toEqual(['@jack', '@naval']);
     const after = w.discord.dmsTo(w.kim.id).slice(dmsBefore + 1).map((d) => d.message.content);
-    const report = after.find((c) => c.startsWith('You reconnected'));
+    const report = after.find((c) => c.startsWith('I saved the tweets that were waiting'));
     expect(report).toContain('(2 of 2)');
     expect(report).toContain("Saved @jack's tweet");
     expect(report).toContain("Saved @naval's tweet");

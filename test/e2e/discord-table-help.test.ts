@@ -8,6 +8,7 @@ const JACK = 'https://x.com/jack/status/20';
 const NAVAL = 'https://x.com/naval/status/1002103360646823936';
 const WITH_TEXT = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
 const COLUMN_HELP = 'cannot take tweets yet: it needs a **Text** column named **Tweet**';
+const KEPT_FOR_COLUMN = 'I kept this tweet and will save it as soon as you add the column, with your next save.';
 const SELECT_MENU = 3;
 
 /** Discord, end to end: column help, the create-table offer, pickers before the first save. */
@@ -51,12 +52,14 @@ describe('Discord: table help', () => {
 
     w.notion.removeProperty(w.tweets.dataSourceId, 'Tweet');
     const help = await w.finalReply(saveTweet(w.kim, NAVAL));
-    expect(help.content).toBe(`The table **Tweets** ${COLUMN_HELP}. Add it in Notion, then save again.`);
+    expect(help.content).toBe(`The table **Tweets** ${COLUMN_HELP}. Add it in Notion, then save again. ${KEPT_FOR_COLUMN}`);
     expect(componentsOf(help)).toEqual([]);
     expect(w.notion.rows(inspiration.dataSourceId)).toEqual([]);
 
     w.notion.addProperty(w.tweets.dataSourceId, 'Tweet', 'rich_text');
     expect((await w.finalReply(saveTweet(w.kim, NAVAL))).content).toMatch(/^Saved @naval's tweet to \[Tweets\]/);
+    await w.product.app.core.idle();
+    // The kept one was the same tweet: nothing is written twice.
     expect(w.notion.rows(w.tweets.dataSourceId)).toHaveLength(2);
     expect(w.notion.rows(inspiration.dataSourceId)).toEqual([]);
   });
@@ -64,7 +67,7 @@ describe('Discord: table help', () => {
   it('/save-tweet <link> to <a table without a text column> names that column', async () => {
     w.notion.addTable(w.acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
     await w.connectThroughDiscord(w.kim);
-    expect((await w.finalReply(saveTweet(w.kim, `${JACK} to Links`))).content).toBe(`The table **Links** ${COLUMN_HELP}. Add it in Notion, then save again.`);
+    expect((await w.finalReply(saveTweet(w.kim, `${JACK} to Links`))).content).toBe(`The table **Links** ${COLUMN_HELP}. Add it in Notion, then save again. ${KEPT_FOR_COLUMN}`);
     expect(w.notion.rows(w.tweets.dataSourceId)).toEqual([]);
   });
 
@@ -86,13 +89,21 @@ describe('Discord: table help', () => {
     expect(dm.content).toBe(`Connected to **Acme**. The table **Tweets** ${COLUMN_HELP}. Add it in Notion, then save again. Or I can create a Tweets table in **Reading** for you.`);
     const create = actionButton(dm, 'stn:create:');
     expect(create?.label).toBe('Create a Tweets table in Reading');
-    expect(actionButton(await w.finalReply(saveTweet(w.kim, JACK)), 'stn:create:')?.custom_id).toBe(create!.custom_id);
+    // A save's answer has the same offer, and keeps the tweet.
+    const kept = await w.finalReply(saveTweet(w.kim, JACK));
+    expect(kept.content).toContain('I kept this tweet and will save it as soon as you add the column (with your next save) or create the table.');
+    expect(actionButton(kept, 'stn:create:')?.custom_id).toBe(create!.custom_id);
 
+    const dmsBefore = w.discord.dmsTo(w.kim.id).length;
     const ready = await editedBy(await click(dm, create!.custom_id!));
-    expect(ready.content).toMatch(/^Tweets will be saved to \[Tweets\]\(/);
+    expect(ready.content).toMatch(/^Created a \[Tweets table\]\([^)]+\) in \*\*Reading\*\*\. Tweets will be saved there\.$/);
     const created = w.notion.tables(w.acme.id).find((t) => t.dataSourceId !== w.tweets.dataSourceId)!;
-    expect((await w.finalReply(saveTweet(w.kim, JACK))).content).toMatch(/^Saved @jack's tweet/);
-    expect(w.notion.rows(created.dataSourceId).map((r) => text(r, 'Handle'))).toEqual(['@jack']);
+    const report = await w.nthDm(w.kim, dmsBefore, 'the kept-save DM');
+    const rows = w.notion.rows(created.dataSourceId);
+    expect(rows.map((r) => text(r, 'Handle'))).toEqual(['@jack']);
+    expect(report.content).toBe(`I saved the tweet that was waiting:\n• Saved @jack's tweet to [Tweets](${rows[0]!.url}).`);
+    expect((await w.finalReply(saveTweet(w.kim, JACK))).content).toMatch(/^Already saved/);
+    expect(w.notion.rows(created.dataSourceId)).toHaveLength(1);
     expect(w.notion.rows(w.tweets.dataSourceId)).toEqual([]);
   });
 
@@ -101,7 +112,7 @@ describe('Discord: table help', () => {
     const dm = await w.connectThroughDiscord(w.kim, { share: [reading.pageId] });
     const create = actionButton(dm, 'stn:create:')!.custom_id!;
     const clicks = await Promise.all([click(dm, create), click(dm, create)]);
-    for (const edited of await Promise.all(clicks.map(editedBy))) expect(edited.content).toMatch(/^Tweets will be saved to \[Tweets\]\(/);
+    for (const edited of await Promise.all(clicks.map(editedBy))) expect(edited.content).toMatch(/^Created a \[Tweets table\]\([^)]+\)( in \*\*Reading\*\*)?\. Tweets will be saved there\.$/);
     expect(w.notion.tables(w.acme.id).filter((t) => t.dataSourceId !== w.tweets.dataSourceId)).toHaveLength(1);
   });
 

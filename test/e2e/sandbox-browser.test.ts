@@ -145,10 +145,13 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await channel.locator('.msg-ephemeral', { hasText: 'No shared table is called Reading. Your tables: Tweets.' }).waitFor();
 
     // Connecting again with the second table ticked too keeps Tweets as where saves go …
+    const connectLinks = dms.getByRole('link', { name: /^(Re)?[Cc]onnect Notion$/ });
+    const linksBefore = await connectLinks.count();
     await composer.fill('/notion-connect');
     await composer.press('Enter');
-    const reconnect = dms.getByRole('link', { name: /^(Re)?[Cc]onnect Notion$/ }).last();
-    await reconnect.waitFor();
+    // The new DM's link, not the first one (already used): wait until it is on the page.
+    await expect.poll(() => connectLinks.count(), { timeout: 10_000 }).toBeGreaterThan(linksBefore);
+    const reconnect = connectLinks.last();
     const [again] = await Promise.all([context.waitForEvent('page'), reconnect.click()]);
     await again.getByRole('checkbox', { name: new RegExp(`^${SECOND_TABLE}`) }).check();
     await again.getByRole('button', { name: 'Allow access' }).click();

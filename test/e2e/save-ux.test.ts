@@ -93,7 +93,7 @@ describe('saving like people expect', () => {
       await connect(sam);
       const saved = await save(sam, LINK);
       if (saved.kind !== 'saved') throw new Error(saved.kind);
-      expect(await core().undoSave(sam, saved.pageId)).toEqual({ kind: 'removed', table: 'Twitter' });
+      expect(await core().undoSave(sam, saved.pageId)).toEqual({ kind: 'removed', table: 'Twitter', tweet: expect.objectContaining({ handle: 'jack' }) });
       expect(notion.rows(twitter.dataSourceId)).toEqual([expect.objectContaining({ id: saved.pageId, inTrash: true })]);
       expect(await core().undoSave(sam, saved.pageId)).toEqual({ kind: 'not_found' });
       expect((await save(sam, LINK)).kind).toBe('saved');
@@ -107,12 +107,17 @@ describe('saving like people expect', () => {
       expect(liveRows(twitter.dataSourceId)).toHaveLength(1);
     });
 
-    it('says so plainly when the row was already deleted in Notion', async () => {
+    it('says so plainly when the row was already deleted in Notion (trashed, or deleted for good)', async () => {
       await connect(sam);
-      const saved = await save(sam, LINK);
-      if (saved.kind !== 'saved') throw new Error(saved.kind);
-      notion.unshare(acme.id, twitter.databaseId);
-      expect(await core().undoSave(sam, saved.pageId)).toEqual({ kind: 'already_deleted', table: 'Twitter' });
+      const trashed = await save(sam, LINK);
+      const deleted = await save(sam, '@naval Play long-term games');
+      if (trashed.kind !== 'saved' || deleted.kind !== 'saved') throw new Error(`${trashed.kind} ${deleted.kind}`);
+      notion.trashRow(trashed.pageId);
+      notion.deleteRow(deleted.pageId);
+      expect(await core().undoSave(sam, trashed.pageId)).toEqual({ kind: 'already_deleted', table: 'Twitter' });
+      expect(await core().undoSave(sam, deleted.pageId)).toEqual({ kind: 'already_deleted', table: 'Twitter' });
+      // Forgotten: saving it again writes a new row.
+      expect(await save(sam, '@naval Play long-term games')).toMatchObject({ kind: 'saved', table: 'Twitter' });
     });
   });
 
@@ -132,11 +137,14 @@ describe('saving like people expect', () => {
       const reading = notion.addPage(ws.id, { title: 'Reading' });
       await connect(kim, { workspaceId: ws.id, share: [reading.pageId] });
       expect(events.connected[0]!.notice.status).toEqual({ kind: 'create_offer', pages: [{ id: expect.any(String), title: 'Reading' }] });
-      expect(await save(kim, LINK)).toMatchObject({ kind: 'needs_table', status: { kind: 'create_offer' } });
+      expect(await save(kim, LINK)).toMatchObject({ kind: 'needs_table', status: { kind: 'create_offer' }, kept: true });
 
-      expect(await core().createTweetsTable(kim, reading.pageId)).toMatchObject({ kind: 'ready', table: 'Tweets' });
+      expect(await core().createTweetsTable(kim, reading.pageId)).toMatchObject({ kind: 'created', table: 'Tweets', pageTitle: 'Reading' });
       const created = notion.tables(ws.id).find((t) => t.title === 'Tweets')!;
-      expect((await save(kim, LINK)).kind).toBe('saved');
+      // The tweet sent before the table existed lands in it.
+      await waitFor(() => events.pendingSaved.length === 1, { what: 'the kept tweet to land' });
+      expect(events.pendingSaved[0]!.outcomes).toEqual([expect.objectContaining({ kind: 'saved', table: 'Tweets' })]);
+      expect((await save(kim, LINK)).kind).toBe('already_saved');
       const [row] = liveRows(created.dataSourceId);
       expect(row!.properties).toMatchObject({ Handle: { title: [expect.objectContaining({ plain_text: '@jack' })] }, Link: { url: LINK } });
       expect((row!.properties.Saved as { date: { start: string } }).date.start).toBeTruthy();

@@ -63,6 +63,7 @@ export interface BlockElement {
   value?: string;
   text?: { text: string };
   options?: { value: string; text: { text: string } }[];
+  initial_option?: { value: string; text: { text: string } };
 }
 
 /** Every element of every actions block, flattened. */

@@ -152,7 +152,8 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     const channel = slack.imChannelFor(sam.userId);
     const clicked = await click(sam, offer, { kind: 'message', channelId: channel, messageTs: connected.ts!, message: connected });
     const ready = await d.firstAnswer(clicked.responseUrl);
-    expect(ready.body).toMatchObject({ replace_original: true, text: expect.stringMatching(/^Tweets will be saved to <[^|]+\|Tweets>\.$/) });
+    expect(ready.body).toMatchObject({ replace_original: true, text: expect.stringMatching(/^Created a <[^|]+\|Tweets table> in \*Reading\*\. Tweets will be saved there\.$/) });
+    expect(elements(ready.body)).toEqual([]);
 
     const created = notion.tables(acme.id).filter((t) => t.dataSourceId !== tweets.dataSourceId);
     expect(created).toHaveLength(1);
@@ -165,14 +166,27 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     expect(notion.rows(tweets.dataSourceId)).toEqual([]);
   });
 
-  it('a save before the table exists shows the same offer in its reply', async () => {
+  it('a save before the table exists shows the same offer, keeps the tweet, and saves it once the table is created', async () => {
     const reading = notion.addPage(acme.id, { title: 'Reading' });
     await d.connect(sam, { share: [reading.pageId] });
     const answer = await d.save(sam, JACK);
+    expect(answer.body.text).toBe(
+      'You shared the page *Reading* but no table. I can create a Tweets table in it for you. I kept this tweet and will save it as soon as you create the table.',
+    );
     const offer = button(answer.body, CREATE_TABLE_ACTION);
     expect(offer.text?.text).toBe('Create a Tweets table in Reading');
+    const dmsBefore = d.dms(sam).length;
     const clicked = await click(sam, offer, EPHEMERAL);
-    expect((await d.firstAnswer(clicked.responseUrl)).body).toMatchObject({ replace_original: true, text: expect.stringContaining('Tweets will be saved to') });
+    expect((await d.firstAnswer(clicked.responseUrl)).body).toMatchObject({ replace_original: true, text: expect.stringMatching(/^Created a <[^|]+\|Tweets table> in \*Reading\*/) });
+
+    const report = await waitFor(() => d.dms(sam).slice(dmsBefore).find((m) => m.text?.startsWith('I saved the tweet that was waiting')), { what: 'the kept-save DM' });
+    const created = notion.tables(acme.id).find((t) => t.dataSourceId !== tweets.dataSourceId)!;
+    const rows = notion.rows(created.dataSourceId);
+    expect(rows.map((r) => plain(r, 'Handle'))).toEqual(['@jack']);
+    expect(report.text).toBe(`I saved the tweet that was waiting:\n• Saved @jack's tweet to <${rows[0]!.url}|Tweets>.`);
+    // Sent again, it is not written twice.
+    expect((await d.save(sam, JACK)).body.text).toMatch(/^Already saved/);
+    expect(notion.rows(created.dataSourceId)).toHaveLength(1);
   });
 
   it('connect with the integration template: the DM says ready with the duplicated table, without asking', async () => {
@@ -210,7 +224,7 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     const page = await completeConnect(reconnect.url!, notion);
     expect(page.status).toBe(200);
     await product.app.core.idle();
-    const report = await waitFor(() => d.dms(sam).find((m) => m.text?.startsWith('You reconnected')), { what: 'the kept-saves DM' });
+    const report = await waitFor(() => d.dms(sam).find((m) => m.text?.startsWith('I saved the tweets that were waiting')), { what: 'the kept-saves DM' });
     const rows = notion.rows(tweets.dataSourceId);
     expect(rows.map((r) => plain(r, 'Name')).sort()).toEqual(['@jack', '@naval']);
     expect(report.text).toContain('(2 of 2)');

@@ -13,6 +13,7 @@ const NAVAL = '@naval How to get rich without getting lucky https://twitter.com/
 const EPHEMERAL: ButtonLocation = { kind: 'ephemeral', channelId: 'C0GENERAL' };
 const WITH_TEXT = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
 const COLUMN_HELP = 'cannot take tweets yet: it needs a *Text* column named *Tweet*';
+const KEPT_FOR_COLUMN = 'I kept this tweet and will save it as soon as you add the column, with your next save.';
 
 /** Slack, end to end: column help, the create-table offer, pickers before the first save, lost access outside a save. */
 describe('Slack: table help', () => {
@@ -65,12 +66,14 @@ describe('Slack: table help', () => {
 
     notion.removeProperty(tweets.dataSourceId, 'Tweet');
     const help = await d.save(sam, NAVAL);
-    expect(help.body.text).toBe(`The table *Tweets* ${COLUMN_HELP}. Add it in Notion, then save again.`);
+    expect(help.body.text).toBe(`The table *Tweets* ${COLUMN_HELP}. Add it in Notion, then save again. ${KEPT_FOR_COLUMN}`);
     expect(elements(help.body)).toEqual([]); // no picker: nothing switches behind the user's back
     expect(notion.rows(inspiration.dataSourceId)).toEqual([]);
 
     notion.addProperty(tweets.dataSourceId, 'Tweet', 'rich_text');
     expect((await d.save(sam, NAVAL)).body.text).toMatch(/^Saved @naval's tweet to <[^|]+\|Tweets>/);
+    await product.app.core.idle();
+    // The kept one was the same tweet: nothing is written twice.
     expect(notion.rows(tweets.dataSourceId).map((r) => plain(r, 'Name'))).toEqual(['@jack', '@naval']);
     expect(notion.rows(inspiration.dataSourceId)).toEqual([]);
   });
@@ -78,7 +81,7 @@ describe('Slack: table help', () => {
   it('/save-tweet <link> to <a table without a text column> names that column; an unknown name lists every table', async () => {
     const links = notion.addTable(acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
     await d.connect(sam);
-    expect((await d.save(sam, `${JACK} to links`)).body.text).toBe(`The table *Links* ${COLUMN_HELP}. Add it in Notion, then save again.`);
+    expect((await d.save(sam, `${JACK} to links`)).body.text).toBe(`The table *Links* ${COLUMN_HELP}. Add it in Notion, then save again. ${KEPT_FOR_COLUMN}`);
     const unknown = await d.save(sam, `${JACK} to Recipes`);
     expect(unknown.body.text).toMatch(/^No shared table is called \*Recipes\*\. Your tables: /);
     expect(unknown.body.text).toContain('*Links*');
@@ -106,14 +109,19 @@ describe('Slack: table help', () => {
     );
     const offer = button(connected, CREATE_TABLE_ACTION);
     expect(offer.text?.text).toBe('Create a Tweets table in Reading');
-    // The same offer comes with a save's answer.
-    expect(button((await d.save(sam, JACK)).body, CREATE_TABLE_ACTION).value).toBe(offer.value);
+    // The same offer comes with a save's answer, which keeps the tweet.
+    const kept = await d.save(sam, JACK);
+    expect(kept.body.text).toContain('I kept this tweet and will save it as soon as you add the column (with your next save) or create the table.');
+    expect(button(kept.body, CREATE_TABLE_ACTION).value).toBe(offer.value);
 
+    const dmsBefore = d.dms(sam).length;
     const ready = await d.firstAnswer((await click(sam, offer, inDm(connected))).responseUrl);
-    expect(ready.body).toMatchObject({ replace_original: true, text: expect.stringMatching(/^Tweets will be saved to </) });
+    expect(ready.body).toMatchObject({ replace_original: true, text: expect.stringMatching(/^Created a <[^|]+\|Tweets table> in \*Reading\*\. Tweets will be saved there\.$/) });
     const created = notion.tables(acme.id).find((t) => t.dataSourceId !== tweets.dataSourceId)!;
-    expect((await d.save(sam, JACK)).body.text).toMatch(/^Saved @jack's tweet/);
-    expect(notion.rows(created.dataSourceId)).toHaveLength(1);
+    await waitFor(() => d.dms(sam).slice(dmsBefore).find((m) => m.text?.startsWith('I saved the tweet that was waiting')), { what: 'the kept-save DM' });
+    expect(notion.rows(created.dataSourceId).map((r) => plain(r, 'Handle'))).toEqual(['@jack']);
+    expect((await d.save(sam, NAVAL)).body.text).toMatch(/^Saved @naval's tweet/);
+    expect(notion.rows(created.dataSourceId)).toHaveLength(2);
     expect(notion.rows(tweets.dataSourceId)).toEqual([]);
   });
 
@@ -123,7 +131,7 @@ describe('Slack: table help', () => {
     const offer = button(connected, CREATE_TABLE_ACTION);
     const clicks = await Promise.all([click(sam, offer, inDm(connected)), click(sam, offer, inDm(connected))]);
     const answers = await Promise.all(clicks.map((c) => d.firstAnswer(c.responseUrl)));
-    for (const a of answers) expect(a.body.text).toMatch(/^Tweets will be saved to <[^|]+\|Tweets>\.$/);
+    for (const a of answers) expect(a.body.text).toMatch(/^Created a <[^|]+\|Tweets table>( in \*Reading\*)?\. Tweets will be saved there\.$/);
     expect(notion.tables(acme.id).filter((t) => t.dataSourceId !== tweets.dataSourceId)).toHaveLength(1);
   });
 
@@ -138,8 +146,9 @@ describe('Slack: table help', () => {
     const after = await homeAfter(() =>
       d.post(staticSelectActionBody({ ...sam, actionId: ACTION_IDS.chooseTable, value: inspiration.dataSourceId, label: 'Inspiration', where: 'home' })),
     );
-    expect(JSON.stringify(after)).toContain('Tweets will be saved to <');
-    expect(elements(after).some((e) => e.action_id === ACTION_IDS.chooseTable)).toBe(false);
+    expect(JSON.stringify(after)).toMatch(/Saving to <[^|]+\|Inspiration>\. Pick another table below, or reconnect to switch workspace or share other pages\./);
+    // The picker stays, to switch again, with the chosen table selected.
+    expect(button(after, ACTION_IDS.chooseTable)).toMatchObject({ initial_option: { value: inspiration.dataSourceId } });
     expect((await d.save(sam, JACK)).body.text).toContain('|Inspiration>');
   });
 
@@ -216,7 +225,7 @@ describe('Slack: table help', () => {
     const dmsBefore = d.dms(sam).length;
 
     const answer = await d.firstAnswer((await click(sam, button(saved.body, ACTION_IDS.undoSave), EPHEMERAL)).responseUrl);
-    expect(answer.body).toMatchObject({ replace_original: false, text: expect.stringMatching(/^Reconnect Notion to undo/) });
+    expect(answer.body).toMatchObject({ replace_original: false, text: 'Notion no longer accepts your connection. Reconnect to undo.' });
     expect(button(answer.body, ACTION_IDS.connectLink).url).toMatch(/\/oauth\/notion\/start\?t=/);
     const isReconnectDm = (m: SandboxMessage) => m.text?.includes('no longer accepts the connection') === true;
     const dm = await waitFor(() => d.dms(sam).find(isReconnectDm), { what: 'the reconnect DM' });

@@ -12,13 +12,13 @@ import {
 import {
   CHECK_DMS_TEXT,
   LABELS,
+  chooseTargetText,
   connectPromptText,
   connectedText,
   disconnectText,
   pendingSavedText,
   reconnectNeededText,
   saveOutcomeText,
-  targetStatusText,
   undoOutcomeText,
 } from '../../core/messages.js';
 import type {
@@ -68,13 +68,20 @@ export function checkDmsReply(): DiscordReply {
 }
 
 /**
- * The connect link button, after what an already connected user's table status asks for (the
- * menu, or the create-table buttons) when no table is ready.
+ * The connect link button, after what an already connected user's table status asks for: the menu
+ * or the create-table buttons when no table is ready, the menu (current table selected) when a
+ * table is ready and others could be picked instead.
  */
 function connectComponents(link: ConnectLink): ActionRowBuilder<MessageActionRowComponentBuilder>[] {
   const { current } = link;
-  const waiting = current.connected && !current.needsReconnect && current.target && current.target.kind !== 'ready' ? targetComponents(current.target) : [];
-  return [...waiting, linkButtonRow(link.url, LABELS.connect)];
+  const target = current.connected && !current.needsReconnect ? current.target : undefined;
+  return [...(target ? statusComponents(target) : []), linkButtonRow(link.url, LABELS.connect)];
+}
+
+/** What a connected user's status offers next to the connect link (the table's own link is in the text). */
+function statusComponents(status: TargetStatus): ActionRowBuilder<MessageActionRowComponentBuilder>[] {
+  if (status.kind !== 'ready') return targetComponents(status);
+  return status.choices && status.choices.tables.length > 1 ? [tablePickerRow(status.choices.tables, status.choices.currentId)] : [];
 }
 
 /** The personal link, by DM. */
@@ -96,12 +103,15 @@ export const TABLE_PICKER_ID = 'save-to-notion:choose-table';
 /** Discord allows 25 options per menu, 100 characters per label and value. */
 const MAX_OPTIONS = 25;
 
-/** A select menu offering the shared tables (Notion data source ids as values). */
-export function tablePickerRow(tables: readonly TableChoice[]): ActionRowBuilder<MessageActionRowComponentBuilder> {
+/** A select menu offering the shared tables (Notion data source ids as values); `currentId` is shown selected. */
+export function tablePickerRow(tables: readonly TableChoice[], currentId?: string): ActionRowBuilder<MessageActionRowComponentBuilder> {
   const options = tables
     .filter((t) => t.id.length > 0 && t.id.length <= 100)
     .slice(0, MAX_OPTIONS)
-    .map((t) => new StringSelectMenuOptionBuilder().setValue(t.id).setLabel((t.title.trim() || 'Untitled').slice(0, 100)));
+    .map((t) => {
+      const option = new StringSelectMenuOptionBuilder().setValue(t.id).setLabel((t.title.trim() || 'Untitled').slice(0, 100));
+      return t.id === currentId ? option.setDefault(true) : option;
+    });
   return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
     new StringSelectMenuBuilder()
       .setCustomId(TABLE_PICKER_ID)
@@ -195,12 +205,13 @@ export function saveReply(outcome: SaveOutcome, command = '/save-tweet'): Discor
 
 /**
  * The answer to Undo. `removed` and `already_deleted` replace the saved message (no buttons left:
- * the row is gone); the others are said to the clicker alone, with a reconnect link when needed.
+ * the row is gone); the others are said to the clicker alone, with a connect or reconnect link when
+ * needed (a lost connection, a table no longer shared).
  */
 export function undoReply(outcome: UndoOutcome): DiscordReply {
   const content = undoOutcomeText(f, outcome);
   if (outcome.kind === 'not_connected') return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.connect)]);
-  if (outcome.kind === 'reconnect') return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.reconnect)]);
+  if (outcome.kind === 'reconnect' || outcome.kind === 'unreachable') return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.reconnect)]);
   return reply(content);
 }
 
@@ -214,19 +225,21 @@ export function pendingSavedDm(outcomes: SaveOutcome[]): DiscordReply {
   return reply(pendingSavedText(f, outcomes));
 }
 
-/** The answer to a pick in the table menu. */
+/** The answer to a pick in the table menu or a "Create a Tweets table" click. */
 export function chooseTargetReply(outcome: ChooseTargetOutcome): DiscordReply {
+  const content = chooseTargetText(f, outcome);
   switch (outcome.kind) {
     case 'not_connected':
-      return saveReply(outcome);
+      return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.connect)]);
     case 'reconnect':
-      // Nothing waits on a table choice, so nothing was kept.
-      return saveReply({ kind: 'reconnect', connectUrl: outcome.connectUrl, kept: false });
+      return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.reconnect)]);
     case 'unknown_table':
       // The table is gone or no longer shared: offer what is shared now.
-      return reply(targetStatusText(f, { kind: 'choose', tables: outcome.tables }), outcome.tables.length ? [tablePickerRow(outcome.tables)] : []);
+      return reply(content, outcome.tables.length ? [tablePickerRow(outcome.tables)] : []);
+    case 'created':
+      return reply(content, outcome.url ? [linkButtonRow(outcome.url, LABELS.openInNotion)] : []);
     default:
-      return reply(targetStatusText(f, outcome), targetComponents(outcome));
+      return reply(content, targetComponents(outcome));
   }
 }
 

@@ -55,6 +55,11 @@ function urlButton(text: string, url: string, actionId: string, primary = false)
   };
 }
 
+/** The actions block with the one Connect / Reconnect button to a personal link. */
+export function connectLinkActions(label: string, url: string): KnownBlock {
+  return { type: 'actions', elements: [urlButton(label, url, ACTION_IDS.connectLink, true)] };
+}
+
 /** A button whose click comes back as a block action carrying `value` (a Notion id). */
 function valueButton(text: string, value: string, actionId: string, style?: 'primary' | 'danger'): Button {
   return {
@@ -118,11 +123,13 @@ export function createTableButtons(pages: PageChoice[]): KnownBlock {
 }
 
 /**
- * What a target status lets the user do: the picker when they must choose, the create-table buttons
- * when pages are shared but no table can take tweets (next to the column help when one lacks a column).
+ * What a target status lets the user do: the picker when they must choose (or, in the status, to
+ * switch from the current table, preselected), the create-table buttons when pages are shared but no
+ * table can take tweets (next to the column help when one lacks a column).
  */
 export function targetBlocks(status: TargetStatus): KnownBlock[] {
   if (status.kind === 'choose' && status.tables.length > 0) return [tablePicker(status.tables)];
+  if (status.kind === 'ready' && status.choices && status.choices.tables.length > 1) return [tablePicker(status.choices.tables, status.choices.currentId)];
   if ((status.kind === 'create_offer' || status.kind === 'unusable') && status.pages?.length) return [createTableButtons(status.pages)];
   return [];
 }
@@ -167,7 +174,7 @@ export function saveOutcomeMessage(outcome: SaveOutcome): SlackMessage {
     case 'not_connected':
     case 'reconnect': {
       const label = outcome.kind === 'reconnect' ? LABELS.reconnect : LABELS.connect;
-      return { text, blocks: [section(text), { type: 'actions', elements: [urlButton(label, outcome.connectUrl, ACTION_IDS.connectLink, true)] }] };
+      return { text, blocks: [section(text), connectLinkActions(label, outcome.connectUrl)] };
     }
     case 'needs_table':
       return targetStatusMessage(outcome.status, text);
@@ -176,12 +183,15 @@ export function saveOutcomeMessage(outcome: SaveOutcome): SlackMessage {
   }
 }
 
-/** The answer to an Undo click: plain text (no buttons); a lost connection gets its Reconnect button. */
+/**
+ * The answer to an Undo click: plain text (no buttons); a lost connection, or a table no longer
+ * shared, gets its Connect / Reconnect button.
+ */
 export function undoOutcomeMessage(outcome: UndoOutcome): SlackMessage {
   const text = undoOutcomeText(f, outcome);
-  if (outcome.kind === 'not_connected' || outcome.kind === 'reconnect') {
-    const label = outcome.kind === 'reconnect' ? LABELS.reconnect : LABELS.connect;
-    return { text, blocks: [section(text), { type: 'actions', elements: [urlButton(label, outcome.connectUrl, ACTION_IDS.connectLink, true)] }] };
+  if (outcome.kind === 'not_connected' || outcome.kind === 'reconnect' || outcome.kind === 'unreachable') {
+    const label = outcome.kind === 'not_connected' ? LABELS.connect : LABELS.reconnect;
+    return { text, blocks: [section(text), connectLinkActions(label, outcome.connectUrl)] };
   }
   return { text, blocks: [section(text)] };
 }
@@ -189,7 +199,7 @@ export function undoOutcomeMessage(outcome: UndoOutcome): SlackMessage {
 /** The one DM sent when Notion stops accepting the connection: why, what was kept, and a Reconnect button. */
 export function reconnectNeededMessage(notice: ReconnectNotice): SlackMessage {
   const text = reconnectNeededText(f, notice);
-  return { text, blocks: [section(text), { type: 'actions', elements: [urlButton(LABELS.reconnect, notice.connectUrl, ACTION_IDS.connectLink, true)] }] };
+  return { text, blocks: [section(text), connectLinkActions(LABELS.reconnect, notice.connectUrl)] };
 }
 
 /** The DM after a reconnect: how each kept save went (every saved row is linked in the text). */

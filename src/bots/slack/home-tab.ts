@@ -22,6 +22,14 @@ export async function publishHome(deps: { core: Core; client: webApi.WebClient; 
 }
 
 /**
+ * Whether a block action came from the Home tab. Such actions have no response_url: their outcome
+ * is shown by republishing the tab (`publishHome`, with a notice for what the status does not show).
+ */
+export function fromHomeTab(body: { container?: { type?: string } | undefined; view?: { type?: string } | undefined }): boolean {
+  return body.container?.type === 'view' || body.view?.type === 'home';
+}
+
+/**
  * `app_home_opened` (Home tab) republishes the view; its connect button DMs a fresh personal
  * link rather than rendering one into the view, so opening the tab mints nothing.
  */

@@ -2,12 +2,13 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
 import type { ChooseTargetOutcome, UndoOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
-import { CREATE_TABLE_FAILED_TEXT } from '../../core/messages.js';
+import { chooseTargetText, CREATE_TABLE_FAILED_TEXT } from '../../core/messages.js';
 import { saveOutcomeMessage, section, undoOutcomeMessage } from './blocks.js';
 import { ACTION_IDS, CREATE_TABLE_ACTION } from './constants.js';
-import { publishHome } from './home-tab.js';
+import { fromHomeTab, publishHome } from './home-tab.js';
 import { respondEphemeral } from './reply.js';
 import { settleSave } from '../../core/settle-save.js';
+import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
 import { chooseOutcomeMessage } from './table-picker.js';
 
@@ -31,8 +32,8 @@ function clicker(body: ButtonClick) {
  *   so does a reply whose Undo failed or needs a reconnect, so it can be pressed again.
  * - Save again (`save_again`): saves the tweet once more; the reply becomes the new result, with its Undo.
  * - Create a Tweets table (`create_tweets_table_<n>`): creates it in the page and makes it the
- *   target; the offer becomes "Tweets will be saved to …" (on the Home tab, the tab is republished,
- *   with the failure on top when it failed).
+ *   target; the offer becomes "Created a Tweets table in <page>…" (on the Home tab, the tab is
+ *   republished with that, or the failure, on top).
  */
 export function registerSaveActions(app: App, deps: { core: Core; log: Logger }): void {
   const { core } = deps;
@@ -75,7 +76,7 @@ export function registerSaveActions(app: App, deps: { core: Core; log: Logger })
     const pageId = notionIdOf(action);
     if (!pageId) return;
     // The Home tab has no response_url: the tab is republished with the new state (and a failure) instead.
-    const inHomeTab = body.container?.type === 'view' || body.view?.type === 'home';
+    const inHomeTab = fromHomeTab(body);
     let outcome: ChooseTargetOutcome;
     try {
       outcome = await core.createTweetsTable(user, pageId);
@@ -87,7 +88,7 @@ export function registerSaveActions(app: App, deps: { core: Core; log: Logger })
     }
     log.info({ outcome: outcome.kind }, 'create table finished');
     if (inHomeTab) {
-      await publishHome({ core, client, log }, user);
+      await publishHome({ core, client, log }, user, chooseTargetText(f, outcome));
       return;
     }
     await respondEphemeral(respond, chooseOutcomeMessage(outcome), log, { replaceOriginal: true });

@@ -99,6 +99,8 @@ export interface NotionSandbox {
   expireAccessTokens(workspaceId: string): void;
   /** "The user deleted the row in Notion": it moves to the trash (`in_trash: true`). */
   trashRow(pageId: string): void;
+  /** "The user emptied Notion's trash": the row is deleted for good, and Notion answers 404 object_not_found for it. */
+  deleteRow(pageId: string): void;
 }
 
 function route(ctx: SandboxContext, ex: Exchange): Promise<void> | void {
@@ -274,6 +276,11 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
       if (!page) throw new Error(`unknown page ${pageId}`);
       page.inTrash = true;
       page.lastEditedTime = content.touch(page.id);
+    },
+    deleteRow(pageId) {
+      const id = normalizeId(pageId) ?? '';
+      if (!content.pages.has(id)) throw new Error(`unknown page ${pageId}`);
+      content.pages.delete(id);
     },
   };
 }

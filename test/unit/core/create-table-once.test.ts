@@ -7,7 +7,7 @@ import type { ClaimStore, ConnectionStore } from '../../../src/core/ports.js';
 
 const kim: ChatUser = { platform: 'discord', userId: '80351110224678912' };
 const PAGE = '1a2b3c4d-0000-4000-8000-00000000abcd';
-const READY: ChooseTargetOutcome = { kind: 'ready', table: 'Tweets', url: 'https://www.notion.so/t' };
+const CREATED: ChooseTargetOutcome = { kind: 'created', table: 'Tweets', url: 'https://www.notion.so/t', pageTitle: 'Reading' };
 
 function memoryClaims(): ClaimStore & { held: Set<string> } {
   const held = new Set<string>();
@@ -36,11 +36,11 @@ describe('createTableOnce', () => {
     const create = async () => {
       runs++;
       await new Promise((resolve) => setTimeout(resolve, 20));
-      return READY;
+      return CREATED;
     };
     const fail = async (): Promise<ChooseTargetOutcome> => ({ kind: 'none_shared' });
     const results = await Promise.all([once(kim, PAGE, create, fail), once(kim, PAGE.replace(/-/g, '').toUpperCase(), create, fail)]);
-    expect(results).toEqual([READY, READY]);
+    expect(results).toEqual([CREATED, CREATED]);
     expect(runs).toBe(1);
     // Held after a success, so a late click does not create a second table.
     expect(claims.held.size).toBe(1);
@@ -49,12 +49,12 @@ describe('createTableOnce', () => {
   it('a click that loses the claim to another instance answers with the table that instance set', async () => {
     const claims = memoryClaims();
     await claims.claim(`create-table:discord:${kim.userId}:${PAGE.replace(/-/g, '')}`, 1000);
-    const target = { dataSourceId: 'ds', title: 'Tweets', url: 'https://www.notion.so/t', parentPageId: PAGE.replace(/-/g, ''), mapping: { title: 'Handle', text: 'Tweet' } };
+    const target = { dataSourceId: 'ds', title: 'Tweets', url: 'https://www.notion.so/t', parentPageId: PAGE.replace(/-/g, ''), parentTitle: 'Reading', mapping: { title: 'Handle', text: 'Tweet' } };
     const once = createTableOnce({ claims, connections: connectionsWith({ target }) });
     const create = async (): Promise<ChooseTargetOutcome> => {
       throw new Error('must not create');
     };
-    expect(await once(kim, PAGE, create, create)).toEqual(READY);
+    expect(await once(kim, PAGE, create, create)).toEqual(CREATED);
   });
 
   it('releases the claim after a failed creation, so another click can try again', async () => {
@@ -64,7 +64,7 @@ describe('createTableOnce', () => {
     await expect(once(kim, PAGE, async () => Promise.reject(new Error('Notion down')), other)).rejects.toThrow('Notion down');
     expect(await once(kim, PAGE, async () => ({ kind: 'reconnect', connectUrl: 'https://x/start' }), other)).toMatchObject({ kind: 'reconnect' });
     expect(claims.held.size).toBe(0);
-    expect(await once(kim, PAGE, async () => READY, other)).toEqual(READY);
+    expect(await once(kim, PAGE, async () => CREATED, other)).toEqual(CREATED);
   });
 });
 
@@ -79,7 +79,7 @@ describe('createTableOnce: how long a click holds its claim', () => {
       async release() {},
     };
     const once = createTableOnce({ claims, connections: connectionsWith(undefined) });
-    await once(kim, PAGE, async () => READY, async () => READY);
+    await once(kim, PAGE, async () => CREATED, async () => CREATED);
     expect(ttls).toHaveLength(1);
     expect(ttls[0]).toBeGreaterThan((3 * 15_000 + 2 * 10_000) * 15);
   });

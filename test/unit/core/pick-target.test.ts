@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allChoices, findTableByName, pickTarget } from '../../../src/core/pick-target.js';
+import { allChoices, findTableByName, pickTarget, usableChoices } from '../../../src/core/pick-target.js';
 import type { TableCandidate } from '../../../src/core/ports.js';
 
 const mapping = { title: 'Name', text: 'Tweet' };
@@ -61,5 +61,31 @@ describe('findTableByName over tables that cannot take a tweet', () => {
   });
   it('allChoices lists every shared table', () => {
     expect(allChoices([table('a', 'Inspiration'), links])).toEqual([{ id: 'a', title: 'Inspiration' }, { id: 'l', title: 'Links' }]);
+  });
+});
+
+describe('choices: tables with the same title are told apart', () => {
+  it('adds the page a table sits in when another listed table has the same title (any case), and only then', () => {
+    const tables = [
+      table('a', 'Tweets', { parentPageId: 'p1', parentTitle: 'Team wiki' }),
+      table('b', 'tweets', { parentPageId: 'p2', parentTitle: 'Reading' }),
+      table('c', 'Ideas', { parentPageId: 'p1', parentTitle: 'Team wiki' }),
+    ];
+    expect(usableChoices(tables)).toEqual([
+      { id: 'a', title: 'Tweets (Team wiki)' },
+      { id: 'b', title: 'tweets (Reading)' },
+      { id: 'c', title: 'Ideas' },
+    ]);
+  });
+
+  it('a same-titled table without a readable page keeps its title; what still reads alike is numbered', () => {
+    const tables = [table('a', 'Tweets', { parentTitle: 'Team wiki' }), table('b', 'Tweets'), table('c', 'Tweets'), table('d', 'Tweets', { parentTitle: 'Team wiki' })];
+    expect(allChoices(tables).map((c) => c.title)).toEqual(['Tweets (Team wiki)', 'Tweets', 'Tweets (2)', 'Tweets (Team wiki) (2)']);
+  });
+
+  it('counts only the listed tables: a usable table sharing its title with an unusable one is named plainly in the picker', () => {
+    const tables = [table('a', 'Tweets', { parentTitle: 'Team wiki' }), { dataSourceId: 'b', title: 'Tweets', parentTitle: 'Old', missing: { name: 'Tweet', type: 'Text' } }];
+    expect(usableChoices(tables)).toEqual([{ id: 'a', title: 'Tweets' }]);
+    expect(allChoices(tables).map((c) => c.title)).toEqual(['Tweets (Team wiki)', 'Tweets (Old)']);
   });
 });

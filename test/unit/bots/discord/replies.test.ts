@@ -27,6 +27,12 @@ function json(reply: DiscordReply) {
 const PAGE_ID = '0f6c1f2a-1b2c-4d5e-8f90-123456789abc';
 
 const link = { url: 'https://save.example/oauth/notion/start?t=abc', expiresAt: new Date('2030-01-01T00:10:00Z'), current: { connected: false as const } };
+const READY_WITH_CHOICES = {
+  kind: 'ready' as const,
+  table: 'Tweets',
+  url: 'https://www.notion.so/t',
+  choices: { tables: [{ id: 'ds-1', title: 'Tweets (Team wiki)' }, { id: 'ds-2', title: 'Tweets (Reading)' }], currentId: 'ds-2' },
+};
 
 describe('discordFormatter', () => {
   it('bolds, links and quotes code in Discord markdown, escaping what users and Notion control', () => {
@@ -49,23 +55,28 @@ describe('replies', () => {
       { kind: 'unknown_table', name: 'Insp', tables: [{ id: 'ds-1', title: 'Tweets' }] },
       { kind: 'not_connected', connectUrl: link.url },
       { kind: 'reconnect', connectUrl: link.url, kept: true },
-      { kind: 'needs_table', status: { kind: 'create_offer', pages: [{ id: PAGE_ID, title: 'Reading' }] } },
+      { kind: 'needs_table', status: { kind: 'create_offer', pages: [{ id: PAGE_ID, title: 'Reading' }] }, kept: true },
       { kind: 'no_tweet', reason: 'empty' },
-      { kind: 'needs_table', status: { kind: 'choose', tables: [{ id: 'ds-1', title: 'A' }, { id: 'ds-2', title: 'B' }] } },
-      { kind: 'needs_table', status: { kind: 'none_shared' } },
+      { kind: 'needs_table', status: { kind: 'choose', tables: [{ id: 'ds-1', title: 'A' }, { id: 'ds-2', title: 'B' }] }, kept: true },
+      { kind: 'needs_table', status: { kind: 'none_shared' }, kept: false },
       { kind: 'rate_limited', retryAfterSeconds: 3 },
       { kind: 'failed', reason: 'internal' },
     ];
     const undos: UndoOutcome[] = [
-      { kind: 'removed', table: 'Tweets' },
+      { kind: 'removed', table: 'Tweets', tweet: { handle: 'jack' } },
       { kind: 'already_deleted', table: 'Tweets' },
+      { kind: 'unreachable', table: 'Tweets', connectUrl: link.url },
       { kind: 'not_found' },
+      { kind: 'not_connected', connectUrl: link.url },
       { kind: 'reconnect', connectUrl: link.url },
       { kind: 'failed', reason: 'notion_unavailable' },
     ];
+    const switchable = { ...link, current: { connected: true as const, workspaceName: 'Acme', connectedAt: '2030-01-01T00:00:00Z', target: READY_WITH_CHOICES } };
     const replies = [
       ...outcomes.map((o) => saveReply(o)),
       ...undos.map((o) => undoReply(o)),
+      chooseTargetReply({ kind: 'created', table: 'Tweets', url: 'https://www.notion.so/t', pageTitle: 'Team wiki' }),
+      connectLinkDm(switchable),
       connectLinkDm(link),
       connectLinkEphemeral(link),
       reconnectNeededDm({ workspaceName: 'Acme', connectUrl: link.url, pending: 2 }),
@@ -94,7 +105,9 @@ describe('replies', () => {
       { type: 2, style: 5, url: 'https://www.notion.so/row-1', label: 'Open in Notion' },
       { type: 2, style: 2, custom_id: `stn:again:${PAGE_ID}`, label: 'Save again' },
     ]);
-    expect(json(saveReply({ kind: 'not_connected', connectUrl: link.url })).components[0]?.components[0]).toMatchObject({ url: link.url, label: 'Connect Notion' });
+    const notConnected = json(saveReply({ kind: 'not_connected', connectUrl: link.url }));
+    expect(notConnected.content).toBe('Connect your Notion first, then send it again.');
+    expect(notConnected.components[0]?.components[0]).toMatchObject({ url: link.url, label: 'Connect Notion' });
     expect(json(saveReply({ kind: 'no_tweet', reason: 'no_tweet' })).components).toEqual([]);
     const picker = json(connectedReply({ workspaceName: 'Acme', status: { kind: 'choose', tables: [{ id: 'ds-1', title: 'A' }] } }));
     expect(picker.components[0]?.components[0]).toMatchObject({ type: 3, custom_id: TABLE_PICKER_ID, options: [{ label: 'A', value: 'ds-1' }] });
@@ -109,8 +122,8 @@ describe('replies', () => {
     expect(buttons[0]).toEqual({ type: 2, style: 1, custom_id: `stn:create:${pages[0]!.id}`, label: 'Create a Tweets table in Reading' });
     expect(buttons.every((b) => b.label.length <= 80)).toBe(true);
     expect(validateMessage(offer)).toEqual([]);
-    const inSave = json(saveReply({ kind: 'needs_table', status: { kind: 'create_offer', pages: [pages[0]!] } }));
-    expect(inSave.content).toContain('You shared the page **Reading** but no table.');
+    const inSave = json(saveReply({ kind: 'needs_table', status: { kind: 'create_offer', pages: [pages[0]!] }, kept: true }));
+    expect(inSave.content).toBe('You shared the page **Reading** but no table. I can create a Tweets table in it for you. I kept this tweet and will save it as soon as you create the table.');
     expect(inSave.components[0]?.components[0]).toMatchObject({ custom_id: `stn:create:${pages[0]!.id}` });
   });
 
@@ -130,10 +143,23 @@ describe('replies', () => {
     expect(odd.components[0]?.components).toHaveLength(1);
   });
 
-  it('Undo answers: removed and already deleted say so plainly; a lost connection carries its reconnect link', () => {
-    expect(undoReply({ kind: 'removed', table: 'Tweets' })).toMatchObject({ content: 'Removed: the row was moved to the trash in **Tweets**.', components: [] });
+  it('Undo answers: removed names the tweet, already deleted says so plainly; a lost connection or an unshared table carries its link once, on a button', () => {
+    expect(undoReply({ kind: 'removed', table: 'Tweets', tweet: { handle: 'jack' } })).toMatchObject({ content: "Removed @jack's tweet from **Tweets** (moved to Notion's trash).", components: [] });
+    expect(undoReply({ kind: 'removed', table: 'Tweets', tweet: {} }).content).toBe("Removed the tweet from **Tweets** (moved to Notion's trash).");
     expect(undoReply({ kind: 'already_deleted', table: 'Tweets' }).content).toContain('already deleted');
-    expect(json(undoReply({ kind: 'reconnect', connectUrl: link.url })).components[0]?.components[0]).toMatchObject({ style: 5, url: link.url, label: 'Reconnect Notion' });
+    for (const [outcome, content, label] of [
+      [{ kind: 'reconnect', connectUrl: link.url }, 'Notion no longer accepts your connection. Reconnect to undo.', 'Reconnect Notion'],
+      [{ kind: 'not_connected', connectUrl: link.url }, "You're not connected to Notion any more. Connect again to undo.", 'Connect Notion'],
+      [
+        { kind: 'unreachable', table: 'Tweets', connectUrl: link.url },
+        "I can't reach that row any more: its table **Tweets** is no longer shared with Save to Notion. Share it again (reconnect) to undo.",
+        'Reconnect Notion',
+      ],
+    ] as const) {
+      const reply = json(undoReply(outcome));
+      expect(reply.content).toBe(content);
+      expect(reply.components).toEqual([{ type: 1, components: [{ type: 2, style: 5, url: link.url, label }] }]);
+    }
     const dm = json(reconnectNeededDm({ workspaceName: 'Acme', connectUrl: link.url, pending: 2 }));
     expect(dm.content).toContain('I kept the 2 tweets you saved');
     expect(dm.content).not.toContain(link.url);
@@ -147,6 +173,27 @@ describe('replies', () => {
     expect(menu.options).toHaveLength(25);
     expect(menu.options.every((o) => o.label.length <= 100)).toBe(true);
     expect(validateMessage(reply)).toEqual([]);
+  });
+
+  it('connected with several usable tables: the connect DM offers the table menu with the current one selected, next to the link', () => {
+    const dm = json(connectLinkDm({ ...link, current: { connected: true, workspaceName: 'Acme', connectedAt: '2030-01-01T00:00:00Z', target: READY_WITH_CHOICES } }));
+    expect(dm.content).toMatch(/^Connected to \*\*Acme\*\*\. Saving to \[Tweets\]\(https:\/\/www\.notion\.so\/t\)\. Pick another table below, or reconnect to switch workspace or share other pages\.\n/);
+    expect(dm.components[0]?.components[0]).toMatchObject({
+      type: 3,
+      custom_id: TABLE_PICKER_ID,
+      options: [
+        { label: 'Tweets (Team wiki)', value: 'ds-1' },
+        { label: 'Tweets (Reading)', value: 'ds-2', default: true },
+      ],
+    });
+    expect((dm.components[0]?.components[0] as { options: { default?: boolean }[] }).options[0]).not.toHaveProperty('default');
+    expect(dm.components[1]?.components[0]).toMatchObject({ style: 5, url: link.url });
+  });
+
+  it('a created table says where it was made, with its link', () => {
+    const reply = json(chooseTargetReply({ kind: 'created', table: 'Tweets', url: 'https://www.notion.so/t', pageTitle: 'Team wiki' }));
+    expect(reply.content).toBe('Created a [Tweets table](https://www.notion.so/t) in **Team wiki**. Tweets will be saved there.');
+    expect(reply.components).toEqual([{ type: 1, components: [{ type: 2, style: 5, url: 'https://www.notion.so/t', label: 'Open in Notion' }] }]);
   });
 
   it('puts the connect link in a button and says when it expires', () => {

@@ -48,10 +48,30 @@ describe('save replies', () => {
     expect(elements(msg)[1]).toMatchObject({ value: PAGE_ID, text: { text: 'Save again' } });
   });
 
-  it('a kept save after lost access gets a Reconnect button', () => {
+  it('a kept save after lost access gets a Reconnect button, and the text does not repeat the link', () => {
     const msg = saveOutcomeMessage({ kind: 'reconnect', connectUrl: 'https://h/oauth/notion/start?t=abc', kept: true });
     expect(msg.text).toContain('I kept this tweet');
+    expect(msg.text).not.toContain('https://h/');
     expect(elements(msg)).toEqual([expect.objectContaining({ action_id: ACTION_IDS.connectLink, url: 'https://h/oauth/notion/start?t=abc', text: { type: 'plain_text', text: 'Reconnect Notion' } })]);
+  });
+
+  it('not connected: plain text and one Connect button', () => {
+    const msg = saveOutcomeMessage({ kind: 'not_connected', connectUrl: 'https://h/oauth/notion/start?t=abc' });
+    expect(msg.text).toBe('Connect your Notion first, then send it again.');
+    expect(elements(msg)).toEqual([expect.objectContaining({ action_id: ACTION_IDS.connectLink, url: 'https://h/oauth/notion/start?t=abc', text: { type: 'plain_text', text: 'Connect Notion' } })]);
+  });
+
+  it('a tweet kept until a table is ready says so, by what the user has to do', () => {
+    const text = (status: Extract<SaveOutcome, { kind: 'needs_table' }>['status']) => saveOutcomeMessage({ kind: 'needs_table', status, kept: true }).text;
+    expect(text({ kind: 'choose', tables: [{ id: 'a', title: 'A' }, { id: 'b', title: 'B' }] })).toBe(
+      'You shared 2 tables. Pick the one to save tweets to. I kept this tweet and will save it as soon as you pick a table.',
+    );
+    expect(text({ kind: 'none_shared' })).toMatch(/ I kept this tweet and will save it as soon as a table is shared\.$/);
+    expect(text({ kind: 'unusable', table: 'Links', missing: { name: 'Tweet', type: 'Text' } })).toBe(
+      'The table *Links* cannot take tweets yet: it needs a *Text* column named *Tweet*. Add it in Notion, then save again. I kept this tweet and will save it as soon as you add the column, with your next save.',
+    );
+    // Not kept (the store failed): nothing is promised.
+    expect(saveOutcomeMessage({ kind: 'needs_table', status: { kind: 'none_shared' }, kept: false }).text).not.toContain('kept');
   });
 
   it('an unknown inline table name lists the tables, escaped', () => {
@@ -75,7 +95,7 @@ describe('create-table offer', () => {
   });
 
   it('is also shown when a save finds no table', () => {
-    const msg = saveOutcomeMessage({ kind: 'needs_table', status: { kind: 'create_offer', pages: pages.slice(0, 1) } });
+    const msg = saveOutcomeMessage({ kind: 'needs_table', status: { kind: 'create_offer', pages: pages.slice(0, 1) }, kept: true });
     expect(msg.text).toContain('*Reading*');
     expect(elements(msg).map((b) => b.text.text)).toEqual(['Create a Tweets table in Reading']);
   });
@@ -87,12 +107,25 @@ describe('create-table offer', () => {
 });
 
 describe('undo replies', () => {
-  it('says removed / already deleted without buttons, and asks to reconnect with a button', () => {
-    expect(undoOutcomeMessage({ kind: 'removed', table: 'Tweets' })).toMatchObject({ text: expect.stringContaining('Removed') });
-    expect(elements(undoOutcomeMessage({ kind: 'removed', table: 'Tweets' }))).toEqual([]);
+  it('says removed (naming the tweet) / already deleted without buttons, and asks to reconnect with a button', () => {
+    const removed = undoOutcomeMessage({ kind: 'removed', table: 'Tweets', tweet: { handle: 'jack' } });
+    expect(removed.text).toBe("Removed @jack's tweet from *Tweets* (moved to Notion's trash).");
+    expect(elements(removed)).toEqual([]);
     expect(undoOutcomeMessage({ kind: 'already_deleted', table: 'Tweets' }).text).toContain('already deleted');
     const again = undoOutcomeMessage({ kind: 'reconnect', connectUrl: 'https://h/oauth/notion/start?t=x' });
     expect(elements(again)[0]).toMatchObject({ action_id: ACTION_IDS.connectLink, url: 'https://h/oauth/notion/start?t=x' });
+  });
+
+  it('after a disconnect: one plain sentence and a Connect button, nothing said twice', () => {
+    const msg = undoOutcomeMessage({ kind: 'not_connected', connectUrl: 'https://h/oauth/notion/start?t=x' });
+    expect(msg.text).toBe("You're not connected to Notion any more. Connect again to undo.");
+    expect(elements(msg)).toEqual([expect.objectContaining({ action_id: ACTION_IDS.connectLink, text: { type: 'plain_text', text: 'Connect Notion' } })]);
+  });
+
+  it('a row whose table is no longer shared: says so, with a Reconnect button', () => {
+    const msg = undoOutcomeMessage({ kind: 'unreachable', table: 'Tweets', connectUrl: 'https://h/oauth/notion/start?t=x' });
+    expect(msg.text).toBe("I can't reach that row any more: its table *Tweets* is no longer shared with Save to Notion. Share it again (reconnect) to undo.");
+    expect(elements(msg)).toEqual([expect.objectContaining({ action_id: ACTION_IDS.connectLink, url: 'https://h/oauth/notion/start?t=x', text: { type: 'plain_text', text: 'Reconnect Notion' } })]);
   });
 });
 
@@ -104,9 +137,10 @@ describe('DMs outside a request', () => {
     expect(elements(msg)).toEqual([expect.objectContaining({ action_id: ACTION_IDS.connectLink, url: 'https://h/oauth/notion/start?t=dm', style: 'primary' })]);
   });
 
-  it('the after-reconnect DM links every saved row', () => {
+  it('the kept-saves DM links every saved row', () => {
     const msg = pendingSavedMessage([saved, { ...saved, pageUrl: 'https://www.notion.so/row-2', pageId: 'p2' }]);
-    expect(msg.text).toContain('(2 of 2)');
+    expect(msg.text).toMatch(/^I saved the tweets that were waiting \(2 of 2\):/);
+    expect(pendingSavedMessage([saved]).text).toMatch(/^I saved the tweet that was waiting:\n• Saved @jack's tweet/);
     expect(msg.text).toContain('https://www.notion.so/row-1');
     expect(msg.text).toContain('https://www.notion.so/row-2');
   });
@@ -130,6 +164,27 @@ describe('connect prompt and picker', () => {
     expect(again.text).toContain('*Acme*');
     expect(again.text).toContain('*Tweets*');
     expect(JSON.stringify(again.blocks)).toContain('Reconnect Notion');
+  });
+
+  it('connected with several usable tables: the prompt and the Home tab offer the picker, current table selected', () => {
+    const target = {
+      kind: 'ready' as const,
+      table: 'Tweets',
+      url: 'https://www.notion.so/t',
+      choices: { tables: [{ id: 'ds-1', title: 'Tweets (Team wiki)' }, { id: 'ds-2', title: 'Tweets (Reading)' }], currentId: 'ds-2' },
+    };
+    const current = { connected: true as const, workspaceName: 'Acme', connectedAt: '', target };
+    const prompt = connectMessage({ url: 'https://h/oauth/notion/start?t=abc', expiresAt: new Date(), current });
+    expect(prompt.text).toMatch(/^Connected to \*Acme\*\. Saving to <https:\/\/www\.notion\.so\/t\|Tweets>\. Pick another table below, or reconnect to switch workspace or share other pages\.\n/);
+    for (const message of [prompt, homeView(current) as { blocks: unknown[] }]) {
+      const picker = elements(message).find((e) => e.action_id === ACTION_IDS.chooseTable) as unknown as { options: unknown[]; initial_option: unknown };
+      expect(picker.options).toEqual([
+        { text: { type: 'plain_text', text: 'Tweets (Team wiki)' }, value: 'ds-1' },
+        { text: { type: 'plain_text', text: 'Tweets (Reading)' }, value: 'ds-2' },
+      ]);
+      expect(picker.initial_option).toEqual(picker.options[1]);
+    }
+    expect(JSON.stringify(homeView(current).blocks)).toContain('Pick another table below');
   });
 
   it('the picker stays within Block Kit limits (100 options, 75-char labels)', () => {

@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChatUser } from '../../src/core/chat-user.js';
+import type { SaveOutcome } from '../../src/core/outcomes.js';
+import { type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
+import { completeConnect } from '../helpers/connect-flow.js';
+import { recordNotices } from '../helpers/core-notices.js';
+import { type Product } from '../helpers/product.js';
+import { startWorld, type World } from '../helpers/world.js';
+
+const sam: ChatUser = { platform: 'slack', teamId: 'T1', userId: 'U1', displayName: 'sam' };
+const LINK = 'https://x.com/jack/status/20';
+const WITH_TEXT = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
+
+/**
+ * Core against the emulated Notion: while connected with a table, the status (what /notion-connect
+ * and the Home tab show) lists the other usable tables to switch to, tables that share a title are
+ * told apart by their page, and the listing costs Notion as little as it can.
+ */
+describe('switching tables while connected', () => {
+  let world: World;
+  let notion: NotionSandbox;
+  let product: Product;
+  let acme: { id: string };
+  let tweets: { dataSourceId: string; databaseId: string };
+
+  beforeEach(async () => {
+    world = await startWorld();
+    ({ notion, product, acme, table: tweets } = world);
+    recordNotices(product.app.core);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    return world.stop();
+  });
+
+  const core = () => product.app.core;
+  const save = async (text: string, options?: { table?: string }): Promise<SaveOutcome> => (await core().saveTweet(sam, { text }, options)).result;
+  const pageReads = () => notion.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/pages/')).length;
+  const searches = () => notion.requests.filter((r) => r.path === '/v1/search').length;
+
+  async function connect(opts: Parameters<typeof completeConnect>[2] = {}) {
+    expect((await completeConnect((await core().connectUser(sam)).url, notion, opts)).status).toBe(200);
+    await core().idle();
+  }
+
+  it('with a table chosen and another usable one shared, the status offers both, the current one marked; a pick switches', async () => {
+    const inspiration = notion.addTable(acme.id, { title: 'Inspiration', properties: WITH_TEXT });
+    notion.addTable(acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
+    await connect();
+    await core().chooseTarget(sam, tweets.dataSourceId);
+
+    const { current } = await core().connectUser(sam);
+    expect(current).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Tweets', choices: { currentId: tweets.dataSourceId } } });
+    const choices = current.connected && current.target?.kind === 'ready' ? current.target.choices : undefined;
+    // Only tables that can take a tweet are offered.
+    expect(choices?.tables.map((t) => t.title).sort()).toEqual(['Inspiration', 'Tweets']);
+    // No two tables share a title here: no page was read to tell them apart.
+    expect(pageReads()).toBe(0);
+
+    expect(await core().chooseTarget(sam, inspiration.dataSourceId)).toMatchObject({ kind: 'ready', table: 'Inspiration' });
+    expect(await core().connectionStatus(sam)).toMatchObject({ target: { kind: 'ready', table: 'Inspiration', choices: { currentId: inspiration.dataSourceId } } });
+    expect(await save(LINK)).toMatchObject({ kind: 'saved', table: 'Inspiration' });
+    expect(notion.rows(tweets.dataSourceId)).toEqual([]);
+  });
+
+  it('with one usable table there is nothing to switch to: no choices', async () => {
+    notion.addTable(acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
+    await connect();
+    const status = await core().connectionStatus(sam);
+    expect(status).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Tweets' } });
+    expect(status.connected && status.target).not.toHaveProperty('choices');
+  });
+
+  it('answers from the last listing without asking Notion, and looks again in the background once it is a minute old', async () => {
+    const wiki = notion.addPage(acme.id, { title: 'Team wiki' });
+    notion.addTable(acme.id, { title: 'Inspiration', properties: WITH_TEXT });
+    await connect();
+    await core().chooseTarget(sam, tweets.dataSourceId);
+    const before = searches();
+    await core().connectionStatus(sam);
+    await core().connectUser(sam);
+    await core().idle();
+    expect(searches()).toBe(before);
+
+    // A table added later in a shared page: shown once the listing has been renewed.
+    notion.addTable(acme.id, { title: 'Ideas', properties: WITH_TEXT, parentPageId: wiki.pageId });
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
+    const stale = await core().connectionStatus(sam);
+    expect(stale.connected && stale.target?.kind === 'ready' && stale.target.choices?.tables).toHaveLength(2);
+    await core().idle();
+    expect(searches()).toBe(before + 1);
+    const renewed = await core().connectionStatus(sam);
+    expect(renewed.connected && renewed.target?.kind === 'ready' && renewed.target.choices?.tables.map((t) => t.title).sort()).toEqual(['Ideas', 'Inspiration', 'Tweets']);
+  });
+
+  it('tables with the same title are named with their page in pickers and lists, reading only that page', async () => {
+    const wiki = notion.addPage(acme.id, { title: 'Team wiki' });
+    const inWiki = notion.addTable(acme.id, { title: 'Tweets', properties: WITH_TEXT, parentPageId: wiki.pageId });
+    await connect();
+    const status = await core().connectionStatus(sam);
+    expect(status).toMatchObject({ target: { kind: 'choose' } });
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    const labelled = [
+      { id: tweets.dataSourceId, title: 'Tweets' },
+      { id: inWiki.dataSourceId, title: 'Tweets (Team wiki)' },
+    ].sort(byId);
+    expect(status.connected && status.target?.kind === 'choose' && [...status.target.tables].sort(byId)).toEqual(labelled);
+    // One read of the one page per listing (connecting, then this status), none for the top-level table.
+    expect(pageReads()).toBe(searches());
+    expect(searches()).toBe(2);
+
+    const unknown = await save(LINK, { table: 'Recipes' });
+    expect(unknown.kind === 'unknown_table' && [...unknown.tables].sort(byId)).toEqual(labelled);
+
+    await core().chooseTarget(sam, inWiki.dataSourceId);
+    const chosen = await core().connectionStatus(sam);
+    expect(chosen).toMatchObject({ target: { kind: 'ready', choices: { currentId: inWiki.dataSourceId } } });
+  });
+
+  it('a same-titled table whose page is not shared is numbered instead', async () => {
+    const wiki = notion.addPage(acme.id, { title: 'Team wiki' });
+    const inWiki = notion.addTable(acme.id, { title: 'Tweets', properties: WITH_TEXT, parentPageId: wiki.pageId });
+    await connect({ share: [tweets.databaseId, inWiki.databaseId] });
+    const status = await core().connectionStatus(sam);
+    expect(status.connected && status.target?.kind === 'choose' && status.target.tables.map((t) => t.title).sort()).toEqual(['Tweets', 'Tweets (2)']);
+  });
+});
