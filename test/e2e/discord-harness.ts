@@ -12,6 +12,8 @@ import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/pro
 
 export const EPHEMERAL = 64;
 export const LOADING = 128;
+/** The component type of a select menu. */
+export const SELECT_MENU = 3;
 
 export interface Button {
   type: number;

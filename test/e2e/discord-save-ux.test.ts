@@ -1,30 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOembedSandbox, type OembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
+import { describe, expect, it } from 'vitest';
 import type { FakeMessage, FakeUser } from '../fakes/discord.js';
 import { completeConnect } from '../helpers/connect-flow.js';
 import { TEST_CLIENT, waitFor } from '../helpers/product.js';
-import { actionButton, componentsOf, EPHEMERAL, linkButton, startDiscordWorld, text, type DiscordWorld } from './discord-harness.js';
-
-const JACK = 'https://x.com/jack/status/20';
-const NAVAL = 'https://x.com/naval/status/1002103360646823936';
+import { actionButton, componentsOf, EPHEMERAL, linkButton, text } from './discord-harness.js';
+import { JACK, NAVAL_LINK as NAVAL } from '../helpers/fixtures.js';
+import { useDiscordWorld } from '../helpers/use-world.js';
 
 /** Issue 7 on Discord: duplicate guard, Undo, zero-config table, one-click reconnect, inline table choice. */
 describe('Discord: saving like people expect', () => {
-  let oembed: OembedSandbox;
-  let w: DiscordWorld;
-
-  beforeAll(async () => {
-    oembed = await startOembedSandbox();
-  });
-  afterAll(async () => {
-    await oembed.close();
-  });
-  beforeEach(async () => {
-    w = await startDiscordWorld({ oembedUrl: oembed.url });
-  });
-  afterEach(async () => {
-    await w?.stop();
-  });
+  const w = useDiscordWorld();
 
   function saveTweet(user: FakeUser, tweet: string): string {
     return w.discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user, options: { tweet } }).id;

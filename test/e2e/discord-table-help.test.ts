@@ -1,33 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOembedSandbox, type OembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
+import { describe, expect, it } from 'vitest';
 import type { FakeMessage, FakeUser } from '../fakes/discord.js';
 import { waitFor } from '../helpers/product.js';
-import { actionButton, componentsOf, linkButton, startDiscordWorld, text, type DiscordWorld } from './discord-harness.js';
+import { actionButton, componentsOf, linkButton, SELECT_MENU, text } from './discord-harness.js';
+import { JACK, NAVAL_LINK as NAVAL, WITH_TEXT, KEPT_FOR_COLUMN } from '../helpers/fixtures.js';
+import { useDiscordWorld } from '../helpers/use-world.js';
 
-const JACK = 'https://x.com/jack/status/20';
-const NAVAL = 'https://x.com/naval/status/1002103360646823936';
-const WITH_TEXT = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
 const COLUMN_HELP = 'cannot take tweets yet: it needs a **Text** column named **Tweet**';
-const KEPT_FOR_COLUMN = 'I kept this tweet and will save it as soon as you add the column, with your next save.';
-const SELECT_MENU = 3;
 
 /** Discord, end to end: column help, the create-table offer, pickers before the first save. */
 describe('Discord: table help', () => {
-  let oembed: OembedSandbox;
-  let w: DiscordWorld;
-
-  beforeAll(async () => {
-    oembed = await startOembedSandbox();
-  });
-  afterAll(async () => {
-    await oembed.close();
-  });
-  beforeEach(async () => {
-    w = await startDiscordWorld({ oembedUrl: oembed.url });
-  });
-  afterEach(async () => {
-    await w?.stop();
-  });
+  const w = useDiscordWorld();
 
   const saveTweet = (user: FakeUser, tweet: string) => w.discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user, options: { tweet } }).id;
   const menuOf = (message: FakeMessage) => componentsOf(message).find((c) => c.type === SELECT_MENU);

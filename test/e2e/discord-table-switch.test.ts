@@ -1,31 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOembedSandbox, type OembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
+import { describe, expect, it } from 'vitest';
 import type { FakeMessage, FakeUser } from '../fakes/discord.js';
 import { waitFor } from '../helpers/product.js';
-import { componentsOf, linkButton, startDiscordWorld, text, type DiscordWorld } from './discord-harness.js';
-
-const JACK = 'https://x.com/jack/status/20';
-const NAVAL = 'https://x.com/naval/status/1002103360646823936';
-const WITH_TEXT = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
-const SELECT_MENU = 3;
+import { componentsOf, linkButton, SELECT_MENU, text } from './discord-harness.js';
+import { JACK, NAVAL_LINK as NAVAL, WITH_TEXT } from '../helpers/fixtures.js';
+import { useDiscordWorld } from '../helpers/use-world.js';
 
 /** Discord, end to end: switching the table while connected, same-named tables, a tweet kept until a pick. */
 describe('Discord: switching tables', () => {
-  let oembed: OembedSandbox;
-  let w: DiscordWorld;
-
-  beforeAll(async () => {
-    oembed = await startOembedSandbox();
-  });
-  afterAll(async () => {
-    await oembed.close();
-  });
-  beforeEach(async () => {
-    w = await startDiscordWorld({ oembedUrl: oembed.url });
-  });
-  afterEach(async () => {
-    await w?.stop();
-  });
+  const w = useDiscordWorld();
 
   const saveTweet = (user: FakeUser, tweet: string) => w.discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user, options: { tweet } }).id;
   const menuOf = (message: FakeMessage) => componentsOf(message).find((c) => c.type === SELECT_MENU) as

@@ -1,29 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOembedSandbox, type OembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
+import { describe, expect, it } from 'vitest';
 import type { FakeMessage, FakeUser } from '../fakes/discord.js';
 import { waitFor } from '../helpers/product.js';
-import { actionButton, componentsOf, EPHEMERAL, startDiscordWorld, type DiscordWorld } from './discord-harness.js';
-
-const JACK = 'https://x.com/jack/status/20';
-const WITH_TEXT = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
+import { actionButton, componentsOf, EPHEMERAL } from './discord-harness.js';
+import { JACK, WITH_TEXT } from '../helpers/fixtures.js';
+import { useDiscordWorld } from '../helpers/use-world.js';
 
 /** Discord, end to end: what Undo says when it cannot do its work, the link given once, on its button. */
 describe('Discord: Undo answers', () => {
-  let oembed: OembedSandbox;
-  let w: DiscordWorld;
-
-  beforeAll(async () => {
-    oembed = await startOembedSandbox();
-  });
-  afterAll(async () => {
-    await oembed.close();
-  });
-  beforeEach(async () => {
-    w = await startDiscordWorld({ oembedUrl: oembed.url });
-  });
-  afterEach(async () => {
-    await w?.stop();
-  });
+  const w = useDiscordWorld();
 
   const saveTweet = (user: FakeUser, tweet: string) => w.discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user, options: { tweet } }).id;
 

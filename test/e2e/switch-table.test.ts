@@ -1,15 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChatUser } from '../../src/core/chat-user.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SaveOutcome } from '../../src/core/outcomes.js';
-import { type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
 import { completeConnect } from '../helpers/connect-flow.js';
-import { recordNotices } from '../helpers/core-notices.js';
-import { type Product } from '../helpers/product.js';
-import { startWorld, type World } from '../helpers/world.js';
-
-const sam: ChatUser = { platform: 'slack', teamId: 'T1', userId: 'U1', displayName: 'sam' };
-const LINK = 'https://x.com/jack/status/20';
-const WITH_TEXT = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
+import { useCoreWorld } from '../helpers/use-world.js';
+import { sam, JACK as LINK, WITH_TEXT } from '../helpers/fixtures.js';
 
 /**
  * Core against the emulated Notion: while connected with a table, the status (what /notion-connect
@@ -17,40 +10,29 @@ const WITH_TEXT = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
  * told apart by their page, and the listing costs Notion as little as it can.
  */
 describe('switching tables while connected', () => {
-  let world: World;
-  let notion: NotionSandbox;
-  let product: Product;
-  let acme: { id: string };
-  let tweets: { dataSourceId: string; databaseId: string };
-
-  beforeEach(async () => {
-    world = await startWorld();
-    ({ notion, product, acme, table: tweets } = world);
-    recordNotices(product.app.core);
-  });
+  const w = useCoreWorld();
   afterEach(() => {
     vi.useRealTimers();
-    return world.stop();
   });
 
-  const core = () => product.app.core;
+  const core = () => w.product.app.core;
   const save = async (text: string, options?: { table?: string }): Promise<SaveOutcome> => (await core().saveTweet(sam, { text }, options)).result;
-  const pageReads = () => notion.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/pages/')).length;
-  const searches = () => notion.requests.filter((r) => r.path === '/v1/search').length;
+  const pageReads = () => w.notion.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/pages/')).length;
+  const searches = () => w.notion.requests.filter((r) => r.path === '/v1/search').length;
 
   async function connect(opts: Parameters<typeof completeConnect>[2] = {}) {
-    expect((await completeConnect((await core().connectUser(sam)).url, notion, opts)).status).toBe(200);
+    expect((await completeConnect((await core().connectUser(sam)).url, w.notion, opts)).status).toBe(200);
     await core().idle();
   }
 
   it('with a table chosen and another usable one shared, the status offers both, the current one marked; a pick switches', async () => {
-    const inspiration = notion.addTable(acme.id, { title: 'Inspiration', properties: WITH_TEXT });
-    notion.addTable(acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
+    const inspiration = w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: WITH_TEXT });
+    w.notion.addTable(w.acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
     await connect();
-    await core().chooseTarget(sam, tweets.dataSourceId);
+    await core().chooseTarget(sam, w.table.dataSourceId);
 
     const { current } = await core().connectUser(sam);
-    expect(current).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Tweets', choices: { currentId: tweets.dataSourceId } } });
+    expect(current).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Tweets', choices: { currentId: w.table.dataSourceId } } });
     const choices = current.connected && current.target?.kind === 'ready' ? current.target.choices : undefined;
     // Only tables that can take a tweet are offered.
     expect(choices?.tables.map((t) => t.title).sort()).toEqual(['Inspiration', 'Tweets']);
@@ -60,11 +42,11 @@ describe('switching tables while connected', () => {
     expect(await core().chooseTarget(sam, inspiration.dataSourceId)).toMatchObject({ kind: 'ready', table: 'Inspiration' });
     expect(await core().connectionStatus(sam)).toMatchObject({ target: { kind: 'ready', table: 'Inspiration', choices: { currentId: inspiration.dataSourceId } } });
     expect(await save(LINK)).toMatchObject({ kind: 'saved', table: 'Inspiration' });
-    expect(notion.rows(tweets.dataSourceId)).toEqual([]);
+    expect(w.notion.rows(w.table.dataSourceId)).toEqual([]);
   });
 
   it('with one usable table there is nothing to switch to: no choices', async () => {
-    notion.addTable(acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
+    w.notion.addTable(w.acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
     await connect();
     const status = await core().connectionStatus(sam);
     expect(status).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Tweets' } });
@@ -72,10 +54,10 @@ describe('switching tables while connected', () => {
   });
 
   it('answers from the last listing without asking Notion, and looks again in the background once it is a minute old', async () => {
-    const wiki = notion.addPage(acme.id, { title: 'Team wiki' });
-    notion.addTable(acme.id, { title: 'Inspiration', properties: WITH_TEXT });
+    const wiki = w.notion.addPage(w.acme.id, { title: 'Team wiki' });
+    w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: WITH_TEXT });
     await connect();
-    await core().chooseTarget(sam, tweets.dataSourceId);
+    await core().chooseTarget(sam, w.table.dataSourceId);
     const before = searches();
     await core().connectionStatus(sam);
     await core().connectUser(sam);
@@ -83,7 +65,7 @@ describe('switching tables while connected', () => {
     expect(searches()).toBe(before);
 
     // A table added later in a shared page: shown once the listing has been renewed.
-    notion.addTable(acme.id, { title: 'Ideas', properties: WITH_TEXT, parentPageId: wiki.pageId });
+    w.notion.addTable(w.acme.id, { title: 'Ideas', properties: WITH_TEXT, parentPageId: wiki.pageId });
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
     const stale = await core().connectionStatus(sam);
     expect(stale.connected && stale.target?.kind === 'ready' && stale.target.choices?.tables).toHaveLength(2);
@@ -94,14 +76,14 @@ describe('switching tables while connected', () => {
   });
 
   it('tables with the same title are named with their page in pickers and lists, reading only that page', async () => {
-    const wiki = notion.addPage(acme.id, { title: 'Team wiki' });
-    const inWiki = notion.addTable(acme.id, { title: 'Tweets', properties: WITH_TEXT, parentPageId: wiki.pageId });
+    const wiki = w.notion.addPage(w.acme.id, { title: 'Team wiki' });
+    const inWiki = w.notion.addTable(w.acme.id, { title: 'Tweets', properties: WITH_TEXT, parentPageId: wiki.pageId });
     await connect();
     const status = await core().connectionStatus(sam);
     expect(status).toMatchObject({ target: { kind: 'choose' } });
     const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
     const labelled = [
-      { id: tweets.dataSourceId, title: 'Tweets' },
+      { id: w.table.dataSourceId, title: 'Tweets' },
       { id: inWiki.dataSourceId, title: 'Tweets (Team wiki)' },
     ].sort(byId);
     expect(status.connected && status.target?.kind === 'choose' && [...status.target.tables].sort(byId)).toEqual(labelled);
@@ -118,9 +100,9 @@ describe('switching tables while connected', () => {
   });
 
   it('a same-titled table whose page is not shared is numbered instead', async () => {
-    const wiki = notion.addPage(acme.id, { title: 'Team wiki' });
-    const inWiki = notion.addTable(acme.id, { title: 'Tweets', properties: WITH_TEXT, parentPageId: wiki.pageId });
-    await connect({ share: [tweets.databaseId, inWiki.databaseId] });
+    const wiki = w.notion.addPage(w.acme.id, { title: 'Team wiki' });
+    const inWiki = w.notion.addTable(w.acme.id, { title: 'Tweets', properties: WITH_TEXT, parentPageId: wiki.pageId });
+    await connect({ share: [w.table.databaseId, inWiki.databaseId] });
     const status = await core().connectionStatus(sam);
     expect(status.connected && status.target?.kind === 'choose' && status.target.tables.map((t) => t.title).sort()).toEqual(['Tweets', 'Tweets (2)']);
   });

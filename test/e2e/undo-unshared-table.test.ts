@@ -1,46 +1,32 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatUser } from '../../src/core/chat-user.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SaveOutcome } from '../../src/core/outcomes.js';
-import { type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
 import { completeConnect } from '../helpers/connect-flow.js';
-import { recordNotices } from '../helpers/core-notices.js';
-import { type Product } from '../helpers/product.js';
-import { startWorld, type World } from '../helpers/world.js';
-
-const sam: ChatUser = { platform: 'slack', teamId: 'T1', userId: 'U1', displayName: 'sam' };
-const LINK = 'https://x.com/jack/status/20';
-const WITH_TEXT = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
+import { useCoreWorld } from '../helpers/use-world.js';
+import { sam, JACK as LINK, WITH_TEXT } from '../helpers/fixtures.js';
 
 /**
  * Undo against the emulated Notion when Notion answers 404 for the row: that is a deleted row when
  * the row's table is still shared, and a row the connection can no longer see when it is not.
  */
 describe('Undo of a row Notion does not show', () => {
-  let world: World;
-  let notion: NotionSandbox;
-  let product: Product;
-  let twitter: { dataSourceId: string; databaseId: string };
+  const w = useCoreWorld({ table: { title: 'Twitter', properties: WITH_TEXT } });
   let inspiration: { dataSourceId: string; databaseId: string };
 
-  beforeEach(async () => {
-    world = await startWorld({ table: { title: 'Twitter', properties: WITH_TEXT } });
-    ({ notion, product, table: twitter } = world);
-    inspiration = notion.addTable(world.acme.id, { title: 'Inspiration', properties: WITH_TEXT });
-    recordNotices(product.app.core);
+  beforeEach(() => {
+    inspiration = w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: WITH_TEXT });
   });
-  afterEach(() => world.stop());
 
-  const core = () => product.app.core;
+  const core = () => w.product.app.core;
   const save = async (text: string): Promise<SaveOutcome> => (await core().saveTweet(sam, { text })).result;
 
   async function connect(opts: Parameters<typeof completeConnect>[2] = {}) {
-    expect((await completeConnect((await core().connectUser(sam)).url, notion, opts)).status).toBe(200);
+    expect((await completeConnect((await core().connectUser(sam)).url, w.notion, opts)).status).toBe(200);
     await core().idle();
   }
 
   it('its table left out on reconnect: "can\'t reach", the save stays known; shared again, the tweet is not saved twice and Undo works', async () => {
     await connect();
-    await core().chooseTarget(sam, twitter.dataSourceId);
+    await core().chooseTarget(sam, w.table.dataSourceId);
     const saved = await save(LINK);
     const other = await save('@naval Play long-term games');
     if (saved.kind !== 'saved' || other.kind !== 'saved') throw new Error(`${saved.kind} ${other.kind}`);
@@ -49,40 +35,40 @@ describe('Undo of a row Notion does not show', () => {
     await connect({ share: [inspiration.databaseId] });
     const undo = await core().undoSave(sam, saved.pageId);
     expect(undo).toEqual({ kind: 'unreachable', table: 'Twitter', connectUrl: expect.stringMatching(/\/oauth\/notion\/start\?t=[A-Za-z0-9_-]{43}$/) });
-    expect(notion.rows(twitter.dataSourceId).map((r) => r.inTrash)).toEqual([false, false]);
+    expect(w.notion.rows(w.table.dataSourceId).map((r) => r.inTrash)).toEqual([false, false]);
 
     // Shared again and chosen: the duplicate guard still knows the row, and Undo reaches it.
     await connect();
-    await core().chooseTarget(sam, twitter.dataSourceId);
+    await core().chooseTarget(sam, w.table.dataSourceId);
     expect(await save(LINK)).toMatchObject({ kind: 'already_saved', pageId: saved.pageId, table: 'Twitter' });
     expect(await core().undoSave(sam, saved.pageId)).toMatchObject({ kind: 'removed', table: 'Twitter', tweet: { handle: 'jack' } });
-    expect(notion.rows(twitter.dataSourceId).map((r) => [r.id, r.inTrash])).toEqual([
+    expect(w.notion.rows(w.table.dataSourceId).map((r) => [r.id, r.inTrash])).toEqual([
       [saved.pageId, true],
       [other.pageId, false],
     ]);
-    expect(notion.rows(inspiration.dataSourceId)).toEqual([]);
+    expect(w.notion.rows(inspiration.dataSourceId)).toEqual([]);
   });
 
   it('a row deleted for good while its table is shared: "already deleted", and the tweet can be saved again', async () => {
     await connect();
-    await core().chooseTarget(sam, twitter.dataSourceId);
+    await core().chooseTarget(sam, w.table.dataSourceId);
     const saved = await save(LINK);
     if (saved.kind !== 'saved') throw new Error(saved.kind);
-    notion.deleteRow(saved.pageId);
+    w.notion.deleteRow(saved.pageId);
 
     expect(await core().undoSave(sam, saved.pageId)).toEqual({ kind: 'already_deleted', table: 'Twitter' });
     expect(await core().undoSave(sam, saved.pageId)).toEqual({ kind: 'not_found' });
     expect(await save(LINK)).toMatchObject({ kind: 'saved', table: 'Twitter' });
-    expect(notion.rows(twitter.dataSourceId)).toHaveLength(1);
+    expect(w.notion.rows(w.table.dataSourceId)).toHaveLength(1);
   });
 
   it('asks about the table only when Notion answered 404 for the row', async () => {
     await connect();
-    await core().chooseTarget(sam, twitter.dataSourceId);
+    await core().chooseTarget(sam, w.table.dataSourceId);
     const saved = await save(LINK);
     if (saved.kind !== 'saved') throw new Error(saved.kind);
-    const before = notion.requests.length;
+    const before = w.notion.requests.length;
     expect(await core().undoSave(sam, saved.pageId)).toMatchObject({ kind: 'removed' });
-    expect(notion.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`)).toEqual(['GET /v1/pages/:id', 'PATCH /v1/pages/:id']);
+    expect(w.notion.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`)).toEqual(['GET /v1/pages/:id', 'PATCH /v1/pages/:id']);
   });
 });
