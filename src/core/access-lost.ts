@@ -95,10 +95,21 @@ export function createAccessLost(deps: AccessLostDeps) {
   /** Marks the connection dead, keeps `keep` for the reconnect and, the first time for this loss, DMs the Reconnect button. */
   async function lose(user: ChatUser, stored: NotionConnection, keep: KeptSave | undefined): Promise<void> {
     const at = now().toISOString();
-    await markDead(user, stored, { promptedAt: at, pendingSince: keep ? at : undefined });
+    // Kept before the mark: a reconnect replaying in between then finds it (the mark alone would be
+    // cleared with the save not yet in the list). A save that cannot be kept still lets the
+    // connection be marked and the user told; its failure is reported after that.
+    let pending = 0;
+    let keepFailed: unknown;
+    if (keep) {
+      try {
+        // A tweet kept before (sent twice while waiting) waits once; it is at least that one.
+        pending = (await keepSave(deps, user, { ...keep, queuedAt: at })) ?? 1;
+      } catch (err) {
+        keepFailed = err;
+      }
+    }
+    await markDead(user, stored, { promptedAt: at, pendingSince: keep && !keepFailed ? at : undefined });
     const firstNotice = !stored.reconnectPromptedAt && (await deps.claims.claim(reconnectClaim(user), RECONNECT_CLAIM_MS));
-    // A tweet kept before (sent twice while waiting) waits once; it is at least that one.
-    const pending = keep ? ((await keepSave(deps, user, { ...keep, queuedAt: at })) ?? 1) : 0;
     log.info({ event: 'connection.access_lost', platform: user.platform, pending }, 'Notion no longer accepts the connection');
     if (firstNotice) {
       // Its own link: connect links are single use, and the reply carries another one.
@@ -112,6 +123,7 @@ export function createAccessLost(deps: AccessLostDeps) {
         );
       }
     }
+    if (keepFailed) throw keepFailed;
   }
 
   /**

@@ -21,6 +21,9 @@ import type { Logger } from '../log.js';
 
 export const LINK_TTL_MS = 10 * 60_000;
 const EVENT_MEMORY_MS = 24 * 60 * 60_000;
+/** See `replayFromStatus`. */
+const STATUS_REPLAY_EVERY_MS = 5 * 60_000;
+const STATUS_REPLAY_USERS = 5_000;
 
 export interface CoreDeps {
   connections: ConnectionStore;
@@ -131,6 +134,23 @@ export function createCore(deps: CoreDeps): CoreService {
     track(replayPending(user).catch((err: unknown) => log.warn({ event: 'save.replay_failed', err: (err as Error).message }, 'replay failed')));
   }
 
+  /**
+   * A status look (Home tab, /notion-connect) replays kept saves at most once per user every few
+   * minutes: a save that still cannot land is kept again each time, and every attempt costs Notion
+   * requests the user's own saves need. Picks, created tables, reconnects and saves replay at once.
+   */
+  const statusReplayAt = new Map<string, number>();
+  function replayFromStatus(user: ChatUser): void {
+    const key = chatUserKey(user);
+    const at = now().getTime();
+    const last = statusReplayAt.get(key);
+    if (last !== undefined && at - last < STATUS_REPLAY_EVERY_MS) return;
+    statusReplayAt.delete(key);
+    statusReplayAt.set(key, at);
+    if (statusReplayAt.size > STATUS_REPLAY_USERS) statusReplayAt.delete(statusReplayAt.keys().next().value!);
+    replayInBackground(user);
+  }
+
   /** Lists the shared tables now (and remembers them); `lost` / `gone` as withLiveConnection says. */
   async function listChoices(user: ChatUser, conn: NotionConnection) {
     const ran = await lost.withLiveConnection(user, conn, (c) => withAccess(user, c, (token) => notion.listTables(token)), { quiet: true });
@@ -175,14 +195,14 @@ export function createCore(deps: CoreDeps): CoreService {
   async function targetOf(user: ChatUser, conn: NotionConnection): Promise<{ target: TargetStatus | undefined; needsReconnect?: true }> {
     if (conn.lostAccessAt) return { target: conn.target ? ready(conn.target) : undefined, needsReconnect: true };
     if (conn.target) {
-      if (conn.pendingSince) replayInBackground(user);
+      if (conn.pendingSince) replayFromStatus(user);
       return readyWithChoices(user, conn, conn.target);
     }
     try {
       const ran = await lost.withLiveConnection(user, conn, (c) => discover(user, c), { quiet: true });
       if (ran.kind === 'lost') return { target: undefined, needsReconnect: true };
       if (ran.kind === 'gone') return { target: undefined };
-      if (ran.value.status.kind === 'ready' && ran.value.conn.pendingSince) replayInBackground(user);
+      if (ran.value.status.kind === 'ready' && ran.value.conn.pendingSince) replayFromStatus(user);
       return { target: ran.value.status };
     } catch (err) {
       log.warn({ event: 'status.discover_failed', platform: user.platform, code: errorCode(err) }, 'could not look at the shared tables');
@@ -342,8 +362,14 @@ export function createCore(deps: CoreDeps): CoreService {
     createTweetsTable(user, pageId) {
       const create = () =>
         withTables(user, async (conn) => {
-          // An offer clicked again later (an old DM, another device) must not add a second table.
-          if (!conn.lostAccessAt && conn.target && sameId(conn.target.parentPageId, pageId)) return created(conn.target);
+          // An offer clicked again later (an old DM, another device) must not add a second table, as
+          // long as the one made before is still there and can take tweets; else a new one is made.
+          const before = conn.target;
+          if (!conn.lostAccessAt && before && sameId(before.parentPageId, pageId)) {
+            const listed = await withAccess(user, conn, (token) => notion.listTables(token));
+            if (listed.value.some((t) => t.mapping && sameId(t.dataSourceId, before.dataSourceId))) return created(before);
+            conn = listed.conn;
+          }
           const made = await withAccess(user, conn, (token) => notion.createTweetsTable(token, pageId));
           const table = made.value;
           const target = toSaveTarget({ ...table, parentPageId: table.parentPageId ?? pageId, mapping: table.mapping! });
@@ -354,8 +380,14 @@ export function createCore(deps: CoreDeps): CoreService {
           replayInBackground(user);
           return created(target);
         });
-      // Another instance's click is still creating (or failed): say where saves go now.
-      const current = () => withTables(user, async (conn) => (conn.target ? ready(conn.target) : (await discover(user, conn)).status));
+      // Another click holds the page. When it made the table earlier, `create` answers with that
+      // table if it is still there and usable, and makes a new one if not; else (still creating on
+      // another instance, or failed) say where saves go now.
+      const current = async () => {
+        const target = (await connections.get(user))?.target;
+        if (target && sameId(target.parentPageId, pageId)) return create();
+        return withTables(user, async (conn) => (conn.target ? ready(conn.target) : (await discover(user, conn)).status));
+      };
       return tableOnce(user, pageId, create, current);
     },
 

@@ -35,19 +35,24 @@ const OTHER_INSTANCE_POLL_MS = 250;
 export function createTableOnce(deps: { claims: ClaimStore; connections: ConnectionStore }) {
   const inFlight = new Map<string, Promise<ChooseTargetOutcome>>();
 
-  /** The target once it sits in `pageId`, polling briefly; undefined when it does not appear. */
-  async function awaitTableIn(user: ChatUser, pageId: string): Promise<ChooseTargetOutcome | undefined> {
+  /**
+   * The target once it is a table in `pageId` other than `previousId` (the target when the click
+   * arrived: a table made earlier, maybe gone since, is not this click's answer), polling briefly;
+   * undefined when none appears.
+   */
+  async function awaitTableIn(user: ChatUser, pageId: string, previousId: string | undefined): Promise<ChooseTargetOutcome | undefined> {
     for (let i = 0; i <= OTHER_INSTANCE_POLLS; i++) {
       if (i > 0) await new Promise((resolve) => setTimeout(resolve, OTHER_INSTANCE_POLL_MS));
       const target = (await deps.connections.get(user))?.target;
-      if (target && sameId(target.parentPageId, pageId)) return { kind: 'created', table: target.title, url: target.url, pageTitle: target.parentTitle };
+      if (target && sameId(target.parentPageId, pageId) && !(previousId && sameId(target.dataSourceId, previousId))) return { kind: 'created', table: target.title, url: target.url, pageTitle: target.parentTitle };
     }
     return undefined;
   }
 
   /**
    * Runs `create` for the first click on (user, page). Later clicks get its result, or the table it
-   * set (as `created`), or — when none appears in time — `otherwise()` (the current status).
+   * set (as `created`), or `otherwise()`: when none appears in time, or the target already sat in
+   * that page when the click arrived.
    */
   return async function once(
     user: ChatUser,
@@ -59,7 +64,12 @@ export function createTableOnce(deps: { claims: ClaimStore; connections: Connect
     const running = inFlight.get(key);
     if (running) return running;
     const task = (async (): Promise<ChooseTargetOutcome> => {
-      if (!(await deps.claims.claim(key, CREATE_CLAIM_MS))) return (await awaitTableIn(user, pageId)) ?? otherwise();
+      const previous = (await deps.connections.get(user))?.target;
+      if (!(await deps.claims.claim(key, CREATE_CLAIM_MS))) {
+        // A table made in this page before: `otherwise` checks it is still there.
+        if (previous && sameId(previous.parentPageId, pageId)) return otherwise();
+        return (await awaitTableIn(user, pageId, previous?.dataSourceId)) ?? otherwise();
+      }
       let outcome: ChooseTargetOutcome | undefined;
       try {
         outcome = await create();

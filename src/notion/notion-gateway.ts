@@ -1,4 +1,5 @@
 import { APIErrorCode, Client, LogLevel, isFullDataSource, isFullPage, isNotionClientError, type Logger as NotionLogger } from '@notionhq/client';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { TokenGrant } from '../core/connection.js';
 import { DomainError, OAuthExchangeFailedError } from '../core/errors.js';
@@ -6,6 +7,10 @@ import type { NotionGateway, TableCandidate } from '../core/ports.js';
 import type { Logger } from '../log.js';
 import { buildRowProperties, mapSchema } from './map-properties.js';
 import { translateNotionError, translateOAuthError } from './notion-errors.js';
+
+/** Page titles (labels for same-named tables) are remembered this long, for this many pages. */
+const PAGE_TITLE_TTL_MS = 10 * 60_000;
+const PAGE_TITLES_KEPT = 10_000;
 
 export interface NotionGatewayOptions {
   apiUrl: string;
@@ -104,15 +109,25 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     }
   }
 
+  const pageTitles = new Map<string, { title: string | undefined; at: number }>();
+
   /**
    * The title of a shared page, or undefined when Notion does not show it (the table is shared but
    * its page is not) or does not answer: a title is a label, never worth failing the caller for.
    * A refused token still throws, so the caller's access handling sees it.
    */
   async function pageTitle(accessToken: string, pageId: string): Promise<string | undefined> {
+    // Per token (what one user may read) and page: listings with same-named tables ask again and again.
+    const cacheKey = `${createHash('sha256').update(accessToken).digest('base64url').slice(0, 16)}:${pageId}`;
+    const cached = pageTitles.get(cacheKey);
+    if (cached && Date.now() - cached.at < PAGE_TITLE_TTL_MS) return cached.title;
     try {
       const page = await notion.pages.retrieve({ auth: accessToken, page_id: pageId });
-      return isFullPage(page) && !page.in_trash ? pageTitleOf(page) || undefined : undefined;
+      const title = isFullPage(page) && !page.in_trash ? pageTitleOf(page) || undefined : undefined;
+      pageTitles.delete(cacheKey);
+      pageTitles.set(cacheKey, { title, at: Date.now() });
+      if (pageTitles.size > PAGE_TITLES_KEPT) pageTitles.delete(pageTitles.keys().next().value!);
+      return title;
     } catch (err) {
       const translated = translateNotionError(err);
       if (translated.code === 'notion_access_revoked') throw translated;

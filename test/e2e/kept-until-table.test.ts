@@ -87,4 +87,19 @@ describe('tweets kept until a table can take them', () => {
     expect(w.notices.pendingSaved[0]!.outcomes).toEqual([expect.objectContaining({ kind: 'saved', table: 'Links' })]);
     expect(names(links.dataSourceId)).toEqual(['@jack']);
   });
+
+  it('status looks retry a kept tweet at most once every few minutes, so they cost Notion nothing meanwhile', async () => {
+    w.notion.addTable(w.acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
+    await connect();
+    await core().chooseTarget(sam, w.table.dataSourceId);
+    for (const n of [20, 21, 22]) await (await core().saveTweet(sam, { text: `https://x.com/jack/status/${n}` }, { table: 'links' })).result;
+    await core().connectionStatus(sam);
+    await core().idle();
+    const start = w.notion.requests.length;
+    for (let i = 0; i < 5; i++) {
+      await core().connectionStatus(sam);
+      await core().idle();
+    }
+    expect(w.notion.requests.slice(start).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
 });

@@ -50,7 +50,11 @@ describe('createTableOnce', () => {
     const claims = memoryClaims();
     await claims.claim(`create-table:discord:${kim.userId}:${PAGE.replace(/-/g, '')}`, 1000);
     const target = { dataSourceId: 'ds', title: 'Tweets', url: 'https://www.notion.so/t', parentPageId: PAGE.replace(/-/g, ''), parentTitle: 'Reading', mapping: { title: 'Handle', text: 'Tweet' } };
-    const once = createTableOnce({ claims, connections: connectionsWith({ target }) });
+    // No table when the click arrives; the other instance's appears while it waits.
+    const stored = connectionsWith({ target });
+    let reads = 0;
+    const connections = { ...stored, get: async (u: ChatUser) => (reads++ === 0 ? { ...(await stored.get(u))!, target: undefined } : stored.get(u)) };
+    const once = createTableOnce({ claims, connections });
     const create = async (): Promise<ChooseTargetOutcome> => {
       throw new Error('must not create');
     };
