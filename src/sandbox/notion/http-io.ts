@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readCappedBody } from '../read-body.js';
 import { NotionApiError, validationError } from './errors.js';
 
 /** The real API refuses payloads over 500 KB. */
@@ -6,19 +7,9 @@ export const MAX_BODY_BYTES = 500 * 1024;
 
 /** Reads the whole body; bodies over `limit` are drained and rejected rather than buffered. */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    // Past 10x the limit stop listening altogether; a client this far off is not a Notion client.
-    if (size > limit * 10) {
-      req.destroy();
-      break;
-    }
-    if (size <= limit) chunks.push(chunk);
-  }
+  const { text, size } = await readCappedBody(req, limit);
   if (size > limit) throw validationError(`Request body too large: ${size} bytes exceeds the limit of ${limit} bytes.`);
-  return Buffer.concat(chunks).toString('utf8');
+  return text;
 }
 
 /** Parses a JSON object body; an empty body counts as `{}` (the SDK omits empty bodies). */

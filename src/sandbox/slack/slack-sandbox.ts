@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { readCappedBody } from '../read-body.js';
 import { messageBlocksError } from './block-rules.js';
 
 /** One Web API call as the sandbox received it; the token is never recorded. */
@@ -102,22 +103,10 @@ class ApiError extends Error {
   }
 }
 
-function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new ApiError('request_too_large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
+  const { text, size } = await readCappedBody(req, limit);
+  if (size > limit) throw new ApiError('request_too_large');
+  return text;
 }
 
 function parseArgs(contentType: string, raw: string, query: URLSearchParams): Args {

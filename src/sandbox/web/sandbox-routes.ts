@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Router } from '../../http/router.js';
+import { readCappedBody } from '../read-body.js';
 import type { Logger } from '../../log.js';
 import { escapeHtml } from './mrkdwn.js';
 import type { ActionResult, SandboxSession } from './sandbox-session.js';
@@ -51,28 +52,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch (err) {
-        reject(err instanceof Error ? err : new Error('bad json'));
-      }
-    });
-    req.on('error', reject);
-  });
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const { text, size } = await readCappedBody(req, MAX_BODY);
+  if (size > MAX_BODY) throw new Error('too large');
+  return JSON.parse(text);
 }
 
 const field = (body: unknown, name: string, max = 4000): string | undefined => {
