@@ -1,4 +1,5 @@
 import { chatUserKey, type ChatUser, type Platform } from './chat-user.js';
+import { setNewest } from './bounded-map.js';
 import { createAccessLost, reconnectClaim, type LiveOutcome } from './access-lost.js';
 import type { NotionConnection, SaveTarget, TokenGrant } from './connection.js';
 import { clearPendingMark, setPendingMark, storeTarget } from './connection-writes.js';
@@ -145,9 +146,7 @@ export function createCore(deps: CoreDeps): CoreService {
     const at = now().getTime();
     const last = statusReplayAt.get(key);
     if (last !== undefined && at - last < STATUS_REPLAY_EVERY_MS) return;
-    statusReplayAt.delete(key);
-    statusReplayAt.set(key, at);
-    if (statusReplayAt.size > STATUS_REPLAY_USERS) statusReplayAt.delete(statusReplayAt.keys().next().value!);
+    setNewest(statusReplayAt, key, at, STATUS_REPLAY_USERS);
     replayInBackground(user);
   }
 

@@ -1,3 +1,4 @@
+import { setNewest } from './bounded-map.js';
 import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { NotionConnection } from './connection.js';
 import type { TableChoice } from './outcomes.js';
@@ -35,9 +36,7 @@ export function createRecentTables(now: () => Date) {
     remember(user: ChatUser, conn: NotionConnection, tables: TableCandidate[]): TableChoice[] {
       const key = chatUserKey(user);
       const choices = usableChoices(tables);
-      byUser.delete(key);
-      byUser.set(key, { botId: conn.botId, tables: choices, at: now().getTime() });
-      if (byUser.size > MAX_USERS) byUser.delete(byUser.keys().next().value!);
+      setNewest(byUser, key, { botId: conn.botId, tables: choices, at: now().getTime() }, MAX_USERS);
       return choices;
     },
     forget(user: ChatUser): void {

@@ -1,6 +1,7 @@
 import { APIErrorCode, Client, LogLevel, isFullDataSource, isFullPage, isNotionClientError, type Logger as NotionLogger } from '@notionhq/client';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { setNewest } from '../core/bounded-map.js';
 import type { TokenGrant } from '../core/connection.js';
 import { DomainError, OAuthExchangeFailedError } from '../core/errors.js';
 import type { NotionGateway, TableCandidate } from '../core/ports.js';
@@ -124,9 +125,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     try {
       const page = await notion.pages.retrieve({ auth: accessToken, page_id: pageId });
       const title = isFullPage(page) && !page.in_trash ? pageTitleOf(page) || undefined : undefined;
-      pageTitles.delete(cacheKey);
-      pageTitles.set(cacheKey, { title, at: Date.now() });
-      if (pageTitles.size > PAGE_TITLES_KEPT) pageTitles.delete(pageTitles.keys().next().value!);
+      setNewest(pageTitles, cacheKey, { title, at: Date.now() }, PAGE_TITLES_KEPT);
       return title;
     } catch (err) {
       const translated = translateNotionError(err);
