@@ -5,15 +5,11 @@ import { z } from 'zod';
  * `Config` (or the slice of it that it needs) as an argument.
  */
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .optional();
-
 /** A blank value (`NAME=` in an .env file) means "use the default", as if the variable were unset. */
 const blankAsUnset = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+
+const optionalString = blankAsUnset(z.string().trim().optional());
 
 const httpUrl = (name: string) =>
   z
@@ -26,7 +22,7 @@ const httpUrl = (name: string) =>
 const envSchema = z.object({
   NODE_ENV: blankAsUnset(z.enum(['development', 'production', 'test']).default('development')),
   PORT: blankAsUnset(z.coerce.number().int().min(0).max(65535).default(3000)),
-  PUBLIC_URL: optionalString.pipe(httpUrl('PUBLIC_URL').optional()),
+  PUBLIC_URL: blankAsUnset(httpUrl('PUBLIC_URL').optional()),
   NOTION_CLIENT_ID: optionalString,
   NOTION_CLIENT_SECRET: optionalString,
   NOTION_API_URL: blankAsUnset(httpUrl('NOTION_API_URL').default('https://api.notion.com')),
