@@ -1,6 +1,6 @@
 import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { ChooseTargetOutcome } from './outcomes.js';
-import { sameId } from './pick-target.js';
+import { notionIdKey, sameId } from './pick-target.js';
 import type { ClaimStore, ConnectionStore } from './ports.js';
 
 /**
@@ -60,7 +60,7 @@ export function createTableOnce(deps: { claims: ClaimStore; connections: Connect
     create: () => Promise<ChooseTargetOutcome>,
     otherwise: () => Promise<ChooseTargetOutcome>,
   ): Promise<ChooseTargetOutcome> {
-    const key = `create-table:${chatUserKey(user)}:${pageId.replace(/-/g, '').toLowerCase()}`;
+    const key = `create-table:${chatUserKey(user)}:${notionIdKey(pageId)}`;
     const running = inFlight.get(key);
     if (running) return running;
     const task = (async (): Promise<ChooseTargetOutcome> => {

@@ -57,7 +57,12 @@ export function unusableStatus(table: TableCandidate): Extract<TargetStatus, { k
 /** Notion ids compare equal with or without dashes. */
 export function sameId(a: string | undefined, b: string | undefined): boolean {
   if (!a || !b) return false;
-  return a.replace(/-/g, '').toLowerCase() === b.replace(/-/g, '').toLowerCase();
+  return notionIdKey(a) === notionIdKey(b);
+}
+
+/** A Notion id as one string however it was written (with or without dashes, any case). */
+export function notionIdKey(id: string): string {
+  return id.replace(/-/g, '').toLowerCase();
 }
 
 export interface PickPreferences {
