@@ -20,9 +20,10 @@ export interface Core {
    * name starts with it; any case) instead of the user's target. Only `/save-tweet` offers this: its
    * handlers split `<link> to <table name>` with `splitTableChoice` (`./inline-table.ts`); elsewhere
    * (shortcuts, DMs) "<link> to everyone who asked" is just a message. `options.force` skips the
-   * duplicate guard ("Save again").
+   * duplicate guard ("Save again"). `options.thread` (`/save-thread`): one row for the author's whole chain the
+   * tweet belongs to (a tweet in no thread saves as itself). `#tags` ending the typed text become the row's tags.
    */
-  saveTweet(user: ChatUser, input: TweetInput, options?: { force?: boolean; table?: string }): Promise<SaveTicket>;
+  saveTweet(user: ChatUser, input: TweetInput, options?: { force?: boolean; table?: string; thread?: boolean }): Promise<SaveTicket>;
   /** "Save again" on an "Already saved" reply: saves that tweet once more, to the same table. */
   saveAgain(user: ChatUser, pageId: string): Promise<SaveTicket>;
   /**
