@@ -129,13 +129,16 @@ export const SECOND_TABLE = 'Reading queue';
 
 /**
  * Seeds the Notion emulation: "Acme Sandbox" with a "Tweets" table (Name/title, Tweet/rich_text,
- * Link/url, Saved/date), a "Reading queue" table (Name, Tweet, Link: usable too, without a date
+ * Link/url, Saved/date, Posted/date, Author/rich_text, Tags/multi_select, Note/rich_text, Media/files), a "Reading queue" table (Name, Tweet, Link: usable too, without a date
  * column; offered unticked on the consent page) and a plain "Team wiki" page, and a second workspace "Personal" with a "Reading list"
  * table. Returns the tables to show on the page.
  */
 export function seedNotion(notion: NotionSandbox): SeededTable[] {
   const acme = notion.addWorkspace({ name: SANDBOX_WORKSPACE, owner: { name: 'Sandbox User', email: 'you@acme.example' } });
-  const tweetsColumns = { Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date' };
+  // The columns of the product's own "Create a Tweets table", so a rich save fills every one.
+  const tweetsColumns = {
+    Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date', Posted: 'date', Author: 'rich_text', Tags: 'multi_select', Note: 'rich_text', Media: 'files',
+  };
   const tweets = notion.addTable(acme.id, { title: 'Tweets', properties: tweetsColumns });
   const queueColumns = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
   // Offered unticked: connecting as it comes shares one table, so saves go there without a question.
