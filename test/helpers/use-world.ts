@@ -128,20 +128,26 @@ export function useSlackWorld(options: Omit<WorldOptions, 'slack'> = {}): SlackW
  * A Discord world per test (`startDiscordWorld`), sharing one oEmbed sandbox per file. The
  * returned object stands for the current test's `DiscordWorld`.
  */
-export function useDiscordWorld(fxOptions?: Parameters<typeof startFxTwitterSandbox>[0]): Omit<DiscordWorld, 'stop'> & { fxtwitter: FxTwitterSandbox } {
+export function useDiscordWorld(
+  options: { fxTweets?: Parameters<typeof startFxTwitterSandbox>[0]; tableProperties?: Record<string, string> } = {},
+): Omit<DiscordWorld, 'stop'> & { fxtwitter: FxTwitterSandbox } {
   let oembed: OembedSandbox | undefined;
   let fxtwitter: FxTwitterSandbox | undefined;
   let world: DiscordWorld | undefined;
   beforeAll(async () => {
     oembed = await startOembedSandbox();
-    fxtwitter = await startFxTwitterSandbox(fxOptions);
+    fxtwitter = await startFxTwitterSandbox(options.fxTweets);
   });
   afterAll(async () => {
     await oembed?.close();
     await fxtwitter?.close();
   });
   beforeEach(async () => {
-    world = await startDiscordWorld({ oembedUrl: current(oembed, 'the oEmbed sandbox').url, fxtwitterUrl: current(fxtwitter, 'the FxTwitter sandbox').url });
+    world = await startDiscordWorld({
+      oembedUrl: current(oembed, 'the oEmbed sandbox').url,
+      fxtwitterUrl: current(fxtwitter, 'the FxTwitter sandbox').url,
+      ...(options.tableProperties ? { tableProperties: options.tableProperties } : {}),
+    });
   });
   afterEach(async () => {
     await world?.stop();

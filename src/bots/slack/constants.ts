@@ -6,10 +6,14 @@ export const COMMANDS = {
   connect: '/notion-connect',
   save: '/save-tweet',
   disconnect: '/notion-disconnect',
+  saveThread: '/save-thread',
 } as const;
 
 /** callback_id of the message shortcut "Save to Notion". */
 export const SAVE_SHORTCUT_CALLBACK_ID = 'save_to_notion';
+
+/** callback_id of the message shortcut "Save thread to Notion". */
+export const SAVE_THREAD_SHORTCUT_CALLBACK_ID = 'save_thread_to_notion';
 
 /** The one request URL path for slash commands, interactivity and events (Bolt's default endpoint). */
 export const EVENTS_PATH = '/slack/events';
