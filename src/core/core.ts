@@ -6,6 +6,7 @@ import type {
   ConnectionStatus,
   ConnectLink,
   DisconnectOutcome,
+  NoteOutcome,
   SaveTicket,
   UndoOutcome,
 } from './outcomes.js';
@@ -31,6 +32,13 @@ export interface Core {
    * Notion no longer shows because its table is no longer shared is `unreachable` and stays known.
    */
   undoSave(user: ChatUser, pageId: string): Promise<UndoOutcome>;
+  /** "Add note": whether `user` saved this row, so the note form may open (a store lookup, fast enough for a modal). */
+  canAddNote(user: ChatUser, pageId: string): Promise<boolean>;
+  /**
+   * The note form's submit: sets the row's Note and Tags (`ai, reading` or `#ai #reading`) where its table has those
+   * columns. Only the saver's own rows; anyone else gets `not_found`.
+   */
+  addNote(user: ChatUser, pageId: string, input: { note: string; tags: string }): Promise<NoteOutcome>;
   /**
    * "Create a Tweets table in <page>": creates it and makes it the target (`created`). Clicked twice
    * (or by a platform retry), it creates one table; the later click gets the first one's result.

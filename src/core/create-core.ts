@@ -1,6 +1,7 @@
 import { chatUserKey, type ChatUser, type Platform } from './chat-user.js';
 import { setNewest } from './bounded-map.js';
 import { createAccessLost, reconnectClaim, type LiveOutcome } from './access-lost.js';
+import { createAddNote } from './add-note.js';
 import type { NotionConnection, SaveTarget, TokenGrant } from './connection.js';
 import { clearPendingMark, setPendingMark, storeTarget } from './connection-writes.js';
 import type { Core } from './core.js';
@@ -93,6 +94,7 @@ export function createCore(deps: CoreDeps): CoreService {
     newConnectLink,
   });
   const tableOnce = createTableOnce(deps);
+  const notes = createAddNote({ ...deps, withAccess, withLiveConnection: lost.withLiveConnection, newConnectLink });
   /** Users whose kept saves this process is replaying now: one replay at a time each. */
   const replaying = new Set<string>();
 
@@ -344,6 +346,9 @@ export function createCore(deps: CoreDeps): CoreService {
         return { kind: 'failed', reason: DomainError.is(err) ? 'notion_unavailable' : 'internal' };
       }
     },
+
+    canAddNote: notes.canAddNote,
+    addNote: notes.addNote,
 
     chooseTarget(user, dataSourceId) {
       return withTables(user, async (conn) => {

@@ -15,6 +15,7 @@ import { createSlackNotifier } from './notifier.js';
 import { errorSummary } from './reply.js';
 import { checkRequestTimestamp } from './request-timestamp.js';
 import { registerSaveActions } from './save-actions.js';
+import { registerAddNote } from './add-note.js';
 import { registerTablePicker } from './table-picker.js';
 
 export interface SlackBotOptions {
@@ -58,6 +59,7 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
   registerDirectMessages(app, deps);
   registerTablePicker(app, deps);
   registerSaveActions(app, deps);
+  registerAddNote(app, deps);
   registerHomeTab(app, deps);
   app.error(async (err) => {
     log.error({ err: errorSummary(err) }, 'unhandled error in a Slack listener');

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from '../../../src/bots/slack/constants.js';
-import { eventCallbackBody, imMessageEvent, messageShortcutBody, userMessage } from '../../../src/sandbox/slack/payloads.js';
+import { ACTION_IDS, COMMANDS, NOTE_VIEW_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from '../../../src/bots/slack/constants.js';
+import { eventCallbackBody, imMessageEvent, messageShortcutBody, userMessage, viewSubmissionBody } from '../../../src/sandbox/slack/payloads.js';
+import { SLACK_EPHEMERAL } from '../../helpers/fixtures.js';
 import { FX_DELETED, FX_TWEETS, RICH_TWEET_IDS as IDS } from '../../../src/sandbox/sandbox-seed.js';
 import { useSlackWorld } from '../../helpers/use-world.js';
 import { waitFor } from '../../helpers/product.js';
-import { plain, sam } from '../slack-harness.js';
+import { button, plain, sam } from '../slack-harness.js';
 
 const RICH_TABLE = {
   Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date', Posted: 'date', Author: 'rich_text', Tags: 'multi_select', Note: 'rich_text', Media: 'files',
@@ -58,5 +59,36 @@ describe('Slack: the whole tweet in Notion', () => {
     await waitFor(() => w.slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), { what: 'the DM reply' });
     expect(plain(rows()[0]!, 'Tweet')).toBe('must read later');
     expect(plain(rows()[0]!, 'Note')).toBe('must read later');
+  });
+});
+
+describe('Slack: Add note on a "Saved" reply', () => {
+  const w = useSlackWorld({ table: { title: 'Tweets', properties: RICH_TABLE }, fxTweets: { tweets: FX_TWEETS } });
+
+  it('opens a modal for the saver only; its submit sets Note and Tags on the row and replaces the reply', async () => {
+    await w.d.connect(sam);
+    const saved = await w.d.save(sam, link('adalab', IDS.quoted));
+    const addNote = button(saved.body, ACTION_IDS.addNote);
+    expect(addNote.text?.text).toBe('Add note');
+
+    // Someone else in the workspace: refused privately, no modal.
+    const alex = { teamId: sam.teamId, userId: 'U0ALEX', userName: 'alex' };
+    const refused = await w.d.click(alex, addNote, SLACK_EPHEMERAL);
+    expect((await w.d.firstAnswer(refused.responseUrl)).body.text).toBe('Only the person who saved this tweet can add a note to it.');
+    expect(w.slack.openedViews).toHaveLength(0);
+
+    const click = await w.d.click(sam, addNote, SLACK_EPHEMERAL);
+    expect(click.ackBody).toBe('');
+    const opened = await waitFor(() => w.slack.openedViews[0], { what: 'the note modal' });
+    expect(opened.view).toMatchObject({ type: 'modal', callback_id: NOTE_VIEW_CALLBACK_ID, title: { text: 'Add a note' } });
+    const res = await w.d.post(viewSubmissionBody({ ...sam, view: opened, values: { note: 'Lovelace on looms', tags: 'history, #computing' } }));
+    expect(res.status).toBe(200);
+    const replaced = await waitFor(() => w.slack.responses.find((r) => click.responseUrl.endsWith(`/${r.id}`)), { what: 'the replaced reply' });
+    expect(replaced.body).toMatchObject({ replace_original: true });
+    expect(replaced.body.text).toContain('Note: Lovelace on looms · Tags: #history #computing');
+    const [row] = w.notion.rows(w.tweets.dataSourceId);
+    expect(plain(row!, 'Note')).toBe('Lovelace on looms');
+    expect(row!.properties.Tags).toMatchObject({ multi_select: [{ name: 'history' }, { name: 'computing' }] });
+    expect(w.notion.requests.filter((r) => r.method === 'PATCH' && r.path.startsWith('/v1/pages/'))).toHaveLength(1);
   });
 });
