@@ -10,6 +10,7 @@ import {
   slashCommandBody,
   staticSelectActionBody,
   userMessage,
+  viewSubmissionBody,
   xTweetAttachment,
   type SlackActor,
   type SlackMessagePayload,
@@ -67,6 +68,16 @@ export interface SandboxView {
   channel: ViewItem[];
   dms: ViewItem[];
   tables: ViewItem[];
+  /** A modal the app opened (views.open) and the visitor has not submitted or closed yet. */
+  modal?: ModalView | undefined;
+}
+
+/** An opened modal as the page shows it: its plain-text inputs. */
+export interface ModalView {
+  id: string;
+  title: string;
+  submit: string;
+  inputs: { blockId: string; label: string; multiline: boolean; placeholder: string }[];
 }
 
 export interface SandboxSessionOptions {
@@ -141,6 +152,35 @@ export class SandboxSession {
   private push(entry: Entry): void {
     this.entries.push(entry);
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+  }
+
+  /** Modals (views.open) the visitor submitted or closed. */
+  private readonly doneViews = new Set<string>();
+
+  private openModal(): ModalView | undefined {
+    const opened = this.o.slack.openedViews.find((v) => !this.doneViews.has(v.id));
+    if (!opened) return undefined;
+    const text = (x: unknown) => (x && typeof x === 'object' ? String((x as { text?: unknown }).text ?? '') : '');
+    const inputs = opened.view.blocks
+      .filter((b) => b.type === 'input' && typeof b.block_id === 'string')
+      .map((b) => {
+        const el = (b.element ?? {}) as { multiline?: unknown; placeholder?: unknown };
+        return { blockId: b.block_id as string, label: text(b.label), multiline: el.multiline === true, placeholder: text(el.placeholder) };
+      });
+    return { id: opened.id, title: text(opened.view.title), submit: text(opened.view.submit) || 'Submit', inputs };
+  }
+
+  /**
+   * The visitor submits (or closes) the open modal: a submit is a signed `view_submission` with what they typed; a
+   * close sends nothing (the app did not ask to hear of it).
+   */
+  async submitModal(input: { viewId: string; values?: Record<string, string> | undefined }): Promise<ActionResult> {
+    const opened = this.o.slack.openedViews.find((v) => v.id === input.viewId && !this.doneViews.has(v.id));
+    if (!opened) return { ok: false, error: 'That form is closed.' };
+    this.doneViews.add(opened.id);
+    if (!input.values) return { ok: true };
+    const { status } = await this.send(viewSubmissionBody({ ...this.o.actor, view: opened, values: input.values }));
+    return status === 200 ? { ok: true } : { ok: false, error: `The app answered HTTP ${status}.` };
   }
 
   private async send(body: string): Promise<{ status: number; ack?: MessageBody }> {
@@ -446,7 +486,13 @@ export class SandboxSession {
 
     // A stable sort: a note stays right after its message.
     dms.sort((a, b) => a.order - b.order);
-    return { channel, dms: dms.map((d) => d.item), tables: tables.map((t) => ({ id: `table-${t.dataSourceId}`, html: this.tableHtml(t) })) };
+    const modal = this.openModal();
+    return {
+      channel,
+      dms: dms.map((d) => d.item),
+      tables: tables.map((t) => ({ id: `table-${t.dataSourceId}`, html: this.tableHtml(t) })),
+      ...(modal ? { modal } : {}),
+    };
   }
 
   /** Every table in the emulated Notion, including ones the bot created ("Create a Tweets table"), title column first. */
