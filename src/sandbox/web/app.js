@@ -310,7 +310,9 @@
     if (shortcut) {
       shortcut.disabled = true;
       shortcut.classList.add('busy');
-      const result = await post('/sandbox/api/shortcut', { messageId: shortcut.getAttribute('data-shortcut') }, 'channel');
+      const body = { messageId: shortcut.getAttribute('data-shortcut') };
+      if (shortcut.hasAttribute('data-thread')) body.thread = true;
+      const result = await post('/sandbox/api/shortcut', body, 'channel');
       shortcut.disabled = false;
       shortcut.classList.remove('busy');
       if (!result.ok) status.textContent = result.error || 'That did not work.';

@@ -182,7 +182,8 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
     '/sandbox/api/shortcut',
     action((body) => {
       const id = field(body, 'messageId', 100);
-      return id === undefined ? undefined : session.shortcut(id);
+      const thread = body !== null && typeof body === 'object' && (body as Record<string, unknown>).thread === true;
+      return id === undefined ? undefined : session.shortcut(id, thread);
     }),
   );
   router.add(

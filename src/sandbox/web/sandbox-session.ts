@@ -1,4 +1,4 @@
-import { COMMANDS, SAVE_SHORTCUT_CALLBACK_ID } from '../../bots/slack/constants.js';
+import { COMMANDS, SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from '../../bots/slack/constants.js';
 import { escapeMrkdwn } from '../../bots/slack/slack-formatter.js';
 import type { Logger } from '../../log.js';
 import type { NotionSandbox } from '../notion/notion-sandbox.js';
@@ -270,14 +270,14 @@ export class SandboxSession {
   }
 
   /** "Save to Notion" on a message in #general: a signed `message_action` for the message shortcut. */
-  async shortcut(messageId: string): Promise<ActionResult> {
+  async shortcut(messageId: string, thread = false): Promise<ActionResult> {
     const target = this.entries.find((e): e is Extract<Entry, { kind: 'message' }> => e.kind === 'message' && e.id === messageId);
     if (!target) return { ok: false, error: 'That message is gone.' };
     const responseUrl = this.newResponseUrl();
     const entry: Extract<Entry, { kind: 'invocation' }> = { kind: 'invocation', id: this.nextId('s'), at: this.now(), responseIds: [responseId(responseUrl)] };
     this.push(entry);
     const { status } = await this.send(
-      messageShortcutBody({ ...this.o.actor, callbackId: SAVE_SHORTCUT_CALLBACK_ID, message: target.message, responseUrl, channelId: this.o.channel.id, channelName: this.o.channel.name }),
+      messageShortcutBody({ ...this.o.actor, callbackId: thread ? SAVE_THREAD_SHORTCUT_CALLBACK_ID : SAVE_SHORTCUT_CALLBACK_ID, message: target.message, responseUrl, channelId: this.o.channel.id, channelName: this.o.channel.name }),
     );
     if (status !== 200) entry.note = `The app answered HTTP ${status}.`;
     return { ok: true };
@@ -718,7 +718,8 @@ function messageHtml(m: { key: string; author: string; app: boolean; at: number;
   const eph = m.ephemeral ? `<div class="eph-note">${EYE_ICON} Only visible to you</div>` : '';
   const badge = m.app ? ' <span class="app-badge">APP</span>' : '';
   const action = m.shortcutFor
-    ? `<div class="msg-actions"><button type="button" class="shortcut" data-shortcut="${escapeHtml(m.shortcutFor)}">Save to Notion</button></div>`
+    ? `<div class="msg-actions"><button type="button" class="shortcut" data-shortcut="${escapeHtml(m.shortcutFor)}">Save to Notion</button>` +
+      `<button type="button" class="shortcut" data-shortcut="${escapeHtml(m.shortcutFor)}" data-thread="">Save thread to Notion</button></div>`
     : '';
   return (
     `<article class="msg${m.ephemeral ? ' msg-ephemeral' : ''}"${m.own ? ' data-own=""' : ''} aria-label="${escapeHtml(`${m.ephemeral ? 'Only visible to you: ' : ''}message from ${m.author}`)}">` +

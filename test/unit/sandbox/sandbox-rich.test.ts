@@ -49,6 +49,15 @@ describe('sandbox mode: the whole tweet in Notion', () => {
     expect(propertyText(row.properties.Tweet).split('\n\n')).toHaveLength(3);
   });
 
+  it('"Save thread to Notion" on a teammate\'s message with the thread\'s last tweet finds the thread saved already', async () => {
+    const samir = sandbox.session.view().channel.find((m) => m.html.includes('Samir'))!;
+    expect(samir.html).toContain('data-thread=""');
+    const messageId = /data-shortcut="([^"]+)" data-thread/.exec(samir.html)![1]!;
+    expect(await sandbox.session.shortcut(messageId, true)).toStrictEqual({ ok: true });
+    await waitFor(() => sandbox.session.view().channel.some((m) => m.html.includes('Already saved') && m.html.includes('@tompark')), { what: 'the answer' });
+    expect(rows().filter((r) => propertyText(r.properties.Name) === '@tompark')).toHaveLength(1);
+  });
+
   it('"Add note" on the Saved reply opens a form on the page; submitting it sets Note and Tags', async () => {
     const saved = sandbox.session.view().channel.find((m) => m.html.includes('@miradraws') && m.html.includes('data-action-id="add_note"'))!;
     const key = /data-message-key="([^"]+)" data-action-id="add_note"/.exec(saved.html)![1]!;
