@@ -4,6 +4,7 @@ import type { ChatBot } from '../chat-bot.js';
 import type { SlackConfig } from '../../config.js';
 import type { Core } from '../../core/core.js';
 import type { Router } from '../../http/router.js';
+import { MAX_BODY_BYTES } from '../../http/server.js';
 import type { Logger } from '../../log.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands.js';
@@ -46,7 +47,7 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
   // Socket Mode gets no signing secret: its requests arrive unsigned over the app's own WebSocket
   // (Bolt's SocketModeReceiver needs only the app token), so config does not require one there.
   const receiver = config.appToken === undefined
-    ? new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: [EVENTS_PATH], logger, processBeforeResponse: false })
+    ? new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: [EVENTS_PATH], logger, processBeforeResponse: false, bodyLimit: MAX_BODY_BYTES })
     : undefined;
   const app = config.appToken === undefined
     ? new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true })
