@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
+import { decodeSlackMarkup } from '../../chat/chat-markup.js';
 import { splitTableChoice } from '../../core/inline-table.js';
 import { CHECK_DMS_TEXT, disconnectText, unknownOptionText } from '../../core/messages.js';
 import type { Logger } from '../../log.js';
@@ -46,7 +47,7 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger }): v
     const user = slackUser(command.team_id, command.user_id, command.user_name);
     const log = deps.log.child({ event: 'command', command: COMMANDS.save, teamId: user.teamId, userId: user.userId });
     const { text: tweet, tableName } = splitTableChoice(text);
-    const outcome = await saveToEnd(core, user, { text: tweet }, log, { table: tableName });
+    const outcome = await saveToEnd(core, user, decodeSlackMarkup(tweet), log, { table: tableName });
     await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
   });
 
