@@ -73,8 +73,8 @@ export async function openStore(config: StoreConfig, log: Logger): Promise<Opene
     linkTokens: new KeyvOneTimeStore<ChatUser>({ keyv, prefix: STORE_PREFIXES.linkTokens }),
     oauthStates: new KeyvOneTimeStore<OAuthStateValue>({ keyv, prefix: STORE_PREFIXES.oauthStates }),
     claims: new KeyvClaimStore({ keyv }),
-    saveIndex: new KeyvSaveIndex(keyv),
-    pendingSaves: new KeyvPendingSaves(keyv),
+    saveIndex: new KeyvSaveIndex(keyv, cipher),
+    pendingSaves: new KeyvPendingSaves(keyv, cipher),
     keyv,
     close() {
       closed ??= closeKeyv(keyv);
