@@ -2,14 +2,20 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, safeErrorFields, type Logger } from './log.js';
 import { createApp } from './app.js';
-import { sandboxBanner, shouldRunSandbox } from './sandbox/sandbox-decision.js';
+import { sandboxBanner, sandboxRefusedMessage, shouldRunSandbox } from './sandbox/sandbox-decision.js';
 
 /** Entry point: the only module that reads process.env. */
 async function main(): Promise<void> {
   // A .env file is optional; variables already set in the environment win over it.
   if (existsSync('.env')) process.loadEnvFile('.env');
-  // No NOTION_*, SLACK_* or DISCORD_* variables and not production: the no-accounts sandbox.
-  if (shouldRunSandbox(process.env).run) return runSandbox();
+  // No NOTION_*, SLACK_* or DISCORD_* variables and not production: the no-accounts sandbox,
+  // unless a deployment's store, address or key is set: then neither it nor the product starts.
+  const decision = shouldRunSandbox(process.env);
+  if (decision.run) return runSandbox();
+  if (decision.reason === 'deployment') {
+    console.error(`save-to-notion: ${sandboxRefusedMessage(decision.variables)}`);
+    process.exit(1);
+  }
 
   let config;
   try {

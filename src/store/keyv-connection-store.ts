@@ -47,9 +47,12 @@ const connectionSchema = z
   })
   .refine((c) => c.accessToken !== '' || c.lostAccessAt !== undefined) satisfies z.ZodType<NotionConnection>;
 
+/** The key prefix of every connection (for `rotate-keys`). */
+export const CONNECTION_PREFIX = 'connection:';
+
 /** The Keyv key of a chat user's connection; also the cipher's aad, which binds a blob to its owner. */
 export function connectionStoreKey(user: ChatUser): string {
-  return `connection:${chatUserKey(user)}`;
+  return `${CONNECTION_PREFIX}${chatUserKey(user)}`;
 }
 
 /**

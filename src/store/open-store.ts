@@ -47,7 +47,11 @@ export interface OpenedStore {
 /** Key prefixes inside the Keyv namespace. */
 export const STORE_PREFIXES = { linkTokens: 'link', oauthStates: 'oauth-state' } as const;
 
-async function resolveKeys(config: StoreConfig, log: Logger): Promise<EncryptionKey[]> {
+/**
+ * The keys TOKEN_ENCRYPTION_KEY names (the first encrypts), or outside production the development key
+ * file (created when missing). ConfigError in production without a key, or for a malformed one.
+ */
+export async function resolveEncryptionKeys(config: StoreConfig, log: Logger): Promise<EncryptionKey[]> {
   if (config.tokenEncryptionKey !== undefined && config.tokenEncryptionKey.trim() !== '') {
     return parseEncryptionKeys(config.tokenEncryptionKey);
   }
@@ -62,7 +66,7 @@ async function resolveKeys(config: StoreConfig, log: Logger): Promise<Encryption
  * production, the development key file). Fails before opening anything when the keys are missing or bad.
  */
 export async function openStore(config: StoreConfig, log: Logger): Promise<OpenedStore> {
-  const keys = await resolveKeys(config, log);
+  const keys = await resolveEncryptionKeys(config, log);
   const cipher = createTokenCipher(keys);
   const keyv = await createKeyv(config.storeUrl, {});
   log.info({ event: 'store.opened', store: storeScheme(config.storeUrl), keyIds: keys.map((k) => k.kid) }, 'store opened');
@@ -73,8 +77,8 @@ export async function openStore(config: StoreConfig, log: Logger): Promise<Opene
     linkTokens: new KeyvOneTimeStore<ChatUser>({ keyv, prefix: STORE_PREFIXES.linkTokens }),
     oauthStates: new KeyvOneTimeStore<OAuthStateValue>({ keyv, prefix: STORE_PREFIXES.oauthStates }),
     claims: new KeyvClaimStore({ keyv }),
-    saveIndex: new KeyvSaveIndex(keyv),
-    pendingSaves: new KeyvPendingSaves(keyv),
+    saveIndex: new KeyvSaveIndex(keyv, cipher),
+    pendingSaves: new KeyvPendingSaves(keyv, cipher),
     keyv,
     close() {
       closed ??= closeKeyv(keyv);

@@ -6,6 +6,7 @@ import type { Core } from '../../core/core.js';
 import type { Router } from '../../http/router.js';
 import { MAX_BODY_BYTES } from '../../http/server.js';
 import type { Logger } from '../../log.js';
+import { registerActOnce } from './act-once.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands.js';
 import { EVENTS_PATH } from './constants.js';
@@ -54,6 +55,8 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
     : new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger, deferInitialization: true });
 
   const deps = { core, log };
+  // First: a replayed signed request is acknowledged here and reaches no listener.
+  registerActOnce(app, deps);
   registerCommands(app, deps);
   registerMessageShortcut(app, deps);
   registerDirectMessages(app, deps);
