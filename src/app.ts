@@ -72,7 +72,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       redirectUri: () => urls.redirectUri,
       onConnected: (user, grant) => core.onConnected(user, grant),
     }),
-    secureCookies: () => urls.publicUrl.startsWith('https://'),
+    publicUrl: () => urls.publicUrl,
     log: log.child({ component: 'oauth' }),
   });
 

@@ -127,6 +127,15 @@ function requireAllOrNone<K extends string>(
   return true;
 }
 
+/**
+ * Production links and sign-in cookies must travel over https; plain http is only for the machine
+ * itself (a local try-out of a production build), where nothing crosses the network.
+ */
+function allowedInProduction(publicUrl: string): boolean {
+  const url = new URL(publicUrl);
+  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
 /** Parses and validates the environment once. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
@@ -138,6 +147,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.TOKEN_ENCRYPTION_KEY) {
     throw new ConfigError('TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)');
+  }
+  if (e.NODE_ENV === 'production' && e.PUBLIC_URL !== undefined && !allowedInProduction(e.PUBLIC_URL)) {
+    throw new ConfigError(
+      'PUBLIC_URL: must start with https:// when NODE_ENV=production (over http:// the sign-in cookies cannot be '
+        + 'Secure); http:// is allowed only for localhost and 127.0.0.1',
+    );
   }
   if ((e.NOTION_CLIENT_ID === undefined) !== (e.NOTION_CLIENT_SECRET === undefined)) {
     throw new ConfigError(

@@ -119,6 +119,8 @@ export interface ConnectionStore {
 /** Single-use tokens with a time to live: connect links and OAuth states. */
 export interface OneTimeStore<T> {
   put(token: string, value: T, ttlMs: number): Promise<void>;
+  /** The value while the token is live and not taken, without taking it. */
+  peek(token: string): Promise<T | undefined>;
   /** Returns the value and forgets it; a second take of the same token gets undefined. */
   take(token: string): Promise<T | undefined>;
 }

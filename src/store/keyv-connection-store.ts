@@ -15,6 +15,7 @@ const chatUserSchema = z.object({
   teamId: optionalString,
   userId: z.string(),
   displayName: optionalString,
+  workspaceName: optionalString,
 });
 
 const connectionSchema = z

@@ -16,6 +16,7 @@ import { registerMessageShortcut } from './message-shortcut.js';
 import { createSlackNotifier } from './notifier.js';
 import { errorSummary } from './reply.js';
 import { checkRequestTimestamp } from './request-timestamp.js';
+import { createWorkspaceNames } from './workspace-names.js';
 import { registerSaveActions } from './save-actions.js';
 import { registerTablePicker } from './table-picker.js';
 
@@ -54,7 +55,8 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
     ? new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true })
     : new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger, deferInitialization: true });
 
-  const deps = { core, log };
+  const workspaces = createWorkspaceNames();
+  const deps = { core, log, workspaces };
   // First: a replayed signed request is acknowledged here and reaches no listener.
   registerActOnce(app, deps);
   registerCommands(app, deps);
@@ -98,6 +100,13 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
           throw new Error(`Slack rejected SLACK_BOT_TOKEN at start-up (auth.test: ${typeof code === 'string' ? code : 'request failed'})`, { cause: err });
         }
         initialized = true;
+        // The workspace's name for the connect confirmation page; without it the page names the domain.
+        try {
+          const auth = await app.client.auth.test();
+          workspaces.learn(auth.team_id, auth.team);
+        } catch (err) {
+          log.warn({ err: errorSummary(err) }, 'could not read the workspace name (auth.test)');
+        }
       }
       core.registerNotifier('slack', createSlackNotifier(app.client, config.botToken, log));
       if (socketMode) {

@@ -6,6 +6,7 @@ import { SAVE_SHORTCUT_CALLBACK_ID } from './constants.js';
 import { respondEphemeral } from './reply.js';
 import { saveToEnd } from '../../core/settle-save.js';
 import { slackUser } from './slack-user.js';
+import type { WorkspaceNames } from './workspace-names.js';
 import { tweetInputFromMessage } from './unfurl.js';
 
 /**
@@ -13,11 +14,12 @@ import { tweetInputFromMessage } from './unfurl.js';
  * Twitter/X unfurl when there is one, else its tweet link, else its text; see
  * `tweetInputFromMessage`) and answers ephemerally.
  */
-export function registerMessageShortcut(app: App, deps: { core: Core; log: Logger }): void {
+export function registerMessageShortcut(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
   app.shortcut<MessageShortcut>({ callback_id: SAVE_SHORTCUT_CALLBACK_ID, type: 'message_action' }, async ({ shortcut, ack, respond }) => {
     await ack();
     const teamId = shortcut.team?.id ?? shortcut.user.team_id;
-    const user = slackUser(teamId, shortcut.user.id, shortcut.user.username ?? shortcut.user.name);
+    const name = shortcut.user.username ?? shortcut.user.name;
+    const user = slackUser(teamId, shortcut.user.id, name, deps.workspaces.of(teamId, shortcut.team?.domain));
     const log = deps.log.child({ event: 'message_action', callbackId: SAVE_SHORTCUT_CALLBACK_ID, teamId, userId: user.userId });
     const outcome = await saveToEnd(deps.core, user, tweetInputFromMessage(shortcut.message), log);
     await respondEphemeral(respond, saveOutcomeMessage(outcome), log);

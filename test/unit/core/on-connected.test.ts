@@ -26,7 +26,7 @@ describe('onConnected', () => {
     const saveIndex: SaveIndex = { find: async () => undefined, findByPage: async () => undefined, remember: async () => undefined, forget: async () => undefined };
     const core = createCore({
       connections,
-      linkTokens: { put: async () => undefined, take: async () => undefined },
+      linkTokens: { put: async () => undefined, peek: async () => undefined, take: async () => undefined },
       claims,
       saveIndex,
       pendingSaves,
