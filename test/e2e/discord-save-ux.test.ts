@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FakeMessage, FakeUser } from '../fakes/discord.js';
+import type { FakeMessage, FakeUser } from '../../src/sandbox/discord/discord-sandbox.js';
 import { completeConnect } from '../helpers/connect-flow.js';
 import { TEST_CLIENT, waitFor } from '../helpers/product.js';
 import { actionButton, componentsOf, EPHEMERAL, linkButton, text } from './discord-harness.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FakeMessage, FakeUser } from '../fakes/discord.js';
+import type { FakeMessage, FakeUser } from '../../src/sandbox/discord/discord-sandbox.js';
 import { waitFor } from '../helpers/product.js';
 import { componentsOf, linkButton, SELECT_MENU, text } from './discord-harness.js';
 import { JACK, NAVAL_LINK as NAVAL, WITH_TEXT } from '../helpers/fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FakeMessage, FakeUser } from '../fakes/discord.js';
+import type { FakeMessage, FakeUser } from '../../src/sandbox/discord/discord-sandbox.js';
 import { waitFor } from '../helpers/product.js';
 import { actionButton, componentsOf, EPHEMERAL } from './discord-harness.js';
 import { JACK, WITH_TEXT } from '../helpers/fixtures.js';

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/log.js';
 import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
 import { startOembedSandbox, type OembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
 import { registerCommands } from '../../scripts/discord-register.js';
-import { startFakeDiscord, tweetEmbed, type FakeDiscord, type FakeMessage, type FakeUser } from '../fakes/discord.js';
+import { startFakeDiscord, tweetEmbed, type FakeDiscord, type FakeMessage, type FakeUser } from '../../src/sandbox/discord/discord-sandbox.js';
 import { completeConnect } from '../helpers/connect-flow.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
 import { componentsOf, discordEnv, EPHEMERAL, LOADING, linkButton, text } from './discord-harness.js';

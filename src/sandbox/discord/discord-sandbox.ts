@@ -7,8 +7,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeGateway } from './discord/gateway.js';
-import { interactionToken, snowflake } from './discord/ids.js';
+import { FakeGateway } from './gateway.js';
+import { interactionToken, snowflake } from './ids.js';
 import {
   channelObject,
   memberObject,
@@ -18,11 +18,11 @@ import {
   type FakeChannel,
   type FakeMessage,
   type FakeUser,
-} from './discord/objects.js';
-import { formErrors, isEmptyMessage, validateCommands, validateMessage, type Issue } from './discord/validate.js';
+} from './objects.js';
+import { formErrors, isEmptyMessage, validateCommands, validateMessage, type Issue } from './validate.js';
 
-export { tweetEmbed, type APIEmbedLike, type FakeMessage, type FakeUser } from './discord/objects.js';
-export { PRIVILEGED_INTENTS } from './discord/gateway.js';
+export { tweetEmbed, type APIEmbedLike, type FakeMessage, type FakeUser } from './objects.js';
+export { PRIVILEGED_INTENTS } from './gateway.js';
 
 /** GatewayIntentBits.DirectMessages: without it Discord sends no DM MESSAGE_CREATE. */
 const INTENT_DIRECT_MESSAGES = 1 << 12;
