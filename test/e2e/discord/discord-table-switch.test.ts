@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { FakeMessage, FakeUser } from '../../src/sandbox/discord/discord-sandbox.js';
-import { waitFor } from '../helpers/product.js';
-import { componentsOf, linkButton, SELECT_MENU, text } from './discord-harness.js';
-import { JACK, NAVAL_LINK as NAVAL, WITH_TEXT } from '../helpers/fixtures.js';
-import { useDiscordWorld } from '../helpers/use-world.js';
+import type { FakeMessage, FakeUser } from '../../../src/sandbox/discord/discord-sandbox.js';
+import { waitFor } from '../../helpers/product.js';
+import { componentsOf, linkButton, SELECT_MENU, text } from '../../helpers/discord-harness.js';
+import { JACK, NAVAL_LINK as NAVAL, WITH_TEXT } from '../../helpers/fixtures.js';
+import { useDiscordWorld } from '../../helpers/use-world.js';
 
 /** Discord, end to end: switching the table while connected, same-named tables, a tweet kept until a pick. */
 describe('Discord: switching tables', () => {

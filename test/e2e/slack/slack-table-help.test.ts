@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_IDS, COMMANDS, CREATE_TABLE_ACTION } from '../../src/bots/slack/constants.js';
-import { CREATE_TABLE_FAILED_TEXT } from '../../src/core/messages.js';
-import { buttonActionBody, eventCallbackBody, imMessageEvent, staticSelectActionBody, type ButtonLocation } from '../../src/sandbox/slack/payloads.js';
-import { type SandboxMessage } from '../../src/sandbox/slack/slack-sandbox.js';
-import { waitFor } from '../helpers/product.js';
-import { useSlackWorld } from '../helpers/use-world.js';
-import { button, elements, plain, sam, type BlockElement, type Person } from './slack-harness.js';
-import { JACK, NAVAL_WITH_TEXT as NAVAL, SLACK_EPHEMERAL as EPHEMERAL, WITH_TEXT, KEPT_FOR_COLUMN } from '../helpers/fixtures.js';
+import { ACTION_IDS, COMMANDS, CREATE_TABLE_ACTION } from '../../../src/bots/slack/constants.js';
+import { CREATE_TABLE_FAILED_TEXT } from '../../../src/core/messages.js';
+import { buttonActionBody, eventCallbackBody, imMessageEvent, staticSelectActionBody, type ButtonLocation } from '../../../src/sandbox/slack/payloads.js';
+import { type SandboxMessage } from '../../../src/sandbox/slack/slack-sandbox.js';
+import { waitFor } from '../../helpers/product.js';
+import { useSlackWorld } from '../../helpers/use-world.js';
+import { button, elements, plain, sam, type BlockElement, type Person } from '../../helpers/slack-harness.js';
+import { JACK, NAVAL_WITH_TEXT as NAVAL, SLACK_EPHEMERAL as EPHEMERAL, WITH_TEXT, KEPT_FOR_COLUMN } from '../../helpers/fixtures.js';
 
 const COLUMN_HELP = 'cannot take tweets yet: it needs a *Text* column named *Tweet*';
 

@@ -4,8 +4,8 @@ import type { NotionSandbox, SandboxRow } from '../../src/sandbox/notion/notion-
 import { buttonActionBody, slashCommandBody, type ButtonLocation } from '../../src/sandbox/slack/payloads.js';
 import { sendSignedRequest } from '../../src/sandbox/slack/sign-request.js';
 import type { RecordedResponse, SandboxMessage, SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
-import { completeConnect } from '../helpers/connect-flow.js';
-import { waitFor, type Product } from '../helpers/product.js';
+import { completeConnect } from './connect-flow.js';
+import { waitFor, type Product } from './product.js';
 
 /** Shared by the Slack e2e suites: the secrets the product is started with and the people who use it. */
 export const SIGNING_SECRET = 'e2e-signing-secret-8f742231b10e8888abcd';

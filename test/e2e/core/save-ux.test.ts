@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { completeConnect } from '../helpers/connect-flow.js';
-import { useCoreWorld } from '../helpers/use-world.js';
-import { TEST_CLIENT, waitFor } from '../helpers/product.js';
-import { sam, kim, JACK as LINK, WITH_TEXT } from '../helpers/fixtures.js';
+import { completeConnect } from '../../helpers/connect-flow.js';
+import { useCoreWorld } from '../../helpers/use-world.js';
+import { TEST_CLIENT, waitFor } from '../../helpers/product.js';
+import { sam, kim, JACK as LINK, WITH_TEXT } from '../../helpers/fixtures.js';
 
 /** Core-level checks of the save experience (duplicates, Undo, zero-config table, reconnect, inline table). */
 describe('saving like people expect', () => {

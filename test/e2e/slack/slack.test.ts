@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_IDS, COMMANDS, SAVE_SHORTCUT_CALLBACK_ID } from '../../src/bots/slack/constants.js';
-import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
+import { ACTION_IDS, COMMANDS, SAVE_SHORTCUT_CALLBACK_ID } from '../../../src/bots/slack/constants.js';
+import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import {
   appHomeOpenedEvent,
   botImMessageEvent,
@@ -14,12 +14,12 @@ import {
   staticSelectActionBody,
   userMessage,
   xTweetAttachment,
-} from '../../src/sandbox/slack/payloads.js';
-import { sendSignedRequest } from '../../src/sandbox/slack/sign-request.js';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
-import { startWorld, type World } from '../helpers/world.js';
-import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
-import { BOT_TOKEN, elements, kim, plain, sam, sharedMessageAttachment, SIGNING_SECRET, slackDriver, type SlackDriver } from './slack-harness.js';
+} from '../../../src/sandbox/slack/payloads.js';
+import { sendSignedRequest } from '../../../src/sandbox/slack/sign-request.js';
+import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
+import { startWorld, type World } from '../../helpers/world.js';
+import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
+import { BOT_TOKEN, elements, kim, plain, sam, sharedMessageAttachment, SIGNING_SECRET, slackDriver, type SlackDriver } from '../../helpers/slack-harness.js';
 
 
 describe('Slack adapter: signed requests against the real Bolt app inside the product', () => {

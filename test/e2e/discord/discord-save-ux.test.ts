@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { FakeMessage, FakeUser } from '../../src/sandbox/discord/discord-sandbox.js';
-import { completeConnect } from '../helpers/connect-flow.js';
-import { TEST_CLIENT, waitFor } from '../helpers/product.js';
-import { actionButton, componentsOf, EPHEMERAL, linkButton, text } from './discord-harness.js';
-import { JACK, NAVAL_LINK as NAVAL } from '../helpers/fixtures.js';
-import { useDiscordWorld } from '../helpers/use-world.js';
+import type { FakeMessage, FakeUser } from '../../../src/sandbox/discord/discord-sandbox.js';
+import { completeConnect } from '../../helpers/connect-flow.js';
+import { TEST_CLIENT, waitFor } from '../../helpers/product.js';
+import { actionButton, componentsOf, EPHEMERAL, linkButton, text } from '../../helpers/discord-harness.js';
+import { JACK, NAVAL_LINK as NAVAL } from '../../helpers/fixtures.js';
+import { useDiscordWorld } from '../../helpers/use-world.js';
 
 /** Issue 7 on Discord: duplicate guard, Undo, zero-config table, one-click reconnect, inline table choice. */
 describe('Discord: saving like people expect', () => {

@@ -7,8 +7,8 @@ import { expect } from 'vitest';
 import { registerCommands } from '../../scripts/discord-register.js';
 import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
 import { startFakeDiscord, type FakeDiscord, type FakeMessage, type FakeUser } from '../../src/sandbox/discord/discord-sandbox.js';
-import { completeConnect } from '../helpers/connect-flow.js';
-import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
+import { completeConnect } from './connect-flow.js';
+import { startProduct, TEST_CLIENT, waitFor, type Product } from './product.js';
 
 export const EPHEMERAL = 64;
 export const LOADING = 128;

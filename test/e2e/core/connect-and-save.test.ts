@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatUser } from '../../src/core/chat-user.js';
-import type { ConnectedNotice, SaveOutcome } from '../../src/core/outcomes.js';
-import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
-import { completeConnect, visitConnectLink } from '../helpers/connect-flow.js';
-import { startWorld, type World } from '../helpers/world.js';
-import { startProduct, TEST_CLIENT, type Product } from '../helpers/product.js';
+import type { ChatUser } from '../../../src/core/chat-user.js';
+import type { ConnectedNotice, SaveOutcome } from '../../../src/core/outcomes.js';
+import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
+import { completeConnect, visitConnectLink } from '../../helpers/connect-flow.js';
+import { startWorld, type World } from '../../helpers/world.js';
+import { startProduct, TEST_CLIENT, type Product } from '../../helpers/product.js';
 
 const sam: ChatUser = { platform: 'slack', teamId: 'T1', userId: 'U1', displayName: 'sam' };
 const kim: ChatUser = { platform: 'discord', userId: '80351110224678912', displayName: 'kim' };

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_IDS, COMMANDS } from '../../src/bots/slack/constants.js';
-import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
-import { startOembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
-import { visitConnectLink } from '../helpers/connect-flow.js';
-import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
-import { BOT_TOKEN, SIGNING_SECRET, elements, sam, slackDriver } from './slack-harness.js';
+import { ACTION_IDS, COMMANDS } from '../../../src/bots/slack/constants.js';
+import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
+import { startOembedSandbox } from '../../../src/sandbox/oembed/oembed-sandbox.js';
+import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
+import { visitConnectLink } from '../../helpers/connect-flow.js';
+import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
+import { BOT_TOKEN, SIGNING_SECRET, elements, sam, slackDriver } from '../../helpers/slack-harness.js';
 
 /**
  * Runs the product's main paths with the most verbose logging and checks that no secret

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { FakeMessage, FakeUser } from '../../src/sandbox/discord/discord-sandbox.js';
-import { waitFor } from '../helpers/product.js';
-import { actionButton, componentsOf, linkButton, SELECT_MENU, text } from './discord-harness.js';
-import { JACK, NAVAL_LINK as NAVAL, WITH_TEXT, KEPT_FOR_COLUMN } from '../helpers/fixtures.js';
-import { useDiscordWorld } from '../helpers/use-world.js';
+import type { FakeMessage, FakeUser } from '../../../src/sandbox/discord/discord-sandbox.js';
+import { waitFor } from '../../helpers/product.js';
+import { actionButton, componentsOf, linkButton, SELECT_MENU, text } from '../../helpers/discord-harness.js';
+import { JACK, NAVAL_LINK as NAVAL, WITH_TEXT, KEPT_FOR_COLUMN } from '../../helpers/fixtures.js';
+import { useDiscordWorld } from '../../helpers/use-world.js';
 
 const COLUMN_HELP = 'cannot take tweets yet: it needs a **Text** column named **Tweet**';
 

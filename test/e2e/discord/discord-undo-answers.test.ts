@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { FakeMessage, FakeUser } from '../../src/sandbox/discord/discord-sandbox.js';
-import { waitFor } from '../helpers/product.js';
-import { actionButton, componentsOf, EPHEMERAL } from './discord-harness.js';
-import { JACK, WITH_TEXT } from '../helpers/fixtures.js';
-import { useDiscordWorld } from '../helpers/use-world.js';
+import type { FakeMessage, FakeUser } from '../../../src/sandbox/discord/discord-sandbox.js';
+import { waitFor } from '../../helpers/product.js';
+import { actionButton, componentsOf, EPHEMERAL } from '../../helpers/discord-harness.js';
+import { JACK, WITH_TEXT } from '../../helpers/fixtures.js';
+import { useDiscordWorld } from '../../helpers/use-world.js';
 
 /** Discord, end to end: what Undo says when it cannot do its work, the link given once, on its button. */
 describe('Discord: Undo answers', () => {

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PendingSave } from '../../src/core/ports.js';
-import type { SaveOutcome } from '../../src/core/outcomes.js';
-import { createLogger } from '../../src/log.js';
-import { openStore, type OpenedStore } from '../../src/store/open-store.js';
-import { completeConnect } from '../helpers/connect-flow.js';
-import { useCoreWorld } from '../helpers/use-world.js';
-import { waitFor } from '../helpers/product.js';
-import { tempDir } from '../unit/store/helpers.js';
-import { sam, JACK as LINK, WITH_TEXT } from '../helpers/fixtures.js';
+import type { PendingSave } from '../../../src/core/ports.js';
+import type { SaveOutcome } from '../../../src/core/outcomes.js';
+import { createLogger } from '../../../src/log.js';
+import { openStore, type OpenedStore } from '../../../src/store/open-store.js';
+import { completeConnect } from '../../helpers/connect-flow.js';
+import { useCoreWorld } from '../../helpers/use-world.js';
+import { waitFor } from '../../helpers/product.js';
+import { tempDir } from '../../unit/store/helpers.js';
+import { sam, JACK as LINK, WITH_TEXT } from '../../helpers/fixtures.js';
 
 /**
  * Core against the emulated Notion, over a sqlite store this test can also open: what happens when

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox-mode.js';
-import { SECOND_TABLE } from '../../src/sandbox/sandbox-seed.js';
-import { propertyText } from '../../src/sandbox/web/sandbox-session.js';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox/sandbox-mode.js';
+import { SECOND_TABLE } from '../../../src/sandbox/sandbox-seed.js';
+import { propertyText } from '../../../src/sandbox/web/sandbox-session.js';
 
 /**
  * Sandbox mode in a real headless Chromium (Debian's /usr/bin/chromium; never a downloaded browser):
@@ -12,7 +12,7 @@ import { propertyText } from '../../src/sandbox/web/sandbox-session.js';
  * the message shortcut, all through the real product. Screenshots of each step go to test/artifacts/.
  */
 
-const ARTIFACTS = new URL('../artifacts/', import.meta.url);
+const ARTIFACTS = new URL('../../artifacts/', import.meta.url);
 const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

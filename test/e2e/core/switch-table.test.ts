@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SaveOutcome } from '../../src/core/outcomes.js';
-import { completeConnect } from '../helpers/connect-flow.js';
-import { useCoreWorld } from '../helpers/use-world.js';
-import { sam, JACK as LINK, WITH_TEXT } from '../helpers/fixtures.js';
+import type { SaveOutcome } from '../../../src/core/outcomes.js';
+import { completeConnect } from '../../helpers/connect-flow.js';
+import { useCoreWorld } from '../../helpers/use-world.js';
+import { sam, JACK as LINK, WITH_TEXT } from '../../helpers/fixtures.js';
 
 /**
  * Core against the emulated Notion: while connected with a table, the status (what /notion-connect

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_IDS, COMMANDS } from '../../src/bots/slack/constants.js';
-import { CHOOSE_TABLE_FAILED_TEXT } from '../../src/core/messages.js';
-import { staticSelectActionBody } from '../../src/sandbox/slack/payloads.js';
-import { type SandboxMessage } from '../../src/sandbox/slack/slack-sandbox.js';
-import { waitFor } from '../helpers/product.js';
-import { useSlackWorld } from '../helpers/use-world.js';
-import { button, plain, sam } from './slack-harness.js';
-import { JACK, NAVAL_WITH_TEXT as NAVAL, WITH_TEXT } from '../helpers/fixtures.js';
+import { ACTION_IDS, COMMANDS } from '../../../src/bots/slack/constants.js';
+import { CHOOSE_TABLE_FAILED_TEXT } from '../../../src/core/messages.js';
+import { staticSelectActionBody } from '../../../src/sandbox/slack/payloads.js';
+import { type SandboxMessage } from '../../../src/sandbox/slack/slack-sandbox.js';
+import { waitFor } from '../../helpers/product.js';
+import { useSlackWorld } from '../../helpers/use-world.js';
+import { button, plain, sam } from '../../helpers/slack-harness.js';
+import { JACK, NAVAL_WITH_TEXT as NAVAL, WITH_TEXT } from '../../helpers/fixtures.js';
 
 /** Slack, end to end: switching the table while connected, same-named tables, a tweet kept until a pick, Home-tab picks that fail. */
 describe('Slack: switching tables', () => {

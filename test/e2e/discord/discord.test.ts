@@ -1,18 +1,18 @@
 import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { createDiscordBot } from '../../src/bots/discord/index.js';
-import { commandsJson } from '../../src/bots/discord/commands/index.js';
-import type { Core } from '../../src/core/core.js';
-import { CHECK_DMS_TEXT } from '../../src/core/messages.js';
-import { createLogger } from '../../src/log.js';
-import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
-import { startOembedSandbox, type OembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
-import { registerCommands } from '../../scripts/discord-register.js';
-import { startFakeDiscord, tweetEmbed, type FakeDiscord, type FakeMessage, type FakeUser } from '../../src/sandbox/discord/discord-sandbox.js';
-import { completeConnect } from '../helpers/connect-flow.js';
-import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
-import { componentsOf, discordEnv, EPHEMERAL, LOADING, linkButton, text } from './discord-harness.js';
+import { createDiscordBot } from '../../../src/bots/discord/index.js';
+import { commandsJson } from '../../../src/bots/discord/commands/index.js';
+import type { Core } from '../../../src/core/core.js';
+import { CHECK_DMS_TEXT } from '../../../src/core/messages.js';
+import { createLogger } from '../../../src/log.js';
+import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
+import { startOembedSandbox, type OembedSandbox } from '../../../src/sandbox/oembed/oembed-sandbox.js';
+import { registerCommands } from '../../../scripts/discord-register.js';
+import { startFakeDiscord, tweetEmbed, type FakeDiscord, type FakeMessage, type FakeUser } from '../../../src/sandbox/discord/discord-sandbox.js';
+import { completeConnect } from '../../helpers/connect-flow.js';
+import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
+import { componentsOf, discordEnv, EPHEMERAL, LOADING, linkButton, text } from '../../helpers/discord-harness.js';
 
 describe('Discord: the real discord.js client against a local Discord, inside the real product', () => {
   let oembed: OembedSandbox;

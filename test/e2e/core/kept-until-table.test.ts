@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SaveOutcome } from '../../src/core/outcomes.js';
-import { completeConnect } from '../helpers/connect-flow.js';
-import { waitFor } from '../helpers/product.js';
-import { useCoreWorld } from '../helpers/use-world.js';
-import { sam, JACK, WITH_TEXT } from '../helpers/fixtures.js';
+import type { SaveOutcome } from '../../../src/core/outcomes.js';
+import { completeConnect } from '../../helpers/connect-flow.js';
+import { waitFor } from '../../helpers/product.js';
+import { useCoreWorld } from '../../helpers/use-world.js';
+import { sam, JACK, WITH_TEXT } from '../../helpers/fixtures.js';
 
 const NAVAL = '@naval Play long-term games';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { useCoreWorld } from '../helpers/use-world.js';
-import { waitFor } from '../helpers/product.js';
-import { sam, kim, JACK as LINK, WITH_TEXT } from '../helpers/fixtures.js';
+import { useCoreWorld } from '../../helpers/use-world.js';
+import { waitFor } from '../../helpers/product.js';
+import { sam, kim, JACK as LINK, WITH_TEXT } from '../../helpers/fixtures.js';
 
 const TWEET_COLUMN = { name: 'Tweet', type: 'Text' };
 

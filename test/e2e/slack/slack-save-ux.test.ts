@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_IDS, COMMANDS, CREATE_TABLE_ACTION } from '../../src/bots/slack/constants.js';
-import { eventCallbackBody, imMessageEvent, staticSelectActionBody, type ButtonLocation } from '../../src/sandbox/slack/payloads.js';
-import { type SandboxMessage } from '../../src/sandbox/slack/slack-sandbox.js';
-import { completeConnect } from '../helpers/connect-flow.js';
-import { useSlackWorld } from '../helpers/use-world.js';
-import { TEST_CLIENT, waitFor } from '../helpers/product.js';
-import { button, elements, plain, sam, type Person, type SlackDriver } from './slack-harness.js';
-import { JACK, NAVAL_WITH_TEXT as NAVAL, SLACK_EPHEMERAL as EPHEMERAL } from '../helpers/fixtures.js';
+import { ACTION_IDS, COMMANDS, CREATE_TABLE_ACTION } from '../../../src/bots/slack/constants.js';
+import { eventCallbackBody, imMessageEvent, staticSelectActionBody, type ButtonLocation } from '../../../src/sandbox/slack/payloads.js';
+import { type SandboxMessage } from '../../../src/sandbox/slack/slack-sandbox.js';
+import { completeConnect } from '../../helpers/connect-flow.js';
+import { useSlackWorld } from '../../helpers/use-world.js';
+import { TEST_CLIENT, waitFor } from '../../helpers/product.js';
+import { button, elements, plain, sam, type Person, type SlackDriver } from '../../helpers/slack-harness.js';
+import { JACK, NAVAL_WITH_TEXT as NAVAL, SLACK_EPHEMERAL as EPHEMERAL } from '../../helpers/fixtures.js';
 
 /** Someone else in Sam's workspace. */
 const alex: Person = { teamId: sam.teamId, userId: 'U0ALEX', userName: 'alex' };

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SaveOutcome } from '../../src/core/outcomes.js';
-import { completeConnect } from '../helpers/connect-flow.js';
-import { useCoreWorld } from '../helpers/use-world.js';
-import { sam, JACK as LINK, WITH_TEXT } from '../helpers/fixtures.js';
+import type { SaveOutcome } from '../../../src/core/outcomes.js';
+import { completeConnect } from '../../helpers/connect-flow.js';
+import { useCoreWorld } from '../../helpers/use-world.js';
+import { sam, JACK as LINK, WITH_TEXT } from '../../helpers/fixtures.js';
 
 /**
  * Undo against the emulated Notion when Notion answers 404 for the row: that is a deleted row when
