@@ -5,19 +5,10 @@ import { buttonActionBody, slashCommandBody, type ButtonLocation } from '../../s
 import { sendSignedRequest } from '../../src/sandbox/slack/sign-request.js';
 import type { RecordedResponse, SandboxMessage, SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
 import { completeConnect } from './connect-flow.js';
+import { SIGNING_SECRET, type SlackPerson as Person } from './fixtures.js';
 import { waitFor, type Product } from './product.js';
 
-/** Shared by the Slack e2e suites: the secrets the product is started with and the people who use it. */
-export const SIGNING_SECRET = 'e2e-signing-secret-8f742231b10e8888abcd';
-export const BOT_TOKEN = 'xoxb-e2e-0000-sandbox-bot-token';
-
-export interface Person {
-  teamId: string;
-  userId: string;
-  userName: string;
-}
-export const sam: Person = { teamId: 'T0ACME', userId: 'U0SAM', userName: 'sam' };
-export const kim: Person = { teamId: 'T0BETA', userId: 'U0KIM', userName: 'kim' };
+/** Shared by the Slack e2e suites: a driver for the request URL and readers for what the bot sent. */
 
 /**
  * The attachment Slack puts on a message that shares (forwards) another one: `is_share`, the original's

@@ -8,9 +8,7 @@ import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/not
 import { completeConnect, visitConnectLink } from '../../helpers/connect-flow.js';
 import { startWorld, type World } from '../../helpers/world.js';
 import { startProduct, TEST_CLIENT, type Product } from '../../helpers/product.js';
-
-const sam: ChatUser = { platform: 'slack', teamId: 'T1', userId: 'U1', displayName: 'sam' };
-const kim: ChatUser = { platform: 'discord', userId: '80351110224678912', displayName: 'kim' };
+import { kim, sam } from '../../helpers/fixtures.js';
 
 
 function richText(row: { properties: Record<string, unknown> }, name: string): string {

@@ -5,7 +5,8 @@ import { startOembedSandbox } from '../../../src/sandbox/oembed/oembed-sandbox.j
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
 import { visitConnectLink } from '../../helpers/connect-flow.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
-import { BOT_TOKEN, SIGNING_SECRET, elements, sam, slackDriver } from '../../helpers/slack-harness.js';
+import { BOT_TOKEN, SIGNING_SECRET, slackSam as sam } from '../../helpers/fixtures.js';
+import { elements, slackDriver } from '../../helpers/slack-harness.js';
 
 /**
  * Runs the product's main paths with the most verbose logging and checks that no secret

@@ -5,11 +5,9 @@ import { type SandboxMessage } from '../../../src/sandbox/slack/slack-sandbox.js
 import { completeConnect } from '../../helpers/connect-flow.js';
 import { useSlackWorld } from '../../helpers/use-world.js';
 import { TEST_CLIENT, waitFor } from '../../helpers/product.js';
-import { button, elements, plain, sam, type Person, type SlackDriver } from '../../helpers/slack-harness.js';
-import { JACK, NAVAL_WITH_TEXT as NAVAL, SLACK_EPHEMERAL as EPHEMERAL } from '../../helpers/fixtures.js';
-
-/** Someone else in Sam's workspace. */
-const alex: Person = { teamId: sam.teamId, userId: 'U0ALEX', userName: 'alex' };
+import { button, elements, plain, type SlackDriver } from '../../helpers/slack-harness.js';
+import { JACK, NAVAL_WITH_TEXT as NAVAL, SLACK_EPHEMERAL as EPHEMERAL, slackAlex as alex, slackSam as sam } from '../../helpers/fixtures.js';
+import type { SlackPerson as Person } from '../../helpers/fixtures.js';
 
 describe('Slack: saving like people expect (duplicates, Undo, zero-config table, reconnect, inline table)', () => {
   const w = useSlackWorld();

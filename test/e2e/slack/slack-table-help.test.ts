@@ -5,8 +5,9 @@ import { buttonActionBody, eventCallbackBody, imMessageEvent, staticSelectAction
 import { type SandboxMessage } from '../../../src/sandbox/slack/slack-sandbox.js';
 import { waitFor } from '../../helpers/product.js';
 import { useSlackWorld } from '../../helpers/use-world.js';
-import { button, elements, plain, sam, type BlockElement, type Person } from '../../helpers/slack-harness.js';
-import { JACK, NAVAL_WITH_TEXT as NAVAL, SLACK_EPHEMERAL as EPHEMERAL, WITH_TEXT, KEPT_FOR_COLUMN } from '../../helpers/fixtures.js';
+import { button, elements, plain, type BlockElement } from '../../helpers/slack-harness.js';
+import { JACK, NAVAL_WITH_TEXT as NAVAL, SLACK_EPHEMERAL as EPHEMERAL, WITH_TEXT, KEPT_FOR_COLUMN, slackSam as sam } from '../../helpers/fixtures.js';
+import type { SlackPerson as Person } from '../../helpers/fixtures.js';
 
 const COLUMN_HELP = 'cannot take tweets yet: it needs a *Text* column named *Tweet*';
 

@@ -5,8 +5,8 @@ import { staticSelectActionBody } from '../../../src/sandbox/slack/payloads.js';
 import { type SandboxMessage } from '../../../src/sandbox/slack/slack-sandbox.js';
 import { waitFor } from '../../helpers/product.js';
 import { useSlackWorld } from '../../helpers/use-world.js';
-import { button, plain, sam } from '../../helpers/slack-harness.js';
-import { JACK, NAVAL_WITH_TEXT as NAVAL, WITH_TEXT } from '../../helpers/fixtures.js';
+import { button, plain } from '../../helpers/slack-harness.js';
+import { JACK, NAVAL_WITH_TEXT as NAVAL, WITH_TEXT, slackSam as sam } from '../../helpers/fixtures.js';
 
 /** Slack, end to end: switching the table while connected, same-named tables, a tweet kept until a pick, Home-tab picks that fail. */
 describe('Slack: switching tables', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_IDS, COMMANDS } from '../../../src/bots/slack/constants.js';
 import { useSlackWorld } from '../../helpers/use-world.js';
-import { button, elements, sam, type SlackDriver } from '../../helpers/slack-harness.js';
-import { JACK, WITH_TEXT, SLACK_EPHEMERAL as EPHEMERAL } from '../../helpers/fixtures.js';
+import { button, elements, type SlackDriver } from '../../helpers/slack-harness.js';
+import { JACK, WITH_TEXT, SLACK_EPHEMERAL as EPHEMERAL, slackSam as sam } from '../../helpers/fixtures.js';
 
 /** Slack, end to end: what Undo and a save say when they cannot do their work, each link given once, on its button. */
 describe('Slack: Undo and save answers', () => {

@@ -19,7 +19,8 @@ import { sendSignedRequest } from '../../../src/sandbox/slack/sign-request.js';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
 import { startWorld, type World } from '../../helpers/world.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
-import { BOT_TOKEN, elements, kim, plain, sam, sharedMessageAttachment, SIGNING_SECRET, slackDriver, type SlackDriver } from '../../helpers/slack-harness.js';
+import { BOT_TOKEN, SIGNING_SECRET, slackKim as kim, slackSam as sam } from '../../helpers/fixtures.js';
+import { elements, plain, sharedMessageAttachment, slackDriver, type SlackDriver } from '../../helpers/slack-harness.js';
 
 
 describe('Slack adapter: signed requests against the real Bolt app inside the product', () => {
