@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/sandbox-mode.js';
 import { SECOND_TABLE } from '../../../src/sandbox/sandbox-seed.js';
-import { propertyText } from '../../../src/sandbox/web/sandbox-session.js';
+import { propertyText } from '../../../src/sandbox/web/sandbox-views.js';
 
 /**
  * Sandbox mode in a real headless Chromium (Debian's /usr/bin/chromium; never a downloaded browser):
