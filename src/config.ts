@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CALLBACK_PATH } from './oauth/paths.js';
 
 /**
  * The one place that reads the environment. Everything else receives the parsed
@@ -108,6 +109,17 @@ export class ConfigError extends Error {
 }
 
 /**
+ * The one rule for the token encryption key: in production it must be given, never generated. Both
+ * `loadConfig` (to stop start-up with the other configuration errors) and `openStore` (which can be
+ * opened from a config that did not come through `loadConfig`) apply it. Blank counts as missing.
+ */
+export function requireEncryptionKeyInProduction(nodeEnv: string, tokenEncryptionKey: string | undefined): void {
+  if (nodeEnv === 'production' && (tokenEncryptionKey === undefined || tokenEncryptionKey.trim() === '')) {
+    throw new ConfigError('TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)');
+  }
+}
+
+/**
  * False when none of a family's variables is set (the platform is off), true when all of
  * `required` are; otherwise a one-line error naming what is missing (`hint` explains an
  * alternative, e.g. Socket Mode).
@@ -145,9 +157,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`${name}: ${issue.message}`);
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production' && !e.TOKEN_ENCRYPTION_KEY) {
-    throw new ConfigError('TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)');
-  }
+  requireEncryptionKeyInProduction(e.NODE_ENV, e.TOKEN_ENCRYPTION_KEY);
   if (e.NODE_ENV === 'production' && e.PUBLIC_URL !== undefined && !allowedInProduction(e.PUBLIC_URL)) {
     throw new ConfigError(
       'PUBLIC_URL: must start with https:// when NODE_ENV=production (over http:// the sign-in cookies cannot be '
@@ -183,7 +193,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl,
     publicUrlExplicit: e.PUBLIC_URL !== undefined,
-    redirectUri: `${publicUrl}/oauth/notion/callback`,
+    redirectUri: `${publicUrl}${CALLBACK_PATH}`,
     notion: { clientId: e.NOTION_CLIENT_ID, clientSecret: e.NOTION_CLIENT_SECRET, apiUrl: e.NOTION_API_URL },
     storeUrl: e.STORE_URL,
     dataDir: e.DATA_DIR,

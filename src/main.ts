@@ -17,28 +17,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`save-to-notion: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfig(process.env);
   const log = createLogger(config.logLevel);
-
-  let app;
-  try {
-    app = await createApp(config, { log });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`save-to-notion: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const app = await createApp(config, { log });
   const { port } = await app.start();
   log.info(
     {
@@ -62,16 +43,7 @@ async function main(): Promise<void> {
 /** Sandbox mode: the real product against local emulations; its code is loaded only here. */
 async function runSandbox(): Promise<void> {
   const { startSandbox } = await import('./sandbox/sandbox-mode.js');
-  let sandbox;
-  try {
-    sandbox = await startSandbox(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`save-to-notion: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const sandbox = await startSandbox(process.env);
   console.log(`\n${sandboxBanner(sandbox.url)}\n`);
   stopOnSignals(sandbox, sandbox.log);
 }
@@ -111,6 +83,8 @@ function stopOnSignals(app: { stop(): Promise<void> }, log: Logger): void {
 }
 
 main().catch((err: unknown) => {
-  console.error('save-to-notion failed to start:', err instanceof Error ? err.message : err);
+  // A bad environment (from loadConfig, the store or the sandbox) is one line naming the variable.
+  if (err instanceof ConfigError) console.error(`save-to-notion: ${err.message}`);
+  else console.error('save-to-notion failed to start:', err instanceof Error ? err.message : err);
   process.exit(1);
 });

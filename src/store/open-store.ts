@@ -1,5 +1,5 @@
 import type { Keyv } from 'keyv';
-import { ConfigError } from '../config.js';
+import { requireEncryptionKeyInProduction } from '../config.js';
 import type { ChatUser } from '../core/chat-user.js';
 import type { ClaimStore, ConnectionStore, OneTimeStore, PendingSaves, SaveIndex } from '../core/ports.js';
 import type { Logger } from '../log.js';
@@ -55,9 +55,7 @@ export async function resolveEncryptionKeys(config: StoreConfig, log: Logger): P
   if (config.tokenEncryptionKey !== undefined && config.tokenEncryptionKey.trim() !== '') {
     return parseEncryptionKeys(config.tokenEncryptionKey);
   }
-  if (config.nodeEnv === 'production') {
-    throw new ConfigError('TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)');
-  }
+  requireEncryptionKeyInProduction(config.nodeEnv, config.tokenEncryptionKey);
   return loadOrCreateDevKey(config.dataDir, log);
 }
 

@@ -4,9 +4,9 @@ import type { NotionConnection } from '../../../src/core/connection.js';
 import { createTableOnce } from '../../../src/core/create-table-once.js';
 import type { ChooseTargetOutcome } from '../../../src/core/outcomes.js';
 import type { ClaimStore, ConnectionStore } from '../../../src/core/ports.js';
+import { kim } from '../../helpers/fixtures.js';
 import { memoryClaims } from './fakes.js';
 
-const kim: ChatUser = { platform: 'discord', userId: '80351110224678912' };
 const PAGE = '1a2b3c4d-0000-4000-8000-00000000abcd';
 const CREATED: ChooseTargetOutcome = { kind: 'created', table: 'Tweets', url: 'https://www.notion.so/t', pageTitle: 'Reading' };
 

@@ -5,7 +5,10 @@ import type { ChatNotifier, ReconnectNotice } from '../../../src/core/outcomes.j
 import type { ClaimStore, ConnectionStore, NotionGateway, PendingSave, PendingSaves } from '../../../src/core/ports.js';
 import { createLogger } from '../../../src/log.js';
 
-export const sam: ChatUser = { platform: 'slack', teamId: 'T1', userId: 'U1', displayName: 'sam' };
+import { sam } from '../../helpers/fixtures.js';
+
+/** Sam is one of the people in test/helpers/fixtures.ts, re-exported for the core unit tests. */
+export { sam };
 export const silent = createLogger('silent');
 
 /** A live connection holding `token` (and refresh token `r-<token>`). */

@@ -17,7 +17,7 @@ import {
   type DiscordReply,
 } from '../../../../src/bots/discord/replies.js';
 import type { SaveOutcome, UndoOutcome } from '../../../../src/core/outcomes.js';
-import { validateMessage } from '../../../fakes/discord/validate.js';
+import { validateMessage } from '../../../../src/sandbox/discord/validate.js';
 
 /** The body discord.js would send for this reply. */
 function json(reply: DiscordReply) {
