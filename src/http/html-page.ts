@@ -9,6 +9,8 @@ export interface PageContent {
   /** Plain text paragraphs; escaped here. */
   paragraphs: string[];
   tone: 'success' | 'error' | 'info';
+  /** A button-styled link under the text, e.g. "Add to Slack"; the href is escaped here. */
+  action?: { href: string; label: string } | undefined;
 }
 
 const STYLE = `
@@ -20,6 +22,9 @@ const STYLE = `
   h1 { font-size: 1.35rem; margin: 0 0 .75rem; }
   .mark { display: block; width: 2.5rem; height: 2.5rem; margin-bottom: .75rem; }
   p { margin: .5rem 0; }
+  a.action { display: inline-block; margin-top: 1rem; padding: .6rem 1.1rem; border-radius: 8px; background: #4a154b;
+             color: #fff; font-weight: 600; text-decoration: none; }
+  a.action:focus-visible { outline: 3px solid #0b6bcb; outline-offset: 2px; }
   @media (prefers-color-scheme: dark) { body { background: #191919; color: #e6e6e5; } main { background: #252525; } }
 `;
 
@@ -39,9 +44,25 @@ const MARKS = {
   info: mark(`<circle cx="20" cy="20" r="19" fill="#0b6bcb"/><circle cx="20" cy="12.5" r="2.4" fill="#fff"/><path ${GLYPH} d="M20 18.5v11"/>`),
 } as const;
 
+/** The headers every page is sent with: never cached, no referrer, nothing external, not framed. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
 /** A small self-contained page: no scripts, no external resources, no referrer, never cached. */
 export function sendPage(res: ServerResponse, status: number, page: PageContent): void {
-  const body = `<!doctype html>
+  res.writeHead(status, PAGE_HEADERS);
+  res.end(renderPage(page));
+}
+
+/** The page's HTML, for callers that hand it to a library which writes the response (Bolt's install path). */
+export function renderPage(page: PageContent): string {
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -55,17 +76,8 @@ export function sendPage(res: ServerResponse, status: number, page: PageContent)
 ${MARKS[page.tone]}
 <h1>${escapeHtml(page.title)}</h1>
 ${page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
-</main>
+${page.action ? `<p><a class="action" href="${escapeHtml(page.action.href)}">${escapeHtml(page.action.label)}</a></p>\n` : ''}</main>
 </body>
 </html>
 `;
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-  });
-  res.end(body);
 }

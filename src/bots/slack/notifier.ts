@@ -10,12 +10,23 @@ import { errorSummary } from './reply.js';
  * app's DM): after the OAuth callback (where tweets will be saved, the picker or the
  * create-table offer), once when Notion stops accepting the connection (with a Reconnect
  * button to a personal link), and after the reconnect (how the kept saves went). Failures are
- * logged, not thrown: core's state is stored either way.
+ * logged, not thrown: core's state is stored either way. In distribution mode each DM uses the
+ * token of the user's own workspace.
  */
-export function createSlackNotifier(client: webApi.WebClient, botToken: string, log: Logger): ChatNotifier {
+export function createSlackNotifier(
+  client: webApi.WebClient,
+  /** The bot token of the user's workspace: one fixed token, or the workspace's installation's. */
+  botTokenFor: (user: ChatUser) => Promise<string | undefined>,
+  log: Logger,
+): ChatNotifier {
   async function dm(user: ChatUser, message: SlackMessage, event: string, fields: Record<string, unknown> = {}): Promise<void> {
     const where = { event, teamId: user.teamId, userId: user.userId };
     try {
+      const botToken = await botTokenFor(user);
+      if (botToken === undefined) {
+        log.warn(where, 'DM skipped: the workspace has no installation');
+        return;
+      }
       await client.chat.postMessage({ token: botToken, channel: user.userId, text: message.text, blocks: message.blocks, unfurl_links: false });
       log.info({ ...where, ...fields }, 'DM sent');
     } catch (err) {
