@@ -84,7 +84,7 @@ describe('manifest.yml', () => {
     expect(value(['settings', 'token_rotation_enabled'])).toBe('false');
   });
 
-  it('registers the OAuth redirect URL Bolt's install flow returns to, on the same placeholder host', () => {
+  it('registers the OAuth redirect URL that Bolt returns to after an install, on the same placeholder host', () => {
     expect(listItems(['oauth_config', 'redirect_urls'])).toEqual([`https://YOUR-HOST${OAUTH_REDIRECT_PATH}`]);
     // Uninstalls delete the workspace's installation: both events must be subscribed.
     expect(listItems(['settings', 'event_subscriptions', 'bot_events'])).toEqual(expect.arrayContaining(['app_uninstalled', 'tokens_revoked']));
