@@ -80,7 +80,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   // Loaded only when configured, so a Slack-only deployment never loads discord.js and vice versa.
   if (config.slack) {
     const { createSlackBot } = await import('./bots/slack/index.js');
-    bots.push(createSlackBot({ config: config.slack, core, router, log: log.child({ platform: 'slack' }) }));
+    bots.push(
+      createSlackBot({
+        config: config.slack,
+        core,
+        router,
+        log: log.child({ platform: 'slack' }),
+        publicUrl: () => urls.publicUrl,
+        installs: { store: store.workspaceInstalls, states: store.installStates, claims: store.claims },
+      }),
+    );
   }
   if (config.discord) {
     const { createDiscordBot } = await import('./bots/discord/index.js');

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       publicUrl: app.publicUrl,
       redirectUri: app.redirectUri,
       notion: config.notion.clientId ? 'configured' : 'not configured',
-      slack: config.slack ? (config.slack.appToken ? 'socket mode' : 'http') : 'off',
+      slack: config.slack ? (config.slack.distribution ? 'distribution' : config.slack.appToken ? 'socket mode' : 'http') : 'off',
       discord: config.discord ? 'on' : 'off',
     },
     `save-to-notion is listening on port ${port}`,

@@ -14,6 +14,8 @@ export interface PageContent {
    * need not be repeated in the HTML): hidden fields and one submit button.
    */
   form?: { fields: Record<string, string>; submit: string } | undefined;
+  /** A button-styled link under the text, e.g. "Add to Slack"; the href is escaped here. */
+  action?: { href: string; label: string } | undefined;
 }
 
 export interface PageOptions {
@@ -37,6 +39,9 @@ const STYLE = `
   button { font: inherit; font-weight: 600; padding: .6rem 1.2rem; border: 0; border-radius: 8px; background: #0b6bcb;
            color: #fff; cursor: pointer; }
   button:focus-visible { outline: 3px solid #7fb6ee; outline-offset: 2px; }
+  a.action { display: inline-block; margin-top: 1rem; padding: .6rem 1.1rem; border-radius: 8px; background: #4a154b;
+             color: #fff; font-weight: 600; text-decoration: none; }
+  a.action:focus-visible { outline: 3px solid #0b6bcb; outline-offset: 2px; }
   @media (prefers-color-scheme: dark) { body { background: #191919; color: #e6e6e5; } main { background: #252525; } }
 `;
 
@@ -85,6 +90,7 @@ ${MARKS[page.tone]}
 <h1>${escapeHtml(page.title)}</h1>
 ${page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 ${page.form ? renderForm(page.form) : ''}
+${page.action ? `<p><a class="action" href="${escapeHtml(page.action.href)}">${escapeHtml(page.action.label)}</a></p>` : ''}
 </main>
 </body>
 </html>

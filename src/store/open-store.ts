@@ -11,6 +11,8 @@ import { KeyvClaimStore } from './keyv-claim-store.js';
 import { KeyvPendingSaves } from './keyv-pending-saves.js';
 import { KeyvSaveIndex } from './keyv-save-index.js';
 import { createTokenCipher } from './token-cipher.js';
+import { KeyvWorkspaceInstallStore } from './keyv-workspace-install-store.js';
+import type { WorkspaceInstallStore } from './workspace-install-store.js';
 
 /** The slice of Config the store needs. */
 export interface StoreConfig {
@@ -39,13 +41,17 @@ export interface OpenedStore {
   saveIndex: SaveIndex;
   /** Saves kept while a connection has lost access. */
   pendingSaves: PendingSaves;
+  /** Chat apps' installations in workspaces ("Add to Slack"), encrypted like connections. */
+  workspaceInstalls: WorkspaceInstallStore;
+  /** Install-flow `state` values -> what the install was started with (no secrets). */
+  installStates: OneTimeStore<Record<string, unknown>>;
   keyv: Keyv;
   /** Closes the store's connections; safe to call twice. */
   close(): Promise<void>;
 }
 
 /** Key prefixes inside the Keyv namespace. */
-export const STORE_PREFIXES = { linkTokens: 'link', oauthStates: 'oauth-state' } as const;
+export const STORE_PREFIXES = { linkTokens: 'link', oauthStates: 'oauth-state', installStates: 'install-state' } as const;
 
 /**
  * The keys TOKEN_ENCRYPTION_KEY names (the first encrypts), or outside production the development key
@@ -77,6 +83,8 @@ export async function openStore(config: StoreConfig, log: Logger): Promise<Opene
     claims: new KeyvClaimStore({ keyv }),
     saveIndex: new KeyvSaveIndex(keyv, cipher),
     pendingSaves: new KeyvPendingSaves(keyv, cipher),
+    workspaceInstalls: new KeyvWorkspaceInstallStore({ keyv, cipher, log }),
+    installStates: new KeyvOneTimeStore<Record<string, unknown>>({ keyv, prefix: STORE_PREFIXES.installStates }),
     keyv,
     close() {
       closed ??= closeKeyv(keyv);
