@@ -54,6 +54,8 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
     : new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger, deferInitialization: true });
 
   const deps = { core, log };
+  // First: a replayed signed request is acknowledged here and reaches no listener.
+  registerActOnce(app, deps);
   registerCommands(app, deps);
   registerMessageShortcut(app, deps);
   registerDirectMessages(app, deps);
@@ -63,8 +65,6 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
   app.error(async (err) => {
     log.error({ err: errorSummary(err) }, 'unhandled error in a Slack listener');
   });
-  // Global middleware runs before every listener: a replayed signed request is acknowledged there and goes no further.
-  registerActOnce(app, { core, log });
 
   let running = false;
   let mounted = false;
