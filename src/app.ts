@@ -10,7 +10,7 @@ import { createAuthorization } from './oauth/authorization.js';
 import { addNotionOAuthRoutes } from './oauth/notion-oauth-routes.js';
 import { CALLBACK_PATH } from './oauth/paths.js';
 import { openStore } from './store/open-store.js';
-import { fetchTweetFromOembed } from './tweets/oembed.js';
+import { createTweetProviders } from './tweets/tweet-providers.js';
 
 export interface App {
   core: CoreService;
@@ -50,7 +50,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     saveIndex: store.saveIndex,
     pendingSaves: store.pendingSaves,
     notion,
-    lookupTweet: (url) => fetchTweetFromOembed(url, { endpoint: config.tweetOembedUrl }),
+    tweetProviders: createTweetProviders({
+      names: config.tweetProviders,
+      fxtwitterApiUrl: config.fxtwitterApiUrl,
+      oembedUrl: config.tweetOembedUrl,
+      log: log.child({ component: 'tweets' }),
+    }),
     queue,
     log: log.child({ component: 'core' }),
     publicUrl: () => urls.publicUrl,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CALLBACK_PATH } from './oauth/paths.js';
+import { PROVIDER_NAMES, type ProviderName } from './tweets/tweet-providers.js';
 
 /**
  * The one place that reads the environment. Everything else receives the parsed
@@ -37,6 +38,17 @@ const envSchema = z.object({
   DATA_DIR: blankAsUnset(z.string().trim().min(1).default('./data')),
   TOKEN_ENCRYPTION_KEY: optionalString,
   TWEET_OEMBED_URL: blankAsUnset(httpUrl('TWEET_OEMBED_URL').default('https://publish.twitter.com/oembed')),
+  FXTWITTER_API_URL: blankAsUnset(httpUrl('FXTWITTER_API_URL').default('https://api.fxtwitter.com')),
+  TWEET_PROVIDERS: blankAsUnset(
+    z
+      .string()
+      .trim()
+      .default(PROVIDER_NAMES.join(','))
+      .transform((v) => v.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''))
+      .refine((names) => names.every((n) => (PROVIDER_NAMES as readonly string[]).includes(n)), `TWEET_PROVIDERS must list ${PROVIDER_NAMES.join(' and/or ')}, comma-separated`)
+      .refine((names) => new Set(names).size === names.length, 'TWEET_PROVIDERS must not name a provider twice')
+      .transform((names) => names as ProviderName[]),
+  ),
   LOG_LEVEL: blankAsUnset(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 
   SLACK_SIGNING_SECRET: optionalString,
@@ -126,6 +138,10 @@ export interface Config {
   /** Raw `kid:base64,...` or bare base64; undefined outside production means "generate one". */
   tokenEncryptionKey: string | undefined;
   tweetOembedUrl: string;
+  /** FxTwitter API base (FXTWITTER_API_URL). */
+  fxtwitterApiUrl: string;
+  /** Tweet providers in the order they are asked (TWEET_PROVIDERS); empty: only what the chat message carries. */
+  tweetProviders: ProviderName[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   slack: SlackConfig | undefined;
   discord: DiscordConfig | undefined;
@@ -271,6 +287,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.DATA_DIR,
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
     tweetOembedUrl: e.TWEET_OEMBED_URL,
+    fxtwitterApiUrl: e.FXTWITTER_API_URL,
+    tweetProviders: e.TWEET_PROVIDERS,
     logLevel: e.LOG_LEVEL,
     slack: !hasSlack
       ? undefined

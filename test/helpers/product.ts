@@ -23,6 +23,8 @@ export async function startProduct(options: {
   notion: NotionSandbox;
   env?: Record<string, string>;
   oembedUrl?: string;
+  /** FxTwitter API base; default a closed local port, so lookups fall through to oEmbed at once. */
+  fxtwitterUrl?: string;
   /** Collects every log line (JSON) instead of printing, for tests that inspect logs. */
   logSink?: string[];
 }): Promise<Product> {
@@ -35,6 +37,7 @@ export async function startProduct(options: {
     NOTION_CLIENT_SECRET: TEST_CLIENT.clientSecret,
     NOTION_API_URL: options.notion.url,
     TWEET_OEMBED_URL: options.oembedUrl ?? 'http://127.0.0.1:9/oembed',
+    FXTWITTER_API_URL: options.fxtwitterUrl ?? 'http://127.0.0.1:9',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });

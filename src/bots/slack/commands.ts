@@ -14,7 +14,7 @@ import { slackUser } from './slack-user.js';
 import type { WorkspaceNames } from './workspace-names.js';
 
 /**
- * `/notion-connect`, `/save-tweet`, `/notion-disconnect`. Each acks at once (Slack allows
+ * `/notion-connect`, `/save-tweet`, `/save-thread`, `/notion-disconnect`. Each acks at once (Slack allows
  * 3 s and core may call Notion), then answers ephemerally through the response_url.
  */
 export function registerCommands(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
@@ -51,6 +51,22 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger; work
     const log = deps.log.child({ event: 'command', command: COMMANDS.save, teamId: user.teamId, userId: user.userId });
     const { text: tweet, tableName } = splitTableChoice(text);
     const outcome = await saveToEnd(core, user, decodeSlackMarkup(tweet), log, { table: tableName });
+    await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
+  });
+
+  // `/save-thread <link>`: the author's whole chain the tweet is in, one row (a tweet in no thread saves as itself).
+  app.command(COMMANDS.saveThread, async ({ command, ack, respond }) => {
+    const text = command.text ?? '';
+    if (text.trim() === '') {
+      const help = saveOutcomeMessage({ kind: 'no_tweet', reason: 'empty' });
+      await ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
+      return;
+    }
+    await ack();
+    const user = slackUser(command.team_id, command.user_id, command.user_name);
+    const log = deps.log.child({ event: 'command', command: COMMANDS.saveThread, teamId: user.teamId, userId: user.userId });
+    const { text: tweet, tableName } = splitTableChoice(text);
+    const outcome = await saveToEnd(core, user, { text: tweet }, log, { table: tableName, thread: true });
     await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
   });
 

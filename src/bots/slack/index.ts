@@ -26,6 +26,7 @@ import { errorSummary } from './reply.js';
 import { checkRequestTimestamp } from './request-timestamp.js';
 import { createWorkspaceNames } from './workspace-names.js';
 import { registerSaveActions } from './save-actions.js';
+import { registerAddNote } from './add-note.js';
 import { registerTablePicker } from './table-picker.js';
 
 export interface SlackBotOptions {
@@ -133,6 +134,7 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
   registerDirectMessages(app, deps);
   registerTablePicker(app, deps);
   registerSaveActions(app, deps);
+  registerAddNote(app, deps);
   registerHomeTab(app, deps);
   // extendedErrorHandler: the handler gets the request body too (its response_url answers "not installed").
   const onError = async ({ error, body }: { error: Error; body: unknown }): Promise<void> => {

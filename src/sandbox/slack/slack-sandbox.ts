@@ -79,6 +79,8 @@ export interface SlackSandbox {
   messagesTo(userOrChannel: string): SandboxMessage[];
   /** Calls of one method. */
   callsTo(method: string): RecordedCall[];
+  /** Modals opened with `views.open`, in order, as Slack stores them (with their `id`). */
+  openedViews: OpenedView[];
   /** Socket Mode: whether an app is connected (after `apps.connections.open` and the hello). */
   socketConnected(): boolean;
   /**
@@ -108,6 +110,50 @@ export interface SlackSandbox {
   addWorkspace(ws: SandboxWorkspace): void;
   close(): Promise<void>;
 }
+
+/** A modal the app opened (`views.open`). */
+export interface OpenedView {
+  id: string;
+  triggerId: string;
+  view: Record<string, unknown> & { callback_id?: string; private_metadata?: string; blocks: Record<string, unknown>[] };
+}
+
+/** Block Kit limits on a modal (docs.slack.dev/reference/views/modal-views). */
+function checkModal(view: unknown): OpenedView['view'] {
+  if (view === null || typeof view !== 'object') throw new ApiError('invalid_arguments');
+  const v = view as Record<string, unknown>;
+  const plain = (x: unknown, max: number) =>
+    x !== null && typeof x === 'object' && (x as { type?: unknown }).type === 'plain_text' && typeof (x as { text?: unknown }).text === 'string' && ((x as { text: string }).text.length <= max);
+  if (v.type !== 'modal') throw new ApiError('invalid_arguments');
+  if (!plain(v.title, 24)) throw new ApiError('invalid_arguments');
+  if (!Array.isArray(v.blocks) || v.blocks.length === 0 || v.blocks.length > 100) throw new ApiError('invalid_arguments');
+  if (v.submit !== undefined && !plain(v.submit, 24)) throw new ApiError('invalid_arguments');
+  if (v.close !== undefined && !plain(v.close, 24)) throw new ApiError('invalid_arguments');
+  if (typeof v.private_metadata === 'string' && v.private_metadata.length > 3000) throw new ApiError('invalid_arguments');
+  if (typeof v.callback_id === 'string' && v.callback_id.length > 255) throw new ApiError('invalid_arguments');
+  const blockIds = new Set<string>();
+  let inputs = 0;
+  for (const block of v.blocks as unknown[]) {
+    if (block === null || typeof block !== 'object') throw new ApiError('invalid_blocks');
+    const b = block as Record<string, unknown>;
+    if (typeof b.block_id === 'string') {
+      if (blockIds.has(b.block_id)) throw new ApiError('invalid_blocks');
+      blockIds.add(b.block_id);
+    }
+    if (b.type !== 'input') continue;
+    inputs++;
+    if (!plain(b.label, 2000)) throw new ApiError('invalid_blocks');
+    const el = b.element as Record<string, unknown> | undefined;
+    if (!el || el.type !== 'plain_text_input' || typeof el.action_id !== 'string') throw new ApiError('invalid_blocks');
+    if (el.max_length !== undefined && (typeof el.max_length !== 'number' || el.max_length > 3000)) throw new ApiError('invalid_blocks');
+    if (el.placeholder !== undefined && !plain(el.placeholder, 150)) throw new ApiError('invalid_blocks');
+  }
+  // A modal with inputs needs a submit button.
+  if (inputs > 0 && v.submit === undefined) throw new ApiError('invalid_arguments');
+  return v as OpenedView['view'];
+}
+
+const TRIGGER_ID = /^\d+\.\d+\.[0-9a-f]+$/;
 
 export interface SlackSandboxOptions {
   /** A bot token for the default team (single-workspace apps); others are minted by installs. */
@@ -211,6 +257,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
   const responses: RecordedResponse[] = [];
   /** Everything a user would see, in delivery order. */
   const delivered: SandboxMessage[] = [];
+  const openedViews: OpenedView[] = [];
   const ims = new Map<string, string>();
   const responseUrls = new Map<string, { uses: number; expires: number; userId?: string | undefined; channelId?: string | undefined }>();
   let tsCounter = 0;
@@ -322,6 +369,16 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       if (users.length > 1) return { ok: true, channel: { id: `G${randomBytes(5).toString('hex').toUpperCase()}` } };
       const existed = ims.has(users[0]!);
       return { ok: true, ...(existed ? { already_open: true, no_op: true } : {}), channel: { id: imChannelFor(users[0]!) } };
+    },
+    'views.open': (args) => {
+      const trigger = str(args.trigger_id);
+      if (!trigger || !TRIGGER_ID.test(trigger)) throw new ApiError('invalid_trigger_id');
+      // A trigger opens one view; Slack refuses a second use.
+      if (openedViews.some((o) => o.triggerId === trigger)) throw new ApiError('exchanged_trigger_id');
+      const view = checkModal(args.view);
+      const id = `V${randomBytes(5).toString('hex').toUpperCase()}`;
+      openedViews.push({ id, triggerId: trigger, view });
+      return { ok: true, view: { ...view, id, team_id: teamId, app_id: 'A0SANDBOX', bot_id: botId, state: { values: {} }, hash: randomBytes(8).toString('hex') } };
     },
     'views.publish': (args, g) => {
       const userId = str(args.user_id);
@@ -497,6 +554,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     issuedTokens: () => installs.issued,
     refreshCount: () => installs.refreshCount,
     addWorkspace: (ws) => installs.addWorkspace(ws),
+    openedViews,
     apiUrl: `${base}/api/`,
     responseUrlBase: `${base}/response/`,
     teamId,

@@ -31,7 +31,7 @@ describe('onConnected', () => {
       saveIndex,
       pendingSaves,
       notion,
-      lookupTweet: async () => undefined,
+      tweetProviders: { lookup: async () => undefined },
       queue: createInProcessQueue(),
       log: silent,
       publicUrl: () => 'https://bot.example',
