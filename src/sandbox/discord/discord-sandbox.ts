@@ -26,13 +26,14 @@ import {
   type DmRecord,
   type EditRecord,
   type RegisteredCommand,
+  type ShownModal,
   type RequestRecord,
 } from './state.js';
 
 export { tweetEmbed, type APIEmbedLike, type FakeMessage, type FakeUser } from './objects.js';
 export { PRIVILEGED_INTENTS } from './gateway.js';
 export type { DispatchedInteraction, InteractionSpec } from './interactions.js';
-export type { CallbackRecord, CommandPut, DmRecord, EditRecord, RegisteredCommand } from './state.js';
+export type { CallbackRecord, CommandPut, DmRecord, EditRecord, RegisteredCommand, ShownModal } from './state.js';
 
 export interface FakeDiscordOptions {
   token?: string;
@@ -57,6 +58,8 @@ export class FakeDiscord {
   readonly globalCommands: RegisteredCommand[];
   readonly guildCommands: Map<string, RegisteredCommand[]>;
   readonly callbacks: CallbackRecord[];
+  /** Modals the bot showed (callback type 9), in order. */
+  readonly modals: ShownModal[];
   readonly originalEdits: EditRecord[];
   readonly followUps: EditRecord[];
   /** Messages the bot posted in DM channels (not interaction responses). */
@@ -82,6 +85,7 @@ export class FakeDiscord {
     this.globalCommands = state.globalCommands;
     this.guildCommands = state.guildCommands;
     this.callbacks = state.callbacks;
+    this.modals = state.modals;
     this.originalEdits = state.originalEdits;
     this.followUps = state.followUps;
     this.dms = state.dms;

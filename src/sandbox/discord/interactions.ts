@@ -7,7 +7,7 @@ import { HttpError, invalidForm, type Answer } from './http-io.js';
 import { interactionToken, snowflake } from './ids.js';
 import { applyEdit } from './messages.js';
 import { channelObject, memberObject, messageObject, type APIEmbedLike, type FakeMessage, type FakeUser } from './objects.js';
-import { EPHEMERAL, LOADING, type CallbackRecord, type DiscordContext, type DiscordState } from './state.js';
+import { EPHEMERAL, LOADING, type CallbackRecord, type DiscordContext, type DiscordState, type ShownModal } from './state.js';
 import { isEmptyMessage, validateMessage } from './validate.js';
 
 type Where = {
@@ -19,6 +19,11 @@ export type InteractionSpec =
   | ({ kind: 'chat_input'; name: string; user: FakeUser; options?: Record<string, string | number | boolean> } & Where)
   | ({ kind: 'message'; name: string; user: FakeUser; target: { content?: string; embeds?: APIEmbedLike[]; author?: FakeUser } } & Where)
   | { kind: 'select'; customId: string; values: string[]; user: FakeUser; message: FakeMessage }
+  /**
+   * The user submits a modal the bot showed (MODAL_SUBMIT, type 5): `modal` is the one recorded in `modals`,
+   * `values` what was typed in each text input by its custom_id. A modal shown from a button keeps that message.
+   */
+  | { kind: 'modal_submit'; modal: ShownModal; values: Record<string, string>; user: FakeUser }
   | {
       kind: 'button';
       customId: string;
@@ -32,6 +37,38 @@ export type InteractionSpec =
        */
       skipVisibilityCheck?: boolean;
     };
+
+/** Discord's limits on a modal (discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-modal). */
+function validateModal(data: Record<string, unknown>): { path: string[]; code: string; message: string }[] {
+  const issues: { path: string[]; code: string; message: string }[] = [];
+  const bad = (path: string[], message: string) => issues.push({ path, code: 'BASE_TYPE_BAD_LENGTH', message });
+  const badLength = (v: unknown, max: number) => typeof v !== 'string' || v.length < 1 || v.length > max;
+  if (badLength(data.custom_id, 100)) bad(['custom_id'], 'Must be between 1 and 100 in length.');
+  if (badLength(data.title, 45)) bad(['title'], 'Must be between 1 and 45 in length.');
+  const rows = Array.isArray(data.components) ? (data.components as Record<string, unknown>[]) : [];
+  if (rows.length < 1 || rows.length > 5) bad(['components'], 'Must be between 1 and 5 in length.');
+  rows.forEach((row, i) => {
+    const inner = row.type === 1 && Array.isArray(row.components) ? (row.components as Record<string, unknown>[]) : [];
+    if (inner.length !== 1 || inner[0]!.type !== 4) {
+      issues.push({ path: ['components', String(i)], code: 'COMPONENT_TYPE_INVALID', message: 'A modal row holds exactly one text input.' });
+      return;
+    }
+    const input = inner[0]!;
+    const p = ['components', String(i), 'components', '0'];
+    if (badLength(input.custom_id, 100)) bad([...p, 'custom_id'], 'Must be between 1 and 100 in length.');
+    if (badLength(input.label, 45)) bad([...p, 'label'], 'Must be between 1 and 45 in length.');
+    if (input.style !== 1 && input.style !== 2) {
+      issues.push({ path: [...p, 'style'], code: 'BASE_TYPE_CHOICES', message: 'Value must be one of (1, 2).' });
+    }
+    const max = input.max_length;
+    if (max !== undefined && (typeof max !== 'number' || max < 1 || max > 4000)) bad([...p, 'max_length'], 'Must be between 1 and 4000.');
+    const placeholder = input.placeholder;
+    if (placeholder !== undefined && (typeof placeholder !== 'string' || placeholder.length > 100)) {
+      bad([...p, 'placeholder'], 'Must be 100 or fewer in length.');
+    }
+  });
+  return issues;
+}
 
 export interface DispatchedInteraction {
   id: string;
@@ -50,8 +87,17 @@ export function dispatchInteraction(ctx: DiscordContext, spec: InteractionSpec):
   state.users.set(spec.user.id, spec.user);
   const id = snowflake();
   const token = interactionToken();
-  const clicked = spec.kind === 'select' || spec.kind === 'button' ? clickableMessage(state, spec) : undefined;
-  const inDm = clicked ? state.channels.get(clicked.channel_id)?.channel.type === 1 : spec.kind !== 'select' && spec.kind !== 'button' && spec.in === 'dm';
+  const clicked =
+    spec.kind === 'select' || spec.kind === 'button'
+      ? clickableMessage(state, spec)
+      : spec.kind === 'modal_submit' && spec.modal.message
+        ? state.findMessage(spec.modal.message.id)
+        : undefined;
+  const inDm = clicked
+    ? state.channels.get(clicked.channel_id)?.channel.type === 1
+    : spec.kind === 'modal_submit'
+      ? spec.modal.guildId === undefined
+      : spec.kind !== 'select' && spec.kind !== 'button' && spec.in === 'dm';
   const channel =
     clicked
       ? state.channels.get(clicked.channel_id)!.channel
@@ -90,6 +136,14 @@ export function dispatchInteraction(ctx: DiscordContext, spec: InteractionSpec):
       target_id: target.id,
       resolved: { messages: { [target.id]: target } },
       ...(command.guild_id ? { guild_id: command.guild_id } : {}),
+    };
+  } else if (spec.kind === 'modal_submit') {
+    type = 5;
+    message = clicked;
+    if (!state.modals.includes(spec.modal)) throw new Error('fake discord: that modal was never shown');
+    data = {
+      custom_id: spec.modal.customId,
+      components: spec.modal.inputs.map((i) => ({ type: 1, components: [{ type: 4, custom_id: i.customId, value: spec.values[i.customId] ?? '' }] })),
     };
   } else if (spec.kind === 'select') {
     type = 3;
@@ -194,12 +248,30 @@ export function interactionCallback(
   }
   const s = state!;
   if (s.acknowledged) refuse(new HttpError(400, { message: 'Interaction has already been acknowledged.', code: 40060 }));
-  const allowed = s.type === 2 ? [4, 5, 9] : [4, 5, 6, 7, 9];
+  // A modal cannot answer a modal submit; deferUpdate/update only when it came from a message's button.
+  const allowed = s.type === 2 ? [4, 5, 9] : s.type === 5 ? (s.source ? [4, 5, 6, 7] : [4, 5]) : [4, 5, 6, 7, 9];
   if (!allowed.includes(record.type)) refuse(invalidForm([{ path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'Interaction response type is invalid for this interaction' }]));
   if (record.type === 4 || record.type === 7 || record.type === 5) {
     const issues = validateMessage(b.data ?? {}, { allowedFlags: record.type === 5 ? EPHEMERAL : undefined });
     if (issues.length) refuse(invalidForm(issues.map((i) => ({ ...i, path: ['data', ...i.path] }))));
     if (record.type === 4 && isEmptyMessage(b.data ?? {})) refuse(new HttpError(400, { message: 'Cannot send an empty message', code: 50006 }));
+  }
+  if (record.type === 9) {
+    const issues = validateModal(b.data ?? {});
+    if (issues.length) refuse(invalidForm(issues.map((i) => ({ ...i, path: ['data', ...i.path] }))));
+    const d = b.data as { custom_id: string; title: string; components: { components: { custom_id: string; label: string; style: number; required?: boolean }[] }[] };
+    discord.modals.push({
+      interactionId: s.id,
+      customId: d.custom_id,
+      title: d.title,
+      inputs: d.components.map((r) => {
+        const input = r.components[0]!;
+        return { customId: input.custom_id, label: input.label, style: input.style, required: input.required !== false };
+      }),
+      message: s.source,
+      channelId: s.channelId,
+      guildId: s.guildId,
+    });
   }
   s.acknowledged = true;
   s.callbackType = record.type;

@@ -87,6 +87,19 @@ export interface InteractionState {
   followUps: FakeMessage[];
 }
 
+/** A modal the bot answered an interaction with (callback type 9). */
+export interface ShownModal {
+  interactionId: string;
+  customId: string;
+  title: string;
+  /** Text inputs in order: custom_id, label, style (1 short, 2 paragraph). */
+  inputs: { customId: string; label: string; style: number; required: boolean }[];
+  /** The message whose button opened it, when one did. */
+  message?: FakeMessage | undefined;
+  channelId: string;
+  guildId?: string | undefined;
+}
+
 /** A channel and its messages, oldest first. */
 export interface ChannelEntry {
   channel: FakeChannel;
@@ -103,6 +116,8 @@ export class DiscordState {
   readonly globalCommands: RegisteredCommand[] = [];
   readonly guildCommands = new Map<string, RegisteredCommand[]>();
   readonly callbacks: CallbackRecord[] = [];
+  /** Modals the bot showed (callback type 9), in order. */
+  readonly modals: ShownModal[] = [];
   readonly originalEdits: EditRecord[] = [];
   readonly followUps: EditRecord[] = [];
   /** Messages the bot posted in DM channels (not interaction responses). */

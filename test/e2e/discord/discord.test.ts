@@ -70,7 +70,7 @@ describe('Discord: the real discord.js client against a local Discord, inside th
     return waitFor(() => discord.dmsTo(user.id)[before + 1]?.message, { what: 'the connected DM' });
   }
 
-  it('logs in with only non-privileged intents and registers the four commands', async () => {
+  it('logs in with only non-privileged intents and registers the six commands', async () => {
     expect(discord.gateway.identifies).toHaveLength(1);
     const { intents } = discord.gateway.identifies[0]!;
     expect(intents).toBe(1 << 12); // DirectMessages only: nothing reads the guild/channel caches Guilds would fill
@@ -79,6 +79,8 @@ describe('Discord: the real discord.js client against a local Discord, inside th
       [1, 'save-tweet'],
       [1, 'notion-disconnect'],
       [3, 'Save to Notion'],
+      [1, 'save-thread'],
+      [3, 'Save thread to Notion'],
     ]);
   });
 
@@ -355,7 +357,7 @@ describe('Discord start-up and registration', () => {
     const global = await runRegister([], env);
     expect(global.stderr).toBe('');
     expect(global.code).toBe(0);
-    expect(global.stdout).toContain('Registered 4 commands globally');
+    expect(global.stdout).toContain('Registered 6 commands globally');
 
     const guild = await runRegister(['--guild', discord.guild.id], env);
     expect(guild.code).toBe(0);
