@@ -272,12 +272,23 @@ export function createCore(deps: CoreDeps): CoreService {
     },
 
     async onConnected(user, grant) {
-      const previous = await connections.get(user).catch(() => undefined);
-      // Saves kept while the old connection was dead wait for this one: a dead connection may have
-      // some even when it was marked by a version that did not set the mark.
-      const pendingSince = previous?.pendingSince ?? previous?.lostAccessAt;
-      const conn: NotionConnection = { ...grant, connectedAt: now().toISOString(), chatUser: user, ...(pendingSince ? { pendingSince } : {}) };
-      await connections.set(user, conn);
+      // Two sign-ins finishing at once (two tabs, two instances) must not both read the same previous
+      // connection: each would store its own and neither revoke the other's token, leaving one live at
+      // Notion that nothing holds. Under the lease the later one reads the earlier one's and revokes it.
+      const { previous, conn } = await connections.withLock(user, async () => {
+        const previous = await connections.get(user).catch(() => undefined);
+        // Saves kept while the old connection was dead wait for this one: a dead connection may have
+        // some even when it was marked by a version that did not set the mark.
+        const pendingSince = previous?.pendingSince ?? previous?.lostAccessAt;
+        const conn: NotionConnection = {
+          ...grant,
+          connectedAt: now().toISOString(),
+          chatUser: user,
+          ...(pendingSince ? { pendingSince } : {}),
+        };
+        await connections.set(user, conn);
+        return { previous, conn };
+      });
       // A claim left held only delays the next loss's DM; it must not stop the setup below.
       await deps.claims
         .release(reconnectClaim(user))

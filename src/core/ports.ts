@@ -114,6 +114,12 @@ export interface ConnectionStore {
   get(user: ChatUser): Promise<NotionConnection | undefined>;
   set(user: ChatUser, connection: NotionConnection): Promise<void>;
   delete(user: ChatUser): Promise<boolean>;
+  /**
+   * Runs `task` while no other `withLock` for this user runs, in this process or on another instance
+   * sharing the store: for read-modify-writes of the connection (Keyv has no compare-and-set). Not
+   * re-entrant: `task` uses get/set/delete only.
+   */
+  withLock<T>(user: ChatUser, task: () => Promise<T>): Promise<T>;
 }
 
 /** Single-use tokens with a time to live: connect links and OAuth states. */
