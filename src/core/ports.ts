@@ -131,6 +131,18 @@ export interface OneTimeStore<T> {
   take(token: string): Promise<T | undefined>;
 }
 
+/** A connect link's token and when it expires (ISO 8601). */
+export interface LiveLink {
+  token: string;
+  expiresAt: string;
+}
+
+/** Each chat user's most recent connect link, for showing it again while it is live. */
+export interface LiveLinks {
+  get(user: ChatUser): Promise<LiveLink | undefined>;
+  set(user: ChatUser, link: LiveLink, ttlMs: number): Promise<void>;
+}
+
 /** Remembers keys for a while: the first `claim` of a key wins, later ones get false. */
 export interface ClaimStore {
   claim(key: string, ttlMs: number): Promise<boolean>;

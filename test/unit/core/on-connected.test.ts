@@ -27,6 +27,7 @@ describe('onConnected', () => {
     const core = createCore({
       connections,
       linkTokens: { put: async () => undefined, peek: async () => undefined, take: async () => undefined },
+      liveLinks: { get: async () => undefined, set: async () => undefined },
       claims,
       saveIndex,
       pendingSaves,
@@ -80,6 +81,7 @@ describe('onConnected', () => {
     const core = createCore({
       connections,
       linkTokens: { put: async () => undefined, peek: async () => undefined, take: async () => undefined },
+      liveLinks: { get: async () => undefined, set: async () => undefined },
       claims: memoryClaims(),
       saveIndex,
       pendingSaves: memoryPending(),
