@@ -94,6 +94,9 @@ describe('Discord: the real discord.js client against a local Discord, inside th
     expect(button?.label).toBe('Connect Notion');
     expect(button?.url).toMatch(new RegExp(`^${product.url}/oauth/notion/start\\?t=[A-Za-z0-9_-]{43}$`));
     expect(dm.content).not.toContain(button!.url!); // the link lives in the button, not in the text
+    // The link's page names the account by the username in Discord's own interaction payload.
+    const confirm = await (await fetch(button!.url!)).text();
+    expect(confirm).toContain(`<h1>Connect Notion to @${kim.username} on Discord?</h1>`);
 
     // A second /notion-connect while the first link is live and unused shows that link again (one link per user).
     discord.dispatchInteraction({ kind: 'chat_input', name: 'notion-connect', user: kim });
