@@ -28,7 +28,6 @@ import { createWithAccess } from './with-access.js';
 import { parseTweetInput } from '../tweets/parse-tweet-input.js';
 import type { Logger } from '../log.js';
 
-export { LINK_TTL_MS } from './connect-links.js';
 const EVENT_MEMORY_MS = 24 * 60 * 60_000;
 /** See `replayFromStatus`. */
 const STATUS_REPLAY_EVERY_MS = 5 * 60_000;
