@@ -27,6 +27,8 @@ export interface AppDeps {
   log: Logger;
   /** Host to bind; all interfaces by default. */
   host?: string;
+  /** Period of the store's sweep of expired entries (tests shorten it). */
+  sweepEveryMs?: number;
 }
 
 /** The composition root: store, Notion, core, OAuth routes, HTTP server and the configured chat bots. */
@@ -34,7 +36,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { log } = deps;
   const urls = { publicUrl: config.publicUrl, redirectUri: config.redirectUri };
 
-  const store = await openStore(config, log);
+  const store = await openStore(config, log, { sweepEveryMs: deps.sweepEveryMs });
   const notion = createNotionGateway({
     apiUrl: config.notion.apiUrl,
     clientId: config.notion.clientId,
@@ -46,6 +48,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const core = createCore({
     connections: store.connections,
     linkTokens: store.linkTokens,
+    liveLinks: store.liveLinks,
     claims: store.claims,
     saveIndex: store.saveIndex,
     pendingSaves: store.pendingSaves,

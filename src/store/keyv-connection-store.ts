@@ -5,6 +5,7 @@ import type { NotionConnection } from '../core/connection.js';
 import { StoreDecryptError } from '../core/errors.js';
 import type { ConnectionStore } from '../core/ports.js';
 import type { Logger } from '../log.js';
+import { createKeyvLease, type Leased } from './keyv-lease.js';
 import type { TokenCipher } from './token-cipher.js';
 
 const nullableString = z.string().nullable();
@@ -77,9 +78,11 @@ export class KeyvConnectionStore implements ConnectionStore {
   private readonly keyv: Keyv;
   private readonly cipher: TokenCipher;
   private readonly log: Logger;
+  private readonly leased: Leased;
 
   constructor(options: { keyv: Keyv; cipher: TokenCipher; log: Logger }) {
     this.keyv = options.keyv;
+    this.leased = createKeyvLease(options.keyv);
     this.cipher = options.cipher;
     this.log = options.log;
   }
@@ -135,6 +138,10 @@ export class KeyvConnectionStore implements ConnectionStore {
 
   async delete(user: ChatUser): Promise<boolean> {
     return this.keyv.delete(connectionStoreKey(user));
+  }
+
+  withLock<T>(user: ChatUser, task: () => Promise<T>): Promise<T> {
+    return this.leased(connectionStoreKey(user), task);
   }
 }
 

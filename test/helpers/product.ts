@@ -27,6 +27,8 @@ export async function startProduct(options: {
   fxtwitterUrl?: string;
   /** Collects every log line (JSON) instead of printing, for tests that inspect logs. */
   logSink?: string[];
+  /** The store's sweep period. */
+  sweepEveryMs?: number;
 }): Promise<Product> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -43,7 +45,7 @@ export async function startProduct(options: {
   });
   const sink = options.logSink;
   const log = sink ? createLogger(config.logLevel, { write: (line: string) => void sink.push(line) }) : createLogger(config.logLevel);
-  const app = await createApp(config, { log, host: '127.0.0.1' });
+  const app = await createApp(config, { log, host: '127.0.0.1', sweepEveryMs: options.sweepEveryMs });
   const { port } = await app.start();
   options.notion.registerRedirectUri(TEST_CLIENT.clientId, app.redirectUri);
   return { app, url: app.publicUrl, port, stop: () => app.stop() };

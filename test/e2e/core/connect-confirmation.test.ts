@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatUser } from '../../../src/core/chat-user.js';
 import { ACTION_IDS, COMMANDS } from '../../../src/bots/slack/constants.js';
 import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
+import { eventCallbackBody, imMessageEvent } from '../../../src/sandbox/slack/payloads.js';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
 import { completeConnect, confirmConnectLink, consentAtNotion, cookiesSet } from '../../helpers/connect-flow.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
@@ -100,6 +101,19 @@ describe('the connect link asks first, and only its own POST connects', () => {
     expect(confirmed.res.headers.get('location')!.startsWith(`${notion.url}/v1/oauth/authorize?`)).toBe(true);
     // The POST spent it.
     expect((await fetch(url)).status).toBe(400);
+  });
+
+  it("a DM from an unconnected user: the reply's link names the account by its id, and the workspace", async () => {
+    const kai = { teamId: slackSam.teamId, userId: 'U0KAI', userName: 'kai' };
+    const channel = slack.imChannelFor(kai.userId);
+    const event = imMessageEvent({ ...kai, channel, text: '<https://x.com/jack/status/20>' });
+    await driver.post(eventCallbackBody({ teamId: kai.teamId, botUserId: slack.botUserId, event }));
+    const reply = await waitFor(() => slack.messagesTo(channel).find((m) => elements(m).some((e) => e.url)), {
+      what: 'the DM reply with a connect link',
+    });
+    const url = elements(reply).find((e) => e.url)!.url!;
+    // A message event carries no user name: the page names the account by the id Slack gave.
+    expect(titleOf((await openPage(url)).html)).toBe("Connect Notion to the Slack user U0KAI in Acme's Slack?");
   });
 
   it('names a Discord user by the username Discord gave, and a user without a name by their id', async () => {

@@ -96,11 +96,14 @@ describe('Discord: the real discord.js client against a local Discord, inside th
     expect(button?.label).toBe('Connect Notion');
     expect(button?.url).toMatch(new RegExp(`^${product.url}/oauth/notion/start\\?t=[A-Za-z0-9_-]{43}$`));
     expect(dm.content).not.toContain(button!.url!); // the link lives in the button, not in the text
+    // The link's page names the account by the username in Discord's own interaction payload.
+    const confirm = await (await fetch(button!.url!)).text();
+    expect(confirm).toContain(`<h1>Connect Notion to @${kim.username} on Discord?</h1>`);
 
-    // A second /notion-connect gives a new link.
+    // A second /notion-connect while the first link is live and unused shows that link again (one link per user).
     discord.dispatchInteraction({ kind: 'chat_input', name: 'notion-connect', user: kim });
     const second = await waitFor(() => discord.dmsTo(kim.id)[1]?.message, { what: 'the second connect DM' });
-    expect(linkButton(second)?.url).not.toBe(button!.url);
+    expect(linkButton(second)?.url).toBe(button!.url);
 
     const page = await completeConnect(button!.url!, notion);
     expect(page.status).toBe(200);

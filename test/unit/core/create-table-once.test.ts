@@ -11,7 +11,12 @@ const PAGE = '1a2b3c4d-0000-4000-8000-00000000abcd';
 const CREATED: ChooseTargetOutcome = { kind: 'created', table: 'Tweets', url: 'https://www.notion.so/t', pageTitle: 'Reading' };
 
 function connectionsWith(conn: Partial<NotionConnection> | undefined): ConnectionStore {
-  return { get: async () => conn as NotionConnection | undefined, set: async () => undefined, delete: async () => false };
+  return {
+    get: async () => conn as NotionConnection | undefined,
+    set: async () => undefined,
+    delete: async () => false,
+    withLock: (_user, task) => task(),
+  };
 }
 
 describe('createTableOnce', () => {

@@ -35,6 +35,8 @@ export function liveConnection(token: string, extra: Partial<NotionConnection> =
 export function memoryConnections(initial?: NotionConnection) {
   let stored = initial;
   const writes: NotionConnection[] = [];
+  /** `withLock`: one task at a time, as the real store's lease does. */
+  let queue: Promise<unknown> = Promise.resolve();
   const store = {
     reads: 0,
     onGet: undefined as ((read: number) => void) | undefined,
@@ -54,6 +56,11 @@ export function memoryConnections(initial?: NotionConnection) {
       const had = stored !== undefined;
       stored = undefined;
       return had;
+    },
+    withLock<T>(_user: ChatUser, task: () => Promise<T>): Promise<T> {
+      const run = queue.then(task, task);
+      queue = run.catch(() => undefined);
+      return run;
     },
   } satisfies ConnectionStore & Record<string, unknown>;
   return store;
