@@ -17,7 +17,7 @@ function restrictImports(files, patterns) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'coverage/', 'dist/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -30,7 +30,7 @@ export default tseslint.config(
   ...restrictImports(['src/core/**', 'src/oauth/**'], [chatPlatforms, notionSdk, keyvLib]),
   ...restrictImports(['src/bots/**'], [notionSdk, keyvLib]),
   ...restrictImports(
-    ['src/sandbox/notion/**', 'src/sandbox/slack/**', 'src/sandbox/discord/**', 'src/sandbox/oembed/**'],
+    ['src/sandbox/{notion,slack,discord,fxtwitter,oembed}/**'],
     [productCode, chatPlatforms, notionSdk, keyvLib],
   ),
   {

@@ -10,7 +10,7 @@ import { createAuthorization } from './oauth/authorization.js';
 import { addNotionOAuthRoutes } from './oauth/notion-oauth-routes.js';
 import { CALLBACK_PATH } from './oauth/paths.js';
 import { openStore } from './store/open-store.js';
-import { fetchTweetFromOembed } from './tweets/oembed.js';
+import { createTweetProviders } from './tweets/tweet-providers.js';
 
 export interface App {
   core: CoreService;
@@ -50,7 +50,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     saveIndex: store.saveIndex,
     pendingSaves: store.pendingSaves,
     notion,
-    lookupTweet: (url) => fetchTweetFromOembed(url, { endpoint: config.tweetOembedUrl }),
+    tweetProviders: createTweetProviders({
+      names: config.tweetProviders,
+      fxtwitterApiUrl: config.fxtwitterApiUrl,
+      oembedUrl: config.tweetOembedUrl,
+      log: log.child({ component: 'tweets' }),
+    }),
     queue,
     log: log.child({ component: 'core' }),
     publicUrl: () => urls.publicUrl,
@@ -72,7 +77,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       redirectUri: () => urls.redirectUri,
       onConnected: (user, grant) => core.onConnected(user, grant),
     }),
-    secureCookies: () => urls.publicUrl.startsWith('https://'),
+    publicUrl: () => urls.publicUrl,
     log: log.child({ component: 'oauth' }),
   });
 
@@ -80,7 +85,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   // Loaded only when configured, so a Slack-only deployment never loads discord.js and vice versa.
   if (config.slack) {
     const { createSlackBot } = await import('./bots/slack/index.js');
-    bots.push(createSlackBot({ config: config.slack, core, router, log: log.child({ platform: 'slack' }) }));
+    bots.push(
+      createSlackBot({
+        config: config.slack,
+        core,
+        router,
+        log: log.child({ platform: 'slack' }),
+        publicUrl: () => urls.publicUrl,
+        installs: { store: store.workspaceInstalls, states: store.installStates, claims: store.claims },
+      }),
+    );
   }
   if (config.discord) {
     const { createDiscordBot } = await import('./bots/discord/index.js');

@@ -1,6 +1,7 @@
 import { chatUserKey, type ChatUser, type Platform } from './chat-user.js';
 import { setNewest } from './bounded-map.js';
 import { createAccessLost, reconnectClaim, type LiveOutcome } from './access-lost.js';
+import { createAddNote } from './add-note.js';
 import type { NotionConnection, SaveTarget, TokenGrant } from './connection.js';
 import { clearPendingMark, setPendingMark, storeTarget } from './connection-writes.js';
 import type { Core } from './core.js';
@@ -11,11 +12,12 @@ import { releaseKept } from './kept-saves.js';
 import { createRecentTables } from './recent-tables.js';
 import type { ChatNotifier, ChooseTargetOutcome, ConnectionStatus, ConnectLink, SaveOutcome, SaveTicket, TableChoice, TargetStatus } from './outcomes.js';
 import { sameId, toSaveTarget, unusableStatus, usableChoices } from './pick-target.js';
-import type { ClaimStore, ConnectionStore, NotionGateway, OneTimeStore, PendingSaves, SaveIndex, TweetLookup } from './ports.js';
+import type { ClaimStore, ConnectionStore, NotionGateway, OneTimeStore, PendingSaves, SaveIndex, TweetProviders } from './ports.js';
 import type { SaveQueue } from './save-queue.js';
 import { createSaveWorker, type SaveJob } from './save-worker.js';
 import { createWithAccess } from './with-access.js';
 import { parseTweetInput } from '../tweets/parse-tweet-input.js';
+import { saveWordsOf } from '../tweets/save-words.js';
 import { newOpaqueToken } from '../oauth/tokens.js';
 import { START_PATH } from '../oauth/paths.js';
 import type { Logger } from '../log.js';
@@ -33,7 +35,7 @@ export interface CoreDeps {
   saveIndex: SaveIndex;
   pendingSaves: PendingSaves;
   notion: NotionGateway;
-  lookupTweet: TweetLookup;
+  tweetProviders: TweetProviders;
   queue: SaveQueue;
   log: Logger;
   /** The product's public base URL, read when a link is made. */
@@ -92,6 +94,7 @@ export function createCore(deps: CoreDeps): CoreService {
     newConnectLink,
   });
   const tableOnce = createTableOnce(deps);
+  const notes = createAddNote({ ...deps, withAccess, withLiveConnection: lost.withLiveConnection, newConnectLink });
   /** Users whose kept saves this process is replaying now: one replay at a time each. */
   const replaying = new Set<string>();
 
@@ -120,7 +123,7 @@ export function createCore(deps: CoreDeps): CoreService {
       const outcomes: SaveOutcome[] = [];
       for (const save of pending) {
         // Entries kept before `dataSourceId` and `force` existed replay as they did then.
-        const job: SaveJob = { tweet: save.tweet, tableName: save.tableName, dataSourceId: save.dataSourceId, force: save.force };
+        const job: SaveJob = { tweet: save.tweet, tableName: save.tableName, dataSourceId: save.dataSourceId, force: save.force, comment: save.comment, tags: save.tags, thread: save.thread };
         outcomes.push(await deps.queue.run(() => saveWorker.save(user, job)));
       }
       const settled = outcomes.filter((o) => !((o.kind === 'needs_table' || o.kind === 'reconnect') && o.kept));
@@ -301,7 +304,8 @@ export function createCore(deps: CoreDeps): CoreService {
         return { outcome, result: Promise.resolve(outcome) };
       }
       const tableName = options.table?.trim() || undefined;
-      return enqueue(user, { tweet: parsed.tweet, tableName, force: options.force });
+      const words = saveWordsOf(input, parsed);
+      return enqueue(user, { tweet: words.tweet, comment: words.comment, tags: words.tags, thread: options.thread, tableName, force: options.force });
     },
 
     async saveAgain(user, pageId) {
@@ -342,6 +346,9 @@ export function createCore(deps: CoreDeps): CoreService {
         return { kind: 'failed', reason: DomainError.is(err) ? 'notion_unavailable' : 'internal' };
       }
     },
+
+    canAddNote: notes.canAddNote,
+    addNote: notes.addNote,
 
     chooseTarget(user, dataSourceId) {
       return withTables(user, async (conn) => {

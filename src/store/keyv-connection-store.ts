@@ -15,6 +15,7 @@ const chatUserSchema = z.object({
   teamId: optionalString,
   userId: z.string(),
   displayName: optionalString,
+  workspaceName: optionalString,
 });
 
 const connectionSchema = z
@@ -38,7 +39,18 @@ const connectionSchema = z
         url: optionalString,
         parentPageId: optionalString,
         parentTitle: optionalString,
-        mapping: z.object({ title: z.string(), text: z.string(), link: optionalString, date: optionalString }),
+        mapping: z.object({
+          title: z.string(),
+          text: z.string(),
+          link: optionalString,
+          date: optionalString,
+          posted: optionalString,
+          author: optionalString,
+          tags: optionalString,
+          note: optionalString,
+          media: optionalString,
+          likes: optionalString,
+        }),
       })
       .optional(),
     lostAccessAt: optionalString,
@@ -47,9 +59,12 @@ const connectionSchema = z
   })
   .refine((c) => c.accessToken !== '' || c.lostAccessAt !== undefined) satisfies z.ZodType<NotionConnection>;
 
+/** The key prefix of every connection (for `rotate-keys`). */
+export const CONNECTION_PREFIX = 'connection:';
+
 /** The Keyv key of a chat user's connection; also the cipher's aad, which binds a blob to its owner. */
 export function connectionStoreKey(user: ChatUser): string {
-  return `connection:${chatUserKey(user)}`;
+  return `${CONNECTION_PREFIX}${chatUserKey(user)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { KeyvPostgres } from '@keyv/postgres';
@@ -178,6 +178,22 @@ export function sqlitePath(storeUrl: string): string {
   return path === ':memory:' ? path : resolve(process.cwd(), path);
 }
 
+/**
+ * The SQLite file holds every user's encrypted tokens and save history: only its owner may read it.
+ * Folders it creates are 0700 (an existing folder is the operator's and left as it is); the file is
+ * created 0600 before the driver opens it (SQLite gives its journal files the database's mode), and
+ * an existing file that group or others can read is tightened to 0600.
+ */
+export async function prepareSqliteFile(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const file = await open(path, 'a', 0o600);
+  try {
+    if (((await file.stat()).mode & 0o077) !== 0) await file.chmod(0o600);
+  } finally {
+    await file.close();
+  }
+}
+
 async function openAdapter(storeUrl: string, namespace: string): Promise<{ store: KeyvStoreAdapter | Map<unknown, unknown>; keyPrefix: boolean }> {
   const scheme = storeScheme(storeUrl);
   switch (scheme) {
@@ -185,7 +201,7 @@ async function openAdapter(storeUrl: string, namespace: string): Promise<{ store
       return { store: new Map(), keyPrefix: true };
     case 'sqlite': {
       const path = sqlitePath(storeUrl);
-      if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+      if (path !== ':memory:') await prepareSqliteFile(path);
       return { store: new AtomicKeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5_000 }), keyPrefix: true };
     }
     case 'redis':

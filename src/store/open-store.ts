@@ -11,6 +11,8 @@ import { KeyvClaimStore } from './keyv-claim-store.js';
 import { KeyvPendingSaves } from './keyv-pending-saves.js';
 import { KeyvSaveIndex } from './keyv-save-index.js';
 import { createTokenCipher } from './token-cipher.js';
+import { KeyvWorkspaceInstallStore } from './keyv-workspace-install-store.js';
+import type { WorkspaceInstallStore } from './workspace-install-store.js';
 
 /** The slice of Config the store needs. */
 export interface StoreConfig {
@@ -39,15 +41,23 @@ export interface OpenedStore {
   saveIndex: SaveIndex;
   /** Saves kept while a connection has lost access. */
   pendingSaves: PendingSaves;
+  /** Chat apps' installations in workspaces ("Add to Slack"), encrypted like connections. */
+  workspaceInstalls: WorkspaceInstallStore;
+  /** Install-flow `state` values -> what the install was started with (no secrets). */
+  installStates: OneTimeStore<Record<string, unknown>>;
   keyv: Keyv;
   /** Closes the store's connections; safe to call twice. */
   close(): Promise<void>;
 }
 
 /** Key prefixes inside the Keyv namespace. */
-export const STORE_PREFIXES = { linkTokens: 'link', oauthStates: 'oauth-state' } as const;
+export const STORE_PREFIXES = { linkTokens: 'link', oauthStates: 'oauth-state', installStates: 'install-state' } as const;
 
-async function resolveKeys(config: StoreConfig, log: Logger): Promise<EncryptionKey[]> {
+/**
+ * The keys TOKEN_ENCRYPTION_KEY names (the first encrypts), or outside production the development key
+ * file (created when missing). ConfigError in production without a key, or for a malformed one.
+ */
+export async function resolveEncryptionKeys(config: StoreConfig, log: Logger): Promise<EncryptionKey[]> {
   if (config.tokenEncryptionKey !== undefined && config.tokenEncryptionKey.trim() !== '') {
     return parseEncryptionKeys(config.tokenEncryptionKey);
   }
@@ -60,7 +70,7 @@ async function resolveKeys(config: StoreConfig, log: Logger): Promise<Encryption
  * production, the development key file). Fails before opening anything when the keys are missing or bad.
  */
 export async function openStore(config: StoreConfig, log: Logger): Promise<OpenedStore> {
-  const keys = await resolveKeys(config, log);
+  const keys = await resolveEncryptionKeys(config, log);
   const cipher = createTokenCipher(keys);
   const keyv = await createKeyv(config.storeUrl, {});
   log.info({ event: 'store.opened', store: storeScheme(config.storeUrl), keyIds: keys.map((k) => k.kid) }, 'store opened');
@@ -71,8 +81,10 @@ export async function openStore(config: StoreConfig, log: Logger): Promise<Opene
     linkTokens: new KeyvOneTimeStore<ChatUser>({ keyv, prefix: STORE_PREFIXES.linkTokens }),
     oauthStates: new KeyvOneTimeStore<OAuthStateValue>({ keyv, prefix: STORE_PREFIXES.oauthStates }),
     claims: new KeyvClaimStore({ keyv }),
-    saveIndex: new KeyvSaveIndex(keyv),
-    pendingSaves: new KeyvPendingSaves(keyv),
+    saveIndex: new KeyvSaveIndex(keyv, cipher),
+    pendingSaves: new KeyvPendingSaves(keyv, cipher),
+    workspaceInstalls: new KeyvWorkspaceInstallStore({ keyv, cipher, log }),
+    installStates: new KeyvOneTimeStore<Record<string, unknown>>({ keyv, prefix: STORE_PREFIXES.installStates }),
     keyv,
     close() {
       closed ??= closeKeyv(keyv);

@@ -93,13 +93,13 @@ export async function connectThroughDiscordOf(
   return waitFor(() => discord.dmsTo(user.id)[before + 1]?.message, { what: 'the connected DM' });
 }
 
-export async function startDiscordWorld(options: { oembedUrl: string }): Promise<DiscordWorld> {
+export async function startDiscordWorld(options: { oembedUrl: string; fxtwitterUrl?: string; tableProperties?: Record<string, string> }): Promise<DiscordWorld> {
   const discord = await startFakeDiscord();
   await registerCommands({ config: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl } });
   const notion = await startNotionSandbox({ clients: [{ ...TEST_CLIENT, redirectUris: [] }] });
   const acme = notion.addWorkspace({ name: 'Acme' });
-  const tweets = notion.addTable(acme.id, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } });
-  const product = await startProduct({ notion, oembedUrl: options.oembedUrl, env: discordEnv(discord) });
+  const tweets = notion.addTable(acme.id, { title: 'Tweets', properties: options.tableProperties ?? { Name: 'title', Tweet: 'rich_text', Link: 'url' } });
+  const product = await startProduct({ notion, oembedUrl: options.oembedUrl, ...(options.fxtwitterUrl ? { fxtwitterUrl: options.fxtwitterUrl } : {}), env: discordEnv(discord) });
   const kim = discord.user('kim');
 
   const nthDm = (user: FakeUser, n: number, what: string) => waitFor(() => discord.dmsTo(user.id)[n]?.message, { what });

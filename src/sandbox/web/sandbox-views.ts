@@ -150,15 +150,77 @@ export function tableHtml(t: SeededTable, allRows: SandboxRow[]): string {
   return (
     `<section class="notion-table" id="table-${escapeHtml(t.dataSourceId)}" data-title="${escapeHtml(name)}" aria-label="${escapeHtml(`Notion table ${t.title} in ${where}`)}">` +
     `<h3><span class="nt-icon" aria-hidden="true">▦</span> ${escapeHtml(t.title)} <span class="nt-meta">${escapeHtml(meta)}</span></h3>` +
-    `<div class="table-scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></section>`
+    `<div class="table-scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>` +
+    pagesHtml(rows, t.columns.find((c) => c.type === 'title')?.name) +
+    `</section>`
   );
+}
+
+const richPlain = (items: unknown): string =>
+  Array.isArray(items) ? items.map((i) => (i && typeof i === 'object' ? String((i as { plain_text?: unknown }).plain_text ?? '') : '')).join('') : '';
+const httpLink = (url: string, label: string) =>
+  /^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(label)}</a>` : escapeHtml(label);
+
+/** One block of a row's page as the Notion pane shows it (images as their caption and link: the page loads none). */
+export function blockHtml(block: unknown): string {
+  if (!block || typeof block !== 'object') return '';
+  const b = block as Record<string, unknown> & { type?: string };
+  const body = (b.type ? b[b.type] : undefined) as Record<string, unknown> | undefined;
+  if (!b.type || !body) return '';
+  const text = escapeHtml(richPlain(body.rich_text)).replace(/\n/g, '<br>');
+  const caption = richPlain(body.caption);
+  const url = String((body.external as { url?: unknown } | undefined)?.url ?? body.url ?? '');
+  switch (b.type) {
+    case 'quote':
+      return `<blockquote>${text}</blockquote>`;
+    case 'paragraph':
+      return `<p>${text}</p>`;
+    case 'callout':
+      return `<div class="nt-callout">${escapeHtml(String((body.icon as { emoji?: unknown } | null)?.emoji ?? ''))} ${text}</div>`;
+    case 'image':
+      return `<figure class="nt-image">🖼 ${httpLink(url, caption || 'Image')}</figure>`;
+    case 'bookmark':
+      return `<p class="nt-bookmark">🔖 ${httpLink(url, caption || url)}</p>`;
+    case 'embed':
+      return `<p class="nt-embed">Embedded: ${httpLink(url, url)}</p>`;
+    case 'divider':
+      return '<hr>';
+    default:
+      return `<p>${text}</p>`;
+  }
+}
+
+/** The pages of the rows that have a body, each folded under its title (outside the table, so rows stay one line). */
+function pagesHtml(rows: SandboxRow[], titleColumn: string | undefined): string {
+  const withBody = rows.filter((r) => r.children.length > 0);
+  if (withBody.length === 0) return '';
+  const pages = withBody.map((r) => {
+    const title = titleColumn ? propertyText(r.properties[titleColumn]) : '';
+    return `<details class="nt-page" id="page-${escapeHtml(r.id)}"><summary>Page: ${escapeHtml(title || 'Untitled')}</summary>${r.children.map(blockHtml).join('')}</details>`;
+  });
+  return `<div class="nt-pages">${pages.join('')}</div>`;
 }
 
 /** A Notion property value as one line of text. */
 export function propertyText(value: unknown): string {
   if (value === null || typeof value !== 'object') return '';
-  const v = value as { type?: string; title?: { plain_text?: string }[]; rich_text?: { plain_text?: string }[]; url?: string | null; date?: { start?: string } | null };
+  const v = value as {
+    type?: string;
+    title?: { plain_text?: string }[];
+    rich_text?: { plain_text?: string }[];
+    url?: string | null;
+    date?: { start?: string } | null;
+    multi_select?: { name?: string }[];
+    files?: { name?: string }[];
+    number?: number | null;
+  };
   switch (v.type) {
+    case 'multi_select':
+      return (v.multi_select ?? []).map((o) => o.name ?? '').join(', ');
+    case 'files':
+      return (v.files ?? []).map((f) => f.name ?? '').join(', ');
+    case 'number':
+      return v.number === null || v.number === undefined ? '' : String(v.number);
     case 'title':
       return (v.title ?? []).map((t) => t.plain_text ?? '').join('');
     case 'rich_text':

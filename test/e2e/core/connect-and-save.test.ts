@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ChatUser } from '../../../src/core/chat-user.js';
 import type { ConnectedNotice, SaveOutcome } from '../../../src/core/outcomes.js';
 import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
-import { completeConnect, visitConnectLink } from '../../helpers/connect-flow.js';
+import { stateCookieName } from '../../../src/oauth/browser-cookies.js';
+import { completeConnect, confirmConnectLink, visitConnectLink } from '../../helpers/connect-flow.js';
 import { startWorld, type World } from '../../helpers/world.js';
 import { startProduct, TEST_CLIENT, type Product } from '../../helpers/product.js';
 import { kim, sam } from '../../helpers/fixtures.js';
@@ -218,13 +219,13 @@ describe('the OAuth callback refuses anything but its own flow', () => {
   async function consentOnly(user: ChatUser) {
     // Runs the flow up to Notion's redirect, without following it.
     const link = await product.app.core.connectUser(user);
-    const start = await fetch(link.url, { redirect: 'manual' });
-    const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
+    const { res: start, stateCookie: cookie } = await confirmConnectLink(link.url);
     const authorize = new URL(start.headers.get('location')!);
     const form = new URLSearchParams({ decision: 'allow', workspace_id: notion.workspaces()[0]!.id });
     for (const k of ['client_id', 'redirect_uri', 'state', 'response_type', 'owner']) form.set(k, authorize.searchParams.get(k)!);
     const decided = await fetch(new URL('/v1/oauth/authorize', notion.url), { method: 'POST', body: form, redirect: 'manual' });
-    return { cookie, callbackUrl: new URL(decided.headers.get('location')!), authorize, setCookie: start.headers.get('set-cookie')! };
+    const setCookie = start.headers.getSetCookie().find((c) => c.startsWith(cookie))!;
+    return { cookie, callbackUrl: new URL(decided.headers.get('location')!), authorize, setCookie };
   }
 
   it('sends the registered redirect URI, response_type=code, owner=user and a fresh state, bound to an HttpOnly Lax cookie', async () => {
@@ -246,17 +247,20 @@ describe('the OAuth callback refuses anything but its own flow', () => {
 
   it('a connect link works once', async () => {
     const link = await product.app.core.connectUser(sam);
-    expect((await fetch(link.url, { redirect: 'manual' })).status).toBe(302);
+    expect((await confirmConnectLink(link.url)).res.status).toBe(303);
     const again = await fetch(link.url, { redirect: 'manual' });
     expect(again.status).toBe(400);
     expect(await again.text()).toContain('expired or was already used');
+    // Nor can the confirmation be posted again with the old page's token.
+    const replay = await confirmConnectLink(link.url);
+    expect(replay.res.status).toBe(400);
   });
 
   it('a link preview bot does not spend the link', async () => {
     const link = await product.app.core.connectUser(sam);
     const preview = await fetch(link.url, { redirect: 'manual', headers: { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' } });
     expect(preview.status).toBe(200);
-    expect((await fetch(link.url, { redirect: 'manual' })).status).toBe(302);
+    expect((await confirmConnectLink(link.url)).res.status).toBe(303);
   });
 
   it('rejects a valid state without its cookie, or with another browser\'s cookie, before any token exchange', async () => {
@@ -301,7 +305,9 @@ describe('the OAuth callback refuses anything but its own flow', () => {
 
   it('an unknown state, even with a matching cookie, is refused', async () => {
     const state = 'A'.repeat(43);
-    const res = await fetch(`${product.url}/oauth/notion/callback?code=abcdefgh123&state=${state}`, { headers: { cookie: `stn_oauth_state=${state}` } });
+    const cookie = `${stateCookieName(state, false)}=${state}`;
+    const url = `${product.url}/oauth/notion/callback?code=abcdefgh123&state=${state}`;
+    const res = await fetch(url, { headers: { cookie } });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('expired or was already completed');
   });

@@ -81,8 +81,12 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     expect(await connectButton.getAttribute('href')).toMatch(new RegExp(`^${sandbox.app.publicUrl}/oauth/notion/start\\?t=[A-Za-z0-9_-]{43}$`));
     await shot(page, 'sandbox-02-dm.png');
 
-    // Connect opens Notion's consent page in a new tab (as a URL button in Slack does).
+    // Connect opens the product's confirmation page in a new tab (as a URL button in Slack does): it
+    // names the Slack account and workspace the link connects; its button goes on to Notion's consent page.
     const [consent] = await Promise.all([context.waitForEvent('page'), connectButton.click()]);
+    await consent.getByRole('heading', { name: /^Connect Notion to @.+ in .+'s Slack\?$/ }).waitFor();
+    await shot(consent, 'sandbox-03a-confirm.png');
+    await consent.getByRole('button', { name: 'Continue to Notion' }).click();
     await consent.getByRole('heading', { name: /Save to Notion wants to access/ }).waitFor();
     expect(consent.url().startsWith(sandbox.notion.url)).toBe(true);
     await consent.getByRole('group', { name: /Acme Sandbox/ }).getByText('Tweets').waitFor();
@@ -153,6 +157,7 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await expect.poll(() => connectLinks.count(), { timeout: 10_000 }).toBeGreaterThan(linksBefore);
     const reconnect = connectLinks.last();
     const [again] = await Promise.all([context.waitForEvent('page'), reconnect.click()]);
+    await again.getByRole('button', { name: 'Continue to Notion' }).click();
     await again.getByRole('checkbox', { name: new RegExp(`^${SECOND_TABLE}`) }).check();
     await again.getByRole('button', { name: 'Allow access' }).click();
     await again.getByRole('heading', { name: 'Notion connected' }).waitFor();
@@ -236,6 +241,7 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     const reconnect = dms.locator('.item').nth(before).getByRole('link', { name: 'Reconnect Notion' });
     await reconnect.waitFor();
     const [consent] = await Promise.all([context.waitForEvent('page'), reconnect.click()]);
+    await consent.getByRole('button', { name: 'Continue to Notion' }).click();
     await consent.getByRole('button', { name: 'Cancel' }).click();
     await consent.getByRole('heading', { name: 'Connection cancelled' }).waitFor();
     await consent.getByText('nothing was connected').waitFor();

@@ -26,12 +26,12 @@ describe('onConnected', () => {
     const saveIndex: SaveIndex = { find: async () => undefined, findByPage: async () => undefined, remember: async () => undefined, forget: async () => undefined };
     const core = createCore({
       connections,
-      linkTokens: { put: async () => undefined, take: async () => undefined },
+      linkTokens: { put: async () => undefined, peek: async () => undefined, take: async () => undefined },
       claims,
       saveIndex,
       pendingSaves,
       notion,
-      lookupTweet: async () => undefined,
+      tweetProviders: { lookup: async () => undefined },
       queue: createInProcessQueue(),
       log: silent,
       publicUrl: () => 'https://bot.example',

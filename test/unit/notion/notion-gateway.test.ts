@@ -239,7 +239,7 @@ describe('notion gateway against the Notion sandbox', () => {
       expect(only().body).toEqual({ filter: { property: 'object', value: 'page' }, page_size: 100 });
     });
 
-    it('createTweetsTable creates Handle, Tweet, Link and Saved in the page and names the page', async () => {
+    it('createTweetsTable creates every column of TWEETS_TABLE in the page and names the page', async () => {
       const ideas = sandbox.addPage(ws.id, { title: 'Ideas' });
       const token = await tokenFor([ideas.pageId]);
       const created = await gateway.createTweetsTable(token, ideas.pageId);
@@ -264,11 +264,13 @@ describe('notion gateway against the Notion sandbox', () => {
         mapping: { ...TWEETS_TABLE.mapping },
       });
       const made = sandbox.tables(ws.id).find((t) => t.dataSourceId === created.dataSourceId)!;
-      expect(made.columns.map((c) => `${c.name}:${c.type}`).sort()).toEqual([
-        'Handle:title',
-        'Link:url',
-        'Saved:date',
-        'Tweet:rich_text',
+      const columns = new Map(made.columns.map((c) => [c.name, c.type]));
+      expect([...columns.keys()].sort()).toEqual(Object.values(TWEETS_TABLE.mapping).sort());
+      expect([columns.get('Handle'), columns.get('Tweet'), columns.get('Link'), columns.get('Saved')]).toEqual([
+        'title',
+        'rich_text',
+        'url',
+        'date',
       ]);
       expect(made.parentPage?.id).toBe(ideas.pageId);
     });

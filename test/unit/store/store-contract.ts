@@ -284,8 +284,8 @@ export function defineStoreContract(backend: ContractBackend): void {
 
     describe('saves kept for a reconnect', () => {
       it('keeps every save appended concurrently by two instances, and hands them out once', async () => {
-        const a = new KeyvPendingSaves(keyv);
-        const b = new KeyvPendingSaves(keyvB ?? keyv);
+        const a = new KeyvPendingSaves(keyv, createTokenCipher([k1]));
+        const b = new KeyvPendingSaves(keyvB ?? keyv, createTokenCipher([k1]));
         const user = slackUser(`UP${randomBytes(3).toString('hex')}`);
         const save = (i: number) => ({ tweet: { id: String(i), url: `https://x.com/jack/status/${i}`, handle: 'jack' }, queuedAt: new Date().toISOString() });
         await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).add(user, save(i))));

@@ -201,7 +201,7 @@ describe('tableHtml', () => {
 });
 
 describe('propertyText', () => {
-  it('reads title, rich text, url and date values as one line, and nothing else', () => {
+  it('reads title, rich text, url and date values as one line, and not a checkbox', () => {
     expect(propertyText(LIVE.properties.Name)).toBe('@jack');
     expect(propertyText(LIVE.properties.Tweet)).toBe('just <b>setting</b> up');
     expect(propertyText({ type: 'url', url: null })).toBe('');
@@ -209,7 +209,7 @@ describe('propertyText', () => {
     expect(propertyText({ type: 'date', date: { start: '2024-01-02T03:04:05.000Z' } })).toMatch(
       /^Jan 2, \d{1,2}:04 [AP]M$/,
     );
-    expect(propertyText({ type: 'number', number: 3 })).toBe('');
+    expect(propertyText({ type: 'checkbox', checkbox: true })).toBe('');
     expect(propertyText(null)).toBe('');
   });
 });
