@@ -5,7 +5,10 @@ const chatPlatforms = { group: ['@slack/*', 'discord.js', '@discordjs/*', '**/bo
 const notionSdk = { group: ['@notionhq/*'], message: 'Only src/notion imports @notionhq/client; core sees domain errors.' };
 const keyvLib = { group: ['keyv', '@keyv/*'], message: 'Only src/store imports keyv.' };
 const productCode = {
-  group: ['**/app.js', '**/config.js', '**/bots/**', '**/core/**', '**/oauth/**', '**/store/**', '**/http/**', '../../notion/**'],
+  group: [
+    '**/app.js', '**/config.js', '**/log.js', '**/bots/**', '**/core/**', '**/oauth/**', '**/store/**', '**/http/**',
+    '**/tweets/**', '../../notion/**',
+  ],
   message: 'An emulation stands in for a platform: it knows nothing of the product it is tested with.',
 };
 /** The architecture's import boundaries, enforced by lint. */
@@ -27,7 +30,7 @@ export default tseslint.config(
   ...restrictImports(['src/core/**', 'src/oauth/**'], [chatPlatforms, notionSdk, keyvLib]),
   ...restrictImports(['src/bots/**'], [notionSdk, keyvLib]),
   ...restrictImports(
-    ['src/sandbox/notion/**', 'src/sandbox/slack/**', 'src/sandbox/discord/**', 'src/sandbox/oembed/**'],
+    ['src/sandbox/{notion,slack,discord,fxtwitter,oembed}/**'],
     [productCode, chatPlatforms, notionSdk, keyvLib],
   ),
   {

@@ -23,7 +23,12 @@ export interface DmChannel<M> {
 export function createDmNotifier<M>(channel: DmChannel<M>, log: Logger): ChatNotifier {
   async function dm(user: ChatUser, message: M, event: string, fields: Record<string, unknown>): Promise<void> {
     if (user.platform !== channel.platform) return;
-    const where = { event, ...(user.teamId !== undefined ? { teamId: user.teamId } : {}), userId: user.userId, ...fields };
+    const where = {
+      event,
+      ...(user.teamId !== undefined ? { teamId: user.teamId } : {}),
+      userId: user.userId,
+      ...fields,
+    };
     try {
       await channel.send(user, message);
       log.info(where, 'DM sent');

@@ -66,6 +66,33 @@ export interface DiscordWorld {
   stop(): Promise<void>;
 }
 
+/** The @original message once the bot has edited in its final answer. */
+export function finalReplyOf(discord: FakeDiscord, interactionId: string): Promise<FakeMessage> {
+  return waitFor(
+    () => {
+      const m = discord.original(interactionId);
+      return m && !(m.flags & LOADING) && m.content ? m : undefined;
+    },
+    { what: `the answer to interaction ${interactionId}` },
+  );
+}
+
+/** `/notion-connect`, the browser flow with `opts`, and the DM that follows; returns that DM. */
+export async function connectThroughDiscordOf(
+  env: { discord: FakeDiscord; notion: NotionSandbox; product: Product },
+  user: FakeUser,
+  opts: Parameters<typeof completeConnect>[2] = {},
+): Promise<FakeMessage> {
+  const { discord, notion, product } = env;
+  const before = discord.dmsTo(user.id).length;
+  discord.dispatchInteraction({ kind: 'chat_input', name: 'notion-connect', user });
+  const dm = await waitFor(() => discord.dmsTo(user.id)[before]?.message, { what: 'the connect DM' });
+  const page = await completeConnect(linkButton(dm)!.url!, notion, opts);
+  expect(page.status).toBe(200);
+  await product.app.core.idle();
+  return waitFor(() => discord.dmsTo(user.id)[before + 1]?.message, { what: 'the connected DM' });
+}
+
 export async function startDiscordWorld(options: { oembedUrl: string; fxtwitterUrl?: string; tableProperties?: Record<string, string> }): Promise<DiscordWorld> {
   const discord = await startFakeDiscord();
   await registerCommands({ config: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl } });
@@ -85,24 +112,8 @@ export async function startDiscordWorld(options: { oembedUrl: string; fxtwitterU
     tweets,
     kim,
     nthDm,
-    finalReply(interactionId) {
-      return waitFor(
-        () => {
-          const m = discord.original(interactionId);
-          return m && !(m.flags & LOADING) && m.content ? m : undefined;
-        },
-        { what: `the answer to interaction ${interactionId}` },
-      );
-    },
-    async connectThroughDiscord(user, opts = {}) {
-      const before = discord.dmsTo(user.id).length;
-      discord.dispatchInteraction({ kind: 'chat_input', name: 'notion-connect', user });
-      const dm = await nthDm(user, before, 'the connect DM');
-      const page = await completeConnect(linkButton(dm)!.url!, notion, opts);
-      expect(page.status).toBe(200);
-      await product.app.core.idle();
-      return nthDm(user, before + 1, 'the connected DM');
-    },
+    finalReply: (interactionId) => finalReplyOf(discord, interactionId),
+    connectThroughDiscord: (user, opts) => connectThroughDiscordOf({ discord, notion, product }, user, opts),
     async stop() {
       await product.stop();
       await discord.stop();

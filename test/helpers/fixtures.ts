@@ -37,6 +37,14 @@ export interface SlackPerson {
 export const slackSam: SlackPerson = { teamId: 'T0ACME', userId: 'U0SAM', userName: 'sam' };
 export const slackKim: SlackPerson = { teamId: 'T0BETA', userId: 'U0KIM', userName: 'kim' };
 export const slackAlex: SlackPerson = { teamId: slackSam.teamId, userId: 'U0ALEX', userName: 'alex' };
+/** Slack's Sam as core sees them once Slack has named the workspace. */
+export const slackSamChatUser: ChatUser = {
+  platform: 'slack',
+  teamId: slackSam.teamId,
+  userId: slackSam.userId,
+  displayName: slackSam.userName,
+  workspaceName: 'Acme',
+};
 
 /** The Slack app's secrets the e2e product and the Slack sandbox are started with. */
 export const SIGNING_SECRET = 'e2e-signing-secret-8f742231b10e8888abcd';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { escapeHtml } from '../notion/consent-page.js';
+import { escapeHtml } from '../escape-html.js';
 
 /** A workspace of the emulated Slack: one that can install the app. */
 export interface SandboxWorkspace {

@@ -6,7 +6,7 @@ import { eventCallbackBody, imMessageEvent } from '../../../src/sandbox/slack/pa
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
 import { completeConnect, confirmConnectLink, consentAtNotion, cookiesSet } from '../../helpers/connect-flow.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
-import { BOT_TOKEN, SIGNING_SECRET, slackSam } from '../../helpers/fixtures.js';
+import { BOT_TOKEN, kim, SIGNING_SECRET, slackSam, slackSamChatUser as sam } from '../../helpers/fixtures.js';
 import { elements, slackDriver, type SlackDriver } from '../../helpers/slack-harness.js';
 
 /**
@@ -15,14 +15,6 @@ import { elements, slackDriver, type SlackDriver } from '../../helpers/slack-har
  * this origin and with the page's form token, goes on to Notion and uses the link up. Each sign-in has
  * a cookie of its own.
  */
-const sam: ChatUser = {
-  platform: 'slack',
-  teamId: 'T0ACME',
-  userId: 'U0SAM',
-  displayName: 'sam',
-  workspaceName: 'Acme',
-};
-const kim: ChatUser = { platform: 'discord', userId: '80351110224678912', displayName: 'kim' };
 
 const decode = (html: string) =>
   html

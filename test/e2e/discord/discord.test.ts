@@ -9,10 +9,10 @@ import { createLogger } from '../../../src/log.js';
 import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import { startOembedSandbox, type OembedSandbox } from '../../../src/sandbox/oembed/oembed-sandbox.js';
 import { registerCommands } from '../../../scripts/discord-register.js';
-import { startFakeDiscord, tweetEmbed, type FakeDiscord, type FakeMessage, type FakeUser } from '../../../src/sandbox/discord/discord-sandbox.js';
+import { startFakeDiscord, tweetEmbed, type FakeDiscord, type FakeUser } from '../../../src/sandbox/discord/discord-sandbox.js';
 import { completeConnect } from '../../helpers/connect-flow.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
-import { componentsOf, discordEnv, EPHEMERAL, LOADING, linkButton, text } from '../../helpers/discord-harness.js';
+import { componentsOf, connectThroughDiscordOf, discordEnv, EPHEMERAL, finalReplyOf, linkButton, text } from '../../helpers/discord-harness.js';
 
 describe('Discord: the real discord.js client against a local Discord, inside the real product', () => {
   let oembed: OembedSandbox;
@@ -49,26 +49,9 @@ describe('Discord: the real discord.js client against a local Discord, inside th
     await notion.close();
   });
 
-  /** The @original message once the bot has edited in its final answer. */
-  async function finalReply(interactionId: string): Promise<FakeMessage> {
-    return waitFor(
-      () => {
-        const m = discord.original(interactionId);
-        return m && !(m.flags & LOADING) && m.content ? m : undefined;
-      },
-      { what: `the answer to interaction ${interactionId}` },
-    );
-  }
-
-  async function connectThroughDiscord(user: FakeUser, opts: Parameters<typeof completeConnect>[2] = {}): Promise<FakeMessage> {
-    const before = discord.dmsTo(user.id).length;
-    discord.dispatchInteraction({ kind: 'chat_input', name: 'notion-connect', user });
-    const dm = await waitFor(() => discord.dmsTo(user.id)[before]?.message, { what: 'the connect DM' });
-    const page = await completeConnect(linkButton(dm)!.url!, notion, opts);
-    expect(page.status).toBe(200);
-    await product.app.core.idle();
-    return waitFor(() => discord.dmsTo(user.id)[before + 1]?.message, { what: 'the connected DM' });
-  }
+  const finalReply = (interactionId: string) => finalReplyOf(discord, interactionId);
+  const connectThroughDiscord = (user: FakeUser, opts: Parameters<typeof completeConnect>[2] = {}) =>
+    connectThroughDiscordOf({ discord, notion, product }, user, opts);
 
   it('logs in with only non-privileged intents and registers the six commands', async () => {
     expect(discord.gateway.identifies).toHaveLength(1);

@@ -6,7 +6,11 @@ import { createLogger } from '../../../src/log.js';
 import { kim, sam } from '../../helpers/fixtures.js';
 
 const connected: ConnectedNotice = { workspaceName: 'Acme', status: { kind: 'none_shared' } };
-const reconnect: ReconnectNotice = { workspaceName: 'Acme', connectUrl: 'https://example.test/oauth/notion/start?t=x', pending: 2 };
+const reconnect: ReconnectNotice = {
+  workspaceName: 'Acme',
+  connectUrl: 'https://example.test/oauth/notion/start?t=x',
+  pending: 2,
+};
 
 /** A channel that records what it was asked to send, failing for the users in `failFor`. */
 function recordingChannel(failFor: ChatUser[] = []) {
@@ -14,7 +18,8 @@ function recordingChannel(failFor: ChatUser[] = []) {
   const channel: DmChannel<string> = {
     platform: 'slack',
     async send(user, message) {
-      if (failFor.includes(user)) throw Object.assign(new Error('channel_not_found'), { code: 'slack_webapi_platform_error' });
+      if (failFor.includes(user))
+        throw Object.assign(new Error('channel_not_found'), { code: 'slack_webapi_platform_error' });
       sent.push({ to: user.userId, message });
     },
     errorFields: (err) => ({ errMessage: (err as Error).message }),
@@ -27,7 +32,9 @@ function recordingChannel(failFor: ChatUser[] = []) {
 
 function capturedLogger() {
   const lines: Record<string, unknown>[] = [];
-  const log = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const log = createLogger('info', {
+    write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
   return { log, lines };
 }
 
@@ -58,7 +65,9 @@ describe('createDmNotifier', () => {
     const { log, lines } = capturedLogger();
     await expect(createDmNotifier(channel, log).notifyReconnectNeeded(sam, reconnect)).resolves.toBeUndefined();
     expect(sent).toEqual([]);
-    expect(lines).toEqual([expect.objectContaining({ event: 'notify_reconnect_needed', msg: 'DM failed', errMessage: 'channel_not_found' })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ event: 'notify_reconnect_needed', msg: 'DM failed', errMessage: 'channel_not_found' }),
+    ]);
   });
 
   it("skips users of another platform: they are not this channel's to reach", async () => {

@@ -86,7 +86,7 @@ describe('onConnected', () => {
       saveIndex,
       pendingSaves: memoryPending(),
       notion,
-      lookupTweet: async () => undefined,
+      tweetProviders: { lookup: async () => undefined },
       queue: createInProcessQueue(),
       log: silent,
       publicUrl: () => 'https://bot.example',
