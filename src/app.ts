@@ -27,6 +27,8 @@ export interface AppDeps {
   log: Logger;
   /** Host to bind; all interfaces by default. */
   host?: string;
+  /** Period of the store's sweep of expired entries (tests shorten it). */
+  sweepEveryMs?: number;
 }
 
 /** The composition root: store, Notion, core, OAuth routes, HTTP server and the configured chat bots. */
@@ -34,7 +36,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { log } = deps;
   const urls = { publicUrl: config.publicUrl, redirectUri: config.redirectUri };
 
-  const store = await openStore(config, log);
+  const store = await openStore(config, log, { sweepEveryMs: deps.sweepEveryMs });
   const notion = createNotionGateway({
     apiUrl: config.notion.apiUrl,
     clientId: config.notion.clientId,
@@ -46,6 +48,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const core = createCore({
     connections: store.connections,
     linkTokens: store.linkTokens,
+    liveLinks: store.liveLinks,
     claims: store.claims,
     saveIndex: store.saveIndex,
     pendingSaves: store.pendingSaves,
@@ -77,7 +80,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       redirectUri: () => urls.redirectUri,
       onConnected: (user, grant) => core.onConnected(user, grant),
     }),
-    secureCookies: () => urls.publicUrl.startsWith('https://'),
+    publicUrl: () => urls.publicUrl,
     log: log.child({ component: 'oauth' }),
   });
 
@@ -85,7 +88,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   // Loaded only when configured, so a Slack-only deployment never loads discord.js and vice versa.
   if (config.slack) {
     const { createSlackBot } = await import('./bots/slack/index.js');
-    bots.push(createSlackBot({ config: config.slack, core, router, log: log.child({ platform: 'slack' }) }));
+    bots.push(
+      createSlackBot({
+        config: config.slack,
+        core,
+        router,
+        log: log.child({ platform: 'slack' }),
+        publicUrl: () => urls.publicUrl,
+        installs: { store: store.workspaceInstalls, states: store.installStates, claims: store.claims },
+      }),
+    );
   }
   if (config.discord) {
     const { createDiscordBot } = await import('./bots/discord/index.js');

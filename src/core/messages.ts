@@ -8,6 +8,8 @@ export interface Formatter {
   bold(text: string): string;
   link(url: string, text: string): string;
   code(text: string): string;
+  /** Plain text from users or Notion (a handle), escaped so it cannot format, link or mention. */
+  text(text: string): string;
 }
 
 export const EXAMPLE_INPUT = 'https://x.com/jack/status/20';
@@ -94,12 +96,12 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
   switch (outcome.kind) {
     case 'saved': {
       const what = outcome.threadLength ? `thread (${outcome.threadLength} tweets)` : 'tweet';
-      const who = outcome.tweet.handle ? `@${outcome.tweet.handle}'s ${what}` : `The ${what}`;
+      const who = outcome.tweet.handle ? `@${f.text(outcome.tweet.handle)}'s ${what}` : `The ${what}`;
       const note = outcome.textMissing ? ' (I could not fetch its text, so I saved the link.)' : '';
       return `Saved ${who} to ${f.link(outcome.pageUrl, outcome.table)}.${note}`;
     }
     case 'already_saved': {
-      const what = outcome.tweet.handle ? `@${outcome.tweet.handle}'s tweet` : 'This tweet';
+      const what = outcome.tweet.handle ? `@${f.text(outcome.tweet.handle)}'s tweet` : 'This tweet';
       return `Already saved: ${what} is in ${f.link(outcome.pageUrl, outcome.table)}. Nothing new was added.`;
     }
     case 'in_progress':
@@ -137,7 +139,7 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
 export function undoOutcomeText(f: Formatter, outcome: UndoOutcome): string {
   switch (outcome.kind) {
     case 'removed': {
-      const what = outcome.tweet.handle ? `@${outcome.tweet.handle}'s tweet` : 'the tweet';
+      const what = outcome.tweet.handle ? `@${f.text(outcome.tweet.handle)}'s tweet` : 'the tweet';
       return `Removed ${what} from ${f.bold(outcome.table)} (moved to Notion's trash).`;
     }
     case 'already_deleted':

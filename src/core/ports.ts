@@ -149,13 +149,33 @@ export interface ConnectionStore {
   get(user: ChatUser): Promise<NotionConnection | undefined>;
   set(user: ChatUser, connection: NotionConnection): Promise<void>;
   delete(user: ChatUser): Promise<boolean>;
+  /**
+   * Runs `task` while no other `withLock` for this user runs, in this process or on another instance
+   * sharing the store: for read-modify-writes of the connection (Keyv has no compare-and-set). Not
+   * re-entrant: `task` uses get/set/delete only.
+   */
+  withLock<T>(user: ChatUser, task: () => Promise<T>): Promise<T>;
 }
 
 /** Single-use tokens with a time to live: connect links and OAuth states. */
 export interface OneTimeStore<T> {
   put(token: string, value: T, ttlMs: number): Promise<void>;
+  /** The value while the token is live and not taken, without taking it. */
+  peek(token: string): Promise<T | undefined>;
   /** Returns the value and forgets it; a second take of the same token gets undefined. */
   take(token: string): Promise<T | undefined>;
+}
+
+/** A connect link's token and when it expires (ISO 8601). */
+export interface LiveLink {
+  token: string;
+  expiresAt: string;
+}
+
+/** Each chat user's most recent connect link, for showing it again while it is live. */
+export interface LiveLinks {
+  get(user: ChatUser): Promise<LiveLink | undefined>;
+  set(user: ChatUser, link: LiveLink, ttlMs: number): Promise<void>;
 }
 
 /** Remembers keys for a while: the first `claim` of a key wins, later ones get false. */

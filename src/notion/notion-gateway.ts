@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { setNewest } from '../core/bounded-map.js';
 import type { TokenGrant } from '../core/connection.js';
-import { DomainError, OAuthExchangeFailedError } from '../core/errors.js';
+import { DomainError, NotionRejectedError, OAuthExchangeFailedError } from '../core/errors.js';
 import type { NotionGateway, TableCandidate } from '../core/ports.js';
 import type { Logger } from '../log.js';
 import { buildRowProperties, mapSchema, optionNames, richTextOf } from './map-properties.js';
@@ -309,7 +309,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         }),
       );
       const dataSource = 'data_sources' in db ? db.data_sources[0] : undefined;
-      if (!dataSource) throw new DomainError('notion_rejected', 'Notion created the table without a data source');
+      if (!dataSource) throw new NotionRejectedError('Notion created the table without a data source');
       // For "Created a Tweets table in <page>": the button carried only the page id. Never an error
       // here: the table exists, and a retry of this call would create a second one.
       const parentTitle = await pageTitle(accessToken, pageId).catch(() => undefined);

@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../log.js';
 import { startNotionSandbox, type NotionSandbox } from './notion/notion-sandbox.js';
 import { startFxTwitterSandbox, type FxTwitterSandbox } from './fxtwitter/fxtwitter-sandbox.js';
 import { FIRST_TWEET, startOembedSandbox, type OembedSandbox } from './oembed/oembed-sandbox.js';
-import { shouldRunSandbox } from './sandbox-decision.js';
+import { sandboxRefusedMessage, shouldRunSandbox } from './sandbox-decision.js';
 import { EXAMPLE_MESSAGES, FX_DELETED, FX_TWEETS, SANDBOX_CHANNEL, SANDBOX_TWEETS, SANDBOX_WORKSPACE, seedNotion, type SeededTable } from './sandbox-seed.js';
 import { startSlackSandbox, type SlackSandbox } from './slack/slack-sandbox.js';
 import { addSandboxRoutes } from './web/sandbox-routes.js';
@@ -54,17 +54,23 @@ const VISITOR = { userId: 'U0SANDBOXYOU', userName: 'you', teamDomain: 'acme-san
  * Starts the emulations, seeds them, and starts the real product pointed at them with fresh random
  * credentials (Notion client id/secret, Slack signing secret and bot token). Each run is a new Slack
  * team, so connections stored by an earlier run (whose Notion emulation is gone) are not mistaken
- * for this run's. Refuses (SandboxRefusedError) when NODE_ENV=production or when any NOTION_*, SLACK_*
- * or DISCORD_* variable is set; ConfigError for other bad variables (PORT, STORE_URL, …).
+ * for this run's. Refuses (SandboxRefusedError) when NODE_ENV=production, when any NOTION_*, SLACK_*
+ * or DISCORD_* variable is set, or when `env` sets STORE_URL, PUBLIC_URL or TOKEN_ENCRYPTION_KEY;
+ * ConfigError for other bad variables (PORT, …).
  */
 export async function startSandbox(env: Readonly<Record<string, string | undefined>>, overrides: SandboxOverrides = {}): Promise<RunningSandbox> {
   const merged = { ...env, ...overrides.env };
-  const decision = shouldRunSandbox(merged);
+  // The operator's environment gets every rule; the caller's own overrides (tests: memory://, a fresh key)
+  // cannot be a forgotten deployment, but production or platform credentials in them still refuse.
+  const fromEnv = shouldRunSandbox(env);
+  const decision = fromEnv.run ? shouldRunSandbox(merged, { checkDeployment: false }) : fromEnv;
   if (!decision.run) {
     throw new SandboxRefusedError(
       decision.reason === 'production'
         ? 'sandbox mode never runs with NODE_ENV=production'
-        : `sandbox mode does not run when real credentials are configured (${decision.variables.join(', ')})`,
+        : decision.reason === 'deployment'
+          ? sandboxRefusedMessage(decision.variables)
+          : `sandbox mode does not run when real credentials are configured (${decision.variables.join(', ')})`,
     );
   }
 

@@ -1,3 +1,4 @@
+import type { MarkedText } from './marked-text.js';
 import { firstTweetLink, parseTweetInput } from './parse-tweet-input.js';
 import type { TweetInput, TweetUnfurl } from './tweet.js';
 import { canonicalTweetUrl, parseTweetLink } from './tweet-link.js';
@@ -11,20 +12,20 @@ import { canonicalTweetUrl, parseTweetLink } from './tweet-link.js';
  * from the providers. A preview that did arrive is passed on and still gives the text.
  *
  * The link is the preview's when it has one (the tweet the platform showed), else the first
- * tweet link in `text`. Without any tweet link, `text` is passed on whole: text copied from X
+ * tweet link in the message. Without any tweet link, the message is passed on whole: text copied from X
  * or `@handle text` is the tweet. Pure; never throws.
  */
-export function tweetInputFromMessageText(text: string, unfurl?: TweetUnfurl): TweetInput {
-  const link = (unfurl?.url !== undefined ? parseTweetLink(unfurl.url) : undefined) ?? firstTweetLink(text);
-  const onlyLink = link !== undefined ? canonicalTweetUrl(link.id, link.handle) : text;
-  const input: TweetInput = unfurl !== undefined ? { text: onlyLink, unfurl } : { text: onlyLink };
-  const comment = link !== undefined ? commentOf(text) : undefined;
+export function tweetInputFromMessageText(message: MarkedText, unfurl?: TweetUnfurl): TweetInput {
+  const link = (unfurl?.url !== undefined ? parseTweetLink(unfurl.url) : undefined) ?? firstTweetLink(message);
+  const passed: MarkedText = link !== undefined ? { text: canonicalTweetUrl(link.id, link.handle) } : message;
+  const input: TweetInput = unfurl !== undefined ? { ...passed, unfurl } : { ...passed };
+  const comment = link !== undefined ? commentOf(message) : undefined;
   if (comment) input.comment = comment;
   return input;
 }
 
 /** The words around the tweet link in a message, as the parser reads `<link> words` (markup and the link removed). */
-function commentOf(text: string): string | undefined {
-  const parsed = parseTweetInput({ text });
+function commentOf(message: MarkedText): string | undefined {
+  const parsed = parseTweetInput(message);
   return parsed.kind === 'tweet' ? parsed.tweet.text?.trim() || undefined : undefined;
 }

@@ -10,6 +10,8 @@ export interface Product {
   app: App;
   /** Public base URL, e.g. http://localhost:51234 */
   url: string;
+  /** The port it listens on (127.0.0.1), also when PUBLIC_URL names another address. */
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,8 @@ export async function startProduct(options: {
   fxtwitterUrl?: string;
   /** Collects every log line (JSON) instead of printing, for tests that inspect logs. */
   logSink?: string[];
+  /** The store's sweep period. */
+  sweepEveryMs?: number;
 }): Promise<Product> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -41,10 +45,10 @@ export async function startProduct(options: {
   });
   const sink = options.logSink;
   const log = sink ? createLogger(config.logLevel, { write: (line: string) => void sink.push(line) }) : createLogger(config.logLevel);
-  const app = await createApp(config, { log, host: '127.0.0.1' });
-  await app.start();
+  const app = await createApp(config, { log, host: '127.0.0.1', sweepEveryMs: options.sweepEveryMs });
+  const { port } = await app.start();
   options.notion.registerRedirectUri(TEST_CLIENT.clientId, app.redirectUri);
-  return { app, url: app.publicUrl, stop: () => app.stop() };
+  return { app, url: app.publicUrl, port, stop: () => app.stop() };
 }
 
 /** Polls `check` until it returns a truthy value; fails after `timeoutMs` instead of sleeping blindly. */

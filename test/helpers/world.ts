@@ -2,7 +2,7 @@ import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion
 import { startFxTwitterSandbox, type FxTwitterSandbox } from '../../src/sandbox/fxtwitter/fxtwitter-sandbox.js';
 import { startOembedSandbox, type OembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
-import { BOT_TOKEN, SIGNING_SECRET } from '../e2e/slack-harness.js';
+import { BOT_TOKEN, SIGNING_SECRET } from './fixtures.js';
 import { startProduct, TEST_CLIENT, type Product } from './product.js';
 
 export interface World {

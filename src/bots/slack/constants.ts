@@ -53,5 +53,10 @@ export const MAX_CREATE_TABLE_BUTTONS = 5;
 /** Bot token scopes the adapter uses: commands + shortcuts, posting, DM history (message.im). */
 export const BOT_SCOPES = ['commands', 'chat:write', 'im:history'] as const;
 
-/** Events the adapter subscribes to. */
-export const BOT_EVENTS = ['message.im', 'app_home_opened'] as const;
+/** Events the adapter subscribes to; the last two remove a workspace's installation ("Add to Slack"). */
+export const BOT_EVENTS = ['message.im', 'app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;
+
+/** "Add to Slack" (distribution mode): the page with the button, Bolt's install path, and its OAuth redirect. */
+export const INSTALL_PATH = '/slack/install';
+export const INSTALL_START_PATH = '/slack/install/start';
+export const OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';

@@ -6,6 +6,7 @@ import { SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from './c
 import { respondEphemeral } from './reply.js';
 import { saveToEnd } from '../../core/settle-save.js';
 import { slackUser } from './slack-user.js';
+import type { WorkspaceNames } from './workspace-names.js';
 import { tweetInputFromMessage } from './unfurl.js';
 
 /**
@@ -13,13 +14,14 @@ import { tweetInputFromMessage } from './unfurl.js';
  * Twitter/X unfurl when there is one, else its tweet link, else its text; see
  * `tweetInputFromMessage`) and answers ephemerally.
  */
-export function registerMessageShortcut(app: App, deps: { core: Core; log: Logger }): void {
+export function registerMessageShortcut(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
   // "Save thread to Notion" is the same, for the author's whole chain the tweet is in.
   for (const [callbackId, thread] of [[SAVE_SHORTCUT_CALLBACK_ID, false], [SAVE_THREAD_SHORTCUT_CALLBACK_ID, true]] as const) {
     app.shortcut<MessageShortcut>({ callback_id: callbackId, type: 'message_action' }, async ({ shortcut, ack, respond }) => {
       await ack();
       const teamId = shortcut.team?.id ?? shortcut.user.team_id;
-      const user = slackUser(teamId, shortcut.user.id, shortcut.user.username ?? shortcut.user.name);
+      const name = shortcut.user.username ?? shortcut.user.name;
+      const user = slackUser(teamId, shortcut.user.id, name, deps.workspaces.of(teamId, shortcut.team?.domain));
       const log = deps.log.child({ event: 'message_action', callbackId, teamId, userId: user.userId });
       const outcome = await saveToEnd(deps.core, user, tweetInputFromMessage(shortcut.message), log, thread ? { thread } : undefined);
       await respondEphemeral(respond, saveOutcomeMessage(outcome), log);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useCoreWorld } from '../../helpers/use-world.js';
 import { sam } from '../../helpers/fixtures.js';
 import { FX_DELETED, FX_TWEETS, RICH_TWEET_IDS as IDS } from '../../../src/sandbox/sandbox-seed.js';
-import { propertyText } from '../../../src/sandbox/web/sandbox-session.js';
+import { propertyText } from '../../../src/sandbox/web/sandbox-views.js';
 
 /** The columns "Create a Tweets table" makes. */
 const RICH_TABLE = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FX_DELETED, FX_TWEETS, RICH_TWEET_IDS as IDS } from '../../../src/sandbox/sandbox-seed.js';
-import { propertyText } from '../../../src/sandbox/web/sandbox-session.js';
+import { propertyText } from '../../../src/sandbox/web/sandbox-views.js';
 import { waitFor } from '../../helpers/product.js';
 import { useDiscordWorld } from '../../helpers/use-world.js';
-import { actionButton, EPHEMERAL } from '../discord-harness.js';
+import { actionButton, EPHEMERAL } from '../../helpers/discord-harness.js';
 
 const RICH_TABLE = {
   Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date', Posted: 'date', Author: 'rich_text', Tags: 'multi_select', Note: 'rich_text', Media: 'files',

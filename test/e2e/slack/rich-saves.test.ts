@@ -5,7 +5,8 @@ import { SLACK_EPHEMERAL } from '../../helpers/fixtures.js';
 import { FX_DELETED, FX_TWEETS, RICH_TWEET_IDS as IDS } from '../../../src/sandbox/sandbox-seed.js';
 import { useSlackWorld } from '../../helpers/use-world.js';
 import { waitFor } from '../../helpers/product.js';
-import { button, plain, sam } from '../slack-harness.js';
+import { slackSam as sam } from '../../helpers/fixtures.js';
+import { button, plain } from '../../helpers/slack-harness.js';
 
 const RICH_TABLE = {
   Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date', Posted: 'date', Author: 'rich_text', Tags: 'multi_select', Note: 'rich_text', Media: 'files',

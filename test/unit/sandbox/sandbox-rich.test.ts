@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/sandbox-mode.js';
 import { RICH_TWEET_IDS as IDS } from '../../../src/sandbox/sandbox-seed.js';
-import { propertyText } from '../../../src/sandbox/web/sandbox-session.js';
+import { propertyText } from '../../../src/sandbox/web/sandbox-views.js';
 import { completeConnect } from '../../helpers/connect-flow.js';
 import { waitFor } from '../../helpers/product.js';
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands, commandsJson } from '../../../../src/bots/discord/commands/index.js';
-import { validateCommands } from '../../../fakes/discord/validate.js';
+import { validateCommands } from '../../../../src/sandbox/discord/validate.js';
 
 describe('the command declarations', () => {
   it('are exactly the commands the issue names, working in servers and the bot\'s DMs', () => {

@@ -1,7 +1,7 @@
 import { Collection } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { tweetInputOfMessage, tweetLinkOf, unfurlFromEmbeds } from '../../../../src/bots/discord/embed-unfurl.js';
-import { tweetEmbed } from '../../../fakes/discord.js';
+import { tweetEmbed } from '../../../../src/sandbox/discord/discord-sandbox.js';
 
 describe('tweetLinkOf', () => {
   it.each([

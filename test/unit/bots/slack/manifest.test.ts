@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BOT_EVENTS, BOT_SCOPES, COMMANDS, EVENTS_PATH, SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from '../../../../src/bots/slack/constants.js';
+import { BOT_EVENTS, BOT_SCOPES, COMMANDS, EVENTS_PATH, OAUTH_REDIRECT_PATH, SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from '../../../../src/bots/slack/constants.js';
 
 const manifest = readFileSync(new URL('../../../../manifest.yml', import.meta.url), 'utf8');
 const lines = manifest.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
@@ -87,6 +87,12 @@ describe('manifest.yml', () => {
     expect(value(['settings', 'socket_mode_enabled'])).toBe('false');
     expect(value(['settings', 'org_deploy_enabled'])).toBe('false');
     expect(value(['settings', 'token_rotation_enabled'])).toBe('false');
+  });
+
+  it('registers the OAuth redirect URL that Bolt returns to after an install, on the same placeholder host', () => {
+    expect(listItems(['oauth_config', 'redirect_urls'])).toEqual([`https://YOUR-HOST${OAUTH_REDIRECT_PATH}`]);
+    // Uninstalls delete the workspace's installation: both events must be subscribed.
+    expect(listItems(['settings', 'event_subscriptions', 'bot_events'])).toEqual(expect.arrayContaining(['app_uninstalled', 'tokens_revoked']));
   });
 
   it('sends every request URL to the placeholder host the README tells you to replace', () => {
