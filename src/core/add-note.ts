@@ -1,3 +1,4 @@
+import type { Logger } from '../log.js';
 import type { AccessLost } from './access-lost.js';
 import type { ChatUser } from './chat-user.js';
 import type { PropertyMapping } from './connection.js';
@@ -6,7 +7,6 @@ import type { NoteOutcome } from './outcomes.js';
 import { sameId } from './pick-target.js';
 import type { ConnectionStore, NotionGateway, SaveIndex } from './ports.js';
 import type { WithAccess } from './with-access.js';
-import type { Logger } from '../log.js';
 
 export interface AddNoteDeps {
   connections: ConnectionStore;
@@ -39,7 +39,11 @@ export function parseTagsField(text: string): string[] {
 export function createAddNote(deps: AddNoteDeps) {
   const { log } = deps;
 
-  async function mappingOf(user: ChatUser, dataSourceId: string, conn: Parameters<WithAccess>[1]): Promise<PropertyMapping | undefined> {
+  async function mappingOf(
+    user: ChatUser,
+    dataSourceId: string,
+    conn: Parameters<WithAccess>[1],
+  ): Promise<PropertyMapping | undefined> {
     if (conn.target && sameId(conn.target.dataSourceId, dataSourceId)) return conn.target.mapping;
     const { value: tables } = await deps.withAccess(user, conn, (token) => deps.notion.listTables(token));
     return tables.find((t) => sameId(t.dataSourceId, dataSourceId))?.mapping;
@@ -62,17 +66,39 @@ export function createAddNote(deps: AddNoteDeps) {
         const ran = await deps.withLiveConnection(user, conn, async (c) => {
           const mapping = await mappingOf(user, record.dataSourceId, c);
           if (!mapping || (!mapping.note && !mapping.tags)) return { kind: 'no_columns', table: record.table } as const;
-          await deps.withAccess(user, c, (token) => deps.notion.updateRow(token, record.pageId, mapping, { note, tags }));
-          return { kind: 'noted', table: record.table, pageUrl: record.pageUrl, pageId: record.pageId, tweet: record.tweet, note, tags, noteColumn: Boolean(mapping.note), tagsColumn: Boolean(mapping.tags) } as const;
+          await deps.withAccess(user, c, (token) =>
+            deps.notion.updateRow(token, record.pageId, mapping, { note, tags }),
+          );
+          return {
+            kind: 'noted',
+            table: record.table,
+            pageUrl: record.pageUrl,
+            pageId: record.pageId,
+            tweet: record.tweet,
+            note,
+            tags,
+            noteColumn: Boolean(mapping.note),
+            tagsColumn: Boolean(mapping.tags),
+          } as const;
         });
         if (ran.kind !== 'done') {
           const connectUrl = (await deps.newConnectLink(user)).url;
           return ran.kind === 'lost' ? { kind: 'reconnect', connectUrl } : { kind: 'not_connected', connectUrl };
         }
-        log.info({ event: 'save.noted', platform: user.platform, outcome: ran.value.kind, tags: tags.length }, 'note answered');
+        log.info(
+          { event: 'save.noted', platform: user.platform, outcome: ran.value.kind, tags: tags.length },
+          'note answered',
+        );
         return ran.value;
       } catch (err) {
-        log.warn({ event: 'save.note_failed', platform: user.platform, code: err instanceof DomainError ? err.code : 'internal' }, 'could not add the note');
+        log.warn(
+          {
+            event: 'save.note_failed',
+            platform: user.platform,
+            code: err instanceof DomainError ? err.code : 'internal',
+          },
+          'could not add the note',
+        );
         return { kind: 'failed' };
       }
     },

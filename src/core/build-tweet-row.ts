@@ -1,7 +1,7 @@
-import type { TweetRow } from './ports.js';
-import type { RichTweet } from '../tweets/rich-tweet.js';
 import type { ResolvedTweet } from '../tweets/resolve-tweet.js';
+import type { RichTweet } from '../tweets/rich-tweet.js';
 import type { Tweet } from '../tweets/tweet.js';
+import type { TweetRow } from './ports.js';
 
 /** What the user gave besides the link, as the save job carries it. */
 export interface SaveWords {
@@ -37,20 +37,31 @@ export function buildTweetRow(given: Tweet, resolved: ResolvedTweet, words: Save
   const chain: RichTweet[] = tweet.thread && tweet.thread.length > 1 ? tweet.thread : [tweet];
   const first = chain[0] ?? tweet;
   const comment = words.comment?.trim() || undefined;
-  let text = chain.map((t) => t.text ?? '').filter((t) => t !== '').join('\n\n');
+  let text = chain
+    .map((t) => t.text ?? '')
+    .filter((t) => t !== '')
+    .join('\n\n');
   if (text.length > THREAD_TEXT_MAX) text = `${text.slice(0, THREAD_TEXT_MAX)}…`;
   if (!text && comment) text = comment;
-  const typedAside = given.text && resolved.source !== 'chat' && text && !sameText(given.text, text) ? given.text : undefined;
+  const typedAside =
+    given.text && resolved.source !== 'chat' && text && !sameText(given.text, text) ? given.text : undefined;
   const note = [comment, typedAside].filter((n): n is string => Boolean(n)).join('\n\n') || undefined;
 
-  const row: TweetRow = { handle: first.handle ?? given.handle ?? first.authorName ?? given.authorName ?? 'unknown', text, link: first.url ?? given.url, savedAt };
+  const row: TweetRow = {
+    handle: first.handle ?? given.handle ?? first.authorName ?? given.authorName ?? 'unknown',
+    text,
+    link: first.url ?? given.url,
+    savedAt,
+  };
   const postedAt = first.createdAt ?? first.postedDay;
   if (postedAt) row.postedAt = postedAt;
   const authorName = first.authorName ?? given.authorName;
   if (authorName) row.authorName = authorName;
   if (words.tags && words.tags.length > 0) row.tags = words.tags;
   if (note) row.note = note;
-  const media = chain.flatMap((t) => t.photos ?? []).map((p, i) => ({ url: p.url, name: p.altText?.trim() || `photo-${i + 1}` }));
+  const media = chain
+    .flatMap((t) => t.photos ?? [])
+    .map((p, i) => ({ url: p.url, name: p.altText?.trim() || `photo-${i + 1}` }));
   if (media.length > 0) row.media = media;
   if (first.likes !== undefined) row.likes = first.likes;
   // A page body only when there is more than the row already says: a fetched tweet, or a thread.

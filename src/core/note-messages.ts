@@ -18,8 +18,17 @@ export const NOTE_FORM = {
 export const NOT_YOUR_NOTE_TEXT = 'Only the person who saved this tweet can add a note to it.';
 
 /** The "Saved" reply as it is once a note was added: the save as before, what was added below it. */
-export function notedSaveOutcome(outcome: Extract<NoteOutcome, { kind: 'noted' }>): Extract<SaveOutcome, { kind: 'saved' }> {
-  return { kind: 'saved', pageUrl: outcome.pageUrl, pageId: outcome.pageId, table: outcome.table, tweet: outcome.tweet, textMissing: false };
+export function notedSaveOutcome(
+  outcome: Extract<NoteOutcome, { kind: 'noted' }>,
+): Extract<SaveOutcome, { kind: 'saved' }> {
+  return {
+    kind: 'saved',
+    pageUrl: outcome.pageUrl,
+    pageId: outcome.pageId,
+    table: outcome.table,
+    tweet: outcome.tweet,
+    textMissing: false,
+  };
 }
 
 /** One line saying what the note form changed, or why it changed nothing. */
@@ -28,12 +37,20 @@ export function noteOutcomeText(f: Formatter, outcome: NoteOutcome): string {
     case 'noted': {
       const parts: string[] = [];
       if (outcome.noteColumn) parts.push(outcome.note ? `Note: ${outcome.note}` : 'Note cleared');
-      if (outcome.tagsColumn) parts.push(outcome.tags.length ? `Tags: ${outcome.tags.map((t) => `#${t}`).join(' ')}` : 'Tags cleared');
-      const missing = !outcome.noteColumn ? ` (${f.bold(outcome.table)} has no Note column)` : !outcome.tagsColumn ? ` (${f.bold(outcome.table)} has no Tags column)` : '';
+      if (outcome.tagsColumn)
+        parts.push(outcome.tags.length ? `Tags: ${outcome.tags.map((t) => `#${t}`).join(' ')}` : 'Tags cleared');
+      const missing = !outcome.noteColumn
+        ? ` (${f.bold(outcome.table)} has no Note column)`
+        : !outcome.tagsColumn
+          ? ` (${f.bold(outcome.table)} has no Tags column)`
+          : '';
       return `${parts.join(' · ')}${missing}`;
     }
     case 'no_columns':
-      return `${f.bold(outcome.table)} has no Note or Tags column. Add a text column named Note or a multi-select named Tags, then try again.`;
+      return (
+        `${f.bold(outcome.table)} has no Note or Tags column. ` +
+        'Add a text column named Note or a multi-select named Tags, then try again.'
+      );
     case 'not_found':
       return NOT_YOUR_NOTE_TEXT;
     case 'not_connected':

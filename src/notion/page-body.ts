@@ -12,7 +12,8 @@ type RichText = { type: 'text'; text: { content: string; link?: { url: string } 
 /** A block as `pages.create` and `blocks.children.append` take it. */
 export type BodyBlock = Record<string, unknown> & { type: string };
 
-const usableUrl = (url: string | undefined): url is string => url !== undefined && url.length <= URL_MAX && /^https?:\/\//i.test(url);
+const usableUrl = (url: string | undefined): url is string =>
+  url !== undefined && url.length <= URL_MAX && /^https?:\/\//i.test(url);
 
 /** Text as rich text arrays of at most 100 items of 2,000 characters: more than one when the text is longer. */
 function richTexts(text: string): RichText[] {
@@ -26,7 +27,10 @@ const plain = (content: string, url?: string): RichText[number] =>
   url ? { type: 'text', text: { content, link: { url } } } : { type: 'text', text: { content } };
 
 function image(url: string, caption: string | undefined): BodyBlock {
-  return { type: 'image', image: { type: 'external', external: { url }, caption: caption ? (richTexts(caption)[0] ?? []) : [] } };
+  return {
+    type: 'image',
+    image: { type: 'external', external: { url }, caption: caption ? (richTexts(caption)[0] ?? []) : [] },
+  };
 }
 
 const byline = (t: RichTweet): string =>
@@ -46,7 +50,10 @@ function tweetBlocks(tweet: RichTweet): BodyBlock[] {
   const quoted = tweet.quoted;
   if (quoted) {
     const [first, ...rest] = richTexts(quoted.text ?? '');
-    const head: RichText = [plain(`Quoting ${byline(quoted)}`, usableUrl(quoted.url) ? quoted.url : undefined), plain('\n')];
+    const head: RichText = [
+      plain(`Quoting ${byline(quoted)}`, usableUrl(quoted.url) ? quoted.url : undefined),
+      plain('\n'),
+    ];
     // The callout holds as much of the quoted text as fits one rich text array; longer text follows as paragraphs.
     const inCallout = [...head, ...(first ?? []).slice(0, RICH_TEXT_ITEMS_MAX - head.length)];
     blocks.push({ type: 'callout', callout: { rich_text: inCallout, icon: { type: 'emoji', emoji: '💬' } } });

@@ -9,12 +9,16 @@ export interface FxTwitterOptions {
 }
 
 /** `APIStatusTombstone`: a placeholder for a deleted, suspended, private, blocked or unavailable post. */
-const Tombstone = z.object({ type: z.literal('tombstone'), reason: z.string().optional(), message: z.string().optional() });
+const Tombstone = z.object({
+  type: z.literal('tombstone'),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+});
 
 const Photo = z.object({ type: z.string(), url: z.string(), altText: z.string().optional() });
 const Video = z.object({ type: z.string(), url: z.string(), thumbnail_url: z.string().nullable().optional() });
 
-/** The parts of `APITwitterStatus` a saved tweet uses; other fields (polls, translations, communities, …) are ignored. */
+/** The parts of `APITwitterStatus` a saved tweet uses; others (polls, translations, communities, …) are ignored. */
 interface StatusShape {
   type: 'status';
   id: string;
@@ -42,7 +46,10 @@ const Status: z.ZodType<StatusShape> = z.object({
   author: z.object({ screen_name: z.string().optional(), name: z.string().optional() }).optional(),
   media: z.object({ photos: z.array(Photo).optional(), videos: z.array(Video).optional() }).optional(),
   quote: z.unknown().optional(),
-  replying_to: z.object({ screen_name: z.string(), status: z.string(), url: z.string().optional() }).nullable().optional(),
+  replying_to: z
+    .object({ screen_name: z.string(), status: z.string(), url: z.string().optional() })
+    .nullable()
+    .optional(),
 });
 
 /** `SocialThread`, the body of every `/2/status` and `/2/thread` answer (also with 401, 404 and 500). */
@@ -72,7 +79,9 @@ export function richTweetFromStatus(raw: unknown, depth = 0): RichTweet | undefi
   if (s.likes !== undefined) tweet.likes = s.likes;
   const photos = (s.media?.photos ?? []).map((p) => (p.altText ? { url: p.url, altText: p.altText } : { url: p.url }));
   if (photos.length > 0) tweet.photos = photos;
-  const videos = (s.media?.videos ?? []).map((v) => (v.thumbnail_url ? { url: v.url, thumbnailUrl: v.thumbnail_url } : { url: v.url }));
+  const videos = (s.media?.videos ?? []).map((v) =>
+    v.thumbnail_url ? { url: v.url, thumbnailUrl: v.thumbnail_url } : { url: v.url },
+  );
   if (videos.length > 0) tweet.videos = videos;
   // A quote of a quote is shown as a link only: one level is what a page shows.
   if (s.quote !== undefined && depth === 0) {
@@ -80,7 +89,11 @@ export function richTweetFromStatus(raw: unknown, depth = 0): RichTweet | undefi
     if (quoted) tweet.quoted = quoted;
   }
   if (s.replying_to) {
-    tweet.replyingTo = { handle: s.replying_to.screen_name, id: s.replying_to.status, ...(s.replying_to.url ? { url: s.replying_to.url } : {}) };
+    tweet.replyingTo = {
+      handle: s.replying_to.screen_name,
+      id: s.replying_to.status,
+      ...(s.replying_to.url ? { url: s.replying_to.url } : {}),
+    };
   }
   return tweet;
 }

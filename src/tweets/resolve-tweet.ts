@@ -1,13 +1,13 @@
 import type { RichTweet } from './rich-tweet.js';
-import type { Tweet } from './tweet.js';
 import type { TweetProviders } from './tweet-providers.js';
+import type { Tweet } from './tweet.js';
 
 /** Where a saved tweet's data came from: a provider's name, the chat message, the sender's words, or just the link. */
 export type TweetSource = string;
 
 export interface ResolvedTweet {
   tweet: RichTweet;
-  /** `fxtwitter`, `oembed` (a provider), `chat` (the unfurl or embed, or text typed as the tweet's), `words`, `link`. */
+  /** `fxtwitter`, `oembed` (providers), `chat` (the unfurl or embed, or text typed as the tweet's), `words`, `link`. */
   source: TweetSource;
 }
 

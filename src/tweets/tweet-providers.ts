@@ -29,7 +29,11 @@ export interface TweetProviders {
  * Tries `providers` in order, each for at most `timeoutMs`, falling through on a failure, a timeout or a
  * tombstone (a later provider may still know a tweet an earlier one lost). Logs which one answered.
  */
-export function createProviderChain(options: { providers: TweetProvider[]; timeoutMs?: number; log: Logger }): TweetProviders {
+export function createProviderChain(options: {
+  providers: TweetProvider[];
+  timeoutMs?: number;
+  log: Logger;
+}): TweetProviders {
   const timeoutMs = options.timeoutMs ?? PROVIDER_TIMEOUT_MS;
   const { log } = options;
 
@@ -43,9 +47,13 @@ export function createProviderChain(options: { providers: TweetProvider[]; timeo
         resolve({ kind: 'failed', reason: 'timeout' });
       }, timeoutMs);
     });
-    const call = thread && provider.thread ? provider.thread(ref, controller.signal) : provider.status(ref, controller.signal);
+    const call =
+      thread && provider.thread ? provider.thread(ref, controller.signal) : provider.status(ref, controller.signal);
     try {
-      return await Promise.race([call.catch((err: unknown): ProviderAnswer => ({ kind: 'failed', reason: `error: ${(err as Error).name}` })), timeout]);
+      return await Promise.race([
+        call.catch((err: unknown): ProviderAnswer => ({ kind: 'failed', reason: `error: ${(err as Error).name}` })),
+        timeout,
+      ]);
     } finally {
       clearTimeout(timer);
     }
@@ -57,7 +65,10 @@ export function createProviderChain(options: { providers: TweetProvider[]; timeo
       for (const provider of options.providers) {
         const answer = await ask(provider, ref, lookupOptions.thread === true);
         if (answer.kind === 'found') {
-          log.info({ event: 'tweet.lookup', provider: provider.name, thread: lookupOptions.thread === true, skipped }, 'tweet found');
+          log.info(
+            { event: 'tweet.lookup', provider: provider.name, thread: lookupOptions.thread === true, skipped },
+            'tweet found',
+          );
           return { tweet: answer.tweet, provider: provider.name };
         }
         skipped.push({ provider: provider.name, answer: answer.kind, reason: answer.reason });
@@ -84,5 +95,9 @@ export function createTweetProviders(options: {
         return createOembedProvider({ endpoint: options.oembedUrl });
     }
   });
-  return createProviderChain({ providers, log: options.log, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+  return createProviderChain({
+    providers,
+    log: options.log,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  });
 }

@@ -36,14 +36,21 @@ function noteModal(pageId: string): ModalBuilder {
   return new ModalBuilder()
     .setCustomId(`stn:noteform:${pageId}`)
     .setTitle(NOTE_FORM.title)
-    .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(note), new ActionRowBuilder<TextInputBuilder>().addComponents(tags));
+    .addComponents(
+      new ActionRowBuilder<TextInputBuilder>().addComponents(note),
+      new ActionRowBuilder<TextInputBuilder>().addComponents(tags),
+    );
 }
 
 /**
  * "Add note" on a "Saved" message (`stn:note:<page id>`): the modal is the first answer (Discord allows no defer
  * before it), so core's check is a store lookup. Someone else gets a private refusal.
  */
-export async function handleNoteButton(interaction: ButtonInteraction, pageId: string, deps: { core: Core; log: Logger }): Promise<void> {
+export async function handleNoteButton(
+  interaction: ButtonInteraction,
+  pageId: string,
+  deps: { core: Core; log: Logger },
+): Promise<void> {
   if (!(await deps.core.canAddNote(chatUserOf(interaction.user), pageId))) {
     await interaction.reply({ content: NOT_YOUR_NOTE_TEXT, flags: MessageFlags.Ephemeral });
     return;
@@ -56,7 +63,10 @@ export async function handleNoteButton(interaction: ButtonInteraction, pageId: s
  * then the "Saved" message edited to show the note and tags; a refusal or failure is told to the submitter alone.
  * Returns false for any other modal.
  */
-export async function handleNoteModal(interaction: ModalSubmitInteraction, deps: { core: Core; log: Logger }): Promise<boolean> {
+export async function handleNoteModal(
+  interaction: ModalSubmitInteraction,
+  deps: { core: Core; log: Logger },
+): Promise<boolean> {
   const pageId = MODAL_ID.exec(interaction.customId)?.[1];
   if (!pageId) return false;
   const fromMessage = interaction.isFromMessage();

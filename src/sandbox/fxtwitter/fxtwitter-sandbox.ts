@@ -46,7 +46,9 @@ const ID = /^\d{2,20}$/;
  * unknown one 404 with `status: null`, a malformed id 400 with an `ApiQueryError`. A quoted tweet that was deleted
  * is a tombstone in `quote`. Photos and thumbnails are served as small SVGs under `/media/`.
  */
-export async function startFxTwitterSandbox(options: { tweets?: FxSandboxTweet[]; deleted?: string[] } = {}): Promise<FxTwitterSandbox> {
+export async function startFxTwitterSandbox(
+  options: { tweets?: FxSandboxTweet[]; deleted?: string[] } = {},
+): Promise<FxTwitterSandbox> {
   const tweets = new Map<string, FxSandboxTweet>((options.tweets ?? []).map((t) => [t.id, t]));
   const deleted = new Set<string>(options.deleted ?? []);
   const hanging = new Set<string>();
@@ -56,7 +58,10 @@ export async function startFxTwitterSandbox(options: { tweets?: FxSandboxTweet[]
 
   const send = (res: ServerResponse, status: number, body: unknown): void => {
     const json = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+    });
     res.end(json);
   };
 
@@ -64,38 +69,87 @@ export async function startFxTwitterSandbox(options: { tweets?: FxSandboxTweet[]
 
   function user(t: FxSandboxTweet): Record<string, unknown> {
     return {
-      type: 'profile', id: `u${t.handle.toLowerCase()}`, name: t.name, screen_name: t.handle, avatar_url: null, banner_url: null,
-      description: '', raw_description: { text: '', facets: [] }, location: '', url: `https://x.com/${t.handle}`, protected: false,
-      followers: 0, following: 0, statuses: 0, media_count: 0, likes: 0, joined: 'Tue Mar 21 20:50:14 +0000 2006', website: null,
+      type: 'profile',
+      id: `u${t.handle.toLowerCase()}`,
+      name: t.name,
+      screen_name: t.handle,
+      avatar_url: null,
+      banner_url: null,
+      description: '',
+      raw_description: { text: '', facets: [] },
+      location: '',
+      url: `https://x.com/${t.handle}`,
+      protected: false,
+      followers: 0,
+      following: 0,
+      statuses: 0,
+      media_count: 0,
+      likes: 0,
+      joined: 'Tue Mar 21 20:50:14 +0000 2006',
+      website: null,
     };
   }
 
   function tombstone(id: string): Record<string, unknown> {
-    return { type: 'tombstone', provider: 'twitter', reason: 'deleted', message: 'This post was deleted by its author.', id, url: `https://x.com/i/status/${id}` };
+    return {
+      type: 'tombstone',
+      provider: 'twitter',
+      reason: 'deleted',
+      message: 'This post was deleted by its author.',
+      id,
+      url: `https://x.com/i/status/${id}`,
+    };
   }
 
   function status(t: FxSandboxTweet, withQuote = true): Record<string, unknown> {
     const created = new Date(t.createdAt);
     const photos = (t.photos ?? []).map((p, i) => ({
-      id: `${t.id}${i}`, format: 'image/svg+xml', type: 'photo', url: mediaUrl(p.file), width: 1200, height: 800, transcode_url: null,
+      id: `${t.id}${i}`,
+      format: 'image/svg+xml',
+      type: 'photo',
+      url: mediaUrl(p.file),
+      width: 1200,
+      height: 800,
+      transcode_url: null,
       ...(p.altText ? { altText: p.altText } : {}),
     }));
     const videos = (t.videos ?? []).map((v, i) => ({
-      id: `${t.id}v${i}`, format: 'video/mp4', type: 'video', url: mediaUrl(v.file), width: 1280, height: 720,
-      thumbnail_url: mediaUrl(v.thumbnail), transcode_url: null, duration: 12, filesize: 1_000_000,
+      id: `${t.id}v${i}`,
+      format: 'video/mp4',
+      type: 'video',
+      url: mediaUrl(v.file),
+      width: 1280,
+      height: 720,
+      thumbnail_url: mediaUrl(v.thumbnail),
+      transcode_url: null,
+      duration: 12,
+      filesize: 1_000_000,
       formats: [{ container: 'mp4', codec: 'h264', bitrate: 2_000_000, url: mediaUrl(v.file) }],
     }));
     const parent = t.replyToId ? tweets.get(t.replyToId) : undefined;
     const out: Record<string, unknown> = {
-      type: 'status', id: t.id, url: `https://x.com/${t.handle}/status/${t.id}`, text: t.text,
-      created_at: created.toUTCString(), created_timestamp: Math.floor(created.getTime() / 1000),
-      likes: t.likes ?? 0, reposts: 0, quotes: 0, replies: 0, author: user(t),
+      type: 'status',
+      id: t.id,
+      url: `https://x.com/${t.handle}/status/${t.id}`,
+      text: t.text,
+      created_at: created.toUTCString(),
+      created_timestamp: Math.floor(created.getTime() / 1000),
+      likes: t.likes ?? 0,
+      reposts: 0,
+      quotes: 0,
+      replies: 0,
+      author: user(t),
       media: { photos, videos, all: [...photos, ...videos] },
       raw_text: { text: t.text, display_text_range: [0, t.text.length], facets: [] },
-      lang: t.lang ?? 'en', possibly_sensitive: false,
+      lang: t.lang ?? 'en',
+      possibly_sensitive: false,
       replying_to: t.replyToId ? { screen_name: parent?.handle ?? 'unknown', status: t.replyToId } : null,
-      source: 'Twitter Web App', embed_card: photos.length > 0 ? 'summary_large_image' : 'tweet', provider: 'twitter',
-      is_note_tweet: t.text.length > 280, community_note: null, reposted_by: null,
+      source: 'Twitter Web App',
+      embed_card: photos.length > 0 ? 'summary_large_image' : 'tweet',
+      provider: 'twitter',
+      is_note_tweet: t.text.length > 280,
+      community_note: null,
+      reposted_by: null,
     };
     if (withQuote && t.quoteId) {
       const quoted = tweets.get(t.quoteId);
@@ -116,7 +170,9 @@ export async function startFxTwitterSandbox(options: { tweets?: FxSandboxTweet[]
     const chain = [root];
     for (;;) {
       const last = chain[chain.length - 1]!;
-      const next = [...tweets.values()].filter((c) => c.replyToId === last.id && same(c, t) && !deleted.has(c.id)).sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+      const next = [...tweets.values()]
+        .filter((c) => c.replyToId === last.id && same(c, t) && !deleted.has(c.id))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
       if (!next) break;
       chain.push(next);
     }
@@ -128,7 +184,9 @@ export async function startFxTwitterSandbox(options: { tweets?: FxSandboxTweet[]
     const media = /^\/media\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && media) {
       const label = decodeURIComponent(media[1] ?? '').replace(/[^\w .-]/g, '');
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="400"><rect width="600" height="400" fill="#cde"/><text x="300" y="200" text-anchor="middle" font-size="28">${label}</text></svg>`;
+      const svg =
+        '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="400"><rect width="600" height="400" fill="#cde"/>' +
+        `<text x="300" y="200" text-anchor="middle" font-size="28">${label}</text></svg>`;
       res.writeHead(200, { 'content-type': 'image/svg+xml', 'content-length': Buffer.byteLength(svg) });
       res.end(svg);
       return;

@@ -1,21 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_IDS, COMMANDS, NOTE_VIEW_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from '../../../src/bots/slack/constants.js';
-import { eventCallbackBody, imMessageEvent, messageShortcutBody, userMessage, viewSubmissionBody } from '../../../src/sandbox/slack/payloads.js';
-import { SLACK_EPHEMERAL } from '../../helpers/fixtures.js';
+import {
+  ACTION_IDS,
+  COMMANDS,
+  NOTE_VIEW_CALLBACK_ID,
+  SAVE_THREAD_SHORTCUT_CALLBACK_ID,
+} from '../../../src/bots/slack/constants.js';
 import { FX_DELETED, FX_TWEETS, RICH_TWEET_IDS as IDS } from '../../../src/sandbox/sandbox-seed.js';
-import { useSlackWorld } from '../../helpers/use-world.js';
+import {
+  eventCallbackBody,
+  imMessageEvent,
+  messageShortcutBody,
+  userMessage,
+  viewSubmissionBody,
+} from '../../../src/sandbox/slack/payloads.js';
+import { slackSam as sam, SLACK_EPHEMERAL } from '../../helpers/fixtures.js';
 import { waitFor } from '../../helpers/product.js';
-import { slackSam as sam } from '../../helpers/fixtures.js';
 import { button, plain } from '../../helpers/slack-harness.js';
+import { useSlackWorld } from '../../helpers/use-world.js';
 
 const RICH_TABLE = {
-  Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date', Posted: 'date', Author: 'rich_text', Tags: 'multi_select', Note: 'rich_text', Media: 'files',
+  Name: 'title',
+  Tweet: 'rich_text',
+  Link: 'url',
+  Saved: 'date',
+  Posted: 'date',
+  Author: 'rich_text',
+  Tags: 'multi_select',
+  Note: 'rich_text',
+  Media: 'files',
 };
 const link = (handle: string, id: string) => `https://x.com/${handle}/status/${id}`;
 const types = (children: unknown[]) => (children as { type: string }[]).map((b) => b.type);
 
 describe('Slack: the whole tweet in Notion', () => {
-  const w = useSlackWorld({ table: { title: 'Tweets', properties: RICH_TABLE }, fxTweets: { tweets: FX_TWEETS, deleted: FX_DELETED } });
+  const w = useSlackWorld({
+    table: { title: 'Tweets', properties: RICH_TABLE },
+    fxTweets: { tweets: FX_TWEETS, deleted: FX_DELETED },
+  });
   const rows = () => w.notion.rows(w.tweets.dataSourceId).filter((r) => !r.inTrash);
 
   it('/save-tweet of a tweet with two photos and a quote lands with Posted, Author, Media and a page of images and the quote', async () => {
@@ -35,11 +56,21 @@ describe('Slack: the whole tweet in Notion', () => {
     expect(res.status).toBe(200);
     expect((await w.d.firstAnswer(responseUrl)).body.text).toMatch(/^Saved @tompark's thread \(3 tweets\) to /);
     expect(rows()).toHaveLength(1);
-    expect(plain(rows()[0]!, 'Tweet').split('\n\n').map((t) => t.slice(0, 3))).toStrictEqual(['How', '2/3', '3/3']);
+    expect(
+      plain(rows()[0]!, 'Tweet')
+        .split('\n\n')
+        .map((t) => t.slice(0, 3)),
+    ).toStrictEqual(['How', '2/3', '3/3']);
 
-    const message = userMessage({ userId: 'U0OTHER', teamId: sam.teamId, text: `<${link('tompark', IDS.threadMiddle)}>` });
+    const message = userMessage({
+      userId: 'U0OTHER',
+      teamId: sam.teamId,
+      text: `<${link('tompark', IDS.threadMiddle)}>`,
+    });
     const shortcutUrl = w.slack.newResponseUrl({ userId: sam.userId, channelId: 'C0GENERAL' });
-    await w.d.post(messageShortcutBody({ ...sam, callbackId: SAVE_THREAD_SHORTCUT_CALLBACK_ID, message, responseUrl: shortcutUrl }));
+    await w.d.post(
+      messageShortcutBody({ ...sam, callbackId: SAVE_THREAD_SHORTCUT_CALLBACK_ID, message, responseUrl: shortcutUrl }),
+    );
     await w.d.firstAnswer(shortcutUrl);
     // The middle tweet's thread is another save key than the third's, but the same chain.
     expect(rows()).toHaveLength(2);
@@ -56,7 +87,13 @@ describe('Slack: the whole tweet in Notion', () => {
     await w.d.connect(sam);
     const channel = w.slack.imChannelFor(sam.userId);
     const text = `must read later <${link('someone', IDS.deleted)}>`;
-    await w.d.post(eventCallbackBody({ teamId: sam.teamId, botUserId: w.slack.botUserId, event: imMessageEvent({ ...sam, channel, text }) }));
+    await w.d.post(
+      eventCallbackBody({
+        teamId: sam.teamId,
+        botUserId: w.slack.botUserId,
+        event: imMessageEvent({ ...sam, channel, text }),
+      }),
+    );
     await waitFor(() => w.slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), { what: 'the DM reply' });
     expect(plain(rows()[0]!, 'Tweet')).toBe('must read later');
     expect(plain(rows()[0]!, 'Note')).toBe('must read later');
@@ -75,16 +112,26 @@ describe('Slack: Add note on a "Saved" reply', () => {
     // Someone else in the workspace: refused privately, no modal.
     const alex = { teamId: sam.teamId, userId: 'U0ALEX', userName: 'alex' };
     const refused = await w.d.click(alex, addNote, SLACK_EPHEMERAL);
-    expect((await w.d.firstAnswer(refused.responseUrl)).body.text).toBe('Only the person who saved this tweet can add a note to it.');
+    expect((await w.d.firstAnswer(refused.responseUrl)).body.text).toBe(
+      'Only the person who saved this tweet can add a note to it.',
+    );
     expect(w.slack.openedViews).toHaveLength(0);
 
     const click = await w.d.click(sam, addNote, SLACK_EPHEMERAL);
     expect(click.ackBody).toBe('');
     const opened = await waitFor(() => w.slack.openedViews[0], { what: 'the note modal' });
-    expect(opened.view).toMatchObject({ type: 'modal', callback_id: NOTE_VIEW_CALLBACK_ID, title: { text: 'Add a note' } });
-    const res = await w.d.post(viewSubmissionBody({ ...sam, view: opened, values: { note: 'Lovelace on looms', tags: 'history, #computing' } }));
+    expect(opened.view).toMatchObject({
+      type: 'modal',
+      callback_id: NOTE_VIEW_CALLBACK_ID,
+      title: { text: 'Add a note' },
+    });
+    const res = await w.d.post(
+      viewSubmissionBody({ ...sam, view: opened, values: { note: 'Lovelace on looms', tags: 'history, #computing' } }),
+    );
     expect(res.status).toBe(200);
-    const replaced = await waitFor(() => w.slack.responses.find((r) => click.responseUrl.endsWith(`/${r.id}`)), { what: 'the replaced reply' });
+    const replaced = await waitFor(() => w.slack.responses.find((r) => click.responseUrl.endsWith(`/${r.id}`)), {
+      what: 'the replaced reply',
+    });
     expect(replaced.body).toMatchObject({ replace_original: true });
     expect(replaced.body.text).toContain('Note: Lovelace on looms · Tags: #history #computing');
     const [row] = w.notion.rows(w.tweets.dataSourceId);

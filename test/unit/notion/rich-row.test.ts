@@ -25,21 +25,49 @@ describe('mapSchema: the optional columns of a rich row', () => {
   ];
 
   it.each(optional)('maps a %s column (%s) as %s, and nothing without it', (name, type, role) => {
-    expect(mapSchema(schema({ ...base, [name]: type }))).toStrictEqual({ mapping: { title: 'Name', text: 'Tweet', [role]: name } });
+    expect(mapSchema(schema({ ...base, [name]: type }))).toStrictEqual({
+      mapping: { title: 'Name', text: 'Tweet', [role]: name },
+    });
     expect(mapSchema(schema(base))).toStrictEqual({ mapping: { title: 'Name', text: 'Tweet' } });
   });
 
   it('matches by type as well as name: a Posted text column or a Likes select is not used', () => {
-    expect(mapSchema(schema({ ...base, Posted: 'rich_text', Likes: 'select', Media: 'url' }))).toMatchObject({ mapping: { title: 'Name', text: 'Tweet', link: 'Media' } });
-    expect(mapSchema(schema({ ...base, Posted: 'rich_text' }))).toStrictEqual({ mapping: { title: 'Name', text: 'Tweet' } });
+    expect(mapSchema(schema({ ...base, Posted: 'rich_text', Likes: 'select', Media: 'url' }))).toMatchObject({
+      mapping: { title: 'Name', text: 'Tweet', link: 'Media' },
+    });
+    expect(mapSchema(schema({ ...base, Posted: 'rich_text' }))).toStrictEqual({
+      mapping: { title: 'Name', text: 'Tweet' },
+    });
   });
 
   it('maps the Tweets table the bot creates, and keeps the tutorial table (handle + tweet) as it was', () => {
-    const created = { Handle: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date', Posted: 'date', Author: 'rich_text', Tags: 'multi_select', Note: 'rich_text', Media: 'files' };
+    const created = {
+      Handle: 'title',
+      Tweet: 'rich_text',
+      Link: 'url',
+      Saved: 'date',
+      Posted: 'date',
+      Author: 'rich_text',
+      Tags: 'multi_select',
+      Note: 'rich_text',
+      Media: 'files',
+    };
     expect(mapSchema(schema(created))).toStrictEqual({
-      mapping: { title: 'Handle', text: 'Tweet', link: 'Link', date: 'Saved', posted: 'Posted', author: 'Author', tags: 'Tags', note: 'Note', media: 'Media' },
+      mapping: {
+        title: 'Handle',
+        text: 'Tweet',
+        link: 'Link',
+        date: 'Saved',
+        posted: 'Posted',
+        author: 'Author',
+        tags: 'Tags',
+        note: 'Note',
+        media: 'Media',
+      },
     });
-    expect(mapSchema(schema({ handle: 'title', tweet: 'rich_text' }))).toStrictEqual({ mapping: { title: 'handle', text: 'tweet' } });
+    expect(mapSchema(schema({ handle: 'title', tweet: 'rich_text' }))).toStrictEqual({
+      mapping: { title: 'handle', text: 'tweet' },
+    });
   });
 });
 
@@ -59,7 +87,18 @@ describe('buildRowProperties with a rich row', () => {
   };
 
   it('fills each optional column the table has', () => {
-    const mapping: PropertyMapping = { title: 'Handle', text: 'Tweet', link: 'Link', date: 'Saved', posted: 'Posted', author: 'Author', tags: 'Tags', note: 'Note', media: 'Media', likes: 'Likes' };
+    const mapping: PropertyMapping = {
+      title: 'Handle',
+      text: 'Tweet',
+      link: 'Link',
+      date: 'Saved',
+      posted: 'Posted',
+      author: 'Author',
+      tags: 'Tags',
+      note: 'Note',
+      media: 'Media',
+      likes: 'Likes',
+    };
     expect(buildRowProperties(mapping, row)).toStrictEqual({
       Handle: { title: [{ type: 'text', text: { content: '@miradraws' } }] },
       Tweet: { rich_text: [{ type: 'text', text: { content: 'Two sketches' } }] },
@@ -81,7 +120,10 @@ describe('buildRowProperties with a rich row', () => {
       tweet: {
         rich_text: [
           { type: 'text', text: { content: 'Two sketches' } },
-          { type: 'text', text: { content: '\nhttps://x.com/miradraws/status/2', link: { url: 'https://x.com/miradraws/status/2' } } },
+          {
+            type: 'text',
+            text: { content: '\nhttps://x.com/miradraws/status/2', link: { url: 'https://x.com/miradraws/status/2' } },
+          },
         ],
       },
     });
@@ -89,7 +131,10 @@ describe('buildRowProperties with a rich row', () => {
 });
 
 describe('pageBodyBlocks', () => {
-  const photo = (i: number, j: number) => ({ url: `https://pbs.example/media/${i}-${j}.jpg`, altText: `Photo ${j} of tweet ${i}` });
+  const photo = (i: number, j: number) => ({
+    url: `https://pbs.example/media/${i}-${j}.jpg`,
+    altText: `Photo ${j} of tweet ${i}`,
+  });
   const tweet = (i: number, text = `Tweet ${i} of the thread`): RichTweet => ({
     id: String(1000 + i),
     url: `https://x.com/tompark/status/${1000 + i}`,
@@ -105,11 +150,24 @@ describe('pageBodyBlocks', () => {
         ...tweet(1),
         photos: [photo(1, 1)],
         videos: [{ url: 'https://video.example/v.mp4', thumbnailUrl: 'https://video.example/v.jpg' }],
-        quoted: { id: '7', url: 'https://x.com/adalab/status/7', handle: 'adalab', authorName: 'Ada Lab', text: 'The loom' },
+        quoted: {
+          id: '7',
+          url: 'https://x.com/adalab/status/7',
+          handle: 'adalab',
+          authorName: 'Ada Lab',
+          text: 'The loom',
+        },
       },
     ]);
     expect(blocks.map((b) => b.type)).toStrictEqual(['quote', 'image', 'image', 'bookmark', 'callout', 'embed']);
-    expect(blocks[1]).toStrictEqual({ type: 'image', image: { type: 'external', external: { url: photo(1, 1).url }, caption: [{ type: 'text', text: { content: 'Photo 1 of tweet 1' } }] } });
+    expect(blocks[1]).toStrictEqual({
+      type: 'image',
+      image: {
+        type: 'external',
+        external: { url: photo(1, 1).url },
+        caption: [{ type: 'text', text: { content: 'Photo 1 of tweet 1' } }],
+      },
+    });
     expect(JSON.stringify(blocks[4])).toContain('Quoting Ada Lab (@adalab)');
     expect(JSON.stringify(blocks[4])).toContain('https://x.com/adalab/status/7');
     expect(blocks[5]).toStrictEqual({ type: 'embed', embed: { url: 'https://x.com/tompark/status/1001' } });
@@ -125,7 +183,9 @@ describe('pageBodyBlocks', () => {
     expect(blocks.filter((b) => b.type === 'image')).toHaveLength(100);
     expect(blocks.filter((b) => b.type === 'divider')).toHaveLength(24);
     for (const block of blocks) {
-      const rich = (Object.values(block).find((v) => typeof v === 'object') as { rich_text?: { text: { content: string } }[] }).rich_text ?? [];
+      const rich =
+        (Object.values(block).find((v) => typeof v === 'object') as { rich_text?: { text: { content: string } }[] })
+          .rich_text ?? [];
       expect(rich.length).toBeLessThanOrEqual(100);
       for (const item of rich) expect(item.text.content.length).toBeLessThanOrEqual(2000);
     }
@@ -137,7 +197,12 @@ describe('pageBodyBlocks', () => {
       expect(() => normalizeChildren(batch, 'p', 'body.children', new Date().toISOString())).not.toThrow();
     }
     expect(batches.flat()).toStrictEqual(blocks);
-    const quoted = batches.flat().filter((b) => b.type === 'quote').map((b) => (b.quote as { rich_text: { text: { content: string } }[] }).rich_text.map((r) => r.text.content).join(''));
+    const quoted = batches
+      .flat()
+      .filter((b) => b.type === 'quote')
+      .map((b) =>
+        (b.quote as { rich_text: { text: { content: string } }[] }).rich_text.map((r) => r.text.content).join(''),
+      );
     expect(quoted.join('')).toBe(thread.map((t) => t.text).join(''));
   });
 });

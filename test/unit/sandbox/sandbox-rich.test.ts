@@ -6,23 +6,33 @@ import { propertyText } from '../../../src/sandbox/web/sandbox-views.js';
 import { completeConnect } from '../../helpers/connect-flow.js';
 import { waitFor } from '../../helpers/product.js';
 
-const testEnv = () => ({ PORT: '0', STORE_URL: 'memory://', TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const testEnv = () => ({
+  PORT: '0',
+  STORE_URL: 'memory://',
+  TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+});
 
 /** The newcomer's path through the sandbox with the FxTwitter emulation: rich rows, a thread, tags and a note. */
 describe('sandbox mode: the whole tweet in Notion', () => {
   let sandbox: RunningSandbox;
-  const rows = () => sandbox.notion.rows(sandbox.tables.find((t) => t.title === 'Tweets')!.dataSourceId).filter((r) => !r.inTrash);
+  const rows = () =>
+    sandbox.notion.rows(sandbox.tables.find((t) => t.title === 'Tweets')!.dataSourceId).filter((r) => !r.inTrash);
   const tweetsHtml = () => sandbox.session.view().tables.find((t) => t.html.includes('data-title="Tweets"'))!.html;
 
   beforeAll(async () => {
     sandbox = await startSandbox({}, { env: testEnv() });
     await sandbox.session.submit('/notion-connect');
-    const dm = await waitFor(() => sandbox.session.view().dms.find((m) => m.html.includes('/oauth/notion/start')), { what: 'the connect DM' });
+    const dm = await waitFor(() => sandbox.session.view().dms.find((m) => m.html.includes('/oauth/notion/start')), {
+      what: 'the connect DM',
+    });
     const url = /href="([^"]*\/oauth\/notion\/start\?t=[^"]+)"/.exec(dm.html)![1]!.replace(/&amp;/g, '&');
     const acme = sandbox.notion.workspaces().find((w) => w.name === 'Acme Sandbox')!;
     // As the consent page comes: the Tweets table ticked, the Reading queue not.
     const tweets = sandbox.tables.find((t) => t.title === 'Tweets')!;
-    expect((await completeConnect(url, sandbox.notion, { workspaceId: acme.id, share: [tweets.databaseId] })).status).toBe(200);
+    expect(
+      (await completeConnect(url, sandbox.notion, { workspaceId: acme.id, share: [tweets.databaseId] })).status,
+    ).toBe(200);
     await sandbox.app.core.idle();
   });
   afterAll(async () => {
@@ -45,7 +55,9 @@ describe('sandbox mode: the whole tweet in Notion', () => {
 
   it('saves the three-tweet thread from its third tweet with /save-thread', async () => {
     await sandbox.session.submit(`/save-thread https://x.com/tompark/status/${IDS.threadEnd}`);
-    const row = await waitFor(() => rows().find((r) => propertyText(r.properties.Name) === '@tompark'), { what: 'the thread row' });
+    const row = await waitFor(() => rows().find((r) => propertyText(r.properties.Name) === '@tompark'), {
+      what: 'the thread row',
+    });
     expect(propertyText(row.properties.Tweet).split('\n\n')).toHaveLength(3);
   });
 
@@ -54,21 +66,33 @@ describe('sandbox mode: the whole tweet in Notion', () => {
     expect(samir.html).toContain('data-thread=""');
     const messageId = /data-shortcut="([^"]+)" data-thread/.exec(samir.html)![1]!;
     expect(await sandbox.session.shortcut(messageId, true)).toStrictEqual({ ok: true });
-    await waitFor(() => sandbox.session.view().channel.some((m) => m.html.includes('Already saved') && m.html.includes('@tompark')), { what: 'the answer' });
+    await waitFor(
+      () => sandbox.session.view().channel.some((m) => m.html.includes('Already saved') && m.html.includes('@tompark')),
+      { what: 'the answer' },
+    );
     expect(rows().filter((r) => propertyText(r.properties.Name) === '@tompark')).toHaveLength(1);
   });
 
   it('"Add note" on the Saved reply opens a form on the page; submitting it sets Note and Tags', async () => {
-    const saved = sandbox.session.view().channel.find((m) => m.html.includes('@miradraws') && m.html.includes('data-action-id="add_note"'))!;
+    const saved = sandbox.session
+      .view()
+      .channel.find((m) => m.html.includes('@miradraws') && m.html.includes('data-action-id="add_note"'))!;
     const key = /data-message-key="([^"]+)" data-action-id="add_note"/.exec(saved.html)![1]!;
     expect(await sandbox.session.blockAction({ messageKey: key, actionId: 'add_note' })).toStrictEqual({ ok: true });
     const modal = await waitFor(() => sandbox.session.view().modal, { what: 'the modal' });
     expect(modal.title).toBe('Add a note');
     expect(modal.inputs.map((i) => i.blockId)).toStrictEqual(['note', 'tags']);
-    expect(await sandbox.session.submitModal({ viewId: modal.id, values: { note: 'for the sketchbook', tags: 'art drawing' } })).toStrictEqual({ ok: true });
+    expect(
+      await sandbox.session.submitModal({
+        viewId: modal.id,
+        values: { note: 'for the sketchbook', tags: 'art drawing' },
+      }),
+    ).toStrictEqual({ ok: true });
     await waitFor(() => propertyText(rows()[0]!.properties.Note) === 'for the sketchbook', { what: 'the note' });
     expect(propertyText(rows()[0]!.properties.Tags)).toBe('art, drawing');
     expect(sandbox.session.view().modal).toBeUndefined();
-    await waitFor(() => sandbox.session.view().channel.some((m) => m.html.includes('Note: for the sketchbook')), { what: 'the updated reply' });
+    await waitFor(() => sandbox.session.view().channel.some((m) => m.html.includes('Note: for the sketchbook')), {
+      what: 'the updated reply',
+    });
   });
 });

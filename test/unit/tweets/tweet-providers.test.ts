@@ -23,11 +23,21 @@ describe('the tweet provider chain (fxtwitter, oembed) and its fall-through to t
       log: createLogger('info', { write: (line: string) => void lines.push(line) }),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
-  const lookups = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'tweet.lookup');
+  const lookups = () =>
+    lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'tweet.lookup');
 
   beforeAll(async () => {
     fx = await startFxTwitterSandbox({ tweets: FX_TWEETS, deleted: [...FX_DELETED, '20'] });
-    oembed = await startOembedSandbox({ tweets: { [RICH_TWEET_IDS.photos]: { handle: 'miradraws', name: 'Mira Chen', text: 'from oEmbed', date: 'October 27, 2024' } } });
+    oembed = await startOembedSandbox({
+      tweets: {
+        [RICH_TWEET_IDS.photos]: {
+          handle: 'miradraws',
+          name: 'Mira Chen',
+          text: 'from oEmbed',
+          date: 'October 27, 2024',
+        },
+      },
+    });
   });
   afterAll(async () => {
     await fx.close();
@@ -40,7 +50,10 @@ describe('the tweet provider chain (fxtwitter, oembed) and its fall-through to t
   };
 
   it('takes the whole tweet from FxTwitter: full text, author, time, photos with alt text, the quoted tweet; logs the provider', async () => {
-    const { tweet, source } = await resolveTweet(fresh(), { id: RICH_TWEET_IDS.photos, url: `https://x.com/i/web/status/${RICH_TWEET_IDS.photos}` });
+    const { tweet, source } = await resolveTweet(fresh(), {
+      id: RICH_TWEET_IDS.photos,
+      url: `https://x.com/i/web/status/${RICH_TWEET_IDS.photos}`,
+    });
     expect(source).toBe('fxtwitter');
     expect(tweet).toMatchObject({
       id: RICH_TWEET_IDS.photos,
@@ -55,7 +68,12 @@ describe('the tweet provider chain (fxtwitter, oembed) and its fall-through to t
         { url: `${fx.url}/media/loom-sketch.svg`, altText: 'Pencil sketch of a Jacquard loom with punched cards' },
         { url: `${fx.url}/media/engine-sketch.svg`, altText: 'Ink drawing of the Analytical Engine mill' },
       ],
-      quoted: { id: RICH_TWEET_IDS.quoted, handle: 'adalab', authorName: 'Ada Lab', text: expect.stringContaining('Analytical Engine') },
+      quoted: {
+        id: RICH_TWEET_IDS.quoted,
+        handle: 'adalab',
+        authorName: 'Ada Lab',
+        text: expect.stringContaining('Analytical Engine'),
+      },
     });
     expect(lookups()).toMatchObject([{ provider: 'fxtwitter', skipped: [] }]);
   });
@@ -63,7 +81,12 @@ describe('the tweet provider chain (fxtwitter, oembed) and its fall-through to t
   it('falls through to oEmbed when FxTwitter is down (nothing listening), with the posted day from the blockquote', async () => {
     const { tweet, source } = await resolveTweet(fresh(closedPort), { id: RICH_TWEET_IDS.photos, handle: 'miradraws' });
     expect(source).toBe('oembed');
-    expect(tweet).toMatchObject({ text: 'from oEmbed', handle: 'miradraws', authorName: 'Mira Chen', postedDay: '2024-10-27' });
+    expect(tweet).toMatchObject({
+      text: 'from oEmbed',
+      handle: 'miradraws',
+      authorName: 'Mira Chen',
+      postedDay: '2024-10-27',
+    });
     expect(lookups()).toMatchObject([{ provider: 'oembed', skipped: [{ provider: 'fxtwitter', answer: 'failed' }] }]);
   });
 
@@ -82,7 +105,9 @@ describe('the tweet provider chain (fxtwitter, oembed) and its fall-through to t
     const { tweet, source } = await resolveTweet(fresh(), { id: '20', handle: 'jack' });
     expect(source).toBe('oembed');
     expect(tweet.text).toBe('just setting up my twttr');
-    expect(lookups()).toMatchObject([{ provider: 'oembed', skipped: [{ provider: 'fxtwitter', answer: 'tombstone', reason: 'deleted' }] }]);
+    expect(lookups()).toMatchObject([
+      { provider: 'oembed', skipped: [{ provider: 'fxtwitter', answer: 'tombstone', reason: 'deleted' }] },
+    ]);
   });
 
   it('falls through to oEmbed when FxTwitter does not answer within the timeout', async () => {
@@ -95,14 +120,27 @@ describe('the tweet provider chain (fxtwitter, oembed) and its fall-through to t
   });
 
   it('then takes what the chat message carried (its unfurl), then the words, then the link alone', async () => {
-    const unknown = { id: RICH_TWEET_IDS.deleted, url: `https://x.com/someone/status/${RICH_TWEET_IDS.deleted}`, handle: 'someone' };
+    const unknown = {
+      id: RICH_TWEET_IDS.deleted,
+      url: `https://x.com/someone/status/${RICH_TWEET_IDS.deleted}`,
+      handle: 'someone',
+    };
     const fromChat = await resolveTweet(fresh(), { ...unknown, text: 'text of the unfurl', authorName: 'Some One' });
-    expect(fromChat).toStrictEqual({ source: 'chat', tweet: { ...unknown, text: 'text of the unfurl', authorName: 'Some One' } });
+    expect(fromChat).toStrictEqual({
+      source: 'chat',
+      tweet: { ...unknown, text: 'text of the unfurl', authorName: 'Some One' },
+    });
     const fromWords = await resolveTweet(fresh(), unknown, { words: ' my own words ' });
     expect(fromWords).toStrictEqual({ source: 'words', tweet: { ...unknown, text: 'my own words' } });
     const linkOnly = await resolveTweet(fresh(), unknown);
     expect(linkOnly).toStrictEqual({ source: 'link', tweet: unknown });
-    expect(lookups().at(-1)).toMatchObject({ provider: null, skipped: [{ provider: 'fxtwitter', answer: 'tombstone' }, { provider: 'oembed', answer: 'failed' }] });
+    expect(lookups().at(-1)).toMatchObject({
+      provider: null,
+      skipped: [
+        { provider: 'fxtwitter', answer: 'tombstone' },
+        { provider: 'oembed', answer: 'failed' },
+      ],
+    });
   });
 
   it('asks no provider for a tweet without an id (`@handle text`)', async () => {
@@ -112,8 +150,16 @@ describe('the tweet provider chain (fxtwitter, oembed) and its fall-through to t
   });
 
   it("gets the author's whole chain, in order, for a thread lookup from its third tweet", async () => {
-    const { tweet } = await resolveTweet(fresh(), { id: RICH_TWEET_IDS.threadEnd, handle: 'tompark' }, { thread: true });
-    expect(tweet.thread?.map((t) => t.id)).toStrictEqual([RICH_TWEET_IDS.threadStart, RICH_TWEET_IDS.threadMiddle, RICH_TWEET_IDS.threadEnd]);
+    const { tweet } = await resolveTweet(
+      fresh(),
+      { id: RICH_TWEET_IDS.threadEnd, handle: 'tompark' },
+      { thread: true },
+    );
+    expect(tweet.thread?.map((t) => t.id)).toStrictEqual([
+      RICH_TWEET_IDS.threadStart,
+      RICH_TWEET_IDS.threadMiddle,
+      RICH_TWEET_IDS.threadEnd,
+    ]);
     expect(tweet.thread?.[1]?.photos).toHaveLength(1);
     expect(fx.requests.at(-1)).toBe(`/2/thread/${RICH_TWEET_IDS.threadEnd}`);
     // A tweet in no thread is itself.
@@ -124,24 +170,56 @@ describe('the tweet provider chain (fxtwitter, oembed) and its fall-through to t
 
 describe('createFxTwitterProvider', () => {
   const provider = (body: unknown, status = 200) =>
-    createFxTwitterProvider({ baseUrl: 'http://fx.test', fetch: () => Promise.resolve(Response.json(body, { status })) });
+    createFxTwitterProvider({
+      baseUrl: 'http://fx.test',
+      fetch: () => Promise.resolve(Response.json(body, { status })),
+    });
   const ask = (p: ReturnType<typeof provider>) => p.status({ id: '20' }, new AbortController().signal);
 
   it('reads the 400 ApiQueryError, a null status, a body that is not a SocialThread and a tombstone inside a 200', async () => {
-    expect(await ask(provider({ code: 400, message: 'bad id' }, 400))).toStrictEqual({ kind: 'failed', reason: 'http_400' });
-    expect(await ask(provider({ code: 404, status: null, thread: null, author: null }, 404))).toStrictEqual({ kind: 'failed', reason: 'code_404' });
-    expect(await ask(provider({ hello: 'world' }))).toStrictEqual({ kind: 'failed', reason: 'http_200_unexpected_body' });
-    const tomb = { code: 200, status: { type: 'tombstone', provider: 'twitter', reason: 'suspended', message: 'gone' }, thread: null, author: null };
+    expect(await ask(provider({ code: 400, message: 'bad id' }, 400))).toStrictEqual({
+      kind: 'failed',
+      reason: 'http_400',
+    });
+    expect(await ask(provider({ code: 404, status: null, thread: null, author: null }, 404))).toStrictEqual({
+      kind: 'failed',
+      reason: 'code_404',
+    });
+    expect(await ask(provider({ hello: 'world' }))).toStrictEqual({
+      kind: 'failed',
+      reason: 'http_200_unexpected_body',
+    });
+    const tomb = {
+      code: 200,
+      status: { type: 'tombstone', provider: 'twitter', reason: 'suspended', message: 'gone' },
+      thread: null,
+      author: null,
+    };
     expect(await ask(provider(tomb))).toStrictEqual({ kind: 'tombstone', reason: 'suspended' });
   });
 
   it('keeps a quoted tombstone out (the quote is gone) and refuses ids that are not snowflakes without a request', async () => {
-    const status = { type: 'status', id: '20', text: 'hi', author: { screen_name: 'jack', name: 'jack' }, quote: { type: 'tombstone', provider: 'twitter', reason: 'deleted', message: 'x' } };
+    const status = {
+      type: 'status',
+      id: '20',
+      text: 'hi',
+      author: { screen_name: 'jack', name: 'jack' },
+      quote: { type: 'tombstone', provider: 'twitter', reason: 'deleted', message: 'x' },
+    };
     const answer = await ask(provider({ code: 200, status, thread: null, author: null }));
-    expect(answer).toStrictEqual({ kind: 'found', tweet: { id: '20', url: 'https://x.com/jack/status/20', text: 'hi', handle: 'jack', authorName: 'jack' } });
+    expect(answer).toStrictEqual({
+      kind: 'found',
+      tweet: { id: '20', url: 'https://x.com/jack/status/20', text: 'hi', handle: 'jack', authorName: 'jack' },
+    });
     let called = false;
-    const p = createFxTwitterProvider({ baseUrl: 'http://fx.test', fetch: () => ((called = true), Promise.reject(new Error('no'))) });
-    expect(await p.status({ id: '../x' }, new AbortController().signal)).toStrictEqual({ kind: 'failed', reason: 'bad_id' });
+    const p = createFxTwitterProvider({
+      baseUrl: 'http://fx.test',
+      fetch: () => ((called = true), Promise.reject(new Error('no'))),
+    });
+    expect(await p.status({ id: '../x' }, new AbortController().signal)).toStrictEqual({
+      kind: 'failed',
+      reason: 'bad_id',
+    });
     expect(called).toBe(false);
   });
 });
