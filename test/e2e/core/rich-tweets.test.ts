@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FX_DELETED, FX_TWEETS, RICH_TWEET_IDS as IDS } from '../../../src/sandbox/sandbox-seed.js';
 import { propertyText } from '../../../src/sandbox/web/sandbox-views.js';
 import { sam } from '../../helpers/fixtures.js';
+import { waitFor } from '../../helpers/product.js';
 import { useCoreWorld } from '../../helpers/use-world.js';
 
 /** The columns "Create a Tweets table" makes. */
@@ -169,5 +170,35 @@ describe('the seed table (handle + tweet) with a rich tweet', () => {
     expect(propertyText(row!.properties.tweet)).toBe(
       `Two sketches from today's notebook, after re-reading this:\n${link('miradraws', IDS.photos)}`,
     );
+  });
+});
+
+describe('threads, words and tags through the kept saves, the duplicate guard and Undo', () => {
+  const w = useCoreWorld({ table: { title: 'Tweets', properties: RICH_TABLE }, fxTweets: { tweets: FX_TWEETS } });
+  const text = (row: { properties: Record<string, unknown> }, name: string) => propertyText(row.properties[name]);
+
+  it('a /save-thread with words and tags kept until a table is picked lands whole; Undo trashes it', async () => {
+    const other = w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: RICH_TABLE });
+    await w.connect(sam);
+    const input = { text: `${link('tompark', IDS.threadEnd)} #ci`, comment: 'for the infra review' };
+    const kept = await (await w.core.saveTweet(sam, input, { thread: true })).result;
+    expect(kept).toMatchObject({ kind: 'needs_table', status: { kind: 'choose' }, kept: true });
+    // The same thread again waits once; the tweet alone is another kept save.
+    await (
+      await w.core.saveTweet(sam, input, { thread: true })
+    ).result;
+    expect(await w.core.chooseTarget(sam, other.dataSourceId)).toMatchObject({ kind: 'ready' });
+    await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept thread to land' });
+    expect(w.notices.pendingSaved[0]!.outcomes).toEqual([expect.objectContaining({ kind: 'saved', threadLength: 3 })]);
+    const [row] = w.liveRows(other.dataSourceId);
+    expect(text(row!, 'Tweet').split('\n\n')).toHaveLength(3);
+    expect(text(row!, 'Note')).toBe('for the infra review');
+    expect(row!.properties.Tags).toMatchObject({ multi_select: [{ name: 'ci' }] });
+    expect(w.liveRows(other.dataSourceId)).toHaveLength(1);
+
+    const again = await (await w.core.saveTweet(sam, input, { thread: true })).result;
+    expect(again).toMatchObject({ kind: 'already_saved', pageId: row!.id });
+    expect(await w.core.undoSave(sam, row!.id)).toMatchObject({ kind: 'removed' });
+    expect(w.liveRows(other.dataSourceId)).toHaveLength(0);
   });
 });
