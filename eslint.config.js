@@ -4,6 +4,7 @@ import tseslint from 'typescript-eslint';
 const chatPlatforms = { group: ['@slack/*', 'discord.js', '@discordjs/*', '**/bots/**'], message: 'Only src/bots may use chat platform code.' };
 const notionSdk = { group: ['@notionhq/*'], message: 'Only src/notion imports @notionhq/client; core sees domain errors.' };
 const keyvLib = { group: ['keyv', '@keyv/*'], message: 'Only src/store imports keyv.' };
+const chatHelpers = { group: ['**/chat/**'], message: 'src/chat holds the adapters\' shared wording and helpers; core answers with outcomes.' };
 /** The architecture's import boundaries, enforced by lint. */
 function restrictImports(files, patterns) {
   return [{ files, rules: { 'no-restricted-imports': ['error', { patterns }] } }];
@@ -20,7 +21,8 @@ export default tseslint.config(
     },
   },
   ...restrictImports(['src/notion/**', 'src/store/**', 'src/tweets/**', 'src/http/**'], [chatPlatforms]),
-  ...restrictImports(['src/core/**', 'src/oauth/**'], [chatPlatforms, notionSdk, keyvLib]),
+  ...restrictImports(['src/core/**', 'src/oauth/**'], [chatPlatforms, notionSdk, keyvLib, chatHelpers]),
+  ...restrictImports(['src/chat/**'], [chatPlatforms, notionSdk, keyvLib]),
   ...restrictImports(['src/bots/**'], [notionSdk, keyvLib]),
   {
     files: ['scripts/**', 'test/**', 'src/main.ts', 'src/sandbox/**'],

@@ -1,5 +1,5 @@
 import { escapeMarkdown } from 'discord.js';
-import type { Formatter } from '../../core/messages.js';
+import type { Formatter } from '../../chat/messages.js';
 
 /** Characters that would end a masked link's text early. */
 function escapeLinkText(text: string): string {

@@ -11,7 +11,7 @@ import {
   statusText,
   targetStatusText,
   undoOutcomeText,
-} from '../../core/messages.js';
+} from '../../chat/messages.js';
 import type {
   ConnectionStatus,
   ConnectLink,
