@@ -20,7 +20,7 @@ import {
   reconnectNeededText,
   saveOutcomeText,
   undoOutcomeText,
-} from '../../core/messages.js';
+} from '../../chat/messages.js';
 import type {
   ChooseTargetOutcome,
   ConnectedNotice,
