@@ -62,6 +62,9 @@ const keptFields = (job: SaveJob) => ({
   ...(job.thread ? { thread: true } : {}),
 });
 
+/** How much of a thread's text the save index keeps. */
+const INDEXED_TEXT_MAX = 4000;
+
 /** A claim outlives a crashed worker by this much at most. */
 const SAVING_CLAIM_MS = 2 * 60_000;
 const OTHER_INSTANCE_POLLS = 20;
@@ -80,7 +83,7 @@ const alreadySaved = (row: { pageUrl: string; pageId: string; table: string; twe
   tweet: row.tweet,
 });
 
-type Written = { saved: { pageUrl: string; pageId: string; target: SaveTarget; tweet: Tweet } };
+type Written = { saved: { pageUrl: string; pageId: string; target: SaveTarget; tweet: Tweet; threadLength?: number | undefined } };
 
 /** The Notion side of a save: runs behind the queue, after the platform was answered. Never throws. */
 export function createSaveWorker(deps: SaveWorkerDeps) {
@@ -93,7 +96,9 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     const resolved = await resolveTweet(deps.tweetProviders, job.tweet, { words: job.comment, thread: job.thread });
     const row = buildTweetRow(job.tweet, resolved, { comment: job.comment, tags: job.tags }, deps.now());
     const t = resolved.tweet;
-    const tweet: Tweet = { ...job.tweet, handle: row.handle === 'unknown' ? job.tweet.handle : row.handle, text: row.text || undefined };
+    // What the save index keeps (for replies, Undo and Save again): a thread's text only in part.
+    const text = job.thread && row.text.length > INDEXED_TEXT_MAX ? `${row.text.slice(0, INDEXED_TEXT_MAX)}…` : row.text;
+    const tweet: Tweet = { ...job.tweet, handle: row.handle === 'unknown' ? job.tweet.handle : row.handle, text: text || undefined };
     if (t.authorName ?? job.tweet.authorName) tweet.authorName = t.authorName ?? job.tweet.authorName;
     return { row, tweet: Object.fromEntries(Object.entries(tweet).filter(([, v]) => v !== undefined)) as Tweet, source: resolved.source };
   }
@@ -154,7 +159,8 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
         current = using;
         return notion.createRow(token, t, row);
       });
-      return { saved: { pageUrl: page.url, pageId: page.pageId, target: t, tweet } };
+      const threadLength = row.body && row.body.length > 1 ? row.body.length : undefined;
+      return { saved: { pageUrl: page.url, pageId: page.pageId, target: t, tweet, ...(threadLength ? { threadLength } : {}) } };
     };
     try {
       return await create(conn, target);
@@ -205,7 +211,15 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
           savedAt: deps.now().toISOString(),
         });
         log.info({ event: 'save.saved', platform: user.platform, textFetched: Boolean(saved.tweet.text) }, 'tweet saved');
-        return { kind: 'saved', pageUrl: saved.pageUrl, pageId: saved.pageId, table: saved.target.title, tweet: saved.tweet, textMissing: !saved.tweet.text };
+        return {
+          kind: 'saved',
+          pageUrl: saved.pageUrl,
+          pageId: saved.pageId,
+          table: saved.target.title,
+          tweet: saved.tweet,
+          textMissing: !saved.tweet.text,
+          ...(saved.threadLength ? { threadLength: saved.threadLength } : {}),
+        };
       } finally {
         await deps.claims.release(lockKey).catch(() => undefined);
       }
