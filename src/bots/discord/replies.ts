@@ -20,7 +20,7 @@ import {
   reconnectNeededText,
   saveOutcomeText,
   undoOutcomeText,
-} from '../../core/messages.js';
+} from '../../chat/messages.js';
 import type {
   ChooseTargetOutcome,
   ConnectedNotice,
@@ -34,7 +34,7 @@ import type {
   UndoOutcome,
 } from '../../core/outcomes.js';
 import { discordFormatter as f } from './discord-formatter.js';
-import { ADD_NOTE_LABEL, notedSaveOutcome, noteOutcomeText } from '../../core/note-messages.js';
+import { ADD_NOTE_LABEL, notedSaveOutcome, noteOutcomeText } from '../../chat/note-messages.js';
 import type { NoteOutcome } from '../../core/outcomes.js';
 
 /** A message body that fits `reply`, `editReply`, `followUp`, `channel.send` and `user.send`. */

@@ -13,6 +13,8 @@ import { propertyText } from '../../../src/sandbox/web/sandbox-views.js';
  */
 
 const ARTIFACTS = new URL('../../artifacts/', import.meta.url);
+/** Scrolling and rendering can take seconds when the whole suite shares two cores with Chromium. */
+const SLOW_PAGE = { timeout: 10_000 };
 const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -288,7 +290,7 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     const reply = channelItems.nth(inChannel + 1);
     await reply.getByText('Check your DMs').waitFor();
     await dmItems.nth(inDms).waitFor();
-    await expect.poll(() => onScreen(reply)).toBe(true);
+    await expect.poll(() => onScreen(reply), SLOW_PAGE).toBe(true);
     const pill = small.getByRole('link', { name: '1 new direct message' });
     expect(await onScreen(pill, false)).toBe(true);
     expect(await dmsLink(/^DMs\s*, new message$/).isVisible()).toBe(true);
@@ -297,7 +299,7 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
 
     // The pill shows the new DM (its Reconnect link) and clears the marks.
     await pill.click();
-    await expect.poll(() => onScreen(dmItems.nth(inDms).getByRole('link', { name: 'Reconnect Notion' }))).toBe(true);
+    await expect.poll(() => onScreen(dmItems.nth(inDms).getByRole('link', { name: 'Reconnect Notion' })), SLOW_PAGE).toBe(true);
     await pill.waitFor({ state: 'hidden' });
     expect(await dmsLink(/^DMs$/).isVisible()).toBe(true);
     expect(await small.locator('.panel-nav .unread-dot').isVisible()).toBe(false);
@@ -308,7 +310,7 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     const answered = await answers.count();
     await small.getByRole('article', { name: 'message from Priya' }).getByRole('button', { name: 'Save to Notion' }).click();
     await answers.nth(answered).waitFor();
-    await expect.poll(() => onScreen(answers.last())).toBe(true);
+    await expect.poll(() => onScreen(answers.last()), SLOW_PAGE).toBe(true);
     await small.screenshot({ path: new URL('sandbox-13-phone-saved.png', ARTIFACTS).pathname });
     await small.screenshot({ path: new URL('sandbox-14-phone-full-page.png', ARTIFACTS).pathname, fullPage: true });
     await phone.close();

@@ -92,8 +92,8 @@ describe('onConnected', () => {
       publicUrl: () => 'https://bot.example',
     });
     const grantOf = (token: string) => {
-      const { chatUser: _u, connectedAt: _c, target: _t, lostAccessAt: _l, reconnectPromptedAt: _r, pendingSince: _p, ...grant } =
-        liveConnection(token);
+      const { chatUser: _u, connectedAt: _c, target: _t, ...rest } = liveConnection(token);
+      const { lostAccessAt: _l, reconnectPromptedAt: _r, pendingSince: _p, ...grant } = rest;
       return grant;
     };
     const both = Promise.all([core.onConnected(sam, grantOf('A')), core.onConnected(sam, grantOf('B'))]);

@@ -1,8 +1,8 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { splitTableChoice } from '../../../core/inline-table.js';
-import { saveToEnd } from '../../../core/settle-save.js';
 import { chatUserOf } from '../chat-user.js';
 import { saveReply } from '../replies.js';
+import { splitTableChoice } from '../../../chat/inline-table.js';
+import { saveToEnd } from '../../../chat/settle-save.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
@@ -16,11 +16,7 @@ export default {
     .setName('save-thread')
     .setDescription('Save a whole thread to your Notion table, as one row')
     .addStringOption((o) =>
-      o
-        .setName('tweet')
-        .setDescription('A link to any tweet of the thread … [to table name]')
-        .setRequired(true)
-        .setMaxLength(6000),
+      o.setName('tweet').setDescription('A link to any tweet of the thread … [to table name]').setRequired(true).setMaxLength(6000),
     )
     .setContexts(...COMMAND_CONTEXTS)
     .setIntegrationTypes(...COMMAND_INTEGRATION_TYPES),
@@ -29,10 +25,7 @@ export default {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const { text, tableName } = splitTableChoice(interaction.options.getString('tweet', true));
     const user = chatUserOf(interaction.user);
-    const outcome = await saveToEnd(core, user, { text }, log.child({ userId: interaction.user.id }), {
-      table: tableName,
-      thread: true,
-    });
+    const outcome = await saveToEnd(core, user, { text }, log.child({ userId: interaction.user.id }), { table: tableName, thread: true });
     await interaction.editReply(saveReply(outcome));
   },
 } satisfies Command;

@@ -1,4 +1,4 @@
-import type { ChooseTargetOutcome, ConnectionStatus, DisconnectOutcome, ReconnectNotice, SaveOutcome, TargetStatus, UndoOutcome } from './outcomes.js';
+import type { ChooseTargetOutcome, ConnectionStatus, DisconnectOutcome, ReconnectNotice, SaveOutcome, TargetStatus, UndoOutcome } from '../core/outcomes.js';
 
 /**
  * The product's wording, in one place for every platform. Adapters pass a formatter
