@@ -15,6 +15,7 @@ import { createAuthorization } from './oauth/authorization.js';
 import { addNotionOAuthRoutes } from './oauth/notion-oauth-routes.js';
 import { CALLBACK_PATH } from './oauth/paths.js';
 import { openSaveJobQueue, openSaveRateLimiter, type SaveJobQueueTuning } from './store/open-save-jobs.js';
+import { KeyvLeaseStore } from './store/keyv-lease-store.js';
 import { openStore } from './store/open-store.js';
 import { fetchTweetFromOembed } from './tweets/oembed.js';
 
@@ -41,6 +42,8 @@ export interface AppDeps {
   host?: string;
   /** Job engine settings beyond the config (tests: short leases and polls). */
   saveJobsTuning?: SaveJobQueueTuning;
+  /** TTL of the Discord gateway lease (default 15 s; tests: shorter). */
+  discordGatewayLeaseMs?: number;
 }
 
 /** How long running save jobs may finish on shutdown; the rest stay stored for the next start or another instance. */
@@ -125,7 +128,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   }
   if (config.discord) {
     const { createDiscordBot } = await import('./bots/discord/index.js');
-    bots.push(createDiscordBot({ config: config.discord, core, log: log.child({ platform: 'discord' }) }));
+    // Instances sharing the store hold the gateway in turn (one connected bot), through a lease in the store.
+    const gatewayLease = { leases: new KeyvLeaseStore(store.keyv), ttlMs: deps.discordGatewayLeaseMs };
+    bots.push(createDiscordBot({ config: config.discord, core, log: log.child({ platform: 'discord' }), gatewayLease }));
   }
 
   const http = createHttpServer(router, log.child({ component: 'http' }));

@@ -99,17 +99,16 @@ export class LeaseHolder {
 
   private async renew(): Promise<void> {
     const { leases, name, holder, ttlMs, log } = this.options;
-    let kept: boolean;
     try {
-      kept = await leases.renew(name, holder, ttlMs);
+      if (await leases.renew(name, holder, ttlMs)) {
+        this.lastRenewed = Date.now();
+        return;
+      }
     } catch (err) {
-      // The store did not answer: still ours until the lease would lapse, then assume another instance took it.
-      kept = Date.now() - this.lastRenewed < ttlMs * 0.9;
       log.warn({ event: 'lease.renew_failed', lease: name, err }, 'could not renew the lease');
-    }
-    if (kept) {
-      this.lastRenewed = Date.now();
-      return;
+      // The store did not answer: keep working only while the lease surely holds. Half the TTL, checked every
+      // third: the work stops before the lease lapses and another instance may take it (never two at once).
+      if (Date.now() - this.lastRenewed < ttlMs / 2) return;
     }
     this.heldSince = undefined;
     log.warn({ event: 'lease.lost', lease: name }, 'lease lost; stopping the work it guards');

@@ -26,6 +26,8 @@ export async function startProduct(options: {
   logSink?: string[];
   /** Job engine settings (short leases, a queue name of the test's own on a shared Redis or Postgres). */
   saveJobsTuning?: SaveJobQueueTuning;
+  /** TTL of the Discord gateway lease (two products on one store take turns on the gateway). */
+  discordGatewayLeaseMs?: number;
 }): Promise<Product> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -41,7 +43,12 @@ export async function startProduct(options: {
   });
   const sink = options.logSink;
   const log = sink ? createLogger(config.logLevel, { write: (line: string) => void sink.push(line) }) : createLogger(config.logLevel);
-  const app = await createApp(config, { log, host: '127.0.0.1', saveJobsTuning: options.saveJobsTuning });
+  const app = await createApp(config, {
+    log,
+    host: '127.0.0.1',
+    saveJobsTuning: options.saveJobsTuning,
+    discordGatewayLeaseMs: options.discordGatewayLeaseMs,
+  });
   await app.start();
   options.notion.registerRedirectUri(TEST_CLIENT.clientId, app.redirectUri);
   return { app, url: app.publicUrl, stop: () => app.stop() };

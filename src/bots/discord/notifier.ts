@@ -15,7 +15,9 @@ export function createDiscordNotifier(client: Client, log: Logger): ChatNotifier
   async function dm(user: ChatUser, body: DiscordReply, what: string, fields: Record<string, unknown> = {}): Promise<void> {
     if (user.platform !== 'discord') return;
     try {
-      await client.users.send(user.userId, body);
+      // createDM with force: one REST call, no cached bot user needed (the notifier's client may be REST only).
+      const channel = await client.users.createDM(user.userId, { force: true });
+      await channel.send(body);
       log.info({ userId: user.userId, ...fields }, `${what} sent by DM`);
     } catch (err) {
       log.warn({ userId: user.userId, ...fields, ...errorFields(err) }, `could not DM the ${what}`);
