@@ -4,13 +4,20 @@ import tseslint from 'typescript-eslint';
 const chatPlatforms = { group: ['@slack/*', 'discord.js', '@discordjs/*', '**/bots/**'], message: 'Only src/bots may use chat platform code.' };
 const notionSdk = { group: ['@notionhq/*'], message: 'Only src/notion imports @notionhq/client; core sees domain errors.' };
 const keyvLib = { group: ['keyv', '@keyv/*'], message: 'Only src/store imports keyv.' };
+const productCode = {
+  group: [
+    '**/app.js', '**/config.js', '**/log.js', '**/bots/**', '**/core/**', '**/oauth/**', '**/store/**', '**/http/**',
+    '**/tweets/**', '../../notion/**',
+  ],
+  message: 'An emulation stands in for a platform: it knows nothing of the product it is tested with.',
+};
 /** The architecture's import boundaries, enforced by lint. */
 function restrictImports(files, patterns) {
   return [{ files, rules: { 'no-restricted-imports': ['error', { patterns }] } }];
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'coverage/', 'dist/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,6 +29,10 @@ export default tseslint.config(
   ...restrictImports(['src/notion/**', 'src/store/**', 'src/tweets/**', 'src/http/**'], [chatPlatforms]),
   ...restrictImports(['src/core/**', 'src/oauth/**'], [chatPlatforms, notionSdk, keyvLib]),
   ...restrictImports(['src/bots/**'], [notionSdk, keyvLib]),
+  ...restrictImports(
+    ['src/sandbox/{notion,slack,discord,fxtwitter,oembed}/**'],
+    [productCode, chatPlatforms, notionSdk, keyvLib],
+  ),
   {
     files: ['scripts/**', 'test/**', 'src/main.ts', 'src/sandbox/**'],
     rules: { 'no-console': 'off' },

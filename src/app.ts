@@ -17,7 +17,7 @@ import { CALLBACK_PATH } from './oauth/paths.js';
 import { openSaveJobQueue, openSaveRateLimiter, type SaveJobQueueTuning } from './store/open-save-jobs.js';
 import { KeyvLeaseStore } from './store/keyv-lease-store.js';
 import { openStore } from './store/open-store.js';
-import { fetchTweetFromOembed } from './tweets/oembed.js';
+import { createTweetProviders } from './tweets/tweet-providers.js';
 
 export interface App {
   core: CoreService;
@@ -40,6 +40,8 @@ export interface AppDeps {
   log: Logger;
   /** Host to bind; all interfaces by default. */
   host?: string;
+  /** Period of the store's sweep of expired entries (tests shorten it). */
+  sweepEveryMs?: number;
   /** Job engine settings beyond the config (tests: short leases and polls). */
   saveJobsTuning?: SaveJobQueueTuning;
   /** TTL of the Discord gateway lease (default 15 s; tests: shorter). */
@@ -54,7 +56,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { log } = deps;
   const urls = { publicUrl: config.publicUrl, redirectUri: config.redirectUri };
 
-  const store = await openStore(config, log);
+  const store = await openStore(config, log, { sweepEveryMs: deps.sweepEveryMs });
   let saveJobs: SaveJobQueue;
   let rateLimiter: Awaited<ReturnType<typeof openSaveRateLimiter>>;
   try {
@@ -82,11 +84,17 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const core = createCore({
     connections: store.connections,
     linkTokens: store.linkTokens,
+    liveLinks: store.liveLinks,
     claims: store.claims,
     saveIndex: store.saveIndex,
     pendingSaves: store.pendingSaves,
     notion,
-    lookupTweet: (url) => fetchTweetFromOembed(url, { endpoint: config.tweetOembedUrl }),
+    tweetProviders: createTweetProviders({
+      names: config.tweetProviders,
+      fxtwitterApiUrl: config.fxtwitterApiUrl,
+      oembedUrl: config.tweetOembedUrl,
+      log: log.child({ component: 'tweets' }),
+    }),
     queue,
     log: log.child({ component: 'core' }),
     publicUrl: () => urls.publicUrl,
@@ -116,7 +124,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       redirectUri: () => urls.redirectUri,
       onConnected: (user, grant) => core.onConnected(user, grant),
     }),
-    secureCookies: () => urls.publicUrl.startsWith('https://'),
+    publicUrl: () => urls.publicUrl,
     log: log.child({ component: 'oauth' }),
   });
 
@@ -124,7 +132,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   // Loaded only when configured, so a Slack-only deployment never loads discord.js and vice versa.
   if (config.slack) {
     const { createSlackBot } = await import('./bots/slack/index.js');
-    bots.push(createSlackBot({ config: config.slack, core, router, log: log.child({ platform: 'slack' }) }));
+    bots.push(
+      createSlackBot({
+        config: config.slack,
+        core,
+        router,
+        log: log.child({ platform: 'slack' }),
+        publicUrl: () => urls.publicUrl,
+        installs: { store: store.workspaceInstalls, states: store.installStates, claims: store.claims },
+      }),
+    );
   }
   if (config.discord) {
     const { createDiscordBot } = await import('./bots/discord/index.js');

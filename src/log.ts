@@ -43,3 +43,26 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     destination,
   );
 }
+
+/**
+ * Token-shaped strings (Slack `xox…-`, Notion `secret_`/`ntn_`/`nrt_`, bearer values, long opaque runs) replaced, for
+ * text that is logged without knowing what it holds: an unexpected error's message and stack.
+ */
+export function scrubSecrets(text: string): string {
+  return text
+    .replace(/\b(?:xox[a-z]|xapp|secret|ntn|nrt)[-_][\w-]+/gi, '[redacted]')
+    .replace(/\b(Bearer|Basic|Bot)\s+[\w.~+/=-]+/g, '$1 [redacted]')
+    .replace(/[A-Za-z0-9_+/=-]{40,}/g, '[redacted]');
+}
+
+/** An unexpected error as a log field: name, code, message and stack, scrubbed of token-shaped strings. */
+export function safeErrorFields(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err, message: scrubSecrets(String(err)) };
+  const code = (err as { code?: unknown }).code;
+  return {
+    type: err.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    message: scrubSecrets(err.message),
+    ...(err.stack ? { stack: scrubSecrets(err.stack) } : {}),
+  };
+}

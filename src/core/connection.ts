@@ -10,6 +10,18 @@ export interface PropertyMapping {
   link?: string | undefined;
   /** A date property: receives the moment of saving. */
   date?: string | undefined;
+  /** A date property named Posted/Tweeted/Created: receives when the tweet was posted. */
+  posted?: string | undefined;
+  /** A rich_text property named Author: the author's display name. */
+  author?: string | undefined;
+  /** A multi_select property named Tags: the user's tags. */
+  tags?: string | undefined;
+  /** A rich_text property named Note/Comment: the user's words. */
+  note?: string | undefined;
+  /** A files property named Media/Images: the photos, as external files. */
+  media?: string | undefined;
+  /** A number property named Likes. */
+  likes?: string | undefined;
 }
 
 /** The table (a Notion data source) that a connection saves into, with its mapping cached. */

@@ -1,6 +1,7 @@
 import { chatUserKey, type ChatUser, type Platform } from './chat-user.js';
 import { setNewest } from './bounded-map.js';
 import { createAccessLost, reconnectClaim, type LiveOutcome } from './access-lost.js';
+import { createAddNote } from './add-note.js';
 import type { NotionConnection, SaveTarget, TokenGrant } from './connection.js';
 import { clearPendingMark, setPendingMark, storeTarget } from './connection-writes.js';
 import type { Core } from './core.js';
@@ -11,16 +12,15 @@ import { releaseKept } from './kept-saves.js';
 import { createRecentTables } from './recent-tables.js';
 import type { ChatNotifier, ChooseTargetOutcome, ConnectionStatus, ConnectLink, SaveOutcome, SaveTicket, TableChoice, TargetStatus } from './outcomes.js';
 import { sameId, toSaveTarget, unusableStatus, usableChoices } from './pick-target.js';
-import type { ClaimStore, ConnectionStore, NotionGateway, OneTimeStore, PendingSaves, SaveIndex, TweetLookup } from './ports.js';
+import type { ClaimStore, ConnectionStore, LiveLinks, NotionGateway, OneTimeStore, PendingSaves, SaveIndex, TweetProviders } from './ports.js';
+import { createConnectLinks } from './connect-links.js';
 import type { SaveQueue } from './save-queue.js';
 import { createSaveWorker, type SaveJob } from './save-worker.js';
 import { createWithAccess } from './with-access.js';
 import { parseTweetInput } from '../tweets/parse-tweet-input.js';
-import { newOpaqueToken } from '../oauth/tokens.js';
-import { START_PATH } from '../oauth/paths.js';
+import { saveWordsOf } from '../tweets/save-words.js';
 import type { Logger } from '../log.js';
 
-export const LINK_TTL_MS = 10 * 60_000;
 const EVENT_MEMORY_MS = 24 * 60 * 60_000;
 /** See `replayFromStatus`. */
 const STATUS_REPLAY_EVERY_MS = 5 * 60_000;
@@ -29,11 +29,13 @@ const STATUS_REPLAY_USERS = 5_000;
 export interface CoreDeps {
   connections: ConnectionStore;
   linkTokens: OneTimeStore<ChatUser>;
+  /** Each user's live connect link, so asking again (or saving while unconnected) shows the same one. */
+  liveLinks: LiveLinks;
   claims: ClaimStore;
   saveIndex: SaveIndex;
   pendingSaves: PendingSaves;
   notion: NotionGateway;
-  lookupTweet: TweetLookup;
+  tweetProviders: TweetProviders;
   queue: SaveQueue;
   log: Logger;
   /** The product's public base URL, read when a link is made. */
@@ -65,12 +67,7 @@ export function createCore(deps: CoreDeps): CoreService {
     void task.finally(() => background.delete(task));
   }
 
-  async function newConnectLink(user: ChatUser): Promise<{ url: string; expiresAt: Date }> {
-    chatUserKey(user); // validates the ids before anything is stored
-    const token = newOpaqueToken();
-    await deps.linkTokens.put(token, user, LINK_TTL_MS);
-    return { url: `${deps.publicUrl()}${START_PATH}?t=${token}`, expiresAt: new Date(now().getTime() + LINK_TTL_MS) };
-  }
+  const newConnectLink = createConnectLinks({ ...deps, now });
 
   function notifierFor(user: ChatUser): ChatNotifier | undefined {
     const notifier = notifiers.get(user.platform);
@@ -92,6 +89,7 @@ export function createCore(deps: CoreDeps): CoreService {
     newConnectLink,
   });
   const tableOnce = createTableOnce(deps);
+  const notes = createAddNote({ ...deps, withAccess, withLiveConnection: lost.withLiveConnection, newConnectLink });
   /** Users whose kept saves this process is replaying now: one replay at a time each. */
   const replaying = new Set<string>();
 
@@ -120,7 +118,7 @@ export function createCore(deps: CoreDeps): CoreService {
       const outcomes: SaveOutcome[] = [];
       for (const save of pending) {
         // Entries kept before `dataSourceId` and `force` existed replay as they did then.
-        const job: SaveJob = { tweet: save.tweet, tableName: save.tableName, dataSourceId: save.dataSourceId, force: save.force };
+        const job: SaveJob = { tweet: save.tweet, tableName: save.tableName, dataSourceId: save.dataSourceId, force: save.force, comment: save.comment, tags: save.tags, thread: save.thread };
         outcomes.push(await deps.queue.run(() => saveWorker.save(user, job)));
       }
       const settled = outcomes.filter((o) => !((o.kind === 'needs_table' || o.kind === 'reconnect') && o.kept));
@@ -272,12 +270,23 @@ export function createCore(deps: CoreDeps): CoreService {
     },
 
     async onConnected(user, grant) {
-      const previous = await connections.get(user).catch(() => undefined);
-      // Saves kept while the old connection was dead wait for this one: a dead connection may have
-      // some even when it was marked by a version that did not set the mark.
-      const pendingSince = previous?.pendingSince ?? previous?.lostAccessAt;
-      const conn: NotionConnection = { ...grant, connectedAt: now().toISOString(), chatUser: user, ...(pendingSince ? { pendingSince } : {}) };
-      await connections.set(user, conn);
+      // Two sign-ins finishing at once (two tabs, two instances) must not both read the same previous
+      // connection: each would store its own and neither revoke the other's token, leaving one live at
+      // Notion that nothing holds. Under the lease the later one reads the earlier one's and revokes it.
+      const { previous, conn } = await connections.withLock(user, async () => {
+        const previous = await connections.get(user).catch(() => undefined);
+        // Saves kept while the old connection was dead wait for this one: a dead connection may have
+        // some even when it was marked by a version that did not set the mark.
+        const pendingSince = previous?.pendingSince ?? previous?.lostAccessAt;
+        const conn: NotionConnection = {
+          ...grant,
+          connectedAt: now().toISOString(),
+          chatUser: user,
+          ...(pendingSince ? { pendingSince } : {}),
+        };
+        await connections.set(user, conn);
+        return { previous, conn };
+      });
       // A claim left held only delays the next loss's DM; it must not stop the setup below.
       await deps.claims
         .release(reconnectClaim(user))
@@ -301,7 +310,8 @@ export function createCore(deps: CoreDeps): CoreService {
         return { outcome, result: Promise.resolve(outcome) };
       }
       const tableName = options.table?.trim() || undefined;
-      return enqueue(user, { tweet: parsed.tweet, tableName, force: options.force });
+      const words = saveWordsOf(input, parsed);
+      return enqueue(user, { tweet: words.tweet, comment: words.comment, tags: words.tags, thread: options.thread, tableName, force: options.force });
     },
 
     async saveAgain(user, pageId) {
@@ -342,6 +352,9 @@ export function createCore(deps: CoreDeps): CoreService {
         return { kind: 'failed', reason: DomainError.is(err) ? 'notion_unavailable' : 'internal' };
       }
     },
+
+    canAddNote: notes.canAddNote,
+    addNote: notes.addNote,
 
     chooseTarget(user, dataSourceId) {
       return withTables(user, async (conn) => {

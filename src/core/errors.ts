@@ -55,7 +55,7 @@ export class NotionTargetGoneError extends DomainError {
   }
 }
 
-/** 400 validation_error that re-discovery cannot fix. */
+/** 400 / 404 / 409 that re-discovery cannot fix, or an answer from Notion the product cannot use. */
 export class NotionRejectedError extends DomainError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('notion_rejected', message, options);

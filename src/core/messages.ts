@@ -8,6 +8,8 @@ export interface Formatter {
   bold(text: string): string;
   link(url: string, text: string): string;
   code(text: string): string;
+  /** Plain text from users or Notion (a handle), escaped so it cannot format, link or mention. */
+  text(text: string): string;
 }
 
 export const EXAMPLE_INPUT = 'https://x.com/jack/status/20';
@@ -93,12 +95,12 @@ function keptForTableText(status: Exclude<TargetStatus, { kind: 'ready' }>): str
 export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/save-tweet'): string {
   switch (outcome.kind) {
     case 'saved': {
-      const who = outcome.tweet.handle ? `@${outcome.tweet.handle}'s tweet` : 'The tweet';
+      const who = outcome.tweet.handle ? `@${f.text(outcome.tweet.handle)}'s tweet` : 'The tweet';
       const note = outcome.textMissing ? ' (I could not fetch its text, so I saved the link.)' : '';
       return `Saved ${who} to ${f.link(outcome.pageUrl, outcome.table)}.${note}`;
     }
     case 'already_saved': {
-      const what = outcome.tweet.handle ? `@${outcome.tweet.handle}'s tweet` : 'This tweet';
+      const what = outcome.tweet.handle ? `@${f.text(outcome.tweet.handle)}'s tweet` : 'This tweet';
       return `Already saved: ${what} is in ${f.link(outcome.pageUrl, outcome.table)}. Nothing new was added.`;
     }
     case 'in_progress':
@@ -136,7 +138,7 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
 export function undoOutcomeText(f: Formatter, outcome: UndoOutcome): string {
   switch (outcome.kind) {
     case 'removed': {
-      const what = outcome.tweet.handle ? `@${outcome.tweet.handle}'s tweet` : 'the tweet';
+      const what = outcome.tweet.handle ? `@${f.text(outcome.tweet.handle)}'s tweet` : 'the tweet';
       return `Removed ${what} from ${f.bold(outcome.table)} (moved to Notion's trash).`;
     }
     case 'already_deleted':

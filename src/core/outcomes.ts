@@ -105,6 +105,17 @@ export type ChooseTargetOutcome =
   | { kind: 'reconnect'; connectUrl: string }
   | { kind: 'unknown_table'; tables: TableChoice[] };
 
+/** The answer to the "Add note" modal. Only the user who saved a row can add to it. */
+export type NoteOutcome =
+  /** Written; `noteColumn` / `tagsColumn` say which of the two the table has (the other was left out). */
+  | { kind: 'noted'; table: string; pageUrl: string; pageId: string; tweet: Tweet; note: string; tags: string[]; noteColumn: boolean; tagsColumn: boolean }
+  /** The row's table has neither a Note nor a Tags column. */
+  | { kind: 'no_columns'; table: string }
+  | { kind: 'not_found' }
+  | { kind: 'not_connected'; connectUrl: string }
+  | { kind: 'reconnect'; connectUrl: string }
+  | { kind: 'failed' };
+
 /** The answer to an Undo button. Only the user who saved a row can undo it. */
 export type UndoOutcome =
   | { kind: 'removed'; table: string; tweet: Tweet }

@@ -7,9 +7,11 @@ import { DomainError, NotionAccessRevokedError, NotionRateLimitedError, NotionTa
 import { keepSave } from './kept-saves.js';
 import type { SaveOutcome, TargetStatus } from './outcomes.js';
 import { allChoices, findTableByName, sameId, toSaveTarget, unusableStatus } from './pick-target.js';
-import type { ClaimStore, ConnectionStore, NotionGateway, PendingSaves, SaveIndex, TableCandidate, TweetLookup, TweetRow } from './ports.js';
+import { buildTweetRow } from './build-tweet-row.js';
+import type { ClaimStore, ConnectionStore, NotionGateway, PendingSaves, SaveIndex, TableCandidate, TweetProviders } from './ports.js';
 import { tweetKey } from './tweet-key.js';
 import type { WithAccess } from './with-access.js';
+import { resolveTweet } from '../tweets/resolve-tweet.js';
 import type { Tweet } from '../tweets/tweet.js';
 import type { Logger } from '../log.js';
 
@@ -22,6 +24,12 @@ export interface SaveJob {
   dataSourceId?: string | undefined;
   /** "Save again": skip the duplicate guard. */
   force?: boolean | undefined;
+  /** The sender's own words next to the link: the row's note (and its text when no source has the tweet's). */
+  comment?: string | undefined;
+  /** `#tags` typed after the link. */
+  tags?: string[] | undefined;
+  /** `/save-thread`: the author's whole chain in one row. */
+  thread?: boolean | undefined;
 }
 
 export interface SaveWorkerDeps {
@@ -30,7 +38,8 @@ export interface SaveWorkerDeps {
   saveIndex: SaveIndex;
   pendingSaves: PendingSaves;
   claims: ClaimStore;
-  lookupTweet: TweetLookup;
+  /** Fetches the rich tweet at write time (FxTwitter, oEmbed, … as TWEET_PROVIDERS says). */
+  tweetProviders: TweetProviders;
   log: Logger;
   now: () => Date;
   withAccess: WithAccess;
@@ -41,6 +50,17 @@ export interface SaveWorkerDeps {
   replayKept(user: ChatUser): void;
   newConnectLink(user: ChatUser): Promise<{ url: string }>;
 }
+
+/** What a kept save remembers of a job: all of it (older entries lack the later fields). */
+const keptFields = (job: SaveJob) => ({
+  tweet: job.tweet,
+  tableName: job.tableName,
+  dataSourceId: job.dataSourceId,
+  force: job.force,
+  ...(job.comment !== undefined ? { comment: job.comment } : {}),
+  ...(job.tags !== undefined ? { tags: job.tags } : {}),
+  ...(job.thread ? { thread: true } : {}),
+});
 
 /** A claim outlives a crashed worker by this much at most. */
 const SAVING_CLAIM_MS = 2 * 60_000;
@@ -59,12 +79,14 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   /** Saves of the same tweet to the same table in this process share one write. */
   const inFlight = new Map<string, Promise<SaveOutcome>>();
 
-  /** Fills in the text (and handle) from oEmbed when only a link was given. */
-  async function complete(tweet: Tweet): Promise<Tweet> {
-    if (tweet.text || !tweet.url) return tweet;
-    const found = await deps.lookupTweet(tweet.url);
-    if (!found) return tweet;
-    return { ...tweet, text: found.text, handle: tweet.handle ?? found.handle, authorName: tweet.authorName ?? found.authorName };
+  /** The rich tweet from the providers, the chat message or the words; the row and what the index remembers. */
+  async function complete(job: SaveJob) {
+    const resolved = await resolveTweet(deps.tweetProviders, job.tweet, { words: job.comment, thread: job.thread });
+    const row = buildTweetRow(job.tweet, resolved, { comment: job.comment, tags: job.tags }, deps.now());
+    const t = resolved.tweet;
+    const tweet: Tweet = { ...job.tweet, handle: row.handle === 'unknown' ? job.tweet.handle : row.handle, text: row.text || undefined };
+    if (t.authorName ?? job.tweet.authorName) tweet.authorName = t.authorName ?? job.tweet.authorName;
+    return { row, tweet: Object.fromEntries(Object.entries(tweet).filter(([, v]) => v !== undefined)) as Tweet, source: resolved.source };
   }
 
   /** The shared tables now, for a save that names its table. */
@@ -114,8 +136,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   }
 
   async function write(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob): Promise<Written | SaveOutcome> {
-    const tweet = await complete(job.tweet);
-    const row: TweetRow = { handle: tweet.handle ?? tweet.authorName ?? 'unknown', text: tweet.text ?? '', link: tweet.url, savedAt: deps.now() };
+    const { row, tweet } = await complete(job);
     // The connection the last call ran with: a refresh inside `create` replaced the tokens of `conn`,
     // and the look that follows a refused row must not start from the refused ones.
     let current = conn;
@@ -147,7 +168,8 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
 
   /** Writes the row once per (user, table, tweet), however many saves of it arrive together. */
   async function saveOnce(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob): Promise<SaveOutcome> {
-    const key = tweetKey(job.tweet);
+    // A thread is a row of its own, beside the row of its linked tweet alone.
+    const key = job.thread ? `thread:${tweetKey(job.tweet)}` : tweetKey(job.tweet);
     if (!job.force) {
       const record = await saveIndex.find(user, target.dataSourceId, key);
       if (record) return { kind: 'already_saved', pageUrl: record.pageUrl, pageId: record.pageId, table: record.table, tweet: record.tweet };
@@ -209,7 +231,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   async function keepForTable(user: ChatUser, job: SaveJob, outcome: Extract<SaveOutcome, { kind: 'needs_table' }>): Promise<SaveOutcome> {
     const at = deps.now().toISOString();
     try {
-      await keepSave(deps, user, { tweet: job.tweet, tableName: job.tableName, dataSourceId: job.dataSourceId, force: job.force, queuedAt: at });
+      await keepSave(deps, user, { ...keptFields(job), queuedAt: at });
       await setPendingMark(connections, user, at);
       log.info({ event: 'save.kept_for_table', platform: user.platform, status: outcome.status.kind }, 'save kept until a table can take it');
       return { ...outcome, kept: true };
@@ -244,7 +266,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
       try {
         const conn = await connections.get(user);
         if (!conn) return { kind: 'not_connected', connectUrl: (await deps.newConnectLink(user)).url };
-        const keep = { tweet: job.tweet, tableName: job.tableName, dataSourceId: job.dataSourceId, force: job.force };
+        const keep = keptFields(job);
         const ran = await deps.withLiveConnection(user, conn, (c) => attempt(user, c, job), { keep });
         if (ran.kind === 'done') return ran.value.kind === 'needs_table' ? keepForTable(user, job, ran.value) : ran.value;
         const connectUrl = (await deps.newConnectLink(user)).url;

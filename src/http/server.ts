@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withLogContext, type Logger } from '../log.js';
+import { parseRequestTarget } from './request-target.js';
 import type { Router } from './router.js';
+
+/** Slack's largest payloads are a few tens of KB; nothing this server takes is larger. */
+export const MAX_BODY_BYTES = 256 * 1024;
+/** Far above what Slack, Notion redirects and health checks need; keeps a flood from exhausting descriptors. */
+const MAX_CONNECTIONS = 1024;
 
 export interface HttpServer {
   server: Server;
@@ -19,8 +25,26 @@ export function createHttpServer(router: Router, log: Logger): HttpServer {
     withLogContext({ requestId }, () => handle(req, res));
   });
 
+  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, text: string): void => {
+    // The body is not read: close the connection rather than leave an unread body on a kept-alive socket.
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+    res.end(`${text}\n`);
+    req.resume();
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestTarget(req.url);
+    if (url === undefined) {
+      log.warn({ event: 'request_rejected', reason: 'bad_request_target' }, 'malformed request target');
+      refuse(req, res, 400, 'Bad request');
+      return;
+    }
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (!Number.isFinite(length) || length > MAX_BODY_BYTES) {
+      log.warn({ event: 'request_rejected', reason: 'body_too_large', route: url.pathname }, 'request body too large');
+      refuse(req, res, 413, 'Payload too large');
+      return;
+    }
     const handler = router.match(req.method ?? 'GET', url.pathname);
     if (handler === undefined || handler === 'method') {
       res.writeHead(handler ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -38,6 +62,7 @@ export function createHttpServer(router: Router, log: Logger): HttpServer {
   // Slack and Notion redirects are short requests; keep slowloris-style clients from holding sockets.
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;
+  server.maxConnections = MAX_CONNECTIONS;
 
   return {
     server,

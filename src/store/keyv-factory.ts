@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { KeyvPostgres } from '@keyv/postgres';
@@ -48,6 +48,20 @@ class AtomicKeyvSqlite extends KeyvSqlite implements AtomicSetIfAbsent {
     return rows.length > 0;
   }
 
+  /** Deletes every entry under `prefix` whose Keyv expiry has passed; Keyv itself only drops one when it is read. */
+  async sweepExpired(prefix: string, now: number): Promise<number> {
+    const t = this.opts.table;
+    // CASE, not AND: SQLite may evaluate AND's operands in any order, and json_extract throws on non-JSON.
+    const rows = (await this.query(
+      `DELETE FROM ${t} WHERE substr(key, 1, ?) = ?
+       AND (CASE WHEN json_valid(value) THEN json_extract(value, '$.expires') END) <= ? RETURNING key`,
+      prefix.length,
+      prefix,
+      now,
+    )) as unknown[];
+    return rows.length;
+  }
+
   async deleteIfValue(key: string, expected: string): Promise<boolean> {
     const t = this.opts.table;
     const rows = (await this.query(`DELETE FROM ${t} WHERE key = ? AND json_extract(value, '$.value') = ? RETURNING key`, key, expected)) as unknown[];
@@ -91,6 +105,16 @@ class AtomicKeyvPostgres extends KeyvPostgres implements AtomicSetIfAbsent {
       [key, value, Date.now()],
     );
     return rows.length > 0;
+  }
+
+  /** As for SQLite. Every value under our prefix was written by Keyv, so it is JSON. */
+  async sweepExpired(prefix: string, now: number): Promise<number> {
+    const t = `${this.opts.schema}.${this.opts.table}`;
+    const rows = await this.query(
+      `DELETE FROM ${t} WHERE left(key, $1) = $2 AND (value::jsonb ->> 'expires')::bigint <= $3 RETURNING key`,
+      [prefix.length, prefix, now],
+    );
+    return rows.length;
   }
 
   async deleteIfValue(key: string, expected: string): Promise<boolean> {
@@ -218,6 +242,38 @@ export async function renewIfValue(keyv: Keyv, key: string, expected: string, tt
   return true;
 }
 
+/** Adapters whose rows outlive their expiry until something reads them (SQLite, Postgres). */
+interface SweepsExpired {
+  sweepExpired(prefix: string, now: number): Promise<number>;
+}
+
+/**
+ * Deletes the entries of `keyv`'s namespace whose time to live ended before `now`, and returns how
+ * many. Keyv only drops an expired entry when it is read, so one-time links, states and claims that
+ * nobody reads again would stay in SQLite and Postgres for ever. Redis expires keys itself (nothing to
+ * do); the in-memory store is swept by walking it.
+ */
+export async function sweepExpired(keyv: Keyv, now = Date.now()): Promise<number> {
+  const store = keyv.store as Partial<SweepsExpired> | Map<string, unknown>;
+  const prefix = keyvKey(keyv, '');
+  if (store instanceof Map) {
+    let removed = 0;
+    for (const [key, raw] of store) {
+      if (typeof key !== 'string' || !key.startsWith(prefix) || typeof raw !== 'string') continue;
+      let expires: unknown;
+      try {
+        expires = (JSON.parse(raw) as { expires?: unknown }).expires;
+      } catch {
+        continue;
+      }
+      if (typeof expires === 'number' && expires <= now && store.delete(key)) removed++;
+    }
+    return removed;
+  }
+  if (typeof store.sweepExpired !== 'function') return 0;
+  return store.sweepExpired.call(keyv.store, prefix, now);
+}
+
 /** The scheme of a STORE_URL, e.g. `sqlite`; safe to log (the URL itself may carry a password). */
 export function storeScheme(storeUrl: string): string {
   const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(storeUrl.trim());
@@ -231,6 +287,22 @@ export function sqlitePath(storeUrl: string): string {
   return path === ':memory:' ? path : resolve(process.cwd(), path);
 }
 
+/**
+ * The SQLite file holds every user's encrypted tokens and save history: only its owner may read it.
+ * Folders it creates are 0700 (an existing folder is the operator's and left as it is); the file is
+ * created 0600 before the driver opens it (SQLite gives its journal files the database's mode), and
+ * an existing file that group or others can read is tightened to 0600.
+ */
+export async function prepareSqliteFile(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const file = await open(path, 'a', 0o600);
+  try {
+    if (((await file.stat()).mode & 0o077) !== 0) await file.chmod(0o600);
+  } finally {
+    await file.close();
+  }
+}
+
 async function openAdapter(storeUrl: string, namespace: string): Promise<{ store: KeyvStoreAdapter | Map<unknown, unknown>; keyPrefix: boolean }> {
   const scheme = storeScheme(storeUrl);
   switch (scheme) {
@@ -238,7 +310,7 @@ async function openAdapter(storeUrl: string, namespace: string): Promise<{ store
       return { store: new Map(), keyPrefix: true };
     case 'sqlite': {
       const path = sqlitePath(storeUrl);
-      if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+      if (path !== ':memory:') await prepareSqliteFile(path);
       return { store: new AtomicKeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5_000 }), keyPrefix: true };
     }
     case 'redis':

@@ -11,7 +11,10 @@ export interface TweetLink {
 /** A valid X handle, without the `@`. */
 export const HANDLE_PATTERN = /^[A-Za-z0-9_]{1,15}$/;
 
-/** Hosts that serve tweets: X itself and the embed fixers people paste on Discord (all map to x.com). */
+/**
+ * Hosts that serve tweets: X itself and the embed fixers people paste on Discord (all map to x.com). The one list:
+ * the parser, the chat adapters and the Discord embed reader all ask `isTweetHost` / `parseTweetLink`.
+ */
 const TWEET_HOSTS = new Set([
   'twitter.com',
   'x.com',
@@ -21,6 +24,7 @@ const TWEET_HOSTS = new Set([
   'fixvx.com',
   'twittpr.com',
   'fixtwitter.com',
+  'stupidpenisx.com',
 ]);
 
 /** Subdomains that still mean the same site (`d.`/`g.` are the fixers' direct-media variants). */
@@ -32,6 +36,9 @@ const RESERVED_SEGMENTS = new Set(['i', 'home', 'search', 'explore', 'settings',
 /** The bare host names of tweet sites, for finding scheme-less links in text. */
 export const TWEET_HOST_NAMES: readonly string[] = [...TWEET_HOSTS];
 
+/** A scheme-less tweet host at the start of a link (`x.com/`, `www.fxtwitter.com/`), as a regular expression source. */
+export const SCHEME_LESS_TWEET_HOST = String.raw`(?:(?:www|mobile|m)\.)?(?:${TWEET_HOST_NAMES.map((h) => h.replace(/\./g, '\\.')).join('|')})/`;
+
 /** True when `hostname` is twitter.com, x.com or an embed fixer (with www./mobile./m. and similar). */
 export function isTweetHost(hostname: string): boolean {
   let host = hostname.toLowerCase().replace(/\.$/, '');
@@ -42,6 +49,16 @@ export function isTweetHost(hostname: string): boolean {
     }
   }
   return TWEET_HOSTS.has(host);
+}
+
+/** True for an http(s) URL on a tweet host, whatever page of it (a profile, a tweet). Never throws. */
+export function isTweetSiteUrl(url: string): boolean {
+  if (!/^https?:\/\//i.test(url)) return false;
+  try {
+    return isTweetHost(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /**

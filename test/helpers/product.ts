@@ -11,6 +11,8 @@ export interface Product {
   app: App;
   /** Public base URL, e.g. http://localhost:51234 */
   url: string;
+  /** The port it listens on (127.0.0.1), also when PUBLIC_URL names another address. */
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -22,12 +24,16 @@ export async function startProduct(options: {
   notion: NotionSandbox;
   env?: Record<string, string>;
   oembedUrl?: string;
+  /** FxTwitter API base; default a closed local port, so lookups fall through to oEmbed at once. */
+  fxtwitterUrl?: string;
   /** Collects every log line (JSON) instead of printing, for tests that inspect logs. */
   logSink?: string[];
   /** Job engine settings (short leases, a queue name of the test's own on a shared Redis or Postgres). */
   saveJobsTuning?: SaveJobQueueTuning;
   /** TTL of the Discord gateway lease (two products on one store take turns on the gateway). */
   discordGatewayLeaseMs?: number;
+  /** The store's sweep period. */
+  sweepEveryMs?: number;
 }): Promise<Product> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -38,6 +44,7 @@ export async function startProduct(options: {
     NOTION_CLIENT_SECRET: TEST_CLIENT.clientSecret,
     NOTION_API_URL: options.notion.url,
     TWEET_OEMBED_URL: options.oembedUrl ?? 'http://127.0.0.1:9/oembed',
+    FXTWITTER_API_URL: options.fxtwitterUrl ?? 'http://127.0.0.1:9',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
@@ -46,12 +53,13 @@ export async function startProduct(options: {
   const app = await createApp(config, {
     log,
     host: '127.0.0.1',
+    sweepEveryMs: options.sweepEveryMs,
     saveJobsTuning: options.saveJobsTuning,
     discordGatewayLeaseMs: options.discordGatewayLeaseMs,
   });
-  await app.start();
+  const { port } = await app.start();
   options.notion.registerRedirectUri(TEST_CLIENT.clientId, app.redirectUri);
-  return { app, url: app.publicUrl, stop: () => app.stop() };
+  return { app, url: app.publicUrl, port, stop: () => app.stop() };
 }
 
 /** Polls `check` until it returns a truthy value; fails after `timeoutMs` instead of sleeping blindly. */

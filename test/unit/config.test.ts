@@ -46,6 +46,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://tweets.example.com/' }).redirectUri).toBe('https://tweets.example.com/oauth/notion/callback');
   });
 
+  it('production refuses an http:// PUBLIC_URL except on this machine', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const prod = { NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: key };
+    expect(() => loadConfig({ ...prod, PUBLIC_URL: 'http://tweets.example.com' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...prod, PUBLIC_URL: 'http://tweets.example.com' })).toThrow(
+      /^PUBLIC_URL: must start with https:\/\/ when NODE_ENV=production .*localhost and 127\.0\.0\.1$/,
+    );
+    expect(() => loadConfig({ ...prod, PUBLIC_URL: 'http://10.0.0.5:3000' })).toThrow(/^PUBLIC_URL: /);
+    expect(loadConfig({ ...prod, PUBLIC_URL: 'https://tweets.example.com' }).publicUrl).toBe('https://tweets.example.com');
+    expect(loadConfig({ ...prod, PUBLIC_URL: 'http://localhost:3000' }).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ ...prod, PUBLIC_URL: 'http://127.0.0.1:3000' }).publicUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig(prod).publicUrl).toBe('http://localhost:3000');
+    // Outside production http:// stays allowed (development behind a tunnel, tests).
+    expect(loadConfig({ PUBLIC_URL: 'http://tweets.example.com' }).publicUrl).toBe('http://tweets.example.com');
+  });
+
   it.each([
     [{ PORT: 'abc' }, /^PORT: /],
     [{ PUBLIC_URL: 'not a url' }, /^PUBLIC_URL: /],

@@ -1,4 +1,6 @@
+import { decodeDiscordMarkup } from '../../chat/chat-markup.js';
 import { tweetInputFromMessageText } from '../../tweets/message-tweet-input.js';
+import { canonicalTweetUrl, parseTweetLink } from '../../tweets/tweet-link.js';
 import type { TweetInput, TweetUnfurl } from '../../tweets/tweet.js';
 
 /** The parts of a Discord embed that describe a tweet (discord.js `Embed` and API embeds both fit). */
@@ -8,29 +10,11 @@ export interface EmbedLike {
   author?: { name?: string | null | undefined } | null | undefined;
 }
 
-/** Hosts whose status links are tweets: X itself and the embed-fixing mirrors people paste into Discord. */
-const TWEET_HOSTS = new Set([
-  'x.com', 'twitter.com', 'mobile.twitter.com', 'mobile.x.com',
-  'fxtwitter.com', 'fixupx.com', 'vxtwitter.com', 'fixvx.com', 'twittpr.com', 'stupidpenisx.com',
-]);
-
-const STATUS_PATH = /^\/(?:([A-Za-z0-9_]{1,15})|i\/web|i)\/status(?:es)?\/(\d{1,25})/;
-
 /** `https://fxtwitter.com/jack/status/20?s=1` -> `https://x.com/jack/status/20`; undefined for other links. */
 export function tweetLinkOf(url: string | null | undefined): string | undefined {
-  if (!url) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
-  const host = parsed.hostname.toLowerCase().replace(/^www\./, '');
-  if (!TWEET_HOSTS.has(host)) return undefined;
-  const m = STATUS_PATH.exec(parsed.pathname);
-  if (!m) return undefined;
-  return m[1] ? `https://x.com/${m[1]}/status/${m[2]}` : `https://x.com/i/web/status/${m[2]}`;
+  if (!url || !/^https?:\/\//i.test(url)) return undefined;
+  const link = parseTweetLink(url);
+  return link ? canonicalTweetUrl(link.id, link.handle) : undefined;
 }
 
 /** Discord's tweet embeds name the author "Jack (@jack)"; keep the handle when it is there. */
@@ -51,7 +35,9 @@ export function unfurlFromEmbeds(embeds: readonly EmbedLike[] | null | undefined
     const url = tweetLinkOf(embed.url);
     if (!url) continue;
     const text = embed.description?.trim() || undefined;
-    return { url, author: authorOf(embed.author?.name), text };
+    if (text === undefined) return { url, author: authorOf(embed.author?.name), text };
+    const marked = decodeDiscordMarkup(text);
+    return { url, author: authorOf(embed.author?.name), text: marked.text, ...(marked.links ? { links: marked.links } : {}) };
   }
   return undefined;
 }
@@ -78,5 +64,5 @@ export function tweetInputOfMessage(message: MessageLike): TweetInput {
     .map((t) => t?.trim() ?? '')
     .filter((t) => t.length > 0)
     .join('\n');
-  return tweetInputFromMessageText(text, unfurl);
+  return tweetInputFromMessageText(decodeDiscordMarkup(text), unfurl);
 }

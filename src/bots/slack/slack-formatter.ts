@@ -16,4 +16,5 @@ export const slackFormatter: Formatter = {
   bold: (text) => `*${escapeMrkdwn(text).replace(/\*/g, '∗')}*`,
   link: (url, text) => `<${escapeLinkUrl(url)}|${escapeMrkdwn(text).replace(/\|/g, '¦')}>`,
   code: (text) => `\`${escapeMrkdwn(text).replace(/`/g, 'ˋ')}\``,
+  text: escapeMrkdwn,
 };

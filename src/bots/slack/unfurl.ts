@@ -1,4 +1,7 @@
+import { decodeSlackMarkup } from '../../chat/chat-markup.js';
+import { decodeHtmlEntities } from '../../tweets/html-text.js';
 import { tweetInputFromMessageText } from '../../tweets/message-tweet-input.js';
+import { isTweetSiteUrl } from '../../tweets/tweet-link.js';
 import type { TweetInput, TweetUnfurl } from '../../tweets/tweet.js';
 
 /** The attachment fields Slack sets on link unfurls and shared messages (all optional; payloads vary). */
@@ -19,8 +22,6 @@ export interface SlackAttachment {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-
-const TWEET_HOST = /^https?:\/\/(?:www\.|mobile\.)?(?:twitter\.com|x\.com)\//i;
 
 /** Classic unfurls say `twitter`; since 2023 Slack says `X (formerly Twitter)` (sometimes just `X`). */
 function isTwitterService(name: string | undefined): boolean {
@@ -46,14 +47,16 @@ function authorFromTitle(title: string | undefined): string | undefined {
 export function unfurlFromAttachment(attachment: SlackAttachment): TweetUnfurl | undefined {
   const service = str(attachment.service_name);
   const url = str(attachment.original_url) ?? str(attachment.from_url);
-  const twitterByUrl = url !== undefined && TWEET_HOST.test(url);
+  const twitterByUrl = url !== undefined && isTweetSiteUrl(decodeHtmlEntities(url));
   if (!isTwitterService(service) && !(service === undefined && twitterByUrl && str(attachment.text))) return undefined;
 
   const author = str(attachment.author_subname) ?? str(attachment.author_name) ?? authorFromTitle(str(attachment.title));
   const text = str(attachment.text);
   const link = url ?? str(attachment.title_link) ?? str(attachment.author_link);
   if (!text && !link) return undefined;
-  return { author, text, url: link };
+  if (text === undefined) return { author, text, url: link };
+  const marked = decodeSlackMarkup(text);
+  return marked.links ? { author, text: marked.text, links: marked.links, url: link } : { author, text: marked.text, url: link };
 }
 
 /** The first Twitter/X unfurl among a message's attachments (the image-only extras are skipped). */
@@ -95,5 +98,5 @@ export function tweetInputFromMessage(message: SlackMessageLike): TweetInput {
       }
     }
   }
-  return tweetInputFromMessageText(parts.join('\n'), unfurlFromAttachments(message.attachments));
+  return tweetInputFromMessageText(decodeSlackMarkup(parts.join('\n')), unfurlFromAttachments(message.attachments));
 }

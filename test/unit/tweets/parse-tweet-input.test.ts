@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTweetInput, type ParsedTweetInput } from '../../../src/tweets/parse-tweet-input.js';
 import type { Tweet, TweetInput, TweetUnfurl } from '../../../src/tweets/tweet.js';
+import { asAdapterInput } from './chat-text.js';
 
 const JACK = { id: '20', url: 'https://x.com/jack/status/20', handle: 'jack' } satisfies Tweet;
 const TWTTR = 'just setting up my twttr';
@@ -239,7 +240,7 @@ const cases: Array<[name: string, input: TweetInput, expected: ParsedTweetInput]
 
 describe('parseTweetInput', () => {
   it.each(cases)('%s', (_name, input, expected) => {
-    expect(parseTweetInput(input)).toStrictEqual(expected);
+    expect(parseTweetInput(asAdapterInput(input))).toStrictEqual(expected);
   });
 
   it('keeps 5,000 characters of text whole, including a link inside it', () => {

@@ -1,6 +1,7 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { chatUserOf } from '../chat-user.js';
 import { saveReply } from '../replies.js';
+import { decodeDiscordMarkup } from '../../../chat/chat-markup.js';
 import { splitTableChoice } from '../../../core/inline-table.js';
 import { saveToEnd } from '../../../core/settle-save.js';
 import type { Command, CommandContext } from './command.js';
@@ -27,7 +28,7 @@ export default {
   async execute(interaction: ChatInputCommandInteraction, { core, log }: CommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const { text, tableName } = splitTableChoice(interaction.options.getString('tweet', true));
-    const outcome = await saveToEnd(core, chatUserOf(interaction.user), { text }, log.child({ userId: interaction.user.id }), { table: tableName });
+    const outcome = await saveToEnd(core, chatUserOf(interaction.user), decodeDiscordMarkup(text), log.child({ userId: interaction.user.id }), { table: tableName });
     await interaction.editReply(saveReply(outcome));
   },
 } satisfies Command;
