@@ -162,6 +162,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await http.close();
     }
     await core.idle();
+    // After the bots (no new saves come in); their clients still send replies for jobs finishing in the grace period.
     await saveJobs.stop(SAVE_JOBS_GRACE_MS);
     await rateLimiter.close();
     await store.close();

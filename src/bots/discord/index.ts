@@ -136,7 +136,7 @@ export function createDiscordBot(options: DiscordBotOptions): ChatBot {
       await lease?.stop();
       lease = undefined;
       await disconnectGateway();
-      await rest.destroy();
+      // `rest` stays usable (it holds no connection): save jobs finishing during the shutdown grace still answer.
     },
   };
 }
