@@ -11,6 +11,7 @@ const productCode = {
   ],
   message: 'An emulation stands in for a platform: it knows nothing of the product it is tested with.',
 };
+const chatHelpers = { group: ['**/chat/**'], message: 'src/chat holds the adapters\' shared wording and helpers; core answers with outcomes.' };
 /** The architecture's import boundaries, enforced by lint. */
 function restrictImports(files, patterns) {
   return [{ files, rules: { 'no-restricted-imports': ['error', { patterns }] } }];
@@ -27,7 +28,8 @@ export default tseslint.config(
     },
   },
   ...restrictImports(['src/notion/**', 'src/store/**', 'src/tweets/**', 'src/http/**'], [chatPlatforms]),
-  ...restrictImports(['src/core/**', 'src/oauth/**'], [chatPlatforms, notionSdk, keyvLib]),
+  ...restrictImports(['src/core/**', 'src/oauth/**'], [chatPlatforms, notionSdk, keyvLib, chatHelpers]),
+  ...restrictImports(['src/chat/**'], [chatPlatforms, notionSdk, keyvLib]),
   ...restrictImports(['src/bots/**'], [notionSdk, keyvLib]),
   ...restrictImports(
     ['src/sandbox/{notion,slack,discord,fxtwitter,oembed}/**'],

@@ -19,7 +19,7 @@ export interface Core {
    * Saves what the user gave, taking `input` as it is (core reads no table name out of the text).
    * `options.table`: save this once into the shared table of that name (exact, else the first whose
    * name starts with it; any case) instead of the user's target. Only `/save-tweet` offers this: its
-   * handlers split `<link> to <table name>` with `splitTableChoice` (`./inline-table.ts`); elsewhere
+   * handlers split `<link> to <table name>` with `splitTableChoice` (`src/chat/inline-table.ts`); elsewhere
    * (shortcuts, DMs) "<link> to everyone who asked" is just a message. `options.force` skips the
    * duplicate guard ("Save again"). `options.thread` (`/save-thread`): one row for the author's whole chain the
    * tweet belongs to (a tweet in no thread saves as itself). `#tags` ending the typed text become the row's tags.

@@ -27,6 +27,11 @@ export class DomainError extends Error {
   }
 }
 
+/** The code to log for any error: a DomainError's own, else `internal` (never a message that may hold data). */
+export function errorCode(err: unknown): DomainErrorCode | 'internal' {
+  return err instanceof DomainError ? err.code : 'internal';
+}
+
 /**
  * 401 from Notion: the user removed the integration or the token was revoked. `refusedAccessToken`
  * (set by core's with-access once it gave up) names the token Notion refused, so the stored

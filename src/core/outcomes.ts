@@ -47,7 +47,16 @@ export interface PageChoice {
 /** What the user is told after a save attempt. */
 export type SaveOutcome =
   /** `pageId` is what Undo takes. */
-  | { kind: 'saved'; pageUrl: string; pageId: string; table: string; tweet: Tweet; textMissing: boolean }
+  | {
+      kind: 'saved';
+      pageUrl: string;
+      pageId: string;
+      table: string;
+      tweet: Tweet;
+      textMissing: boolean;
+      /** `/save-thread` of a thread: how many tweets its row holds (absent for a single tweet). */
+      threadLength?: number | undefined;
+    }
   /** The same user saved this tweet to this table before; `pageId` is what "Save again" and Undo take. */
   | { kind: 'already_saved'; pageUrl: string; pageId: string; table: string; tweet: Tweet }
   /** The same tweet is being saved right now (a double click, two quick commands). */

@@ -3,7 +3,7 @@ import type { AccessLost } from './access-lost.js';
 import type { NotionConnection, SaveTarget } from './connection.js';
 import { setPendingMark } from './connection-writes.js';
 import type { Discover } from './discover-target.js';
-import { DomainError, NotionAccessRevokedError, NotionRateLimitedError, NotionTargetGoneError, StoreDecryptError } from './errors.js';
+import { DomainError, errorCode, NotionAccessRevokedError, NotionRateLimitedError, NotionTargetGoneError, StoreDecryptError } from './errors.js';
 import { keepSave } from './kept-saves.js';
 import type { SaveOutcome, TargetStatus } from './outcomes.js';
 import { allChoices, findTableByName, sameId, toSaveTarget, unusableStatus } from './pick-target.js';
@@ -44,8 +44,8 @@ export interface SaveWorkerDeps {
   now: () => Date;
   withAccess: WithAccess;
   discover: Discover;
-  /** Runs the save; again with a connection stored meanwhile, or keeps it for the reconnect when Notion refuses the stored one. */
-  withLiveConnection: AccessLost['withLiveConnection'];
+  /** Its `withLiveConnection` runs the save; again with a connection stored meanwhile, or keeps it for the reconnect when Notion refuses the stored one. */
+  lost: AccessLost;
   /** A save just landed with a connection marked as having kept saves: replay them (in the background). */
   replayKept(user: ChatUser): void;
   newConnectLink(user: ChatUser): Promise<{ url: string }>;
@@ -62,6 +62,9 @@ const keptFields = (job: SaveJob) => ({
   ...(job.thread ? { thread: true } : {}),
 });
 
+/** How much of a thread's text the save index keeps. */
+const INDEXED_TEXT_MAX = 4000;
+
 /** A claim outlives a crashed worker by this much at most. */
 const SAVING_CLAIM_MS = 2 * 60_000;
 const OTHER_INSTANCE_POLLS = 20;
@@ -71,7 +74,16 @@ const OTHER_INSTANCE_POLL_MS = 250;
 const needsTable = (status: TargetStatus): SaveOutcome =>
   status.kind === 'ready' ? { kind: 'failed', reason: 'internal' } : { kind: 'needs_table', status, kept: false };
 
-type Written = { saved: { pageUrl: string; pageId: string; target: SaveTarget; tweet: Tweet } };
+/** What "Already saved" says about a row saved before (or by a save that ran at the same time). */
+const alreadySaved = (row: { pageUrl: string; pageId: string; table: string; tweet: Tweet }): SaveOutcome => ({
+  kind: 'already_saved',
+  pageUrl: row.pageUrl,
+  pageId: row.pageId,
+  table: row.table,
+  tweet: row.tweet,
+});
+
+type Written = { saved: { pageUrl: string; pageId: string; target: SaveTarget; tweet: Tweet; threadLength?: number | undefined } };
 
 /** The Notion side of a save: runs behind the queue, after the platform was answered. Never throws. */
 export function createSaveWorker(deps: SaveWorkerDeps) {
@@ -84,7 +96,9 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     const resolved = await resolveTweet(deps.tweetProviders, job.tweet, { words: job.comment, thread: job.thread });
     const row = buildTweetRow(job.tweet, resolved, { comment: job.comment, tags: job.tags }, deps.now());
     const t = resolved.tweet;
-    const tweet: Tweet = { ...job.tweet, handle: row.handle === 'unknown' ? job.tweet.handle : row.handle, text: row.text || undefined };
+    // What the save index keeps (for replies, Undo and Save again): a thread's text only in part.
+    const text = job.thread && row.text.length > INDEXED_TEXT_MAX ? `${row.text.slice(0, INDEXED_TEXT_MAX)}…` : row.text;
+    const tweet: Tweet = { ...job.tweet, handle: row.handle === 'unknown' ? job.tweet.handle : row.handle, text: text || undefined };
     if (t.authorName ?? job.tweet.authorName) tweet.authorName = t.authorName ?? job.tweet.authorName;
     return { row, tweet: Object.fromEntries(Object.entries(tweet).filter(([, v]) => v !== undefined)) as Tweet, source: resolved.source };
   }
@@ -145,7 +159,8 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
         current = using;
         return notion.createRow(token, t, row);
       });
-      return { saved: { pageUrl: page.url, pageId: page.pageId, target: t, tweet } };
+      const threadLength = row.body && row.body.length > 1 ? row.body.length : undefined;
+      return { saved: { pageUrl: page.url, pageId: page.pageId, target: t, tweet, ...(threadLength ? { threadLength } : {}) } };
     };
     try {
       return await create(conn, target);
@@ -161,7 +176,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     for (let i = 0; i < OTHER_INSTANCE_POLLS; i++) {
       await new Promise((resolve) => setTimeout(resolve, OTHER_INSTANCE_POLL_MS));
       const record = await saveIndex.find(user, dataSourceId, key);
-      if (record) return { kind: 'already_saved', pageUrl: record.pageUrl, pageId: record.pageId, table: record.table, tweet: record.tweet };
+      if (record) return alreadySaved(record);
     }
     return { kind: 'in_progress' };
   }
@@ -172,13 +187,13 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     const key = job.thread ? `thread:${tweetKey(job.tweet)}` : tweetKey(job.tweet);
     if (!job.force) {
       const record = await saveIndex.find(user, target.dataSourceId, key);
-      if (record) return { kind: 'already_saved', pageUrl: record.pageUrl, pageId: record.pageId, table: record.table, tweet: record.tweet };
+      if (record) return alreadySaved(record);
     }
     const lockKey = `saving:${chatUserKey(user)}:${target.dataSourceId}:${key}`;
     const running = inFlight.get(lockKey);
     if (running) {
       const first = await running;
-      return first.kind === 'saved' ? { kind: 'already_saved', pageUrl: first.pageUrl, pageId: first.pageId, table: first.table, tweet: first.tweet } : first;
+      return first.kind === 'saved' ? alreadySaved(first) : first;
     }
     const task = (async (): Promise<SaveOutcome> => {
       if (!(await deps.claims.claim(lockKey, SAVING_CLAIM_MS))) return awaitOtherInstance(user, target.dataSourceId, key);
@@ -196,7 +211,15 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
           savedAt: deps.now().toISOString(),
         });
         log.info({ event: 'save.saved', platform: user.platform, textFetched: Boolean(saved.tweet.text) }, 'tweet saved');
-        return { kind: 'saved', pageUrl: saved.pageUrl, pageId: saved.pageId, table: saved.target.title, tweet: saved.tweet, textMissing: !saved.tweet.text };
+        return {
+          kind: 'saved',
+          pageUrl: saved.pageUrl,
+          pageId: saved.pageId,
+          table: saved.target.title,
+          tweet: saved.tweet,
+          textMissing: !saved.tweet.text,
+          ...(saved.threadLength ? { threadLength: saved.threadLength } : {}),
+        };
       } finally {
         await deps.claims.release(lockKey).catch(() => undefined);
       }
@@ -236,13 +259,13 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
       log.info({ event: 'save.kept_for_table', platform: user.platform, status: outcome.status.kind }, 'save kept until a table can take it');
       return { ...outcome, kept: true };
     } catch (err) {
-      log.warn({ event: 'save.keep_failed', platform: user.platform, code: err instanceof DomainError ? err.code : 'internal' }, 'could not keep the save');
+      log.warn({ event: 'save.keep_failed', platform: user.platform, code: errorCode(err) }, 'could not keep the save');
       return outcome;
     }
   }
 
   function failure(user: ChatUser, err: unknown): SaveOutcome {
-    const code = err instanceof DomainError ? err.code : 'internal';
+    const code = errorCode(err);
     const fields = { event: 'save.failed', platform: user.platform, code };
     if (err instanceof NotionRateLimitedError) {
       log.warn(fields, 'Notion rate limit outlived retries');
@@ -267,7 +290,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
         const conn = await connections.get(user);
         if (!conn) return { kind: 'not_connected', connectUrl: (await deps.newConnectLink(user)).url };
         const keep = keptFields(job);
-        const ran = await deps.withLiveConnection(user, conn, (c) => attempt(user, c, job), { keep });
+        const ran = await deps.lost.withLiveConnection(user, conn, (c) => attempt(user, c, job), { keep });
         if (ran.kind === 'done') return ran.value.kind === 'needs_table' ? keepForTable(user, job, ran.value) : ran.value;
         const connectUrl = (await deps.newConnectLink(user)).url;
         return ran.kind === 'lost' ? { kind: 'reconnect', connectUrl, kept: true } : { kind: 'not_connected', connectUrl };

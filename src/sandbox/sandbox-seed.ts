@@ -108,6 +108,12 @@ export interface ExampleMessage {
 
 export const EXAMPLE_MESSAGES: ExampleMessage[] = [
   {
+    author: { userId: 'U0SAMIR', name: 'Samir' },
+    text: `<https://x.com/tompark/status/${RICH_TWEET_IDS.threadEnd}>`,
+    attachments: [xTweetAttachment({ name: 'Tom Park', handle: 'tompark', statusId: RICH_TWEET_IDS.threadEnd, text: '3/3 Then we split the test suite by timing data. 41 minutes became 19.' })],
+    minutesAgo: 64,
+  },
+  {
     author: { userId: 'U0PRIYA', name: 'Priya' },
     text: '<https://x.com/naval/status/1002103360646823936>',
     attachments: [xTweetAttachment({ name: 'Naval', handle: 'naval', statusId: '1002103360646823936', text: SANDBOX_TWEETS['1002103360646823936']!.text })],

@@ -1,4 +1,4 @@
-import type { Formatter } from '../../core/messages.js';
+import type { Formatter } from '../../chat/messages.js';
 
 /**
  * Characters Discord markdown acts on anywhere in a line: emphasis and spoilers (`* _ ~ |`), code

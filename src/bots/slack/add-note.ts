@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
-import { NOTE_FORM, NOT_YOUR_NOTE_TEXT, notedSaveOutcome, noteOutcomeText } from '../../core/note-messages.js';
+import { NOTE_FORM, NOT_YOUR_NOTE_TEXT, notedSaveOutcome, noteOutcomeText } from '../../chat/note-messages.js';
 import type { NoteOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section, type SlackMessage } from './blocks.js';

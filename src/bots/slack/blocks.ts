@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { ADD_NOTE_LABEL } from '../../core/note-messages.js';
+import { ADD_NOTE_LABEL } from '../../chat/note-messages.js';
 import {
   connectPromptText,
   connectedText,
@@ -12,7 +12,7 @@ import {
   statusText,
   targetStatusText,
   undoOutcomeText,
-} from '../../core/messages.js';
+} from '../../chat/messages.js';
 import type {
   ConnectionStatus,
   ConnectLink,

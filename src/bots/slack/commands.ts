@@ -1,14 +1,14 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
 import { decodeSlackMarkup } from '../../chat/chat-markup.js';
-import { splitTableChoice } from '../../core/inline-table.js';
-import { CHECK_DMS_TEXT, disconnectText, unknownOptionText } from '../../core/messages.js';
+import { splitTableChoice } from '../../chat/inline-table.js';
+import { CHECK_DMS_TEXT, disconnectText, unknownOptionText } from '../../chat/messages.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section } from './blocks.js';
 import { sendConnectLink } from './connect-link.js';
 import { COMMANDS } from './constants.js';
 import { respondEphemeral } from './reply.js';
-import { saveToEnd } from '../../core/settle-save.js';
+import { saveToEnd } from '../../chat/settle-save.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
 import type { WorkspaceNames } from './workspace-names.js';

@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage } from './blocks.js';
 import { errorSummary } from './reply.js';
-import { saveToEnd } from '../../core/settle-save.js';
+import { saveToEnd } from '../../chat/settle-save.js';
 import { slackUser } from './slack-user.js';
 import type { WorkspaceNames } from './workspace-names.js';
 import { tweetInputFromMessage } from './unfurl.js';

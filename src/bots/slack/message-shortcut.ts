@@ -4,7 +4,7 @@ import type { Logger } from '../../log.js';
 import { saveOutcomeMessage } from './blocks.js';
 import { SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from './constants.js';
 import { respondEphemeral } from './reply.js';
-import { saveToEnd } from '../../core/settle-save.js';
+import { saveToEnd } from '../../chat/settle-save.js';
 import { slackUser } from './slack-user.js';
 import type { WorkspaceNames } from './workspace-names.js';
 import { tweetInputFromMessage } from './unfurl.js';

@@ -1,4 +1,4 @@
-import type { Formatter } from '../../core/messages.js';
+import type { Formatter } from '../../chat/messages.js';
 
 /** Slack requires exactly these three characters to be escaped in mrkdwn text. */
 export function escapeMrkdwn(text: string): string {

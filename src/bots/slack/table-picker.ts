@@ -1,6 +1,6 @@
 import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
-import { CHOOSE_TABLE_FAILED_TEXT, chooseTargetText, LABELS } from '../../core/messages.js';
+import { CHOOSE_TABLE_FAILED_TEXT, chooseTargetText, LABELS } from '../../chat/messages.js';
 import type { ChooseTargetOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
 import { connectLinkActions, section, targetStatusMessage, type SlackMessage } from './blocks.js';

@@ -1,4 +1,4 @@
-import { COMMANDS, SAVE_SHORTCUT_CALLBACK_ID } from '../../bots/slack/constants.js';
+import { COMMANDS, SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from '../../bots/slack/constants.js';
 import { escapeMrkdwn } from '../../bots/slack/slack-formatter.js';
 import type { Logger } from '../../log.js';
 import type { NotionSandbox } from '../notion/notion-sandbox.js';
@@ -10,6 +10,7 @@ import {
   slashCommandBody,
   staticSelectActionBody,
   userMessage,
+  viewSubmissionBody,
   xTweetAttachment,
   type SlackActor,
   type SlackMessagePayload,
@@ -23,12 +24,13 @@ import {
   tableItem,
   VISITOR_NAME,
   type MessageBody,
+  type ModalView,
   type SandboxView,
   type ShownMessage,
   type ShownTable,
 } from './sandbox-views.js';
 
-export type { SandboxView, ViewItem } from './sandbox-views.js';
+export type { ModalView, SandboxView, ViewItem } from './sandbox-views.js';
 
 /**
  * The sandbox page's Slack client: what the visitor sees in #general and in the bot's DM, and the
@@ -130,6 +132,35 @@ export class SandboxSession {
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
   }
 
+  /** Modals (views.open) the visitor submitted or closed. */
+  private readonly doneViews = new Set<string>();
+
+  private openModal(): ModalView | undefined {
+    const opened = this.o.slack.openedViews.find((v) => !this.doneViews.has(v.id));
+    if (!opened) return undefined;
+    const text = (x: unknown) => (x && typeof x === 'object' ? String((x as { text?: unknown }).text ?? '') : '');
+    const inputs = opened.view.blocks
+      .filter((b) => b.type === 'input' && typeof b.block_id === 'string')
+      .map((b) => {
+        const el = (b.element ?? {}) as { multiline?: unknown; placeholder?: unknown };
+        return { blockId: b.block_id as string, label: text(b.label), multiline: el.multiline === true, placeholder: text(el.placeholder) };
+      });
+    return { id: opened.id, title: text(opened.view.title), submit: text(opened.view.submit) || 'Submit', inputs };
+  }
+
+  /**
+   * The visitor submits (or closes) the open modal: a submit is a signed `view_submission` with what they typed; a
+   * close sends nothing (the app did not ask to hear of it).
+   */
+  async submitModal(input: { viewId: string; values?: Record<string, string> | undefined }): Promise<ActionResult> {
+    const opened = this.o.slack.openedViews.find((v) => v.id === input.viewId && !this.doneViews.has(v.id));
+    if (!opened) return { ok: false, error: 'That form is closed.' };
+    this.doneViews.add(opened.id);
+    if (!input.values) return { ok: true };
+    const { status } = await this.send(viewSubmissionBody({ ...this.o.actor, view: opened, values: input.values }));
+    return status === 200 ? { ok: true } : { ok: false, error: `The app answered HTTP ${status}.` };
+  }
+
   private async send(body: string): Promise<{ status: number; ack?: MessageBody }> {
     const res = await sendSignedRequest(this.o.eventsUrl(), body, { signingSecret: this.o.signingSecret });
     const raw = await res.text();
@@ -217,14 +248,14 @@ export class SandboxSession {
   }
 
   /** "Save to Notion" on a message in #general: a signed `message_action` for the message shortcut. */
-  async shortcut(messageId: string): Promise<ActionResult> {
+  async shortcut(messageId: string, thread = false): Promise<ActionResult> {
     const target = this.entries.find((e): e is Extract<Entry, { kind: 'message' }> => e.kind === 'message' && e.id === messageId);
     if (!target) return { ok: false, error: 'That message is gone.' };
     const responseUrl = this.newResponseUrl();
     const entry: Extract<Entry, { kind: 'invocation' }> = { kind: 'invocation', id: this.nextId('s'), at: this.now(), responseIds: [responseId(responseUrl)] };
     this.push(entry);
     const { status } = await this.send(
-      messageShortcutBody({ ...this.o.actor, callbackId: SAVE_SHORTCUT_CALLBACK_ID, message: target.message, responseUrl, channelId: this.o.channel.id, channelName: this.o.channel.name }),
+      messageShortcutBody({ ...this.o.actor, callbackId: thread ? SAVE_THREAD_SHORTCUT_CALLBACK_ID : SAVE_SHORTCUT_CALLBACK_ID, message: target.message, responseUrl, channelId: this.o.channel.id, channelName: this.o.channel.name }),
     );
     if (status !== 200) entry.note = `The app answered HTTP ${status}.`;
     return { ok: true };
@@ -389,10 +420,12 @@ export class SandboxSession {
 
     // A stable sort: a note stays right after its message.
     dms.sort((a, b) => a.order - b.order);
+    const modal = this.openModal();
     return {
       channel: channel.map((m) => messageItem(m, links)),
       dms: dms.map((d) => messageItem(d.shown, links)),
       tables: tables.map(tableItem),
+      ...(modal ? { modal } : {}),
     };
   }
 

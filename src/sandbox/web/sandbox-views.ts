@@ -26,6 +26,16 @@ export interface SandboxView {
   channel: ViewItem[];
   dms: ViewItem[];
   tables: ViewItem[];
+  /** A modal the app opened (views.open) and the visitor has not submitted or closed yet. */
+  modal?: ModalView | undefined;
+}
+
+/** An opened modal as the page shows it: its plain-text inputs. */
+export interface ModalView {
+  id: string;
+  title: string;
+  submit: string;
+  inputs: { blockId: string; label: string; multiline: boolean; placeholder: string }[];
 }
 
 /** A message the page shows, before rendering. `key` is its id on the page and in clicks. */
@@ -278,7 +288,8 @@ function messageHtml(m: { key: string; author: string; app: boolean; at: number;
   const eph = m.ephemeral ? `<div class="eph-note">${EYE_ICON} Only visible to you</div>` : '';
   const badge = m.app ? ' <span class="app-badge">APP</span>' : '';
   const action = m.shortcutFor
-    ? `<div class="msg-actions"><button type="button" class="shortcut" data-shortcut="${escapeHtml(m.shortcutFor)}">Save to Notion</button></div>`
+    ? `<div class="msg-actions"><button type="button" class="shortcut" data-shortcut="${escapeHtml(m.shortcutFor)}">Save to Notion</button>` +
+      `<button type="button" class="shortcut" data-shortcut="${escapeHtml(m.shortcutFor)}" data-thread="">Save thread to Notion</button></div>`
     : '';
   return (
     `<article class="msg${m.ephemeral ? ' msg-ephemeral' : ''}"${m.own ? ' data-own=""' : ''} aria-label="${escapeHtml(`${m.ephemeral ? 'Only visible to you: ' : ''}message from ${m.author}`)}">` +

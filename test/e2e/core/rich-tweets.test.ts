@@ -100,6 +100,15 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
     expect(row!.properties.Tags).toMatchObject({ multi_select: [{ name: 'later' }] });
   });
 
+  it('keeps text typed after the link in /save-tweet as the Note when the fetched tweet says something else', async () => {
+    await w.connect(sam);
+    await w.save(sam, `${link('adalab', IDS.quoted)} my summary: looms were the first programs #history`);
+    const [row] = w.liveRows(w.table.dataSourceId);
+    expect(text(row!, 'Tweet')).toContain('Analytical Engine weaves');
+    expect(text(row!, 'Note')).toBe('my summary: looms were the first programs');
+    expect(row!.properties.Tags).toMatchObject({ multi_select: [{ name: 'history' }] });
+  });
+
   it('puts the words of a DM next to a tweet it knows into Note, the tweet text into Tweet', async () => {
     await w.connect(sam);
     await (await w.core.saveTweet(sam, { text: link('miradraws', IDS.photos), comment: 'for the design review' })).result;

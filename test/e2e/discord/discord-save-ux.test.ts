@@ -33,7 +33,7 @@ describe('Discord: saving like people expect', () => {
     const first = await w.finalReply(saveTweet(w.kim, JACK));
     const [row] = w.notion.rows(w.tweets.dataSourceId);
     expect(first.content).toBe(`Saved @jack's tweet to [Tweets](${row!.url}).`);
-    expect(componentsOf(first).map((c) => c.label)).toEqual(['Open in Notion', 'Undo']);
+    expect(componentsOf(first).map((c) => c.label)).toEqual(['Open in Notion', 'Add note', 'Undo']);
 
     const notionCalls = w.notion.requests.length;
     const secondId = saveTweet(w.kim, JACK);

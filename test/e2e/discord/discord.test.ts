@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { createDiscordBot } from '../../../src/bots/discord/index.js';
 import { commandsJson } from '../../../src/bots/discord/commands/index.js';
 import type { Core } from '../../../src/core/core.js';
-import { CHECK_DMS_TEXT } from '../../../src/core/messages.js';
+import { CHECK_DMS_TEXT } from '../../../src/chat/messages.js';
 import { createLogger } from '../../../src/log.js';
 import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import { startOembedSandbox, type OembedSandbox } from '../../../src/sandbox/oembed/oembed-sandbox.js';

@@ -3,6 +3,7 @@ import { FX_DELETED, FX_TWEETS, RICH_TWEET_IDS as IDS } from '../../../src/sandb
 import { propertyText } from '../../../src/sandbox/web/sandbox-views.js';
 import { waitFor } from '../../helpers/product.js';
 import { useDiscordWorld } from '../../helpers/use-world.js';
+import { actionButton, EPHEMERAL } from '../../helpers/discord-harness.js';
 
 const RICH_TABLE = {
   Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date', Posted: 'date', Author: 'rich_text', Tags: 'multi_select', Note: 'rich_text', Media: 'files',
@@ -45,5 +46,35 @@ describe('Discord: the whole tweet in Notion', () => {
     await waitFor(() => w.discord.dmsTo(w.kim.id)[before]?.message, { what: 'the DM answer' });
     expect(text(1, 'Tweet')).toBe('keep this one');
     expect(text(1, 'Note')).toBe('keep this one');
+  });
+});
+
+describe('Discord: Add note on a "Saved" message', () => {
+  const w = useDiscordWorld({ fxTweets: { tweets: FX_TWEETS }, tableProperties: RICH_TABLE });
+
+  it('shows a modal to the saver only; its submit sets Note and Tags and edits the message', async () => {
+    await w.connectThroughDiscord(w.kim);
+    const saved = await w.finalReply(w.discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user: w.kim, options: { tweet: link('adalab', IDS.quoted) } }).id);
+    const note = actionButton(saved, 'stn:note:');
+    expect(note?.label).toBe('Add note');
+
+    const other = w.discord.user('lee');
+    const refusedId = w.discord.dispatchInteraction({ kind: 'button', customId: note!.custom_id!, user: other, message: saved, skipVisibilityCheck: true }).id;
+    const refused = await waitFor(() => w.discord.callbacksFor(refusedId)[0], { what: 'the refusal' });
+    expect(refused).toMatchObject({ type: 4, flags: EPHEMERAL });
+    expect(w.discord.modals).toHaveLength(0);
+
+    const clickId = w.discord.dispatchInteraction({ kind: 'button', customId: note!.custom_id!, user: w.kim, message: saved }).id;
+    const modal = await waitFor(() => w.discord.modals.find((m) => m.interactionId === clickId), { what: 'the note modal' });
+    expect(modal).toMatchObject({ title: 'Add a note', inputs: [{ customId: 'note', style: 2, required: false }, { customId: 'tags', style: 1, required: false }] });
+    const submitId = w.discord.dispatchInteraction({ kind: 'modal_submit', modal, user: w.kim, values: { note: 'Lovelace on looms', tags: '#history computing' } }).id;
+    await waitFor(() => w.discord.callbacksFor(submitId)[0], { what: 'the submit acknowledgement' });
+    expect(w.discord.callbacksFor(submitId)[0]).toMatchObject({ type: 6, status: 204 });
+    const edited = await waitFor(() => w.discord.originalEdits.find((e) => e.interactionId === submitId)?.message, { what: 'the edited message' });
+    expect(edited.id).toBe(saved.id);
+    expect(edited.content).toContain('Note: Lovelace on looms · Tags: #history #computing');
+    const [row] = w.notion.rows(w.tweets.dataSourceId);
+    expect(propertyText(row!.properties.Note)).toBe('Lovelace on looms');
+    expect(row!.properties.Tags).toMatchObject({ multi_select: [{ name: 'history' }, { name: 'computing' }] });
   });
 });

@@ -33,7 +33,7 @@ describe('Slack: the whole tweet in Notion', () => {
     await w.d.connect(sam);
     const { res, responseUrl } = await w.d.command(sam, COMMANDS.saveThread, `<${link('tompark', IDS.threadEnd)}>`);
     expect(res.status).toBe(200);
-    expect((await w.d.firstAnswer(responseUrl)).body.text).toMatch(/^Saved @tompark/);
+    expect((await w.d.firstAnswer(responseUrl)).body.text).toMatch(/^Saved @tompark's thread \(3 tweets\) to /);
     expect(rows()).toHaveLength(1);
     expect(plain(rows()[0]!, 'Tweet').split('\n\n').map((t) => t.slice(0, 3))).toStrictEqual(['How', '2/3', '3/3']);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_IDS, COMMANDS } from '../../../src/bots/slack/constants.js';
-import { CHOOSE_TABLE_FAILED_TEXT } from '../../../src/core/messages.js';
+import { CHOOSE_TABLE_FAILED_TEXT } from '../../../src/chat/messages.js';
 import { staticSelectActionBody } from '../../../src/sandbox/slack/payloads.js';
 import { type SandboxMessage } from '../../../src/sandbox/slack/slack-sandbox.js';
 import { waitFor } from '../../helpers/product.js';

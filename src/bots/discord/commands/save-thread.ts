@@ -1,8 +1,8 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { chatUserOf } from '../chat-user.js';
 import { saveReply } from '../replies.js';
-import { splitTableChoice } from '../../../core/inline-table.js';
-import { saveToEnd } from '../../../core/settle-save.js';
+import { splitTableChoice } from '../../../chat/inline-table.js';
+import { saveToEnd } from '../../../chat/settle-save.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 

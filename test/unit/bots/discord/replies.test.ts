@@ -95,6 +95,7 @@ describe('replies', () => {
         type: 1,
         components: [
           { type: 2, style: 5, url: 'https://www.notion.so/row-1', label: 'Open in Notion' },
+          { type: 2, style: 2, custom_id: `stn:note:${PAGE_ID}`, label: 'Add note' },
           { type: 2, style: 2, custom_id: `stn:undo:${PAGE_ID}`, label: 'Undo' },
         ],
       },

@@ -1,4 +1,4 @@
-import type { ChooseTargetOutcome, ConnectionStatus, DisconnectOutcome, ReconnectNotice, SaveOutcome, TargetStatus, UndoOutcome } from './outcomes.js';
+import type { ChooseTargetOutcome, ConnectionStatus, DisconnectOutcome, ReconnectNotice, SaveOutcome, TargetStatus, UndoOutcome } from '../core/outcomes.js';
 
 /**
  * The product's wording, in one place for every platform. Adapters pass a formatter
@@ -95,7 +95,8 @@ function keptForTableText(status: Exclude<TargetStatus, { kind: 'ready' }>): str
 export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/save-tweet'): string {
   switch (outcome.kind) {
     case 'saved': {
-      const who = outcome.tweet.handle ? `@${f.text(outcome.tweet.handle)}'s tweet` : 'The tweet';
+      const what = outcome.threadLength ? `thread (${outcome.threadLength} tweets)` : 'tweet';
+      const who = outcome.tweet.handle ? `@${f.text(outcome.tweet.handle)}'s ${what}` : `The ${what}`;
       const note = outcome.textMissing ? ' (I could not fetch its text, so I saved the link.)' : '';
       return `Saved ${who} to ${f.link(outcome.pageUrl, outcome.table)}.${note}`;
     }

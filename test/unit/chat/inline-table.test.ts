@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitTableChoice } from '../../../src/core/inline-table.js';
+import { splitTableChoice } from '../../../src/chat/inline-table.js';
 
 describe('splitTableChoice', () => {
   it.each([

@@ -1,6 +1,6 @@
-import type { Core } from './core.js';
-import type { ChatUser } from './chat-user.js';
-import type { SaveOutcome, SaveTicket } from './outcomes.js';
+import type { Core } from '../core/core.js';
+import type { ChatUser } from '../core/chat-user.js';
+import type { SaveOutcome, SaveTicket } from '../core/outcomes.js';
 import type { TweetInput } from '../tweets/tweet.js';
 import type { Logger } from '../log.js';
 
