@@ -11,7 +11,7 @@ import { KeyvClaimStore } from './keyv-claim-store.js';
 import { KeyvLiveLinks } from './keyv-live-links.js';
 import { KeyvPendingSaves } from './keyv-pending-saves.js';
 import { KeyvSaveIndex } from './keyv-save-index.js';
-import { createTokenCipher } from './token-cipher.js';
+import { createTokenCipher, type TokenCipher } from './token-cipher.js';
 import { KeyvWorkspaceInstallStore } from './keyv-workspace-install-store.js';
 import type { WorkspaceInstallStore } from './workspace-install-store.js';
 
@@ -49,6 +49,8 @@ export interface OpenedStore {
   /** Install-flow `state` values -> what the install was started with (no secrets). */
   installStates: OneTimeStore<Record<string, unknown>>;
   keyv: Keyv;
+  /** The token cipher (TOKEN_ENCRYPTION_KEY), also sealing the reply credentials in stored save jobs. */
+  cipher: TokenCipher;
   /** Deletes entries whose time to live ended before `now` (the periodic sweep calls it); returns how many. */
   sweepExpired(now?: number): Promise<number>;
   /** Stops the sweep and closes the store's connections; safe to call twice. */
@@ -125,6 +127,7 @@ export async function openStore(
     workspaceInstalls: new KeyvWorkspaceInstallStore({ keyv, cipher, log }),
     installStates: new KeyvOneTimeStore<Record<string, unknown>>({ keyv, prefix: STORE_PREFIXES.installStates }),
     keyv,
+    cipher,
     sweepExpired: sweep,
     close() {
       clearInterval(timer);

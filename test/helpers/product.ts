@@ -3,6 +3,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
+import type { SaveJobQueueTuning } from '../../src/store/open-save-jobs.js';
 
 export const TEST_CLIENT = { clientId: 'test-client-id', clientSecret: 'test-client-secret-value' };
 
@@ -27,6 +28,10 @@ export async function startProduct(options: {
   fxtwitterUrl?: string;
   /** Collects every log line (JSON) instead of printing, for tests that inspect logs. */
   logSink?: string[];
+  /** Job engine settings (short leases, a queue name of the test's own on a shared Redis or Postgres). */
+  saveJobsTuning?: SaveJobQueueTuning;
+  /** TTL of the Discord gateway lease (two products on one store take turns on the gateway). */
+  discordGatewayLeaseMs?: number;
   /** The store's sweep period. */
   sweepEveryMs?: number;
 }): Promise<Product> {
@@ -45,7 +50,13 @@ export async function startProduct(options: {
   });
   const sink = options.logSink;
   const log = sink ? createLogger(config.logLevel, { write: (line: string) => void sink.push(line) }) : createLogger(config.logLevel);
-  const app = await createApp(config, { log, host: '127.0.0.1', sweepEveryMs: options.sweepEveryMs });
+  const app = await createApp(config, {
+    log,
+    host: '127.0.0.1',
+    sweepEveryMs: options.sweepEveryMs,
+    saveJobsTuning: options.saveJobsTuning,
+    discordGatewayLeaseMs: options.discordGatewayLeaseMs,
+  });
   const { port } = await app.start();
   options.notion.registerRedirectUri(TEST_CLIENT.clientId, app.redirectUri);
   return { app, url: app.publicUrl, port, stop: () => app.stop() };

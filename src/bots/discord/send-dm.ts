@@ -6,5 +6,8 @@ import type { DiscordReply } from './replies.js';
  * Rejects with Discord's error, e.g. 50007 when the user takes no DMs from the bot (`isDmBlocked`).
  */
 export async function sendDiscordDm(client: Client, userId: string, body: DiscordReply): Promise<void> {
-  await client.users.send(userId, body);
+  // createDM with force: one REST call and no cached bot user needed, so a REST-only client (an instance that does
+  // not hold the gateway) can DM too. `users.send` would look the bot user up first.
+  const channel = await client.users.createDM(userId, { force: true });
+  await channel.send(body);
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createClient } from '@keyv/redis';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { SaveJob, SaveJobHandler, SaveJobQueue, SaveQueueStats } from '../../core/save-jobs.js';
 import { RetryLaterError } from '../../core/save-jobs.js';
 import type { JobCodec } from './job-codec.js';
+import { newRedisClient, type RedisClient } from './redis-client.js';
 import { errorSummary, resolveJobQueueOptions, retryDelayMs, type JobQueueOptions } from './job-queue-options.js';
 
 export interface BullmqSaveJobQueueOptions extends JobQueueOptions {
@@ -32,23 +32,6 @@ const BACKOFF_TYPE = 'save-jitter';
 /** How many delayed jobs the oldest-job gauge looks at (the delayed set is ordered by run time, not age). */
 const OLDEST_SCAN = 500;
 
-function newRedisClient(url: string) {
-  let connectedOnce = false;
-  const client = createClient({
-    url,
-    socket: {
-      connectTimeout: 10_000,
-      // Fail the first connection at once (start-up fails fast); later, reconnect with backoff for as long as it takes.
-      reconnectStrategy: (attempts: number, cause: Error) => (connectedOnce ? Math.min(2 ** attempts * 100, 2_000) : cause),
-    },
-  });
-  client.on('ready', () => {
-    connectedOnce = true;
-  });
-  return client;
-}
-
-type RedisClient = ReturnType<typeof newRedisClient>;
 
 /**
  * BullMQ job ids may not contain `:` nor be all digits (those read as BullMQ's own counters): a digest of the key.
