@@ -34,6 +34,8 @@
   const unread = new Set();
 
   const nearBottom = (el) => !el || el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  /** The node each list last brought into view on a phone. */
+  const revealed = { channel: null, dms: null };
   const following = (name) => follow !== null && follow.list === name && Date.now() < follow.until;
 
   /** The composer sticks to the bottom of the screen on phones: app.css keeps what the page reveals above it. */
@@ -116,7 +118,8 @@
   function reveal(name, added) {
     if (!added.length || !narrow.matches || !following(name)) return;
     measureComposer();
-    added[added.length - 1].scrollIntoView({ block: 'nearest' });
+    revealed[name] = added[added.length - 1];
+    revealed[name].scrollIntoView({ block: 'nearest' });
   }
 
   /** Marks rows that appeared since the last poll, and says so to screen readers. */
@@ -155,9 +158,12 @@
         reveal('dms', inDms);
         // The visitor's own DMs are never news to them.
         if (!firstSync) for (const node of inDms) if (!onScreen(node) && !node.querySelector('[data-own]')) unread.add(node);
-        // Before revealing the channel's answer: the "new DM" pill makes the composer taller.
+        // Before revealing the channel's answer: the "new DM" pill makes the composer taller. When the pill comes
+        // with a later poll than the answer, the answer is brought above the taller composer again.
+        const pillBefore = unread.size > 0;
         updateUnread();
-        reveal('channel', inChannel);
+        const pillCame = !pillBefore && unread.size > 0 && revealed.channel?.isConnected;
+        reveal('channel', inChannel.length || !pillCame ? inChannel : [revealed.channel]);
         firstSync = false;
         if (status.dataset.offline) {
           status.textContent = '';
