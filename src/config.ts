@@ -37,6 +37,10 @@ const envSchema = z.object({
   TOKEN_ENCRYPTION_KEY: optionalString,
   TWEET_OEMBED_URL: blankAsUnset(httpUrl('TWEET_OEMBED_URL').default('https://publish.twitter.com/oembed')),
   LOG_LEVEL: blankAsUnset(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  NOTION_RATE_PER_SECOND: blankAsUnset(z.coerce.number().int('NOTION_RATE_PER_SECOND must be a whole number').min(1).max(1000).default(3)),
+  NOTION_BURST: blankAsUnset(z.coerce.number().int('NOTION_BURST must be a whole number').min(1).max(10_000).default(10)),
+  SAVE_GIVE_UP_AFTER_HOURS: blankAsUnset(z.coerce.number().positive().max(24 * 14).default(24)),
+  SAVE_WORKER_CONCURRENCY: blankAsUnset(z.coerce.number().int().min(1).max(1000).default(32)),
 
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_BOT_TOKEN: optionalString,
@@ -82,6 +86,22 @@ export interface DiscordConfig {
   apiUrl: string;
 }
 
+/** Notion's per-connection request limit, enforced across instances by the store's rate limiter. */
+export interface NotionRateConfig {
+  /** NOTION_RATE_PER_SECOND: the average. */
+  perSecond: number;
+  /** NOTION_BURST: requests at once after a quiet spell, the average included (at least `perSecond`). */
+  burst: number;
+}
+
+/** The durable save jobs. */
+export interface SaveJobsConfig {
+  /** SAVE_GIVE_UP_AFTER_HOURS: a save not written this long after it was accepted is given up, and the user told. */
+  giveUpAfterHours: number;
+  /** SAVE_WORKER_CONCURRENCY: save jobs one instance runs at once (the rate limiter paces each connection). */
+  concurrency: number;
+}
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
@@ -97,6 +117,8 @@ export interface Config {
   tokenEncryptionKey: string | undefined;
   tweetOembedUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  notionRate: NotionRateConfig;
+  saveJobs: SaveJobsConfig;
   slack: SlackConfig | undefined;
   discord: DiscordConfig | undefined;
 }
@@ -145,6 +167,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
 
+  if (e.NOTION_BURST < e.NOTION_RATE_PER_SECOND) {
+    throw new ConfigError('NOTION_BURST: must be at least NOTION_RATE_PER_SECOND (the burst includes the average)');
+  }
+
   const slackVars = {
     SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET,
     SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN,
@@ -175,6 +201,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
     tweetOembedUrl: e.TWEET_OEMBED_URL,
     logLevel: e.LOG_LEVEL,
+    notionRate: { perSecond: e.NOTION_RATE_PER_SECOND, burst: e.NOTION_BURST },
+    saveJobs: { giveUpAfterHours: e.SAVE_GIVE_UP_AFTER_HOURS, concurrency: e.SAVE_WORKER_CONCURRENCY },
     slack: !hasSlack
       ? undefined
       : e.SLACK_APP_TOKEN !== undefined

@@ -6,6 +6,7 @@ import type { TokenGrant } from '../core/connection.js';
 import { DomainError, OAuthExchangeFailedError } from '../core/errors.js';
 import type { NotionGateway, TableCandidate } from '../core/ports.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { buildRowProperties, mapSchema } from './map-properties.js';
 import { translateNotionError, translateOAuthError } from './notion-errors.js';
 
@@ -22,6 +23,8 @@ export interface NotionGatewayOptions {
   log: Logger;
   /** Cap on how long the SDK waits for Retry-After before giving up (ms). */
   maxRetryDelayMs?: number;
+  /** Told the status and duration of every HTTP request to Notion (the SDK's own retries included). */
+  metrics?: Pick<Metrics, 'notionCall'> | undefined;
 }
 
 const uuidish = z.string().min(1).max(100);
@@ -85,6 +88,23 @@ function sdkLogger(log: Logger): NotionLogger {
   return (_level, message, extraInfo) => log.debug({ sdk: 'notion', ...extraInfo }, message);
 }
 
+/** `fetch` that reports each request's status (or `error`: no answer) and duration. */
+function timedFetch(metrics: Pick<Metrics, 'notionCall'>): typeof fetch {
+  return async (input, init) => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1_000;
+    let response: Response;
+    try {
+      response = await fetch(input, init);
+    } catch (err) {
+      metrics.notionCall('error', seconds());
+      throw err;
+    }
+    metrics.notionCall(response.status, seconds());
+    return response;
+  };
+}
+
 /** The NotionGateway on top of the real @notionhq/client (API 2025-09-03, data sources). */
 export function createNotionGateway(options: NotionGatewayOptions): NotionGateway {
   const notion = new Client({
@@ -93,6 +113,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     logLevel: LogLevel.WARN,
     timeoutMs: 15_000,
     retry: { maxRetries: 2, maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000 },
+    ...(options.metrics ? { fetch: timedFetch(options.metrics) } : {}),
   });
 
   function clientCredentials(): { client_id: string; client_secret: string } {

@@ -21,6 +21,8 @@ interface AtomicSetIfAbsent {
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** Deletes `key` only while its stored value (Keyv's `value` field) is the string `expected`. */
   deleteIfValue(key: string, expected: string): Promise<boolean>;
+  /** Replaces a live entry with `value` (Keyv-serialized, a new expiry) only while it holds the string `expected`. */
+  replaceIfValue(key: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
 }
 
 /**
@@ -49,6 +51,18 @@ class AtomicKeyvSqlite extends KeyvSqlite implements AtomicSetIfAbsent {
   async deleteIfValue(key: string, expected: string): Promise<boolean> {
     const t = this.opts.table;
     const rows = (await this.query(`DELETE FROM ${t} WHERE key = ? AND json_extract(value, '$.value') = ? RETURNING key`, key, expected)) as unknown[];
+    return rows.length > 0;
+  }
+
+  async replaceIfValue(key: string, expected: string, value: string): Promise<boolean> {
+    const t = this.opts.table;
+    const rows = (await this.query(
+      `UPDATE ${t} SET value = ? WHERE key = ? AND json_extract(value, '$.value') = ? AND json_extract(value, '$.expires') > ? RETURNING key`,
+      value,
+      key,
+      expected,
+      Date.now(),
+    )) as unknown[];
     return rows.length > 0;
   }
 }
@@ -85,6 +99,16 @@ class AtomicKeyvPostgres extends KeyvPostgres implements AtomicSetIfAbsent {
     return rows.length > 0;
   }
 
+  async replaceIfValue(key: string, expected: string, value: string): Promise<boolean> {
+    const t = `${this.opts.schema}.${this.opts.table}`;
+    const rows = await this.query(
+      `UPDATE ${t} SET value = $1 WHERE key = $2 AND (value::jsonb ->> 'value') = $3
+       AND (value::jsonb ->> 'expires')::bigint > $4 RETURNING key`,
+      [value, key, expected, Date.now()],
+    );
+    return rows.length > 0;
+  }
+
   override async connect(): Promise<(sql: string, values?: unknown[]) => Promise<unknown[]>> {
     const pool = new pg.Pool({ connectionString: this.opts.uri, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     pool.on('error', () => undefined);
@@ -103,6 +127,12 @@ local raw = redis.call('GET', KEYS[1])
 if raw and cjson.decode(raw).value == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** Compare-and-replace in one step; an expired entry is already gone (Redis TTL). */
+const REPLACE_IF_VALUE_LUA = `
+local raw = redis.call('GET', KEYS[1])
+if raw and cjson.decode(raw).value == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
+return 0`;
+
 /** Redis does set-if-absent natively; its TTL expires the claim. */
 class ClaimingKeyvRedis extends KeyvRedis<unknown> implements AtomicSetIfAbsent {
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
@@ -115,6 +145,13 @@ class ClaimingKeyvRedis extends KeyvRedis<unknown> implements AtomicSetIfAbsent 
     const client = await this.getClient();
     const deleted = await client.eval(DELETE_IF_VALUE_LUA, { keys: [this.createKeyPrefix(key, this.namespace)], arguments: [expected] });
     return deleted === 1;
+  }
+
+  async replaceIfValue(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    const client = await this.getClient();
+    const keys = [this.createKeyPrefix(key, this.namespace)];
+    const replaced = await client.eval(REPLACE_IF_VALUE_LUA, { keys, arguments: [expected, value, String(Math.max(1, Math.round(ttlMs)))] });
+    return replaced === 1;
   }
 }
 
@@ -163,6 +200,22 @@ export async function deleteIfValue(keyv: Keyv, key: string, expected: string): 
   if (typeof store.deleteIfValue === 'function') return store.deleteIfValue.call(keyv.store, keyvKey(keyv, key), expected);
   // memory://: one process, and nothing runs between these two steps that could take the key over.
   return (await keyv.get(key)) === expected && keyv.delete(key);
+}
+
+/**
+ * Extends `key` by `ttlMs` only while it still holds the string `expected` and has not expired: a lease's holder
+ * renews its own lease and never one another instance took after it lapsed.
+ */
+export async function renewIfValue(keyv: Keyv, key: string, expected: string, ttlMs: number): Promise<boolean> {
+  const store = keyv.store as Partial<AtomicSetIfAbsent>;
+  if (typeof store.replaceIfValue === 'function') {
+    const serialized = await keyv.serialize!({ value: expected, expires: Date.now() + ttlMs });
+    return store.replaceIfValue.call(keyv.store, keyvKey(keyv, key), expected, serialized, ttlMs);
+  }
+  // memory://: one process, and nothing runs between these two steps that could take the key over.
+  if ((await keyv.get(key)) !== expected) return false;
+  await keyv.set(key, expected, ttlMs);
+  return true;
 }
 
 /** The scheme of a STORE_URL, e.g. `sqlite`; safe to log (the URL itself may carry a password). */

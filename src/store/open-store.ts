@@ -10,7 +10,7 @@ import { KeyvOneTimeStore } from './keyv-one-time-store.js';
 import { KeyvClaimStore } from './keyv-claim-store.js';
 import { KeyvPendingSaves } from './keyv-pending-saves.js';
 import { KeyvSaveIndex } from './keyv-save-index.js';
-import { createTokenCipher } from './token-cipher.js';
+import { createTokenCipher, type TokenCipher } from './token-cipher.js';
 
 /** The slice of Config the store needs. */
 export interface StoreConfig {
@@ -40,6 +40,8 @@ export interface OpenedStore {
   /** Saves kept while a connection has lost access. */
   pendingSaves: PendingSaves;
   keyv: Keyv;
+  /** The token cipher (TOKEN_ENCRYPTION_KEY), also sealing the reply credentials in stored save jobs. */
+  cipher: TokenCipher;
   /** Closes the store's connections; safe to call twice. */
   close(): Promise<void>;
 }
@@ -76,6 +78,7 @@ export async function openStore(config: StoreConfig, log: Logger): Promise<Opene
     saveIndex: new KeyvSaveIndex(keyv),
     pendingSaves: new KeyvPendingSaves(keyv),
     keyv,
+    cipher,
     close() {
       closed ??= closeKeyv(keyv);
       return closed;

@@ -3,6 +3,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
+import type { SaveJobQueueTuning } from '../../src/store/open-save-jobs.js';
 
 export const TEST_CLIENT = { clientId: 'test-client-id', clientSecret: 'test-client-secret-value' };
 
@@ -23,6 +24,8 @@ export async function startProduct(options: {
   oembedUrl?: string;
   /** Collects every log line (JSON) instead of printing, for tests that inspect logs. */
   logSink?: string[];
+  /** Job engine settings (short leases, a queue name of the test's own on a shared Redis or Postgres). */
+  saveJobsTuning?: SaveJobQueueTuning;
 }): Promise<Product> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -38,7 +41,7 @@ export async function startProduct(options: {
   });
   const sink = options.logSink;
   const log = sink ? createLogger(config.logLevel, { write: (line: string) => void sink.push(line) }) : createLogger(config.logLevel);
-  const app = await createApp(config, { log, host: '127.0.0.1' });
+  const app = await createApp(config, { log, host: '127.0.0.1', saveJobsTuning: options.saveJobsTuning });
   await app.start();
   options.notion.registerRedirectUri(TEST_CLIENT.clientId, app.redirectUri);
   return { app, url: app.publicUrl, stop: () => app.stop() };

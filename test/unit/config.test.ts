@@ -18,10 +18,21 @@ describe('loadConfig', () => {
       discord: undefined,
     });
     expect(c.notion.apiUrl).toBe('https://api.notion.com');
+    expect(c.notionRate).toEqual({ perSecond: 3, burst: 10 });
+    expect(c.saveJobs).toEqual({ giveUpAfterHours: 24, concurrency: 32 });
+  });
+
+  it('reads the rate limit, the give-up time and the worker concurrency', () => {
+    const c = loadConfig({ NOTION_RATE_PER_SECOND: '2', NOTION_BURST: '2', SAVE_GIVE_UP_AFTER_HOURS: '1.5', SAVE_WORKER_CONCURRENCY: '8' });
+    expect(c.notionRate).toEqual({ perSecond: 2, burst: 2 });
+    expect(c.saveJobs).toEqual({ giveUpAfterHours: 1.5, concurrency: 8 });
   });
 
   it('reads a blank value as its default, as an .env template leaves it', () => {
-    const blank = { PORT: '', NODE_ENV: ' ', LOG_LEVEL: '', STORE_URL: '', DATA_DIR: '', NOTION_API_URL: '', SLACK_API_URL: '', DISCORD_API_URL: '', TWEET_OEMBED_URL: '' };
+    const blank = {
+      PORT: '', NODE_ENV: ' ', LOG_LEVEL: '', STORE_URL: '', DATA_DIR: '', NOTION_API_URL: '', SLACK_API_URL: '', DISCORD_API_URL: '', TWEET_OEMBED_URL: '',
+      NOTION_RATE_PER_SECOND: '', NOTION_BURST: '', SAVE_GIVE_UP_AFTER_HOURS: '', SAVE_WORKER_CONCURRENCY: '',
+    };
     expect(loadConfig(blank)).toEqual(loadConfig({}));
   });
 
@@ -40,6 +51,11 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'not a url' }, /^PUBLIC_URL: /],
     [{ STORE_URL: 'mysql://x' }, /^STORE_URL: /],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ NOTION_RATE_PER_SECOND: '2.5' }, /^NOTION_RATE_PER_SECOND: /],
+    [{ NOTION_RATE_PER_SECOND: '0' }, /^NOTION_RATE_PER_SECOND: /],
+    [{ NOTION_BURST: '2' }, /^NOTION_BURST: must be at least NOTION_RATE_PER_SECOND/],
+    [{ SAVE_GIVE_UP_AFTER_HOURS: '0' }, /^SAVE_GIVE_UP_AFTER_HOURS: /],
+    [{ SAVE_WORKER_CONCURRENCY: 'many' }, /^SAVE_WORKER_CONCURRENCY: /],
     [{ NODE_ENV: 'production' }, /^TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production/],
     [{ NOTION_CLIENT_ID: 'x' }, /^NOTION_CLIENT_SECRET: /],
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /Slack is partly configured: set SLACK_SIGNING_SECRET too \(or SLACK_APP_TOKEN for Socket Mode\)/],
