@@ -2,7 +2,6 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { ChatBot } from './bots/chat-bot.js';
 import { createCore, type CoreService } from './core/create-core.js';
-import { createInProcessQueue } from './core/save-queue.js';
 import type { NotionRateLimiter } from './core/notion-rate-limit.js';
 import type { SaveJobQueue } from './core/save-jobs.js';
 import { addOperatorRoutes } from './http/operator-routes.js';
@@ -16,6 +15,7 @@ import { addNotionOAuthRoutes } from './oauth/notion-oauth-routes.js';
 import { CALLBACK_PATH } from './oauth/paths.js';
 import { openSaveJobQueue, openSaveRateLimiter, type SaveJobQueueTuning } from './store/open-save-jobs.js';
 import { openStore } from './store/open-store.js';
+import { createCommandRateLimiter } from './store/rate-limit/command-rate-limiter.js';
 import { fetchTweetFromOembed } from './tweets/oembed.js';
 
 export interface App {
@@ -75,7 +75,6 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     log: log.child({ component: 'notion' }),
     metrics,
   });
-  const queue = createInProcessQueue();
   const core = createCore({
     connections: store.connections,
     linkTokens: store.linkTokens,
@@ -84,7 +83,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     pendingSaves: store.pendingSaves,
     notion,
     lookupTweet: (url) => fetchTweetFromOembed(url, { endpoint: config.tweetOembedUrl }),
-    queue,
+    jobs: saveJobs,
+    notionLimiter: rateLimiter.limiter,
+    commandLimiter: createCommandRateLimiter(),
+    giveUpAfterHours: config.saveJobs.giveUpAfterHours,
+    metrics,
     log: log.child({ component: 'core' }),
     publicUrl: () => urls.publicUrl,
   });
@@ -139,8 +142,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       started = false;
       await http.close();
     }
-    await core.idle();
+    // Running saves finish (up to the grace period); the rest stay stored for the next start or another instance.
     await saveJobs.stop(SAVE_JOBS_GRACE_MS);
+    await core.settleBackground();
     await rateLimiter.close();
     await store.close();
   }
@@ -167,6 +171,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       started = true;
       try {
         for (const bot of bots) await bot.start();
+        // After the bots, whose notifiers answer the jobs (those left by a previous run too).
+        await saveJobs.start(core.saveJobHandler);
       } catch (err) {
         // A bot that cannot start (e.g. a rejected token) must not leave the port and store open.
         await stop().catch(() => undefined);

@@ -1,4 +1,5 @@
 import type { ChatUser, Platform } from './chat-user.js';
+import type { ReplyTo } from './save-jobs.js';
 import type { TweetInput } from '../tweets/tweet.js';
 import type {
   ChatNotifier,
@@ -20,11 +21,12 @@ export interface Core {
    * name starts with it; any case) instead of the user's target. Only `/save-tweet` offers this: its
    * handlers split `<link> to <table name>` with `splitTableChoice` (`src/chat/inline-table.ts`); elsewhere
    * (shortcuts, DMs) "<link> to everyone who asked" is just a message. `options.force` skips the
-   * duplicate guard ("Save again").
+   * duplicate guard ("Save again"). The save is stored as a job before this resolves, so the adapter acknowledges
+   * the platform after it; the result goes to `options.replyTo` (default: a DM) through the adapter's notifier.
    */
-  saveTweet(user: ChatUser, input: TweetInput, options?: { force?: boolean; table?: string }): Promise<SaveTicket>;
-  /** "Save again" on an "Already saved" reply: saves that tweet once more, to the same table. */
-  saveAgain(user: ChatUser, pageId: string): Promise<SaveTicket>;
+  saveTweet(user: ChatUser, input: TweetInput, options?: { force?: boolean; table?: string; replyTo?: ReplyTo }): Promise<SaveTicket>;
+  /** "Save again" on an "Already saved" reply: saves that tweet once more, to the same table (answered as `saveTweet`). */
+  saveAgain(user: ChatUser, pageId: string, replyTo?: ReplyTo): Promise<SaveTicket>;
   /**
    * Undo button: moves the row to Notion's trash and forgets it. Only the saver's own rows. A row
    * Notion no longer shows because its table is no longer shared is `unreachable` and stays known.

@@ -49,6 +49,12 @@ export interface NotionGateway {
   listTables(accessToken: string): Promise<TableCandidate[]>;
   /** Creates a row; throws NotionTargetGoneError when the cached target no longer fits. */
   createRow(accessToken: string, target: SaveTarget, row: TweetRow): Promise<{ pageId: string; url: string }>;
+  /**
+   * A row for `tweet` created in `target` at or after `since` (ISO), if any: queried by the Link column equal to the
+   * tweet's link, else by the text column containing the tweet's id. Lets a save that may have reached Notion before a
+   * crash find its row instead of writing a second one. Undefined when there is nothing to look for (no link, no id).
+   */
+  findRowByTweet(accessToken: string, target: SaveTarget, tweet: Tweet, since: string): Promise<{ pageId: string; url: string } | undefined>;
   /** The refresh grant: new access and refresh tokens. Throws a DomainError when Notion refuses. */
   refreshGrant(refreshToken: string): Promise<TokenGrant>;
   /**

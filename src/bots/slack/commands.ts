@@ -6,8 +6,8 @@ import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section } from './blocks.js';
 import { sendConnectLink } from './connect-link.js';
 import { COMMANDS } from './constants.js';
-import { respondEphemeral } from './reply.js';
-import { saveToEnd } from '../../chat/settle-save.js';
+import { respondEphemeral, responseUrlReplyTo } from './reply.js';
+import { acceptTweet } from '../../chat/settle-save.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
 
@@ -42,12 +42,13 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger }): v
       await ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
       return;
     }
-    await ack();
     const user = slackUser(command.team_id, command.user_id, command.user_name);
     const log = deps.log.child({ event: 'command', command: COMMANDS.save, teamId: user.teamId, userId: user.userId });
     const { text: tweet, tableName } = splitTableChoice(text);
-    const outcome = await saveToEnd(core, user, { text: tweet }, log, { table: tableName });
-    await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
+    // Stored as a job before Slack is acknowledged (one store write, well within the 3 s); the answer comes later.
+    const outcome = await acceptTweet(core, user, { text: tweet }, log, responseUrlReplyTo(command.response_url), { table: tableName });
+    await ack();
+    if (outcome) await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
   });
 
   app.command(COMMANDS.disconnect, async ({ command, ack, respond }) => {

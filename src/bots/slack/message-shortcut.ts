@@ -3,8 +3,8 @@ import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage } from './blocks.js';
 import { SAVE_SHORTCUT_CALLBACK_ID } from './constants.js';
-import { respondEphemeral } from './reply.js';
-import { saveToEnd } from '../../chat/settle-save.js';
+import { respondEphemeral, responseUrlReplyTo } from './reply.js';
+import { acceptTweet } from '../../chat/settle-save.js';
 import { slackUser } from './slack-user.js';
 import { tweetInputFromMessage } from './unfurl.js';
 
@@ -15,11 +15,12 @@ import { tweetInputFromMessage } from './unfurl.js';
  */
 export function registerMessageShortcut(app: App, deps: { core: Core; log: Logger }): void {
   app.shortcut<MessageShortcut>({ callback_id: SAVE_SHORTCUT_CALLBACK_ID, type: 'message_action' }, async ({ shortcut, ack, respond }) => {
-    await ack();
     const teamId = shortcut.team?.id ?? shortcut.user.team_id;
     const user = slackUser(teamId, shortcut.user.id, shortcut.user.username ?? shortcut.user.name);
     const log = deps.log.child({ event: 'message_action', callbackId: SAVE_SHORTCUT_CALLBACK_ID, teamId, userId: user.userId });
-    const outcome = await saveToEnd(deps.core, user, tweetInputFromMessage(shortcut.message), log);
-    await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
+    // Stored as a job before Slack is acknowledged; the notifier answers on the response_url.
+    const outcome = await acceptTweet(deps.core, user, tweetInputFromMessage(shortcut.message), log, responseUrlReplyTo(shortcut.response_url));
+    await ack();
+    if (outcome) await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
   });
 }
