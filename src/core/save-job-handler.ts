@@ -103,8 +103,9 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
     try {
       outcome = await deps.save(job.user, job);
     } catch (err) {
-      if (!RetryLaterError.is(err)) throw err;
-      return waitOrGiveUp(job, err, age());
+      if (RetryLaterError.is(err)) return waitOrGiveUp(job, err, age());
+      log.warn({ event: 'save.error', platform: job.user.platform, code: errorCode(err), err: (err as Error).message }, 'save hit an error; it waits');
+      return waitOrGiveUp(job, new RetryLaterError(unavailableDelayMs(delivery.attempt, deps.random), 'unavailable'), age());
     } finally {
       clearTimeout(timer);
     }

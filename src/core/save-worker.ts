@@ -59,7 +59,8 @@ const ATTEMPT_MARK_MS = 15 * 24 * 60 * 60_000;
 const OTHER_INSTANCE_RETRY_MS = 5_000;
 
 /** A claim outlives a crashed worker by this much at most. */
-const SAVING_CLAIM_MS = 60_000;
+/** Longer than one write takes (the SDK times out after 15 s): a crashed process holds it this long at most. */
+const SAVING_CLAIM_MS = 30_000;
 const OTHER_INSTANCE_POLLS = 20;
 const OTHER_INSTANCE_POLL_MS = 250;
 
@@ -311,6 +312,9 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
         return ran.kind === 'lost' ? { kind: 'reconnect', connectUrl, kept: true } : { kind: 'not_connected', connectUrl };
       } catch (err) {
         if (RetryLaterError.is(err)) throw err;
+        // A queued job meets a store or network error that is no verdict on the save (SQLITE_BUSY, a dropped
+        // connection): the handler makes it wait rather than tell the user it failed.
+        if (job.key && !(err instanceof DomainError)) throw err;
         return failure(user, err);
       }
     },

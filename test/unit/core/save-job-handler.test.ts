@@ -72,6 +72,12 @@ describe('the save job handler', () => {
     expect(delivered).toEqual([]);
   });
 
+  it('a store or network error from the worker is no verdict: the job waits with backoff', async () => {
+    const { handler, delivered } = setup(async () => Promise.reject(new Error('SQLITE_BUSY: database is locked')), { ms: 0 });
+    await expect(handler(job, { attempt: 2 })).rejects.toMatchObject({ delayMs: 3000, reason: 'unavailable' });
+    expect(delivered).toEqual([]);
+  });
+
   it('tells the user "queued" when the save is still running at the end of the reply window, then "Saved"', async () => {
     vi.useFakeTimers();
     let finish!: (o: SaveOutcome) => void;

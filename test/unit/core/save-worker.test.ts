@@ -57,7 +57,8 @@ describe('save worker: exactly once', () => {
       },
     };
     const { worker, claims, saveIndex } = setup(notion);
-    expect(await worker.save(sam, job)).toEqual({ kind: 'failed', reason: 'internal' });
+    // Not a verdict on the save: the handler makes the job wait.
+    await expect(worker.save(sam, job)).rejects.toThrow('socket hang up');
     expect(claims.held.has(`attempt:${job.key}`)).toBe(true);
     expect(await worker.save(sam, job)).toMatchObject({ kind: 'saved', pageId: 'p-1', table: 'Tweets' });
     expect(created).toEqual(['row']);
@@ -72,7 +73,7 @@ describe('save worker: exactly once', () => {
       findRowByTweet: async () => undefined,
     };
     const { worker } = setup(notion);
-    await worker.save(sam, job);
+    await expect(worker.save(sam, job)).rejects.toThrow('timeout');
     expect(await worker.save(sam, job)).toMatchObject({ kind: 'saved', pageId: 'p-2' });
     expect(calls).toBe(2);
   });
