@@ -143,7 +143,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await http.close();
     }
     // Running saves finish (up to the grace period); the rest stay stored for the next start or another instance.
-    await saveJobs.stop(SAVE_JOBS_GRACE_MS);
+    // Bounded: an engine whose server is unreachable (Redis cut off) must not hold the shutdown past the grace.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      saveJobs.stop(SAVE_JOBS_GRACE_MS).catch((err: unknown) => log.warn({ err }, 'save job queue did not stop cleanly')),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, SAVE_JOBS_GRACE_MS + 2_000))),
+    ]);
+    clearTimeout(timer);
     await core.settleBackground();
     await rateLimiter.close();
     await store.close();
