@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     Promise.all(
       users.flatMap((user, u) =>
         Array.from({ length: SAVES }, async (_, s) => {
-          const [outcome, ms] = await timed(async () => (await app.core.saveTweet(user, { text: `https://x.com/bench${u}/status/${1000 + s} text ${s}` })).result);
+          const [outcome, ms] = await timed(async () => await app.core.saveResult(await app.core.saveTweet(user, { text: `https://x.com/bench${u}/status/${1000 + s} text ${s}` })));
           if (outcome.kind !== 'saved') throw new Error(`save ${u}/${s}: ${outcome.kind}`);
           saveMs.push(ms);
         }),
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     Promise.all(
       users.flatMap((user, u) =>
         Array.from({ length: SAVES }, async (_, s) => {
-          const [outcome, ms] = await timed(async () => (await app.core.saveTweet(user, { text: `https://x.com/bench${u}/status/${1000 + s}` })).result);
+          const [outcome, ms] = await timed(async () => await app.core.saveResult(await app.core.saveTweet(user, { text: `https://x.com/bench${u}/status/${1000 + s}` })));
           if (outcome.kind !== 'already_saved') throw new Error(`duplicate ${u}/${s}: ${outcome.kind}`);
           dupMs.push(ms);
         }),

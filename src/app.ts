@@ -2,7 +2,6 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { ChatBot } from './bots/chat-bot.js';
 import { createCore, type CoreService } from './core/create-core.js';
-import { createInProcessQueue } from './core/save-queue.js';
 import type { NotionRateLimiter } from './core/notion-rate-limit.js';
 import type { SaveJobQueue } from './core/save-jobs.js';
 import { addOperatorRoutes } from './http/operator-routes.js';
@@ -17,6 +16,7 @@ import { CALLBACK_PATH } from './oauth/paths.js';
 import { openSaveJobQueue, openSaveRateLimiter, type SaveJobQueueTuning } from './store/open-save-jobs.js';
 import { KeyvLeaseStore } from './store/keyv-lease-store.js';
 import { openStore } from './store/open-store.js';
+import { createCommandRateLimiter } from './store/rate-limit/command-rate-limiter.js';
 import { createTweetProviders } from './tweets/tweet-providers.js';
 
 export interface App {
@@ -80,7 +80,6 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     log: log.child({ component: 'notion' }),
     metrics,
   });
-  const queue = createInProcessQueue();
   const core = createCore({
     connections: store.connections,
     linkTokens: store.linkTokens,
@@ -95,7 +94,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       oembedUrl: config.tweetOembedUrl,
       log: log.child({ component: 'tweets' }),
     }),
-    queue,
+    jobs: saveJobs,
+    notionLimiter: rateLimiter.limiter,
+    commandLimiter: createCommandRateLimiter(),
+    giveUpAfterHours: config.saveJobs.giveUpAfterHours,
+    metrics,
     log: log.child({ component: 'core' }),
     publicUrl: () => urls.publicUrl,
   });
@@ -161,9 +164,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       started = false;
       await http.close();
     }
-    await core.idle();
-    // After the bots (no new saves come in); their clients still send replies for jobs finishing in the grace period.
-    await saveJobs.stop(SAVE_JOBS_GRACE_MS);
+    // Running saves finish (up to the grace period); the rest stay stored for the next start or another instance.
+    // Bounded: an engine whose server is unreachable (Redis cut off) must not hold the shutdown past the grace.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      saveJobs.stop(SAVE_JOBS_GRACE_MS).catch((err: unknown) => log.warn({ err }, 'save job queue did not stop cleanly')),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, SAVE_JOBS_GRACE_MS + 2_000))),
+    ]);
+    clearTimeout(timer);
+    await core.settleBackground();
     await rateLimiter.close();
     await store.close();
   }
@@ -190,6 +199,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       started = true;
       try {
         for (const bot of bots) await bot.start();
+        // After the bots, whose notifiers answer the jobs (those left by a previous run too).
+        await saveJobs.start(core.saveJobHandler);
       } catch (err) {
         // A bot that cannot start (e.g. a rejected token) must not leave the port and store open.
         await stop().catch(() => undefined);

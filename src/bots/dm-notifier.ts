@@ -20,7 +20,7 @@ export interface DmChannel<M> {
  * the browser page or the save reply already said the essentials). Users of another platform are
  * not this channel's to reach and are skipped.
  */
-export function createDmNotifier<M>(channel: DmChannel<M>, log: Logger): ChatNotifier {
+export function createDmNotifier<M>(channel: DmChannel<M>, log: Logger): Omit<ChatNotifier, 'deliverSaveResult'> {
   async function dm(user: ChatUser, message: M, event: string, fields: Record<string, unknown>): Promise<void> {
     if (user.platform !== channel.platform) return;
     const where = {

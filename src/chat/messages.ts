@@ -127,6 +127,14 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
       return `I could not find a tweet in that.\n${saveUsage(f, command)}`;
     case 'needs_table':
       return outcome.kept ? `${targetStatusText(f, outcome.status)} ${keptForTableText(outcome.status)}` : targetStatusText(f, outcome.status);
+    case 'slow_down':
+      return `Slow down a little: ${outcome.waiting} of your saves are still waiting for Notion. Send this one again once they are in.`;
+    case 'queued':
+      return "Notion is slow right now; I'll confirm here when it's saved.";
+    case 'gave_up': {
+      const link = outcome.tweet.url ? f.link(outcome.tweet.url, outcome.tweet.url) : 'this tweet';
+      return `I could not reach Notion for ${outcome.hours} hours, so I gave up saving ${link}. Nothing was saved; please save it again.`;
+    }
     case 'rate_limited':
       return `Notion is busy right now${outcome.retryAfterSeconds ? ` (try again in ${outcome.retryAfterSeconds} s)` : ''}. Nothing was saved.`;
     case 'failed':

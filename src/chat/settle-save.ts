@@ -1,28 +1,39 @@
 import type { Core } from '../core/core.js';
 import type { ChatUser } from '../core/chat-user.js';
 import type { SaveOutcome, SaveTicket } from '../core/outcomes.js';
+import type { ReplyTo } from '../core/save-jobs.js';
 import type { TweetInput } from '../tweets/tweet.js';
 import type { Logger } from '../log.js';
 
 /**
- * Runs one save to the end: the ticket's immediate outcome when the input decided it,
- * otherwise the worker's result. Never throws: an unexpected error becomes `failed/internal`
- * (logged here, never shown as a stack trace in chat). Adapters pass a logger bound to the user.
+ * Hands one save to core: the outcome to render now when the input decided it (no tweet, not yours, slow down), or
+ * undefined when it was stored as a job, whose answer the adapter's notifier delivers to the ticket's `replyTo`.
+ * Never throws: an unexpected error becomes `failed/internal` (logged here, never shown as a stack trace in chat).
+ * Adapters pass a logger bound to the user.
  */
-export async function settleSave(start: () => Promise<SaveTicket>, log: Logger): Promise<SaveOutcome> {
-  let outcome: SaveOutcome;
+export async function acceptSave(start: () => Promise<SaveTicket>, log: Logger): Promise<SaveOutcome | undefined> {
   try {
     const ticket = await start();
-    outcome = ticket.outcome ?? (await ticket.result);
+    if (!ticket.outcome) {
+      log.info('save accepted');
+      return undefined;
+    }
+    log.info({ outcome: ticket.outcome.kind }, 'save answered at once');
+    return ticket.outcome;
   } catch (err) {
     log.error({ err }, 'save failed unexpectedly');
-    outcome = { kind: 'failed', reason: 'internal' };
+    return { kind: 'failed', reason: 'internal' };
   }
-  log.info({ outcome: outcome.kind }, 'save finished');
-  return outcome;
 }
 
-/** `core.saveTweet` run to the end (see {@link settleSave}); `options` as `Core.saveTweet` takes them. */
-export function saveToEnd(core: Core, user: ChatUser, input: TweetInput, log: Logger, options?: Parameters<Core['saveTweet']>[2]): Promise<SaveOutcome> {
-  return settleSave(() => core.saveTweet(user, input, options), log);
+/** `core.saveTweet` handed over (see {@link acceptSave}); `options` as `Core.saveTweet` takes them. */
+export function acceptTweet(
+  core: Core,
+  user: ChatUser,
+  input: TweetInput,
+  log: Logger,
+  replyTo: ReplyTo,
+  options?: { table?: string | undefined; thread?: boolean | undefined },
+): Promise<SaveOutcome | undefined> {
+  return acceptSave(() => core.saveTweet(user, input, { ...(options?.table ? { table: options.table } : {}), ...(options?.thread ? { thread: true } : {}), replyTo }), log);
 }

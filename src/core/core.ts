@@ -1,4 +1,5 @@
 import type { ChatUser, Platform } from './chat-user.js';
+import type { ReplyTo } from './save-jobs.js';
 import type { TweetInput } from '../tweets/tweet.js';
 import type {
   ChatNotifier,
@@ -23,10 +24,16 @@ export interface Core {
    * (shortcuts, DMs) "<link> to everyone who asked" is just a message. `options.force` skips the
    * duplicate guard ("Save again"). `options.thread` (`/save-thread`): one row for the author's whole chain the
    * tweet belongs to (a tweet in no thread saves as itself). `#tags` ending the typed text become the row's tags.
+   * The save is stored as a job before this resolves, so the adapter acknowledges the platform after it; the result
+   * goes to `options.replyTo` (default: a DM) through the adapter's notifier.
    */
-  saveTweet(user: ChatUser, input: TweetInput, options?: { force?: boolean; table?: string; thread?: boolean }): Promise<SaveTicket>;
-  /** "Save again" on an "Already saved" reply: saves that tweet once more, to the same table. */
-  saveAgain(user: ChatUser, pageId: string): Promise<SaveTicket>;
+  saveTweet(
+    user: ChatUser,
+    input: TweetInput,
+    options?: { force?: boolean; table?: string; thread?: boolean; replyTo?: ReplyTo },
+  ): Promise<SaveTicket>;
+  /** "Save again" on an "Already saved" reply: saves that tweet once more, to the same table (answered as `saveTweet`). */
+  saveAgain(user: ChatUser, pageId: string, replyTo?: ReplyTo): Promise<SaveTicket>;
   /**
    * Undo button: moves the row to Notion's trash and forgets it. Only the saver's own rows. A row
    * Notion no longer shows because its table is no longer shared is `unreachable` and stays known.

@@ -1,8 +1,11 @@
 import { createAddNote } from './add-note.js';
-import type { ChatUser } from './chat-user.js';
+import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { TokenGrant } from './connection.js';
 import type { Core } from './core.js';
-import type { SaveQueue } from './save-queue.js';
+import type { NotionRateLimiter } from './notion-rate-limit.js';
+import type { SaveOutcome, SaveTicket } from './outcomes.js';
+import { createSaveJobHandler } from './save-job-handler.js';
+import type { SaveJob, SaveJobHandler, SaveJobQueue } from './save-jobs.js';
 import { createSaveWorker } from './save-worker.js';
 import { createChooseTarget } from './use-cases/choose-target.js';
 import { createConnectUser, createOnConnected } from './use-cases/connect-user.js';
@@ -12,34 +15,102 @@ import { createCreateTweetsTable } from './use-cases/create-tweets-table.js';
 import { createDisconnectUser } from './use-cases/disconnect-user.js';
 import { createReplayKeptSaves } from './use-cases/replay-kept-saves.js';
 import { createSaveAgain } from './use-cases/save-again.js';
-import { createSaveTweet, type EnqueueSave } from './use-cases/save-tweet.js';
+import { createSaveTweet, saveJobKey, type EnqueueSave } from './use-cases/save-tweet.js';
 import { createUndoSave } from './use-cases/undo-save.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 const EVENT_MEMORY_MS = 24 * 60 * 60_000;
+/** Fair use: saves one user may have waiting in this process; over it the answer is "slow down". */
+export const MAX_WAITING_PER_USER = 250;
+/** Results kept for `saveResult` (tests, the bench). */
+const RESULTS_KEPT = 5_000;
 
 export interface CoreDeps extends UseCaseDeps {
-  queue: SaveQueue;
+  /** Where accepted saves wait for Notion (STORE_URL's engine). */
+  jobs: SaveJobQueue;
+  /** The per-connection Notion limit, shared by the instances; every Notion call of a save takes a slot. */
+  notionLimiter?: NotionRateLimiter | undefined;
+  /** Per-user save requests (fair use): a denial answers "slow down". Default: none. */
+  commandLimiter?: Pick<NotionRateLimiter, 'take'> | undefined;
+  metrics?: Pick<Metrics, 'saveAccepted' | 'saveWritten' | 'saveRetried' | 'saveGivenUp'> | undefined;
+  /** SAVE_GIVE_UP_AFTER_HOURS. */
+  giveUpAfterHours?: number | undefined;
 }
 
 /** Core plus what the OAuth callback and the process need. */
 export interface CoreService extends Core {
   /** Called by the OAuth callback once the code was exchanged. */
   onConnected(user: ChatUser, grant: TokenGrant): Promise<void>;
+  /** The one save handler: the app registers it with the job queue (`jobs.start(core.saveJobHandler)`). */
+  saveJobHandler: SaveJobHandler;
+  /**
+   * The outcome of a ticket: the immediate one, or the job's result once this process's worker finished it (tests
+   * and the bench; users get results through the notifiers).
+   */
+  saveResult(ticket: SaveTicket): Promise<SaveOutcome>;
   /** Resolves when background work (post-connect discovery and DMs, queued saves) is done. */
   idle(): Promise<void>;
+  /** Resolves when background work other than the job queue is done (shutdown, after the queue stopped). */
+  settleBackground(): Promise<void>;
 }
 
 /** Wires the use cases (one per file in `./use-cases/`): connect, save, undo, choose or create a table, disconnect, status. */
 export function createCore(deps: CoreDeps): CoreService {
   const ctx = createUseCaseContext(deps);
-  const runSave = (user: ChatUser, job: Parameters<typeof saveWorker.save>[1]) => deps.queue.run(() => saveWorker.save(user, job));
-  const replay = createReplayKeptSaves(ctx, runSave);
-  const saveWorker = createSaveWorker({ ...ctx, replayKept: replay.inBackground });
-  const enqueue: EnqueueSave = (user, job) => {
-    const result = runSave(user, job);
-    ctx.track(result);
-    return { result };
+  const { log } = ctx;
+
+  // Results by job key, for saveResult; waiting counts per user, for fair use.
+  const results = new Map<string, SaveOutcome>();
+  const waiters = new Map<string, ((outcome: SaveOutcome) => void)[]>();
+  const waitingByUser = new Map<string, number>();
+  const counted = new Set<string>();
+
+  function settled(job: SaveJob, outcome: SaveOutcome): void {
+    if (counted.delete(job.key)) {
+      const key = chatUserKey(job.user);
+      const left = (waitingByUser.get(key) ?? 1) - 1;
+      if (left > 0) waitingByUser.set(key, left);
+      else waitingByUser.delete(key);
+    }
+    results.set(job.key, outcome);
+    if (results.size > RESULTS_KEPT) results.delete(results.keys().next().value!);
+    for (const resolve of waiters.get(job.key) ?? []) resolve(outcome);
+    waiters.delete(job.key);
+  }
+
+  const enqueue: EnqueueSave = async (user, request, replyTo) => {
+    const userKey = chatUserKey(user);
+    const waiting = waitingByUser.get(userKey) ?? 0;
+    const limited = waiting >= MAX_WAITING_PER_USER || ((await deps.commandLimiter?.take(`saves:${userKey}`)) ?? 0) > 0;
+    if (limited) {
+      log.info({ event: 'save.slow_down', platform: user.platform, waiting }, 'fair use: save refused');
+      return { outcome: { kind: 'slow_down', waiting } };
+    }
+    const job: SaveJob = { user, ...request, key: saveJobKey(user, request), replyTo, acceptedAt: ctx.now().toISOString() };
+    await deps.jobs.add(job);
+    counted.add(job.key);
+    waitingByUser.set(userKey, waiting + 1);
+    deps.metrics?.saveAccepted();
+    log.info({ event: 'save.accepted', platform: user.platform }, 'save stored as a job');
+    return { jobKey: job.key };
   };
+
+  const replay = createReplayKeptSaves(ctx, {
+    run: (user, job) => saveWorker.save(user, job),
+    // A kept save that must wait (rate limit) becomes a job of its own, answered by DM.
+    enqueue: (user, request) => enqueue(user, request, { kind: 'dm' }).then(() => undefined),
+  });
+  const saveWorker = createSaveWorker({ ...ctx, replayKept: replay.inBackground, limiter: deps.notionLimiter });
+  const saveJobHandler = createSaveJobHandler({
+    save: (user, job) => saveWorker.save(user, job),
+    notifierFor: ctx.notifierFor,
+    claims: deps.claims,
+    log,
+    now: ctx.now,
+    giveUpAfterHours: deps.giveUpAfterHours,
+    settled,
+    metrics: deps.metrics,
+  });
   const connectionStatus = createConnectionStatus(ctx, replay);
   const notes = createAddNote({ ...ctx, withLiveConnection: ctx.lost.withLiveConnection });
 
@@ -61,9 +132,22 @@ export function createCore(deps: CoreDeps): CoreService {
     acceptOnce(eventKey) {
       return deps.claims.claim(`event:${eventKey}`, EVENT_MEMORY_MS);
     },
-    async idle() {
+    saveJobHandler,
+    saveResult(ticket) {
+      if (ticket.outcome) return Promise.resolve(ticket.outcome);
+      const known = results.get(ticket.jobKey);
+      if (known) return Promise.resolve(known);
+      return new Promise((resolve) => waiters.set(ticket.jobKey, [...(waiters.get(ticket.jobKey) ?? []), resolve]));
+    },
+    async settleBackground() {
       while (ctx.background.size > 0) await Promise.allSettled([...ctx.background]);
-      await deps.queue.drain();
+    },
+    async idle() {
+      for (;;) {
+        while (ctx.background.size > 0) await Promise.allSettled([...ctx.background]);
+        await deps.jobs.drain();
+        if (ctx.background.size === 0) return;
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { ChatUser } from './chat-user.js';
 import type { MissingColumn } from './ports.js';
+import type { ReplyTo } from './save-jobs.js';
 import type { Tweet } from '../tweets/tweet.js';
 
 /**
@@ -76,17 +77,20 @@ export type SaveOutcome =
    */
   | { kind: 'needs_table'; status: Exclude<TargetStatus, { kind: 'ready' }>; kept: boolean }
   | { kind: 'rate_limited'; retryAfterSeconds?: number | undefined }
+  /** The user has too many saves waiting already (fair use): nothing was queued. */
+  | { kind: 'slow_down'; waiting: number }
+  /** Not written yet within the platform's reply window: the job waits (Notion slow or limited); the answer follows. */
+  | { kind: 'queued'; tweet: Tweet }
+  /** Not written within SAVE_GIVE_UP_AFTER_HOURS: given up; the tweet's link so nothing is lost from view. */
+  | { kind: 'gave_up'; tweet: Tweet; hours: number }
   | { kind: 'failed'; reason: 'notion_unavailable' | 'notion_rejected' | 'store_unreadable' | 'internal' };
 
 /**
- * `saveTweet` answers at once with a ticket: `outcome` is set when the input alone
- * decided it (no Notion call needed); `result` settles when the save worker is done
- * and never rejects.
+ * `saveTweet` answers at once with a ticket: `outcome` is set when the input alone decided it (no
+ * Notion call needed; the adapter renders it). Otherwise the save was stored as a job (`jobKey`)
+ * and its result reaches the user through the adapter's `ChatNotifier.deliverSaveResult`.
  */
-export interface SaveTicket {
-  outcome?: SaveOutcome | undefined;
-  result: Promise<SaveOutcome>;
-}
+export type SaveTicket = { outcome: SaveOutcome; jobKey?: undefined } | { outcome?: undefined; jobKey: string };
 
 export type ConnectionStatus =
   | { connected: false }
@@ -169,4 +173,10 @@ export interface ChatNotifier {
   notifyReconnectNeeded(user: ChatUser, notice: ReconnectNotice): Promise<void>;
   /** The results of the saves that waited (for a reconnect or for a table) and have now landed or failed for good. */
   notifyPendingSaved(user: ChatUser, outcomes: SaveOutcome[]): Promise<void>;
+  /**
+   * The answer to a save job, where `replyTo` says (the Slack response_url or the Discord interaction while
+   * valid, else a DM). A `queued` note is answered once; the final answer then replaces it where the platform
+   * allows. Never throws: a failed delivery is logged, the save is done either way.
+   */
+  deliverSaveResult(replyTo: ReplyTo, user: ChatUser, outcome: SaveOutcome): Promise<void>;
 }

@@ -78,6 +78,12 @@ export interface NotionGateway {
   createRow(accessToken: string, target: SaveTarget, row: TweetRow): Promise<{ pageId: string; url: string }>;
   /** Sets the note and tags of a saved row, where `mapping` has those columns ("Add note"). */
   updateRow(accessToken: string, pageId: string, mapping: PropertyMapping, update: RowUpdate): Promise<void>;
+  /**
+   * A row for `tweet` created in `target` at or after `since` (ISO), if any: queried by the Link column equal to the
+   * tweet's link, else by the text column containing the tweet's id. Lets a save that may have reached Notion before a
+   * crash find its row instead of writing a second one. Undefined when there is nothing to look for (no link, no id).
+   */
+  findRowByTweet(accessToken: string, target: SaveTarget, tweet: Tweet, since: string): Promise<{ pageId: string; url: string } | undefined>;
   /** The refresh grant: new access and refresh tokens. Throws a DomainError when Notion refuses. */
   refreshGrant(refreshToken: string): Promise<TokenGrant>;
   /**

@@ -7,9 +7,11 @@ import type { Tweet } from '../tweets/tweet.js';
  * credentials: an engine stores them encrypted and they never appear in logs.
  */
 export type ReplyTo =
-  | { kind: 'slack_response_url'; url: string; expiresAt: string }
+  /** `replaceOriginal`: the answer replaces the message the request came from (a "Save again" click). */
+  | { kind: 'slack_response_url'; url: string; expiresAt: string; replaceOriginal?: boolean | undefined }
   | { kind: 'discord_interaction'; applicationId: string; token: string; expiresAt: string }
-  | { kind: 'dm'; channelId?: string | undefined };
+  /** `inReplyTo`: Slack, the thread to answer in; Discord, the message to reply to. */
+  | { kind: 'dm'; channelId?: string | undefined; inReplyTo?: string | undefined };
 
 /**
  * One acknowledged save, as data: what a durable queue stores before the platform is answered. Serialisable (JSON);

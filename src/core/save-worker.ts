@@ -12,11 +12,17 @@ import type { ClaimStore, ConnectionStore, NotionGateway, PendingSaves, SaveInde
 import { tweetKey } from './tweet-key.js';
 import type { WithAccess } from './with-access.js';
 import { resolveTweet } from '../tweets/resolve-tweet.js';
+import type { NotionRateLimiter } from './notion-rate-limit.js';
+import { RetryLaterError } from './save-jobs.js';
 import type { Tweet } from '../tweets/tweet.js';
 import type { Logger } from '../log.js';
 
-/** One save as the worker runs it. */
+/** One save as the worker runs it: a queued {@link QueuedSaveJob} carries `key` and `acceptedAt`. */
 export interface SaveJob {
+  /** The job's idempotency key: its "attempt started" marker makes a second delivery look for its row first. */
+  key?: string | undefined;
+  /** When the platform was acknowledged: a row found by a second delivery was created after this. */
+  acceptedAt?: string | undefined;
   tweet: Tweet;
   /** `/save-tweet <link> to <name>`: this save only goes to that table. */
   tableName?: string | undefined;
@@ -49,6 +55,8 @@ export interface SaveWorkerDeps {
   /** A save just landed with a connection marked as having kept saves: replay them (in the background). */
   replayKept(user: ChatUser): void;
   newConnectLink(user: ChatUser): Promise<{ url: string }>;
+  /** Every Notion call of a save takes a slot for its connection first; a denial delays the job. Default: always allow. */
+  limiter?: NotionRateLimiter | undefined;
 }
 
 /** What a kept save remembers of a job: all of it (older entries lack the later fields). */
@@ -65,8 +73,17 @@ const keptFields = (job: SaveJob) => ({
 /** How much of a thread's text the save index keeps. */
 const INDEXED_TEXT_MAX = 4000;
 
+/** The limiter key of a connection: its bot id (one per Notion connection), never the token. */
+const limiterKey = (conn: NotionConnection) => `notion:${conn.botId}`;
+
+/** How long the "attempt started" marker of a job is kept: longer than any job lives (SAVE_GIVE_UP_AFTER_HOURS). */
+const ATTEMPT_MARK_MS = 15 * 24 * 60 * 60_000;
+/** A save of the same tweet running on another instance (or a crashed one's claim) is looked at again after this. */
+const OTHER_INSTANCE_RETRY_MS = 5_000;
+
 /** A claim outlives a crashed worker by this much at most. */
-const SAVING_CLAIM_MS = 2 * 60_000;
+/** Longer than one write takes (the SDK times out after 15 s): a crashed process holds it this long at most. */
+const SAVING_CLAIM_MS = 30_000;
 const OTHER_INSTANCE_POLLS = 20;
 const OTHER_INSTANCE_POLL_MS = 250;
 
@@ -88,6 +105,24 @@ type Written = { saved: { pageUrl: string; pageId: string; target: SaveTarget; t
 /** The Notion side of a save: runs behind the queue, after the platform was answered. Never throws. */
 export function createSaveWorker(deps: SaveWorkerDeps) {
   const { connections, notion, log, saveIndex } = deps;
+
+  /**
+   * `withAccess` behind the shared per-connection rate limiter: a denial throws RetryLaterError (the job waits,
+   * freeing its worker slot for other users), and a 429 blocks the connection for its Retry-After on every instance.
+   */
+  const withAccess: WithAccess = (user, conn, call) =>
+    deps.withAccess(user, conn, async (token, using) => {
+      const limiter = deps.limiter;
+      if (!limiter) return call(token, using);
+      const waitMs = await limiter.take(limiterKey(using));
+      if (waitMs > 0) throw new RetryLaterError(waitMs, 'rate_limited');
+      try {
+        return await call(token, using);
+      } catch (err) {
+        if (err instanceof NotionRateLimitedError) await limiter.block(limiterKey(using), (err.retryAfterSeconds ?? 1) * 1000).catch(() => undefined);
+        throw err;
+      }
+    });
   /** Saves of the same tweet to the same table in this process share one write. */
   const inFlight = new Map<string, Promise<SaveOutcome>>();
 
@@ -104,7 +139,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   }
 
   /** The shared tables now, for a save that names its table. */
-  const listTables = (user: ChatUser, conn: NotionConnection) => deps.withAccess(user, conn, (token) => notion.listTables(token));
+  const listTables = (user: ChatUser, conn: NotionConnection) => withAccess(user, conn, (token) => notion.listTables(token));
 
   /** A named table as a target, or its column help when it cannot take a tweet. */
   function fit(conn: NotionConnection, table: TableCandidate): { conn: NotionConnection; target: SaveTarget } | SaveOutcome {
@@ -155,8 +190,10 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     // and the look that follows a refused row must not start from the refused ones.
     let current = conn;
     const create = async (c: NotionConnection, t: SaveTarget): Promise<Written> => {
-      const { value: page } = await deps.withAccess(user, c, (token, using) => {
+      const { value: page } = await withAccess(user, c, async (token, using) => {
         current = using;
+        const found = await findEarlierAttempt(token, t, tweet, job);
+        if (found) return found;
         return notion.createRow(token, t, row);
       });
       const threadLength = row.body && row.body.length > 1 ? row.body.length : undefined;
@@ -171,13 +208,28 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     }
   }
 
+  /**
+   * Exactly once: the first delivery of a job marks "attempt started" before its first write. A delivery that finds
+   * the mark set (the process running it died, or the write's answer was lost) looks for the row in the table before
+   * writing: a row for this tweet created since the job was accepted is the one that attempt wrote.
+   */
+  async function findEarlierAttempt(token: string, target: SaveTarget, tweet: Tweet, job: SaveJob) {
+    if (!job.key || !job.acceptedAt) return undefined;
+    if (await deps.claims.claim(`attempt:${job.key}`, ATTEMPT_MARK_MS)) return undefined;
+    const found = await notion.findRowByTweet(token, target, tweet, job.acceptedAt);
+    log.info({ event: 'save.attempt_resumed', found: Boolean(found) }, found ? 'row of an earlier attempt found' : 'no row of an earlier attempt');
+    return found;
+  }
+
   /** Another instance holds the claim: wait briefly for its row to appear in the index. */
-  async function awaitOtherInstance(user: ChatUser, dataSourceId: string, key: string): Promise<SaveOutcome> {
+  async function awaitOtherInstance(user: ChatUser, dataSourceId: string, key: string, job: SaveJob): Promise<SaveOutcome> {
     for (let i = 0; i < OTHER_INSTANCE_POLLS; i++) {
       await new Promise((resolve) => setTimeout(resolve, OTHER_INSTANCE_POLL_MS));
       const record = await saveIndex.find(user, dataSourceId, key);
       if (record) return alreadySaved(record);
     }
+    // A queued job waits rather than answering "in progress": the claim may be a crashed process's, and the job must land.
+    if (job.key) throw new RetryLaterError(OTHER_INSTANCE_RETRY_MS, 'unavailable');
     return { kind: 'in_progress' };
   }
 
@@ -196,7 +248,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
       return first.kind === 'saved' ? alreadySaved(first) : first;
     }
     const task = (async (): Promise<SaveOutcome> => {
-      if (!(await deps.claims.claim(lockKey, SAVING_CLAIM_MS))) return awaitOtherInstance(user, target.dataSourceId, key);
+      if (!(await deps.claims.claim(lockKey, SAVING_CLAIM_MS))) return awaitOtherInstance(user, target.dataSourceId, key, job);
       try {
         const written = await write(user, conn, target, job);
         if (!('saved' in written)) return written;
@@ -295,6 +347,10 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
         const connectUrl = (await deps.newConnectLink(user)).url;
         return ran.kind === 'lost' ? { kind: 'reconnect', connectUrl, kept: true } : { kind: 'not_connected', connectUrl };
       } catch (err) {
+        if (RetryLaterError.is(err)) throw err;
+        // A queued job meets a store or network error that is no verdict on the save (SQLITE_BUSY, a dropped
+        // connection): the handler makes it wait rather than tell the user it failed.
+        if (job.key && !(err instanceof DomainError)) throw err;
         return failure(user, err);
       }
     },

@@ -117,6 +117,17 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     ...(options.metrics ? { fetch: timedFetch(options.metrics) } : {}),
   });
 
+  // Saves run as jobs that the queue retries with its own backoff and the shared rate limiter: the SDK must not
+  // retry their writes as well (a retried create that reached Notion is a second row), so they use a client without.
+  const jobClient = new Client({
+    baseUrl: options.apiUrl,
+    logger: sdkLogger(options.log),
+    logLevel: LogLevel.WARN,
+    timeoutMs: 15_000,
+    retry: false,
+    ...(options.metrics ? { fetch: timedFetch(options.metrics) } : {}),
+  });
+
   function clientCredentials(): { client_id: string; client_secret: string } {
     if (!options.clientId || !options.clientSecret) {
       throw new OAuthExchangeFailedError('NOTION_CLIENT_ID and NOTION_CLIENT_SECRET are not configured');
@@ -240,7 +251,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       const [first = [], ...rest] = batchBlocks(pageBodyBlocks(row.body ?? []), BLOCKS_BYTES_MAX - Buffer.byteLength(JSON.stringify(properties)));
       const page = await call(
         () =>
-          notion.pages.create({
+          jobClient.pages.create({
             auth: accessToken,
             parent: { type: 'data_source_id', data_source_id: target.dataSourceId },
             properties: properties as CreateArgs['properties'],
@@ -270,6 +281,31 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       if (mapping.tags && update.tags !== undefined) properties[mapping.tags] = { multi_select: optionNames(update.tags).map((name) => ({ name })) };
       if (Object.keys(properties).length === 0) return;
       await call(() => notion.pages.update({ auth: accessToken, page_id: pageId, properties: properties as Parameters<typeof notion.pages.update>[0]['properties'] }), true);
+    },
+
+    async findRowByTweet(accessToken, target, tweet, since) {
+      const id = tweet.url ? /\/status(?:es)?\/(\d{1,25})/.exec(tweet.url)?.[1] : undefined;
+      const { link, text } = target.mapping;
+      let filter;
+      if (link && tweet.url) filter = { property: link, url: { equals: tweet.url } };
+      else if (id) filter = { property: text, rich_text: { contains: id } };
+      else return undefined;
+      // Notion rounds created_time to the minute: look a minute before `since`.
+      const after = new Date(Date.parse(since) - 60_000).toISOString();
+      const res = await call(
+        () =>
+          jobClient.dataSources.query({
+            auth: accessToken,
+            data_source_id: target.dataSourceId,
+            filter: { and: [filter, { timestamp: 'created_time', created_time: { on_or_after: after } }] },
+            sorts: [{ timestamp: 'created_time', direction: 'descending' }],
+            page_size: 10,
+          } as Parameters<typeof jobClient.dataSources.query>[0]),
+        true,
+      );
+      const page = res.results.find((p) => isFullPage(p) && !p.in_trash);
+      if (!page) return undefined;
+      return { pageId: page.id, url: 'url' in page ? page.url : `https://www.notion.so/${page.id.replace(/-/g, '')}` };
     },
 
     async trashPage(accessToken, pageId) {

@@ -66,7 +66,7 @@ export function useCoreWorld(options: WorldOptions | (() => WorldOptions) = {}):
     get table() { return w().table; },
     get notices() { return current(notices, 'the notices'); },
     get core() { return w().product.app.core; },
-    save: async (user, text, saveOptions) => (await w().product.app.core.saveTweet(user, { text }, saveOptions)).result,
+    save: async (user, text, saveOptions) => await w().product.app.core.saveResult(await w().product.app.core.saveTweet(user, { text }, saveOptions)),
     liveRows: (dataSourceId) => w().notion.rows(dataSourceId).filter((r) => !r.inTrash),
     async connect(user, opts = {}) {
       const core = w().product.app.core;

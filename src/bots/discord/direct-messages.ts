@@ -5,7 +5,7 @@ import { chatUserOf } from './chat-user.js';
 import { tweetInputOfMessage } from './embed-unfurl.js';
 import { errorFields } from './errors.js';
 import { failureReply, saveReply } from './replies.js';
-import { saveToEnd } from '../../chat/settle-save.js';
+import { acceptTweet } from '../../chat/settle-save.js';
 
 export interface DirectMessageOptions {
   core: Core;
@@ -31,7 +31,11 @@ export function createDirectMessageHandler(options: DirectMessageOptions): (mess
         return;
       }
       const input = tweetInputOfMessage(message);
-      const outcome = await saveToEnd(core, chatUserOf(message.author), input, log.child({ ...fields, forwarded: message.messageSnapshots.size > 0 }));
+      const userLog = log.child({ ...fields, forwarded: message.messageSnapshots.size > 0 });
+      const replyTo = { kind: 'dm', channelId: message.channelId, inReplyTo: message.id } as const;
+      const outcome = await acceptTweet(core, chatUserOf(message.author), input, userLog, replyTo);
+      // Stored as a job: the notifier replies to this message when it is done.
+      if (!outcome) return;
       await message.reply({ ...saveReply(outcome), allowedMentions: { parse: [], repliedUser: false } });
     } catch (err) {
       log.error({ ...fields, ...errorFields(err) }, 'direct message failed');

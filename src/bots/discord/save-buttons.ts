@@ -3,6 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { handleNoteButton } from './add-note.js';
 import { chatUserOf } from './chat-user.js';
+import { interactionReplyTo } from './notifier.js';
 import { chooseTargetReply, parseButtonId, saveReply, undoReply, type DiscordReply } from './replies.js';
 
 export { buttonId, parseButtonId, type ButtonAction } from './replies.js';
@@ -40,8 +41,9 @@ export async function handleSaveButton(interaction: ButtonInteraction, deps: { c
       return true;
     }
     case 'again': {
-      const ticket = await core.saveAgain(user, parsed.id);
-      const outcome = ticket.outcome ?? (await ticket.result);
+      // Stored as a job: the notifier edits the clicked message with the new result.
+      const outcome = (await core.saveAgain(user, parsed.id, interactionReplyTo(interaction))).outcome;
+      if (!outcome) return true;
       log.info({ ...fields, outcome: outcome.kind }, 'save again answered');
       // A save that is not the clicker's leaves the owner's message alone.
       await (outcome.kind === 'not_found' ? tellClicker(saveReply(outcome)) : editMessage(saveReply(outcome)));

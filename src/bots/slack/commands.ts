@@ -7,8 +7,8 @@ import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section } from './blocks.js';
 import { sendConnectLink } from './connect-link.js';
 import { COMMANDS } from './constants.js';
-import { respondEphemeral } from './reply.js';
-import { saveToEnd } from '../../chat/settle-save.js';
+import { respondEphemeral, responseUrlReplyTo } from './reply.js';
+import { acceptTweet } from '../../chat/settle-save.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
 import type { WorkspaceNames } from './workspace-names.js';
@@ -46,12 +46,13 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger; work
       await ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
       return;
     }
-    await ack();
     const user = commandUser(command);
     const log = deps.log.child({ event: 'command', command: COMMANDS.save, teamId: user.teamId, userId: user.userId });
     const { text: tweet, tableName } = splitTableChoice(text);
-    const outcome = await saveToEnd(core, user, decodeSlackMarkup(tweet), log, { table: tableName });
-    await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
+    // Stored as a job before Slack is acknowledged (one store write, well within the 3 s); the answer comes later.
+    const outcome = await acceptTweet(core, user, decodeSlackMarkup(tweet), log, responseUrlReplyTo(command.response_url), { table: tableName });
+    await ack();
+    if (outcome) await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
   });
 
   // `/save-thread <link>`: the author's whole chain the tweet is in, one row (a tweet in no thread saves as itself).
@@ -62,12 +63,13 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger; work
       await ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
       return;
     }
-    await ack();
-    const user = slackUser(command.team_id, command.user_id, command.user_name);
+    const user = commandUser(command);
     const log = deps.log.child({ event: 'command', command: COMMANDS.saveThread, teamId: user.teamId, userId: user.userId });
     const { text: tweet, tableName } = splitTableChoice(text);
-    const outcome = await saveToEnd(core, user, { text: tweet }, log, { table: tableName, thread: true });
-    await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
+    const replyTo = responseUrlReplyTo(command.response_url);
+    const outcome = await acceptTweet(core, user, decodeSlackMarkup(tweet), log, replyTo, { table: tableName, thread: true });
+    await ack();
+    if (outcome) await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
   });
 
   app.command(COMMANDS.disconnect, async ({ command, ack, respond }) => {

@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage } from './blocks.js';
 import { errorSummary } from './reply.js';
-import { saveToEnd } from '../../chat/settle-save.js';
+import { acceptTweet } from '../../chat/settle-save.js';
 import { slackUser } from './slack-user.js';
 import type { WorkspaceNames } from './workspace-names.js';
 import { tweetInputFromMessage } from './unfurl.js';
@@ -51,7 +51,10 @@ export function registerDirectMessages(app: App, deps: { core: Core; log: Logger
       return;
     }
     const user = slackUser(teamId, msg.user, undefined, deps.workspaces.of(teamId));
-    const outcome = await saveToEnd(deps.core, user, tweetInputFromMessage(msg), log);
+    const replyTo = { kind: 'dm', channelId: msg.channel, ...(msg.thread_ts ? { inReplyTo: msg.thread_ts } : {}) } as const;
+    const outcome = await acceptTweet(deps.core, user, tweetInputFromMessage(msg), log, replyTo);
+    // Stored as a job: the notifier answers in this DM when it is done.
+    if (!outcome) return;
     const reply = saveOutcomeMessage(outcome);
     try {
       await client.chat.postMessage({

@@ -1,17 +1,39 @@
 import type { webApi } from '@slack/bolt';
 import type { ChatUser } from '../../core/chat-user.js';
-import type { ChatNotifier } from '../../core/outcomes.js';
+import type { ChatNotifier, SaveOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
+import type { ReplyTo } from '../../core/save-jobs.js';
 import { createDmNotifier } from '../dm-notifier.js';
-import { connectedMessage, pendingSavedMessage, reconnectNeededMessage } from './blocks.js';
+import { connectedMessage, pendingSavedMessage, reconnectNeededMessage, saveOutcomeMessage, type SlackMessage } from './blocks.js';
 import { errorSummary } from './reply.js';
 import { sendSlackDm } from './send-dm.js';
+
+/** POSTs an ephemeral answer to a response_url (never logged: it is a credential); false when Slack refused it. */
+async function postToResponseUrl(url: string, message: SlackMessage, replaceOriginal: boolean, log: Logger, where: Record<string, unknown>): Promise<boolean> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', text: message.text, blocks: message.blocks, replace_original: replaceOriginal }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (res.ok) {
+      log.info(where, 'save result sent');
+      return true;
+    }
+    log.warn({ ...where, status: res.status }, 'response_url answer refused; sending by DM');
+  } catch (err) {
+    log.warn({ ...where, err: errorSummary(err) }, 'response_url answer failed; sending by DM');
+  }
+  return false;
+}
 
 /**
  * Reaches Slack users outside a request, by DM: after the OAuth callback (where tweets will be
  * saved, the picker or the create-table offer), once when Notion stops accepting the connection
  * (with a Reconnect button to a personal link), and after the reconnect (how the kept saves went).
- * In distribution mode each DM uses the token of the user's own workspace.
+ * A save job's result goes to its response_url while that is valid, else to the DM it came from,
+ * else a new DM. In distribution mode each call uses the token of the user's own workspace.
  */
 export function createSlackNotifier(
   client: webApi.WebClient,
@@ -19,14 +41,15 @@ export function createSlackNotifier(
   botTokenFor: (user: ChatUser) => Promise<string | undefined>,
   log: Logger,
 ): ChatNotifier {
-  return createDmNotifier(
+  const tokenOf = async (user: ChatUser) => {
+    const botToken = await botTokenFor(user);
+    if (botToken === undefined) throw Object.assign(new Error('the workspace has no installation'), { code: 'not_installed' });
+    return botToken;
+  };
+  const dmNotifier = createDmNotifier(
     {
       platform: 'slack',
-      async send(user, message) {
-        const botToken = await botTokenFor(user);
-        if (botToken === undefined) throw Object.assign(new Error('the workspace has no installation'), { code: 'not_installed' });
-        await sendSlackDm(client, user, message, botToken);
-      },
+      send: async (user, message) => sendSlackDm(client, user, message, await tokenOf(user)),
       errorFields: (err) => ({ err: errorSummary(err) }),
       connected: connectedMessage,
       reconnectNeeded: reconnectNeededMessage,
@@ -34,4 +57,46 @@ export function createSlackNotifier(
     },
     log,
   );
+  /** response_urls that carry a "queued" note now (bounded): the final answer replaces it. */
+  const noted = new Set<string>();
+  const remember = (url: string) => {
+    noted.add(url);
+    if (noted.size > 10_000) noted.delete(noted.values().next().value!);
+  };
+
+  return {
+    ...dmNotifier,
+    async deliverSaveResult(replyTo: ReplyTo, user: ChatUser, outcome: SaveOutcome): Promise<void> {
+      if (user.platform !== 'slack') return;
+      const message = saveOutcomeMessage(outcome);
+      const where = { event: 'deliver_save_result', teamId: user.teamId, userId: user.userId, outcome: outcome.kind };
+      if (replyTo.kind === 'slack_response_url' && Date.parse(replyTo.expiresAt) > Date.now()) {
+        // The final answer replaces the "queued" note sent on the same response_url.
+        const replace = replyTo.replaceOriginal === true || noted.delete(replyTo.url);
+        if (await postToResponseUrl(replyTo.url, message, replace, log, where)) {
+          if (outcome.kind === 'queued') remember(replyTo.url);
+          return;
+        }
+      }
+      try {
+        const token = await tokenOf(user);
+        if (replyTo.kind === 'dm' && replyTo.channelId) {
+          await client.chat.postMessage({
+            token,
+            channel: replyTo.channelId,
+            text: message.text,
+            blocks: message.blocks,
+            unfurl_links: false,
+            ...(replyTo.inReplyTo ? { thread_ts: replyTo.inReplyTo } : {}),
+          });
+        } else {
+          // Expired or spent response_url (or none): the user still hears, by DM.
+          await sendSlackDm(client, user, message, token);
+        }
+        log.info(where, 'save result sent');
+      } catch (err) {
+        log.warn({ ...where, err: errorSummary(err) }, 'save result could not be sent');
+      }
+    },
+  };
 }

@@ -6,8 +6,8 @@ import { chooseTargetText, CREATE_TABLE_FAILED_TEXT } from '../../chat/messages.
 import { saveOutcomeMessage, section, undoOutcomeMessage } from './blocks.js';
 import { ACTION_IDS, CREATE_TABLE_ACTION } from './constants.js';
 import { fromHomeTab, publishHome } from './home-tab.js';
-import { respondEphemeral } from './reply.js';
-import { settleSave } from '../../chat/settle-save.js';
+import { respondEphemeral, responseUrlReplyTo } from './reply.js';
+import { acceptSave } from '../../chat/settle-save.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
 import type { WorkspaceNames } from './workspace-names.js';
@@ -63,11 +63,14 @@ export function registerSaveActions(app: App, deps: { core: Core; log: Logger; w
   });
 
   app.action<ButtonClick>(ACTION_IDS.saveAgain, async ({ ack, body, action, respond }) => {
-    await ack();
     const user = clicker(body, deps.workspaces);
     const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.saveAgain, teamId: user.teamId, userId: user.userId });
     const pageId = notionIdOf(action);
-    const outcome = pageId ? await settleSave(() => core.saveAgain(user, pageId), log) : ({ kind: 'not_found' } as const);
+    // Stored as a job before the ack; its answer replaces the reply through the response_url.
+    const replyTo = responseUrlReplyTo(body.response_url, { replaceOriginal: true });
+    const outcome = pageId ? await acceptSave(() => core.saveAgain(user, pageId, replyTo), log) : ({ kind: 'not_found' } as const);
+    await ack();
+    if (!outcome) return;
     // Someone else's (or a forgotten) save: tell the clicker privately, leave the reply alone.
     await respondEphemeral(respond, saveOutcomeMessage(outcome), log, { replaceOriginal: outcome.kind !== 'not_found' });
   });

@@ -3,15 +3,23 @@ import { setNewest } from '../bounded-map.js';
 import { clearPendingMark, setPendingMark } from '../connection-writes.js';
 import { releaseKept } from '../kept-saves.js';
 import type { SaveOutcome } from '../outcomes.js';
+import { RetryLaterError } from '../save-jobs.js';
 import type { SaveJob } from '../save-worker.js';
 import type { UseCaseContext } from './context.js';
+import type { SaveRequest } from './save-tweet.js';
 
 /** See `fromStatus`. */
 const STATUS_REPLAY_EVERY_MS = 5 * 60_000;
 const STATUS_REPLAY_USERS = 5_000;
 
-/** Runs one kept save to its outcome (the save worker, behind the queue). */
-export type RunKeptSave = (user: ChatUser, job: SaveJob) => Promise<SaveOutcome>;
+/**
+ * How kept saves run: `run` is the save worker (it may throw RetryLaterError when the save must wait); `enqueue`
+ * stores such a save as a job of its own, answered by DM, so waiting never loses it.
+ */
+export interface KeptSaveRunner {
+  run(user: ChatUser, job: SaveJob): Promise<SaveOutcome>;
+  enqueue(user: ChatUser, request: SaveRequest): Promise<void>;
+}
 
 /**
  * Saves that waited (for a reconnect, or for a table) land once a target is ready; the user hears
@@ -20,7 +28,7 @@ export type RunKeptSave = (user: ChatUser, job: SaveJob) => Promise<SaveOutcome>
  * cleared before the list is taken, so a save kept meanwhile sets it again rather than being
  * forgotten; it is put back when the list cannot be taken.
  */
-export function createReplayKeptSaves(ctx: UseCaseContext, run: RunKeptSave) {
+export function createReplayKeptSaves(ctx: UseCaseContext, runner: KeptSaveRunner) {
   const { connections, log, now } = ctx;
   /** Users whose kept saves this process is replaying now: one replay at a time each. */
   const replaying = new Set<string>();
@@ -52,7 +60,12 @@ export function createReplayKeptSaves(ctx: UseCaseContext, run: RunKeptSave) {
           tags: save.tags,
           thread: save.thread,
         };
-        outcomes.push(await run(user, job));
+        try {
+          outcomes.push(await runner.run(user, job));
+        } catch (err) {
+          if (!RetryLaterError.is(err)) throw err;
+          await runner.enqueue(user, job);
+        }
       }
       const settled = outcomes.filter((o) => !((o.kind === 'needs_table' || o.kind === 'reconnect') && o.kept));
       log.info({ event: 'save.replayed', platform: user.platform, count: outcomes.length, waiting: outcomes.length - settled.length }, 'kept saves replayed');

@@ -53,6 +53,7 @@ function checkVersion(header: string | string[] | undefined): ApiVersion {
  * the bearer token, the route and the JSON body, in that order.
  */
 export async function handleApi(ctx: SandboxContext, ex: Exchange): Promise<void> {
+  if (ctx.outage) throw new NotionApiError(503, 'service_unavailable', 'Notion is unavailable, please try again later.');
   if (ctx.rateLimit.remaining > 0) {
     ctx.rateLimit.remaining--;
     const seconds = String(ctx.rateLimit.retryAfterSeconds);
@@ -73,5 +74,7 @@ export async function handleApi(ctx: SandboxContext, ex: Exchange): Promise<void
   if (!route || !params) throw invalidRequestUrl();
   const body = method === 'GET' ? {} : parseJsonObject(await readBody(ex.req));
   const result = await route.handler(ctx, { ex, bot, version, body, params });
+  // Done, but the answer is slow to come back: a client that dies meanwhile never learns the write happened.
+  if (ctx.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, ctx.latencyMs));
   sendJson(ex.res, 200, { ...result, request_id: ex.requestId }, ex.requestId);
 }

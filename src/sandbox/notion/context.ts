@@ -16,6 +16,10 @@ export interface SandboxContext {
   grants: GrantStore;
   /** Pending forced 429s for API calls. */
   rateLimit: { remaining: number; retryAfterSeconds: number };
+  /** While true, API calls answer 503 service_unavailable. */
+  outage: boolean;
+  /** API calls are carried out at once and answered this many ms later. */
+  latencyMs: number;
   requests: RequestLogEntry[];
 }
 

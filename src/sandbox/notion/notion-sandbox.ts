@@ -74,6 +74,10 @@ export interface NotionSandbox {
   unshare(workspaceId: string, objectId: string): void;
   /** The next `count` API calls (anything under /v1 except /v1/oauth/*) answer 429 rate_limited with Retry-After: seconds (default 1). */
   rateLimitNext(count: number, retryAfterSeconds?: number): void;
+  /** While on, API calls (not OAuth) answer 503 service_unavailable, as in a Notion outage. */
+  setOutage(on: boolean): void;
+  /** API calls are carried out at once and answered `ms` later (0: at once), like a slow Notion. */
+  setLatency(ms: number): void;
   /** Everything received: method, path (no query string), and for /v1/oauth/token the grant_type. */
   requests: { method: string; path: string; grantType?: string; at: number }[];
   /** Number of successful authorization-code exchanges. */
@@ -145,7 +149,7 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
   for (const c of options.clients) {
     grants.clients.set(c.clientId, { clientId: c.clientId, clientSecret: c.clientSecret, redirectUris: [...c.redirectUris], name: c.name ?? 'Save to Notion', template: c.template });
   }
-  const ctx: SandboxContext = { content, grants, rateLimit: { remaining: 0, retryAfterSeconds: 1 }, requests: [] };
+  const ctx: SandboxContext = { content, grants, rateLimit: { remaining: 0, retryAfterSeconds: 1 }, outage: false, latencyMs: 0, requests: [] };
 
   const server = createServer((req, res) => void serve(ctx, req, res));
   server.requestTimeout = 30_000;
@@ -243,6 +247,12 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
     },
     rateLimitNext(count, retryAfterSeconds = 1) {
       ctx.rateLimit = { remaining: count, retryAfterSeconds };
+    },
+    setOutage(on) {
+      ctx.outage = on;
+    },
+    setLatency(ms) {
+      ctx.latencyMs = ms;
     },
     tokenExchanges: () => grants.exchanges,
     workspaces: () => [...content.workspaces.values()].map((ws) => ({ id: ws.id, name: ws.name })),

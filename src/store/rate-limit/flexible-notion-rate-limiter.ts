@@ -55,6 +55,8 @@ export class FlexibleNotionRateLimiter implements NotionRateLimiter {
   }
 
   async block(key: string, ms: number): Promise<void> {
+    // `Retry-After: 0` asks for nothing but the retry itself.
+    if (ms <= 0) return;
     // Whole seconds (Retry-After is in seconds; the Redis store drops fractions); a shorter block never cuts a longer one.
     const seconds = Math.max(1, Math.ceil(ms / 1_000));
     const current = await this.blocks.get(key);

@@ -35,6 +35,7 @@ describe('connect and save through the real HTTP server', () => {
         notifyConnected: async (user, notice) => void notices.push({ user, notice }),
         notifyReconnectNeeded: async () => undefined,
         notifyPendingSaved: async () => undefined,
+        deliverSaveResult: async () => undefined,
       });
     }
   });
@@ -49,7 +50,7 @@ describe('connect and save through the real HTTP server', () => {
 
   async function save(user: ChatUser, text: string): Promise<SaveOutcome> {
     const ticket = await product.app.core.saveTweet(user, { text });
-    return ticket.result;
+    return product.app.core.saveResult(ticket);
   }
 
   it('connects, names the workspace and the chat account, notifies, and saves a row', async () => {
@@ -183,13 +184,13 @@ describe('connect and save through the real HTTP server', () => {
     expect(richText(rows[1]!, 'Tweet')).toBe('two');
   });
 
-  it('rides out a short rate limit (the SDK honours Retry-After) and reports a long one', async () => {
+  it('rides out a short rate limit and a long one: the save waits, it is never failed (issue 12)', async () => {
     await connect(sam);
     notion.rateLimitNext(1, 0);
     expect(await save(sam, '@jack once')).toMatchObject({ kind: 'saved' });
     notion.rateLimitNext(10, 0);
-    expect(await save(sam, '@jack twice')).toEqual({ kind: 'rate_limited', retryAfterSeconds: 0 });
-    expect(notion.rows(tweets.dataSourceId)).toHaveLength(1);
+    expect(await save(sam, '@jack twice')).toMatchObject({ kind: 'saved' });
+    expect(notion.rows(tweets.dataSourceId)).toHaveLength(2);
   });
 
   it('disconnect revokes the token at Notion and forgets the connection', async () => {
@@ -330,7 +331,7 @@ describe('the OAuth callback refuses anything but its own flow', () => {
     const page = await res.text();
     expect(page).toContain('nothing was connected this time and nothing was changed: a connection you already had stays as it was.');
     expect(await product.app.core.connectionStatus(sam)).toEqual(before);
-    expect((await (await product.app.core.saveTweet(sam, { text: '@jack still here' })).result).kind).toBe('saved');
+    expect((await await product.app.core.saveResult(await product.app.core.saveTweet(sam, { text: '@jack still here' }))).kind).toBe('saved');
   });
 
   it('shows its own page when Notion rejects the code (invalid_grant)', async () => {
@@ -376,7 +377,7 @@ describe('tokens at rest', () => {
       await all('INSERT INTO keyv (key, value) VALUES (?, ?)', [kimKey, samRow.value]);
       db.close();
 
-      const outcome = await (await product.app.core.saveTweet(kim, { text: '@jack hi' })).result;
+      const outcome = await await product.app.core.saveResult(await product.app.core.saveTweet(kim, { text: '@jack hi' }));
       expect(outcome).toEqual({ kind: 'failed', reason: 'store_unreadable' });
       await expect(product.app.core.connectionStatus(kim)).rejects.toThrow(/could not be decrypted/);
     } finally {

@@ -16,7 +16,7 @@ describe('tweets kept until a table can take them', () => {
   const w = useCoreWorld({ table: { title: 'Twitter', properties: WITH_TEXT } });
 
   const core = () => w.product.app.core;
-  const save = async (text: string): Promise<SaveOutcome> => (await core().saveTweet(sam, { text })).result;
+  const save = async (text: string): Promise<SaveOutcome> => await core().saveResult(await core().saveTweet(sam, { text }));
   const names = (dataSourceId: string) => w.notion.rows(dataSourceId).map((r) => (r.properties.Name as { title: { plain_text: string }[] }).title[0]?.plain_text);
 
   async function connect(opts: Parameters<typeof completeConnect>[2] = {}) {
@@ -72,7 +72,7 @@ describe('tweets kept until a table can take them', () => {
     const links = w.notion.addTable(w.acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
     await connect();
     await core().chooseTarget(sam, w.table.dataSourceId);
-    expect(await (await core().saveTweet(sam, { text: JACK }, { table: 'links' })).result).toMatchObject({ kind: 'needs_table', status: { kind: 'unusable', table: 'Links' }, kept: true });
+    expect(await await core().saveResult(await core().saveTweet(sam, { text: JACK }, { table: 'links' }))).toMatchObject({ kind: 'needs_table', status: { kind: 'unusable', table: 'Links' }, kept: true });
 
     // A save that lands elsewhere tries the kept one, which cannot land yet: kept again, not reported.
     expect(await save(NAVAL)).toMatchObject({ kind: 'saved', table: 'Twitter' });
@@ -92,7 +92,7 @@ describe('tweets kept until a table can take them', () => {
     w.notion.addTable(w.acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
     await connect();
     await core().chooseTarget(sam, w.table.dataSourceId);
-    for (const n of [20, 21, 22]) await (await core().saveTweet(sam, { text: `https://x.com/jack/status/${n}` }, { table: 'links' })).result;
+    for (const n of [20, 21, 22]) await await core().saveResult(await core().saveTweet(sam, { text: `https://x.com/jack/status/${n}` }, { table: 'links' }));
     await core().connectionStatus(sam);
     await core().idle();
     const start = w.notion.requests.length;

@@ -37,7 +37,7 @@ describe('lost access', () => {
   });
 
   const core = () => w.product.app.core;
-  const save = async (text: string, options?: { table?: string }): Promise<SaveOutcome> => (await core().saveTweet(sam, { text }, options)).result;
+  const save = async (text: string, options?: { table?: string }): Promise<SaveOutcome> => await core().saveResult(await core().saveTweet(sam, { text }, options));
   const liveRows = (dataSourceId: string) => w.notion.rows(dataSourceId).filter((r) => !r.inTrash);
 
   /** Connected, with Twitter chosen as the default table. */
@@ -85,7 +85,7 @@ describe('lost access', () => {
 
       w.notion.revokeWorkspaceAccess(w.acme.id);
       for (const pageId of [inline.pageId, plain.pageId]) {
-        expect(await (await core().saveAgain(sam, pageId)).result).toMatchObject({ kind: 'reconnect', kept: true });
+        expect(await await core().saveResult(await core().saveAgain(sam, pageId))).toMatchObject({ kind: 'reconnect', kept: true });
       }
       await core().idle();
       // The DM went with the first kept save; the second waits with it.

@@ -68,6 +68,8 @@ describe('GET /readyz and /metrics', () => {
     product.app.metrics.saveAccepted();
     product.app.metrics.saveAccepted();
     product.app.metrics.notionCall(429, 0.2);
+    // The app's save worker would run the job at once: stopped, the queue keeps it waiting.
+    await product.app.saveJobs.stop(0);
     await product.app.saveJobs.add({
       key: 'k1',
       user: { platform: 'slack', teamId: 'T1', userId: 'U1' },

@@ -53,7 +53,7 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
   it('/save-thread on the third tweet saves the whole thread in order, in one row, with its media', async () => {
     await w.connect(sam);
     const ticket = await w.core.saveTweet(sam, { text: link('tompark', IDS.threadEnd) }, { thread: true });
-    expect((await ticket.result).kind).toBe('saved');
+    expect((await w.product.app.core.saveResult(ticket)).kind).toBe('saved');
     const rows = w.liveRows(w.table.dataSourceId);
     expect(rows).toHaveLength(1);
     expect(text(rows[0]!, 'Handle')).toBe('@tompark');
@@ -70,7 +70,7 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
     ]);
     // The same thread again is "Already saved"; the third tweet alone is a row of its own.
     expect(
-      (await (await w.core.saveTweet(sam, { text: link('tompark', IDS.threadEnd) }, { thread: true })).result).kind,
+      (await w.product.app.core.saveResult(await w.core.saveTweet(sam, { text: link('tompark', IDS.threadEnd) }, { thread: true }))).kind,
     ).toBe('already_saved');
     expect((await w.save(sam, link('tompark', IDS.threadEnd))).kind).toBe('saved');
     expect(w.liveRows(w.table.dataSourceId)).toHaveLength(2);
@@ -89,9 +89,7 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
       });
     }
     await w.connect(sam);
-    const outcome = await (
-      await w.core.saveTweet(sam, { text: link('longthread', '1900000000000000012') }, { thread: true })
-    ).result;
+    const outcome = await w.product.app.core.saveResult(await w.core.saveTweet(sam, { text: link('longthread', '1900000000000000012') }, { thread: true }));
     expect(outcome.kind).toBe('saved');
     const [row] = w.liveRows(w.table.dataSourceId);
     const types = blockTypes(row!.children);
@@ -106,9 +104,7 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
 
   it('saves a tweet in no thread as itself with /save-thread', async () => {
     await w.connect(sam);
-    await (
-      await w.core.saveTweet(sam, { text: link('adalab', IDS.quoted) }, { thread: true })
-    ).result;
+    await w.product.app.core.saveResult(await w.core.saveTweet(sam, { text: link('adalab', IDS.quoted) }, { thread: true }));
     const [row] = w.liveRows(w.table.dataSourceId);
     expect(text(row!, 'Tweet')).toContain('Analytical Engine');
     expect(blockTypes(row!.children)).toStrictEqual(['quote', 'embed']);
@@ -125,9 +121,7 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
 
   it('saves the words of a DM whose link no source knows (deleted tweet: tombstone, oEmbed 404) as the text and the note', async () => {
     await w.connect(sam);
-    const outcome = await (
-      await w.core.saveTweet(sam, { text: link('someone', IDS.deleted), comment: 'the best take on this #later' })
-    ).result;
+    const outcome = await w.product.app.core.saveResult(await w.core.saveTweet(sam, { text: link('someone', IDS.deleted), comment: 'the best take on this #later' }));
     expect(outcome).toMatchObject({ kind: 'saved', textMissing: false });
     const [row] = w.liveRows(w.table.dataSourceId);
     expect(text(row!, 'Tweet')).toBe('the best take on this');
@@ -146,9 +140,7 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
 
   it('puts the words of a DM next to a tweet it knows into Note, the tweet text into Tweet', async () => {
     await w.connect(sam);
-    await (
-      await w.core.saveTweet(sam, { text: link('miradraws', IDS.photos), comment: 'for the design review' })
-    ).result;
+    await w.product.app.core.saveResult(await w.core.saveTweet(sam, { text: link('miradraws', IDS.photos), comment: 'for the design review' }));
     const [row] = w.liveRows(w.table.dataSourceId);
     expect(text(row!, 'Tweet')).toContain('Two sketches');
     expect(text(row!, 'Note')).toBe('for the design review');
@@ -181,12 +173,10 @@ describe('threads, words and tags through the kept saves, the duplicate guard an
     const other = w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: RICH_TABLE });
     await w.connect(sam);
     const input = { text: `${link('tompark', IDS.threadEnd)} #ci`, comment: 'for the infra review' };
-    const kept = await (await w.core.saveTweet(sam, input, { thread: true })).result;
+    const kept = await w.product.app.core.saveResult(await w.core.saveTweet(sam, input, { thread: true }));
     expect(kept).toMatchObject({ kind: 'needs_table', status: { kind: 'choose' }, kept: true });
     // The same thread again waits once; the tweet alone is another kept save.
-    await (
-      await w.core.saveTweet(sam, input, { thread: true })
-    ).result;
+    await w.product.app.core.saveResult(await w.core.saveTweet(sam, input, { thread: true }));
     expect(await w.core.chooseTarget(sam, other.dataSourceId)).toMatchObject({ kind: 'ready' });
     await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept thread to land' });
     expect(w.notices.pendingSaved[0]!.outcomes).toEqual([expect.objectContaining({ kind: 'saved', threadLength: 3 })]);
@@ -196,7 +186,7 @@ describe('threads, words and tags through the kept saves, the duplicate guard an
     expect(row!.properties.Tags).toMatchObject({ multi_select: [{ name: 'ci' }] });
     expect(w.liveRows(other.dataSourceId)).toHaveLength(1);
 
-    const again = await (await w.core.saveTweet(sam, input, { thread: true })).result;
+    const again = await w.product.app.core.saveResult(await w.core.saveTweet(sam, input, { thread: true }));
     expect(again).toMatchObject({ kind: 'already_saved', pageId: row!.id });
     expect(await w.core.undoSave(sam, row!.id)).toMatchObject({ kind: 'removed' });
     expect(w.liveRows(other.dataSourceId)).toHaveLength(0);

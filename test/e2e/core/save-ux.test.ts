@@ -45,8 +45,8 @@ describe('saving like people expect', () => {
       await connect(sam);
       const first = await save(sam, LINK);
       if (first.kind !== 'saved') throw new Error(first.kind);
-      expect((await (await core().saveAgain(kim, first.pageId)).result).kind).toBe('not_found');
-      const again = await (await core().saveAgain(sam, first.pageId)).result;
+      expect((await await core().saveResult(await core().saveAgain(kim, first.pageId))).kind).toBe('not_found');
+      const again = await await core().saveResult(await core().saveAgain(sam, first.pageId));
       expect(again).toMatchObject({ kind: 'saved', table: 'Twitter' });
       expect(liveRows(w.table.dataSourceId)).toHaveLength(2);
     });
@@ -171,7 +171,7 @@ describe('saving like people expect', () => {
       await core().chooseTarget(sam, w.table.dataSourceId);
       const first = await save(sam, LINK, { table: 'insp' });
       if (first.kind !== 'saved') throw new Error(first.kind);
-      expect(await (await core().saveAgain(sam, first.pageId)).result).toMatchObject({ kind: 'saved', table: 'Inspiration' });
+      expect(await await core().saveResult(await core().saveAgain(sam, first.pageId))).toMatchObject({ kind: 'saved', table: 'Inspiration' });
       expect(liveRows(inspiration.dataSourceId)).toHaveLength(2);
       expect(liveRows(w.table.dataSourceId)).toHaveLength(0);
     });

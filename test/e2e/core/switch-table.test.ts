@@ -16,7 +16,7 @@ describe('switching tables while connected', () => {
   });
 
   const core = () => w.product.app.core;
-  const save = async (text: string, options?: { table?: string }): Promise<SaveOutcome> => (await core().saveTweet(sam, { text }, options)).result;
+  const save = async (text: string, options?: { table?: string }): Promise<SaveOutcome> => await core().saveResult(await core().saveTweet(sam, { text }, options));
   const pageReads = () => w.notion.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/pages/')).length;
   const searches = () => w.notion.requests.filter((r) => r.path === '/v1/search').length;
 

@@ -31,7 +31,7 @@ describe('table help', () => {
       const help = { kind: 'needs_table', status: { kind: 'unusable', table: 'Twitter', missing: TWEET_COLUMN }, kept: true };
       expect(await save(sam, '@naval Play long-term games')).toEqual(help);
       // "Save again" of a row in it gets the same help, not "Notion refused the row".
-      expect(await (await core().saveAgain(sam, first.pageId)).result).toEqual(help);
+      expect(await await core().saveResult(await core().saveAgain(sam, first.pageId))).toEqual(help);
       expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Twitter' } });
       // The status look tried the kept saves; they still cannot land, so they wait on, unreported.
       await core().idle();

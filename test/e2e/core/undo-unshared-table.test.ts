@@ -17,7 +17,7 @@ describe('Undo of a row Notion does not show', () => {
   });
 
   const core = () => w.product.app.core;
-  const save = async (text: string): Promise<SaveOutcome> => (await core().saveTweet(sam, { text })).result;
+  const save = async (text: string): Promise<SaveOutcome> => await core().saveResult(await core().saveTweet(sam, { text }));
 
   async function connect(opts: Parameters<typeof completeConnect>[2] = {}) {
     expect((await completeConnect((await core().connectUser(sam)).url, w.notion, opts)).status).toBe(200);

@@ -30,6 +30,9 @@ const SAVE_OUTCOMES = {
     { kind: 'needs_table', status: { kind: 'create_offer', pages }, kept: true },
   ],
   rate_limited: [{ kind: 'rate_limited', retryAfterSeconds: 30 }, { kind: 'rate_limited' }],
+  slow_down: [{ kind: 'slow_down', waiting: 250 }],
+  queued: [{ kind: 'queued', tweet }],
+  gave_up: [{ kind: 'gave_up', tweet, hours: 24 }, { kind: 'gave_up', tweet: { handle: 'jack', text: 'hi' }, hours: 24 }],
   failed: [
     { kind: 'failed', reason: 'notion_unavailable' },
     { kind: 'failed', reason: 'notion_rejected' },

@@ -147,5 +147,6 @@ export function recordingNotifier(): ChatNotifier & { reconnect: ReconnectNotice
     notifyConnected: async () => undefined,
     notifyReconnectNeeded: async (_user, notice) => void reconnect.push(notice),
     notifyPendingSaved: async () => undefined,
+    deliverSaveResult: async () => undefined,
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../src/core/create-core.js';
 import type { NotionGateway, SaveIndex } from '../../../src/core/ports.js';
 import type { SaveOutcome } from '../../../src/core/outcomes.js';
-import { createInProcessQueue } from '../../../src/core/save-queue.js';
+import { MemorySaveJobQueue } from '../../../src/store/jobs/memory-save-job-queue.js';
 import { liveConnection, memoryClaims, memoryConnections, memoryPending, sam, silent } from './fakes.js';
 
 const TABLE = { dataSourceId: 'ds-1', title: 'Tweets', mapping: { title: 'Name', text: 'Tweet' } };
@@ -24,6 +24,7 @@ describe('onConnected', () => {
       revokeToken: async () => undefined,
     } as unknown as NotionGateway;
     const saveIndex: SaveIndex = { find: async () => undefined, findByPage: async () => undefined, remember: async () => undefined, forget: async () => undefined };
+    const jobs = new MemorySaveJobQueue();
     const core = createCore({
       connections,
       linkTokens: { put: async () => undefined, peek: async () => undefined, take: async () => undefined },
@@ -33,7 +34,7 @@ describe('onConnected', () => {
       pendingSaves,
       notion,
       tweetProviders: { lookup: async () => undefined },
-      queue: createInProcessQueue(),
+      jobs,
       log: silent,
       publicUrl: () => 'https://bot.example',
     });
@@ -43,7 +44,9 @@ describe('onConnected', () => {
       notifyConnected: async (_user, notice) => void connected.push(notice.status.kind),
       notifyReconnectNeeded: async () => undefined,
       notifyPendingSaved: async (_user, outcomes) => void replayed.push(outcomes),
+      deliverSaveResult: async () => undefined,
     });
+    await jobs.start(core.saveJobHandler);
 
     const { chatUser: _user, connectedAt: _at, target: _target, lostAccessAt: _lost, reconnectPromptedAt: _prompted, pendingSince: _since, ...grant } = liveConnection('T2');
     await core.onConnected(sam, grant);
@@ -55,6 +58,7 @@ describe('onConnected', () => {
     expect(pendingSaves.list).toEqual([]);
     expect(connections.current()).toMatchObject({ accessToken: 'T2', target: { dataSourceId: 'ds-1' } });
     expect(connections.current()).not.toHaveProperty('pendingSince');
+    await jobs.stop(0);
   });
 
   it('two sign-ins finishing at once store one connection and revoke the other token', async () => {
@@ -87,7 +91,7 @@ describe('onConnected', () => {
       pendingSaves: memoryPending(),
       notion,
       tweetProviders: { lookup: async () => undefined },
-      queue: createInProcessQueue(),
+      jobs: new MemorySaveJobQueue(),
       log: silent,
       publicUrl: () => 'https://bot.example',
     });

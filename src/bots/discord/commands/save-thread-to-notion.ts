@@ -7,7 +7,8 @@ import {
 import { chatUserOf } from '../chat-user.js';
 import { tweetInputOfMessage } from '../embed-unfurl.js';
 import { saveReply } from '../replies.js';
-import { saveToEnd } from '../../../chat/settle-save.js';
+import { acceptTweet } from '../../../chat/settle-save.js';
+import { interactionReplyTo } from '../notifier.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
@@ -22,7 +23,9 @@ export default {
   async execute(interaction: MessageContextMenuCommandInteraction, { core, log }: CommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const input = tweetInputOfMessage(interaction.targetMessage);
-    const outcome = await saveToEnd(core, chatUserOf(interaction.user), input, log.child({ userId: interaction.user.id }), { thread: true });
-    await interaction.editReply(saveReply(outcome));
+    const userLog = log.child({ userId: interaction.user.id });
+    const outcome = await acceptTweet(core, chatUserOf(interaction.user), input, userLog, interactionReplyTo(interaction), { thread: true });
+    // Stored as a job: the notifier edits the deferred reply with the result.
+    if (outcome) await interaction.editReply(saveReply(outcome));
   },
 } satisfies Command;

@@ -2,7 +2,9 @@ import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } f
 import { chatUserOf } from '../chat-user.js';
 import { saveReply } from '../replies.js';
 import { splitTableChoice } from '../../../chat/inline-table.js';
-import { saveToEnd } from '../../../chat/settle-save.js';
+import { acceptTweet } from '../../../chat/settle-save.js';
+import { interactionReplyTo } from '../notifier.js';
+import { decodeDiscordMarkup } from '../../../chat/chat-markup.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
@@ -25,7 +27,10 @@ export default {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const { text, tableName } = splitTableChoice(interaction.options.getString('tweet', true));
     const user = chatUserOf(interaction.user);
-    const outcome = await saveToEnd(core, user, { text }, log.child({ userId: interaction.user.id }), { table: tableName, thread: true });
-    await interaction.editReply(saveReply(outcome));
+    const userLog = log.child({ userId: interaction.user.id });
+    const replyTo = interactionReplyTo(interaction);
+    const outcome = await acceptTweet(core, user, decodeDiscordMarkup(text), userLog, replyTo, { table: tableName, thread: true });
+    // Stored as a job: the notifier edits the deferred reply with the result.
+    if (outcome) await interaction.editReply(saveReply(outcome));
   },
 } satisfies Command;

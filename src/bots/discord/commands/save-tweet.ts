@@ -3,13 +3,14 @@ import { chatUserOf } from '../chat-user.js';
 import { saveReply } from '../replies.js';
 import { decodeDiscordMarkup } from '../../../chat/chat-markup.js';
 import { splitTableChoice } from '../../../chat/inline-table.js';
-import { saveToEnd } from '../../../chat/settle-save.js';
+import { acceptTweet } from '../../../chat/settle-save.js';
+import { interactionReplyTo } from '../notifier.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
 /**
  * `/save-tweet tweet:<link or text>` (or `tweet:<link> to <table name>`, a one-off table choice
- * split off here): defer ephemerally (3 s deadline), save, then edit in the result.
+ * split off here): defer ephemerally (3 s deadline), store the save as a job; the notifier edits in the result.
  */
 export default {
   data: new SlashCommandBuilder()
@@ -28,7 +29,9 @@ export default {
   async execute(interaction: ChatInputCommandInteraction, { core, log }: CommandContext): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const { text, tableName } = splitTableChoice(interaction.options.getString('tweet', true));
-    const outcome = await saveToEnd(core, chatUserOf(interaction.user), decodeDiscordMarkup(text), log.child({ userId: interaction.user.id }), { table: tableName });
-    await interaction.editReply(saveReply(outcome));
+    const user = chatUserOf(interaction.user);
+    const outcome = await acceptTweet(core, user, decodeDiscordMarkup(text), log.child({ userId: interaction.user.id }), interactionReplyTo(interaction), { table: tableName });
+    // Stored as a job: the notifier edits the deferred reply with the result.
+    if (outcome) await interaction.editReply(saveReply(outcome));
   },
 } satisfies Command;

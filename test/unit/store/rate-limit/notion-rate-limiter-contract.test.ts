@@ -36,7 +36,7 @@ function defineLimiterContract(label: string, url: () => string, shared: boolean
   describe.skipIf(skip)(`Notion rate limiter over ${label}`, () => {
     const opened: OpenedNotionRateLimiter[] = [];
     const open = async () => {
-      const limiter = await openNotionRateLimiter(url()!, settings, { prefix: `${run}_${label}`, table: `limits_${run}` });
+      const limiter = await openNotionRateLimiter(url()!, settings, { prefix: `${run}_${label}`, table: `limits_${run}`, sqliteOnFile: true });
       opened.push(limiter);
       return limiter.limiter;
     };
