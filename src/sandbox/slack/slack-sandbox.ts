@@ -357,9 +357,9 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     const bearer = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;
     const token = bearer ?? str(args.token);
     delete args.token;
-    let grant: SandboxGrant | undefined;
+    const caller: { grant?: SandboxGrant } = {};
     const record = (answer: Answer) => {
-      calls.push({ method, args, ok: answer.ok, error: answer.error, teamId: grant?.teamId, enterpriseId: grant?.enterpriseId });
+      calls.push({ method, args, ok: answer.ok, error: answer.error, teamId: caller.grant?.teamId, enterpriseId: caller.grant?.enterpriseId });
       send(res, 200, answer);
     };
     if (method === 'oauth.v2.access') {
@@ -385,7 +385,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     // apps.connections.open takes the app-level token, every other method a bot token.
     const checked = installs.check(token, method === 'apps.connections.open' ? 'app' : 'bot');
     if (typeof checked === 'string') return record({ ok: false, error: checked });
-    grant = checked;
+    caller.grant = checked;
     try {
       record(handler(args, checked));
     } catch (err) {
