@@ -20,7 +20,12 @@ const kim: Person = { teamId: 'T0BETA', userId: 'U0KIM', userName: 'kim' };
 const gus: Person = { teamId: 'T0GLOBEXA', userId: 'U0GUS', userName: 'gus' };
 
 /** Plays the browser through "Add to Slack": landing page, Bolt's install path (cookie), Slack's authorize page. */
-async function visitInstall(product: Product, slack: SlackSandbox, installTo: string, decision: 'allow' | 'cancel' = 'allow') {
+async function visitInstall(
+  product: Product,
+  slack: SlackSandbox,
+  installTo: string,
+  decision: 'allow' | 'cancel' = 'allow',
+) {
   const landing = await fetch(`${product.url}/slack/install`);
   const html = await landing.text();
   expect(landing.status).toBe(200);
@@ -70,11 +75,18 @@ describe('Add to Slack: several workspaces install through Bolt OAuth', () => {
     const acme = notion.addWorkspace({ name: 'Acme Notion' });
     const beta = notion.addWorkspace({ name: 'Beta Notion' });
     const props = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
-    tables = { acme: notion.addTable(acme.id, { title: 'Tweets', properties: props }).dataSourceId, beta: notion.addTable(beta.id, { title: 'Tweets', properties: props }).dataSourceId };
+    tables = {
+      acme: notion.addTable(acme.id, { title: 'Tweets', properties: props }).dataSourceId,
+      beta: notion.addTable(beta.id, { title: 'Tweets', properties: props }).dataSourceId,
+    };
     notionWs = { acme: acme.id, beta: beta.id };
     slack = await startSlackSandbox({
       oauth: SLACK_CLIENT,
-      workspaces: [{ teamId: 'T0ACME', teamName: 'Acme' }, { teamId: 'T0BETA', teamName: 'Beta' }, { teamId: 'T0GLOBEXA', teamName: 'Globex East', enterpriseId: 'E0GLOBEX' }],
+      workspaces: [
+        { teamId: 'T0ACME', teamName: 'Acme' },
+        { teamId: 'T0BETA', teamName: 'Beta' },
+        { teamId: 'T0GLOBEXA', teamName: 'Globex East', enterpriseId: 'E0GLOBEX' },
+      ],
       enterprises: [{ id: 'E0GLOBEX', name: 'Globex' }],
     });
     product = await startProduct({
@@ -119,21 +131,45 @@ describe('Add to Slack: several workspaces install through Bolt OAuth', () => {
     expect(notion.rows(tables.acme)).toHaveLength(1);
     expect(notion.rows(tables.beta)).toHaveLength(1);
     // Each workspace's DMs went out with its own bot token.
-    expect(slack.messagesTo(sam.userId).filter((m) => m.via === 'chat.postMessage').every((m) => m.teamId === 'T0ACME')).toBe(true);
-    expect(slack.messagesTo(kim.userId).filter((m) => m.via === 'chat.postMessage').every((m) => m.teamId === 'T0BETA')).toBe(true);
+    expect(
+      slack
+        .messagesTo(sam.userId)
+        .filter((m) => m.via === 'chat.postMessage')
+        .every((m) => m.teamId === 'T0ACME'),
+    ).toBe(true);
+    expect(
+      slack
+        .messagesTo(kim.userId)
+        .filter((m) => m.via === 'chat.postMessage')
+        .every((m) => m.teamId === 'T0BETA'),
+    ).toBe(true);
 
     // Beta uninstalls: Slack revokes its token and sends app_uninstalled, then tokens_revoked (twice: a retry).
     const betaBot = slack.installations().find((i) => i.teamId === 'T0BETA')!;
     slack.uninstall('T0BETA');
-    const uninstalled = await d.post(eventCallbackBody({ teamId: 'T0BETA', botUserId: betaBot.botUserId, event: { type: 'app_uninstalled', event_ts: '1.1' } }));
+    const uninstalled = await d.post(
+      eventCallbackBody({
+        teamId: 'T0BETA',
+        botUserId: betaBot.botUserId,
+        event: { type: 'app_uninstalled', event_ts: '1.1' },
+      }),
+    );
     expect(uninstalled.status).toBe(200);
     for (let i = 0; i < 2; i += 1) {
-      const revoked = await d.post(eventCallbackBody({ teamId: 'T0BETA', botUserId: betaBot.botUserId, event: { type: 'tokens_revoked', tokens: { bot: [betaBot.botUserId] }, event_ts: '1.2' } }));
+      const revoked = await d.post(
+        eventCallbackBody({
+          teamId: 'T0BETA',
+          botUserId: betaBot.botUserId,
+          event: { type: 'tokens_revoked', tokens: { bot: [betaBot.botUserId] }, event_ts: '1.2' },
+        }),
+      );
       expect(revoked.status).toBe(200);
     }
     const keyv = await createKeyv(storeUrl);
     try {
-      await waitFor(async () => (await keyv.get('workspace-install:slack:team:T0BETA')) === undefined, { what: 'Beta installation deleted' });
+      await waitFor(async () => (await keyv.get('workspace-install:slack:team:T0BETA')) === undefined, {
+        what: 'Beta installation deleted',
+      });
       expect(typeof (await keyv.get('workspace-install:slack:team:T0ACME'))).toBe('string');
     } finally {
       await closeKeyv(keyv);
@@ -143,8 +179,17 @@ describe('Add to Slack: several workspaces install through Bolt OAuth', () => {
     const { res, responseUrl } = await d.command(kim, COMMANDS.save, JACK);
     expect(res.status).toBe(200);
     const polite = await d.firstAnswer(responseUrl);
-    expect(polite.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining(`${product.url}/slack/install`) });
-    const dm = await d.post(eventCallbackBody({ teamId: 'T0BETA', botUserId: betaBot.botUserId, event: imMessageEvent({ teamId: 'T0BETA', userId: kim.userId, channel: 'D0KIM', text: JACK }) }));
+    expect(polite.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining(`${product.url}/slack/install`),
+    });
+    const dm = await d.post(
+      eventCallbackBody({
+        teamId: 'T0BETA',
+        botUserId: betaBot.botUserId,
+        event: imMessageEvent({ teamId: 'T0BETA', userId: kim.userId, channel: 'D0KIM', text: JACK }),
+      }),
+    );
     expect(dm.status).toBe(200);
     expect(notion.rows(tables.beta)).toHaveLength(1);
 
@@ -153,7 +198,7 @@ describe('Add to Slack: several workspaces install through Bolt OAuth', () => {
     expect(notion.rows(tables.acme)).toHaveLength(2);
   });
 
-  it('an org-wide Enterprise Grid install serves the org\'s workspaces, keyed by the org', async () => {
+  it("an org-wide Enterprise Grid install serves the org's workspaces, keyed by the org", async () => {
     const done = await install(product, slack, 'enterprise:E0GLOBEX');
     pages.push(done.html);
     expect(done.page.status).toBe(200);
@@ -161,13 +206,19 @@ describe('Add to Slack: several workspaces install through Bolt OAuth', () => {
     const d = slackDriver({ notion, slack, product });
     const responseUrl = slack.newResponseUrl({ userId: gus.userId, channelId: 'C0GENERAL' });
     const body = new URLSearchParams({
-      ...Object.fromEntries(new URLSearchParams(slashCommandBody({ ...gus, command: COMMANDS.connect, text: '', responseUrl, channelId: 'C0GENERAL' }))),
+      ...Object.fromEntries(
+        new URLSearchParams(
+          slashCommandBody({ ...gus, command: COMMANDS.connect, text: '', responseUrl, channelId: 'C0GENERAL' }),
+        ),
+      ),
       enterprise_id: 'E0GLOBEX',
       enterprise_name: 'Globex',
       is_enterprise_install: 'true',
     }).toString();
     expect((await d.post(body)).status).toBe(200);
-    const dm = await waitFor(() => slack.messagesTo(gus.userId).find((m) => m.via === 'chat.postMessage'), { what: 'the connect DM' });
+    const dm = await waitFor(() => slack.messagesTo(gus.userId).find((m) => m.via === 'chat.postMessage'), {
+      what: 'the connect DM',
+    });
     expect(slack.callsTo('chat.postMessage').at(-1)).toMatchObject({ enterpriseId: 'E0GLOBEX' });
     expect(dm.text).toBeDefined();
     const keyv = await createKeyv(storeUrl);

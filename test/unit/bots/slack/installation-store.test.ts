@@ -12,9 +12,22 @@ const log = createLogger('silent');
 
 function setup(now = { t: 1_700_000_000_000 }) {
   const keyv = new Keyv();
-  const installs = new KeyvWorkspaceInstallStore({ keyv, cipher: createTokenCipher([{ kid: 'k1', key: randomBytes(32) }]), log });
+  const installs = new KeyvWorkspaceInstallStore({
+    keyv,
+    cipher: createTokenCipher([{ kid: 'k1', key: randomBytes(32) }]),
+    log,
+  });
   const claims = new KeyvClaimStore({ keyv });
-  const make = () => createSlackInstallationStore({ installs, claims, log, now: () => now.t, sleep: async () => { now.t += 100; } });
+  const make = () =>
+    createSlackInstallationStore({
+      installs,
+      claims,
+      log,
+      now: () => now.t,
+      sleep: async () => {
+        now.t += 100;
+      },
+    });
   return { keyv, installs, make, now };
 }
 
@@ -32,15 +45,26 @@ describe('Slack installation store (Bolt adapter over the encrypted store)', () 
     const { keyv, make } = setup();
     const store = make();
     await store.storeInstallation(team('T1', 'xoxb-team-one'));
-    await store.storeInstallation({ ...team('T9', 'xoxb-org'), team: undefined, enterprise: { id: 'E1', name: 'Org' }, isEnterpriseInstall: true });
+    await store.storeInstallation({
+      ...team('T9', 'xoxb-org'),
+      team: undefined,
+      enterprise: { id: 'E1', name: 'Org' },
+      isEnterpriseInstall: true,
+    });
     const raw = String(await keyv.get('workspace-install:slack:team:T1'));
     expect(raw).not.toContain('xoxb');
     expect(await keyv.get('workspace-install:slack:enterprise:E1')).toBeDefined();
-    expect((await store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false })).bot?.token).toBe('xoxb-team-one');
-    expect((await store.fetchInstallation({ teamId: 'T5', enterpriseId: 'E1', isEnterpriseInstall: true })).bot?.token).toBe('xoxb-org');
+    expect(
+      (await store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false })).bot?.token,
+    ).toBe('xoxb-team-one');
+    expect(
+      (await store.fetchInstallation({ teamId: 'T5', enterpriseId: 'E1', isEnterpriseInstall: true })).bot?.token,
+    ).toBe('xoxb-org');
     await store.deleteInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false });
     await store.deleteInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false });
-    await expect(store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false })).rejects.toBeInstanceOf(NoInstallationError);
+    await expect(
+      store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false }),
+    ).rejects.toBeInstanceOf(NoInstallationError);
   });
 
   it('caches fetches briefly, drops the cache on delete, and finds an org-covered workspace token', async () => {
@@ -50,11 +74,20 @@ describe('Slack installation store (Bolt adapter over the encrypted store)', () 
     await store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false });
     // Another instance deletes it: this one's cache still answers for up to 30 s.
     await installs.delete({ platform: 'slack', scope: 'team', id: 'T1' });
-    expect((await store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false })).bot?.token).toBe('xoxb-1');
+    expect(
+      (await store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false })).bot?.token,
+    ).toBe('xoxb-1');
     now.t += 31_000;
-    await expect(store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false })).rejects.toBeInstanceOf(NoInstallationError);
+    await expect(
+      store.fetchInstallation({ teamId: 'T1', enterpriseId: undefined, isEnterpriseInstall: false }),
+    ).rejects.toBeInstanceOf(NoInstallationError);
 
-    await store.storeInstallation({ ...team('T0', 'xoxb-org'), team: undefined, enterprise: { id: 'E1', name: 'Org' }, isEnterpriseInstall: true });
+    await store.storeInstallation({
+      ...team('T0', 'xoxb-org'),
+      team: undefined,
+      enterprise: { id: 'E1', name: 'Org' },
+      isEnterpriseInstall: true,
+    });
     expect(await store.botTokenForTeam('T7')).toBeUndefined();
     await store.rememberOrg('T7', 'E1');
     expect(await make().botTokenForTeam('T7')).toBe('xoxb-org');
@@ -70,7 +103,9 @@ describe('Slack installation store (Bolt adapter over the encrypted store)', () 
     const second = await b.fetchInstallation(q);
     expect(first.bot?.refreshToken).toBe('xoxe-1-refresh'); // the lease holder: Bolt refreshes
     expect(second.bot).toMatchObject({ token: 'xoxe.xoxb-old', refreshToken: undefined }); // no second refresh
-    await a.storeInstallation(team('T1', 'xoxe.xoxb-new', { refreshToken: 'xoxe-1-next', expiresAt: expiresAt + 12 * 3600 }));
+    await a.storeInstallation(
+      team('T1', 'xoxe.xoxb-new', { refreshToken: 'xoxe-1-next', expiresAt: expiresAt + 12 * 3600 }),
+    );
     expect((await b.fetchInstallation(q)).bot?.token).toBe('xoxe.xoxb-new');
   });
 });
