@@ -63,9 +63,6 @@ const envSchema = z.object({
   SLACK_CLIENT_SECRET: optionalString,
   SLACK_STATE_SECRET: optionalString,
   SLACK_AUTHORIZE_URL: blankAsUnset(httpUrl('SLACK_AUTHORIZE_URL').default('https://slack.com/oauth/v2/authorize')),
-  SLACK_UNINSTALL_DISCONNECTS_NOTION: blankAsUnset(
-    z.enum(['true', 'false'], { message: 'SLACK_UNINSTALL_DISCONNECTS_NOTION must be true or false' }).default('false'),
-  ),
 
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
@@ -115,8 +112,6 @@ export interface SlackDistributionConfig {
     stateSecret: string;
     /** Slack's authorize page (`https://slack.com/oauth/v2/authorize`). */
     authorizeUrl: string;
-    /** Whether an uninstall also revokes and deletes the Notion connections made from that workspace. */
-    uninstallDisconnectsNotion: boolean;
   };
 }
 
@@ -251,7 +246,6 @@ function slackDistribution(e: ParsedEnv): SlackDistributionConfig['distribution'
     clientSecret: e.SLACK_CLIENT_SECRET!,
     stateSecret: e.SLACK_STATE_SECRET!,
     authorizeUrl: e.SLACK_AUTHORIZE_URL,
-    uninstallDisconnectsNotion: e.SLACK_UNINSTALL_DISCONNECTS_NOTION === 'true',
   };
 }
 

@@ -37,7 +37,10 @@ export class KeyvWorkspaceInstallStore implements WorkspaceInstallStore {
       if (typeof blob !== 'string') throw new StoreDecryptError();
       ({ plaintext, stale } = this.options.cipher.decrypt(blob, storeKey));
     } catch (e) {
-      this.options.log.error({ event: 'store.decrypt_failed', storeKey }, 'a stored installation could not be decrypted');
+      this.options.log.error(
+        { event: 'store.decrypt_failed', storeKey },
+        'a stored installation could not be decrypted',
+      );
       throw e instanceof StoreDecryptError ? e : new StoreDecryptError();
     }
     if (stale) {
@@ -45,7 +48,10 @@ export class KeyvWorkspaceInstallStore implements WorkspaceInstallStore {
         // Rewrite only the value read: an uninstall meanwhile must not be undone.
         if ((await this.options.keyv.get(storeKey)) === blob) {
           await this.options.keyv.set(storeKey, this.options.cipher.encrypt(plaintext, storeKey));
-          this.options.log.info({ event: 'store.reencrypted', storeKey }, 're-encrypted an installation under the current key');
+          this.options.log.info(
+            { event: 'store.reencrypted', storeKey },
+            're-encrypted an installation under the current key',
+          );
         }
       } catch (err) {
         this.options.log.warn({ event: 'store.rewrite_failed', storeKey, err }, 'could not rewrite an installation');

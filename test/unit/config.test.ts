@@ -113,6 +113,37 @@ describe('loadConfig', () => {
     expect(loadConfig({ SLACK_SIGNING_SECRET: 'shh', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({ appToken: 'xapp-1', signingSecret: 'shh' });
   });
 
+  it('distribution mode: the three OAuth variables and the signing secret, no bot token', () => {
+    const dist = { SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'csecret', SLACK_STATE_SECRET: 'a-state-secret-of-32-characters!', SLACK_SIGNING_SECRET: 'shh' };
+    expect(loadConfig(dist).slack).toEqual({
+      botToken: undefined,
+      appToken: undefined,
+      signingSecret: 'shh',
+      apiUrl: 'https://slack.com/api/',
+      distribution: {
+        clientId: '1.2',
+        clientSecret: 'csecret',
+        stateSecret: 'a-state-secret-of-32-characters!',
+        authorizeUrl: 'https://slack.com/oauth/v2/authorize',
+      },
+    });
+    expect(loadConfig({ ...dist, SLACK_AUTHORIZE_URL: 'http://127.0.0.1:9/oauth/v2/authorize' }).slack?.distribution?.authorizeUrl).toBe('http://127.0.0.1:9/oauth/v2/authorize');
+    // Single-workspace configs carry no distribution settings.
+    expect(loadConfig({ SLACK_SIGNING_SECRET: 'shh', SLACK_BOT_TOKEN: 'xoxb-1' }).slack?.distribution).toBeUndefined();
+  });
+
+  it.each([
+    [{ SLACK_CLIENT_ID: '1.2' }, /^Slack distribution is partly configured: set SLACK_CLIENT_SECRET and SLACK_STATE_SECRET too/],
+    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c' }, /^Slack distribution is partly configured: set SLACK_STATE_SECRET too/],
+    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'x'.repeat(32), SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' }, /^SLACK_BOT_TOKEN: unset it to distribute/],
+    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'x'.repeat(32), SLACK_SIGNING_SECRET: 's', SLACK_APP_TOKEN: 'xapp-1' }, /^SLACK_APP_TOKEN: Socket Mode is not supported/],
+    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'x'.repeat(32) }, /^SLACK_SIGNING_SECRET: required when distributing/],
+    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'short', SLACK_SIGNING_SECRET: 's' }, /^SLACK_STATE_SECRET: must be at least 16/],
+  ])('distribution mode half-set is a one-line error: %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('never echoes a secret in its errors', () => {
     expect(() => loadConfig({ SLACK_SIGNING_SECRET: 'very-secret-value' })).toThrow(ConfigError);
     try {

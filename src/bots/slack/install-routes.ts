@@ -56,7 +56,10 @@ export function addSlackInstallRoutes(options: {
       await installer.handleInstallPath(req, res, {}, { scopes: [...BOT_SCOPES], redirectUri: options.redirectUri() });
       log.info({ event: 'slack.install_started' }, 'Slack install started');
     } catch (err) {
-      log.error({ event: 'slack.install_start_failed', err: { name: (err as Error).name, message: (err as Error).message } }, 'could not start a Slack install');
+      log.error(
+        { event: 'slack.install_start_failed', err: { name: (err as Error).name, message: (err as Error).message } },
+        'could not start a Slack install',
+      );
       if (!res.headersSent) sendPage(res, ...installPages.unavailable());
     }
   });
@@ -66,7 +69,12 @@ export function addSlackInstallRoutes(options: {
       successAsync: async (installation) => {
         const where = installation.isEnterpriseInstall ? installation.enterprise?.name : installation.team?.name;
         log.info(
-          { event: 'slack.installed', enterprise: installation.isEnterpriseInstall === true, teamId: installation.team?.id, enterpriseId: installation.enterprise?.id },
+          {
+            event: 'slack.installed',
+            enterprise: installation.isEnterpriseInstall === true,
+            teamId: installation.team?.id,
+            enterpriseId: installation.enterprise?.id,
+          },
           'Slack app installed',
         );
         sendPage(res, ...installPages.installed(where, openSlackUrl(installation)));

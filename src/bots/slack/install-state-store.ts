@@ -22,13 +22,21 @@ const STATE = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/;
  * state fails the MAC without a store read, a replayed one (even with its cookie) finds nothing, and
  * any instance can finish an install another one started. Bolt checks the browser cookie before.
  */
-export function createInstallStateStore(options: { stateSecret: string; states: OneTimeStore<Record<string, unknown>> }): StateStore {
-  const mac = (nonce: string) => createHmac('sha256', options.stateSecret).update(`slack-install-state:${nonce}`).digest('base64url');
+export function createInstallStateStore(options: {
+  stateSecret: string;
+  states: OneTimeStore<Record<string, unknown>>;
+}): StateStore {
+  const mac = (nonce: string) =>
+    createHmac('sha256', options.stateSecret).update(`slack-install-state:${nonce}`).digest('base64url');
 
   return {
     async generateStateParam(installOptions: InstallURLOptions): Promise<string> {
       const nonce = randomBytes(32).toString('base64url');
-      await options.states.put(nonce, { installOptions: JSON.parse(JSON.stringify(installOptions)) as unknown }, INSTALL_STATE_TTL_SECONDS * 1000);
+      await options.states.put(
+        nonce,
+        { installOptions: JSON.parse(JSON.stringify(installOptions)) as unknown },
+        INSTALL_STATE_TTL_SECONDS * 1000,
+      );
       return `${nonce}.${mac(nonce)}`;
     },
 
@@ -37,7 +45,8 @@ export function createInstallStateStore(options: { stateSecret: string; states: 
       if (!m) throw new InstallStateRefusedError('the install state is malformed');
       const expected = Buffer.from(mac(m[1]!));
       const given = Buffer.from(m[2]!);
-      if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new InstallStateRefusedError('the install state was not issued here');
+      if (expected.length !== given.length || !timingSafeEqual(expected, given))
+        throw new InstallStateRefusedError('the install state was not issued here');
       const entry = await options.states.take(m[1]!);
       if (!entry) throw new InstallStateRefusedError('the install state has expired or was already used');
       return entry.installOptions as InstallURLOptions;

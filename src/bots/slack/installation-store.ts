@@ -51,7 +51,11 @@ export interface SlackInstallationStore extends InstallationStore {
 }
 
 /** Which store record a Bolt query or installation means: the org's for org-wide installs, else the team's. */
-export function installKey(q: { isEnterpriseInstall?: boolean | undefined; enterpriseId?: string | undefined; teamId?: string | undefined }): WorkspaceInstallKey {
+export function installKey(q: {
+  isEnterpriseInstall?: boolean | undefined;
+  enterpriseId?: string | undefined;
+  teamId?: string | undefined;
+}): WorkspaceInstallKey {
   if (q.isEnterpriseInstall && q.enterpriseId) return { platform: 'slack', scope: 'enterprise', id: q.enterpriseId };
   if (q.teamId) return { platform: 'slack', scope: 'team', id: q.teamId };
   throw new NoInstallationError();
@@ -67,7 +71,8 @@ function parseInstallation(record: string): Installation {
     throw new Error('stored installation is not JSON');
   }
   const bot = (parsed as { bot?: { token?: unknown } } | null)?.bot;
-  if (typeof parsed !== 'object' || parsed === null || typeof bot?.token !== 'string') throw new Error('stored installation has no bot token');
+  if (typeof parsed !== 'object' || parsed === null || typeof bot?.token !== 'string')
+    throw new Error('stored installation has no bot token');
   return parsed as Installation;
 }
 
@@ -91,7 +96,9 @@ export function createSlackInstallationStore(options: SlackInstallationStoreOpti
   const leaseKey = (k: WorkspaceInstallKey) => `slack-token-refresh:${keyString(k)}`;
 
   const dueForRefresh = (i: Installation, slackSeconds = 0) =>
-    i.bot?.refreshToken !== undefined && i.bot.expiresAt !== undefined && i.bot.expiresAt - Math.floor(now() / 1000) <= slackSeconds;
+    i.bot?.refreshToken !== undefined &&
+    i.bot.expiresAt !== undefined &&
+    i.bot.expiresAt - Math.floor(now() / 1000) <= slackSeconds;
 
   async function read(key: WorkspaceInstallKey): Promise<Installation | undefined> {
     const record = await installs.get(key);
@@ -114,11 +121,18 @@ export function createSlackInstallationStore(options: SlackInstallationStoreOpti
     return withoutRefresh(installation);
   }
 
-  const withoutRefresh = (i: Installation): Installation => ({ ...i, bot: i.bot ? { ...i.bot, refreshToken: undefined, expiresAt: undefined } : i.bot });
+  const withoutRefresh = (i: Installation): Installation => ({
+    ...i,
+    bot: i.bot ? { ...i.bot, refreshToken: undefined, expiresAt: undefined } : i.bot,
+  });
 
   const store: SlackInstallationStore = {
     async storeInstallation(installation) {
-      const key = installKey({ isEnterpriseInstall: installation.isEnterpriseInstall, enterpriseId: installation.enterprise?.id, teamId: installation.team?.id });
+      const key = installKey({
+        isEnterpriseInstall: installation.isEnterpriseInstall,
+        enterpriseId: installation.enterprise?.id,
+        teamId: installation.team?.id,
+      });
       await installs.set(key, JSON.stringify(installation));
       cache.delete(keyString(key));
       // A refresh stores its result here: the lease has done its job.
@@ -148,15 +162,22 @@ export function createSlackInstallationStore(options: SlackInstallationStoreOpti
       const key = installKey(query);
       cache.delete(keyString(key));
       const existed = await installs.delete(key);
-      log.info({ event: 'slack.installation_deleted', scope: key.scope, id: key.id, existed }, 'Slack installation deleted');
+      log.info(
+        { event: 'slack.installation_deleted', scope: key.scope, id: key.id, existed },
+        'Slack installation deleted',
+      );
     },
 
     async botTokenForTeam(teamId) {
       const attempt = async (key: WorkspaceInstallKey) => {
         try {
-          return (await store.fetchInstallation(
-            key.scope === 'enterprise' ? { teamId: undefined, enterpriseId: key.id, isEnterpriseInstall: true } : { teamId: key.id, enterpriseId: undefined, isEnterpriseInstall: false },
-          )).bot?.token;
+          return (
+            await store.fetchInstallation(
+              key.scope === 'enterprise'
+                ? { teamId: undefined, enterpriseId: key.id, isEnterpriseInstall: true }
+                : { teamId: key.id, enterpriseId: undefined, isEnterpriseInstall: false },
+            )
+          ).bot?.token;
         } catch (err) {
           if (NoInstallationError.is(err)) return undefined;
           throw err;

@@ -12,11 +12,20 @@ export function notInstalledText(installUrl: string): string {
  * shortcuts and button clicks carry a response_url, which needs none. Events have none; they are
  * only logged. Never throws: Bolt acks the request with an empty 200 either way.
  */
-export async function answerNotInstalled(body: unknown, installUrl: string, log: Logger, fetchFn: typeof fetch = globalThis.fetch): Promise<void> {
+export async function answerNotInstalled(
+  body: unknown,
+  installUrl: string,
+  log: Logger,
+  fetchFn: typeof fetch = globalThis.fetch,
+): Promise<void> {
   const b = (body ?? {}) as { response_url?: unknown; team_id?: unknown; team?: { id?: unknown }; type?: unknown };
   const teamId = typeof b.team_id === 'string' ? b.team_id : typeof b.team?.id === 'string' ? b.team.id : undefined;
-  const responseUrl = typeof b.response_url === 'string' && /^https?:\/\//.test(b.response_url) ? b.response_url : undefined;
-  log.info({ event: 'slack.not_installed', teamId, answered: responseUrl !== undefined }, 'request from a workspace without an installation');
+  const responseUrl =
+    typeof b.response_url === 'string' && /^https?:\/\//.test(b.response_url) ? b.response_url : undefined;
+  log.info(
+    { event: 'slack.not_installed', teamId, answered: responseUrl !== undefined },
+    'request from a workspace without an installation',
+  );
   if (!responseUrl) return;
   try {
     const res = await fetchFn(responseUrl, {

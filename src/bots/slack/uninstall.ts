@@ -3,7 +3,11 @@ import type { Logger } from '../../log.js';
 import type { SlackInstallationStore } from './installation-store.js';
 
 /** What an uninstall tells the rest of the product (e.g. to drop that workspace's Notion connections). */
-export type OnUninstalled = (where: { teamId: string | undefined; enterpriseId: string | undefined; isEnterpriseInstall: boolean }) => Promise<void>;
+export type OnUninstalled = (where: {
+  teamId: string | undefined;
+  enterpriseId: string | undefined;
+  isEnterpriseInstall: boolean;
+}) => Promise<void>;
 
 /**
  * `app_uninstalled`, and `tokens_revoked` naming bot tokens, delete the workspace's (or org's)
@@ -11,14 +15,31 @@ export type OnUninstalled = (where: { teamId: string | undefined; enterpriseId: 
  * installation is already gone: `tokens_revoked` often follows `app_uninstalled`, and retries
  * repeat either. Deleting is idempotent, so each just deletes again.
  */
-export function registerUninstall(app: App, deps: { installations: SlackInstallationStore; log: Logger; onUninstalled?: OnUninstalled | undefined }): void {
-  const remove = async (event: string, context: { teamId?: string | undefined; enterpriseId?: string | undefined; isEnterpriseInstall?: boolean | undefined }) => {
-    const where = { teamId: context.teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: context.isEnterpriseInstall === true };
+export function registerUninstall(
+  app: App,
+  deps: { installations: SlackInstallationStore; log: Logger; onUninstalled?: OnUninstalled | undefined },
+): void {
+  const remove = async (
+    event: string,
+    context: {
+      teamId?: string | undefined;
+      enterpriseId?: string | undefined;
+      isEnterpriseInstall?: boolean | undefined;
+    },
+  ) => {
+    const where = {
+      teamId: context.teamId,
+      enterpriseId: context.enterpriseId,
+      isEnterpriseInstall: context.isEnterpriseInstall === true,
+    };
     const log = deps.log.child({ event, ...where });
     try {
       await deps.installations.deleteInstallation(where);
     } catch (err) {
-      log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'could not delete the installation');
+      log.error(
+        { err: { name: (err as Error).name, message: (err as Error).message } },
+        'could not delete the installation',
+      );
       return;
     }
     if (deps.onUninstalled) {

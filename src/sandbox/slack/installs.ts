@@ -128,9 +128,11 @@ export class SandboxInstalls {
   authorize(method: string, params: URLSearchParams): { status: number; html?: string; location?: string } {
     const client = this.options.client;
     const clientId = params.get('client_id');
-    if (!client || clientId !== client.clientId) return { status: 400, html: errorPage('invalid_client_id', 'This app is not known to the Slack sandbox.') };
+    if (!client || clientId !== client.clientId)
+      return { status: 400, html: errorPage('invalid_client_id', 'This app is not known to the Slack sandbox.') };
     const scope = params.get('scope') ?? '';
-    if (scope.trim() === '') return { status: 400, html: errorPage('invalid_scope', 'The install link asks for no scopes.') };
+    if (scope.trim() === '')
+      return { status: 400, html: errorPage('invalid_scope', 'The install link asks for no scopes.') };
     const redirectUri = params.get('redirect_uri') ?? undefined;
     const registered = [...this.redirectUris];
     const target = redirectUri ?? (registered.length === 1 ? registered[0] : undefined);
@@ -150,7 +152,12 @@ export class SandboxInstalls {
     const valid = choice && (choice[1] === 'team' ? this.team(choice[2]!) : this.enterprise(choice[2]!));
     if (!choice || !valid) return { status: 400, html: errorPage('invalid_team', 'Pick a workspace to install to.') };
     const code = `${rand(4)}.${rand(20)}`;
-    this.codes.set(code, { grantTarget: { scope: choice[1] as 'team' | 'enterprise', id: choice[2]! }, redirectUri, scopes: scope, expires: Date.now() + CODE_TTL_MS });
+    this.codes.set(code, {
+      grantTarget: { scope: choice[1] as 'team' | 'enterprise', id: choice[2]! },
+      redirectUri,
+      scopes: scope,
+      expires: Date.now() + CODE_TTL_MS,
+    });
     back.searchParams.set('code', code);
     back.searchParams.set('state', state);
     return { status: 302, location: back.href };
@@ -163,11 +170,22 @@ export class SandboxInstalls {
       .map(([k, v]) => `<input type="hidden" name="${k}" value="${escapeHtml(v)}">`)
       .join('\n');
     const options = [
-      ...this.options.workspaces.map((w) => ({ value: `team:${w.teamId}`, label: w.teamName, note: w.enterpriseId ? `workspace in ${this.enterprise(w.enterpriseId)?.name ?? w.enterpriseId}` : 'workspace' })),
-      ...this.options.enterprises.map((e) => ({ value: `enterprise:${e.id}`, label: e.name, note: 'whole organization (org-wide install)' })),
+      ...this.options.workspaces.map((w) => ({
+        value: `team:${w.teamId}`,
+        label: w.teamName,
+        note: w.enterpriseId ? `workspace in ${this.enterprise(w.enterpriseId)?.name ?? w.enterpriseId}` : 'workspace',
+      })),
+      ...this.options.enterprises.map((e) => ({
+        value: `enterprise:${e.id}`,
+        label: e.name,
+        note: 'whole organization (org-wide install)',
+      })),
     ];
     const radios = options
-      .map((o, i) => `<label><input type="radio" name="install_to" value="${escapeHtml(o.value)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(o.label)} <small>${escapeHtml(o.note)}</small></label>`)
+      .map(
+        (o, i) =>
+          `<label><input type="radio" name="install_to" value="${escapeHtml(o.value)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(o.label)} <small>${escapeHtml(o.note)}</small></label>`,
+      )
       .join('\n');
     return page(
       'Install Save to Notion',
@@ -185,7 +203,10 @@ ${radios}
   }
 
   /** `oauth.v2.access`: the code grant (once per code) or, with token rotation, the refresh grant. */
-  access(args: Record<string, unknown>, basicAuth: { id: string; secret: string } | undefined): Record<string, unknown> {
+  access(
+    args: Record<string, unknown>,
+    basicAuth: { id: string; secret: string } | undefined,
+  ): Record<string, unknown> {
     const client = this.options.client;
     const clientId = typeof args.client_id === 'string' ? args.client_id : basicAuth?.id;
     const clientSecret = typeof args.client_secret === 'string' ? args.client_secret : basicAuth?.secret;
@@ -200,7 +221,16 @@ ${radios}
       this.refreshTokens.delete(old); // a refresh token works once
       this.refreshCount += 1;
       const { token, refreshToken } = this.issue({ ...grant, revoked: false });
-      return { ok: true, token_type: 'bot', access_token: token, refresh_token: refreshToken, expires_in: ROTATED_TOKEN_TTL_S, team: grant.teamId ? { id: grant.teamId, name: grant.teamName } : null, enterprise: grant.enterpriseId ? { id: grant.enterpriseId, name: grant.enterpriseName } : null, is_enterprise_install: grant.isEnterpriseInstall };
+      return {
+        ok: true,
+        token_type: 'bot',
+        access_token: token,
+        refresh_token: refreshToken,
+        expires_in: ROTATED_TOKEN_TTL_S,
+        team: grant.teamId ? { id: grant.teamId, name: grant.teamName } : null,
+        enterprise: grant.enterpriseId ? { id: grant.enterpriseId, name: grant.enterpriseName } : null,
+        is_enterprise_install: grant.isEnterpriseInstall,
+      };
     }
 
     const code = typeof args.code === 'string' ? args.code : '';
@@ -208,13 +238,18 @@ ${radios}
     if (!pending || pending.expires < Date.now()) throw new OAuthFailure('invalid_code');
     this.codes.delete(code); // each code exchanges once
     const redirectUri = typeof args.redirect_uri === 'string' ? args.redirect_uri : undefined;
-    if (pending.redirectUri !== undefined && redirectUri !== pending.redirectUri) throw new OAuthFailure('bad_redirect_uri');
+    if (pending.redirectUri !== undefined && redirectUri !== pending.redirectUri)
+      throw new OAuthFailure('bad_redirect_uri');
 
     const org = pending.grantTarget.scope === 'enterprise';
     const ws = org ? undefined : this.team(pending.grantTarget.id);
     const ent = this.enterprise(org ? pending.grantTarget.id : ws?.enterpriseId);
     // Reinstalling replaces the bot's earlier tokens, as Slack does.
-    const previous = [...this.grants.values()].find((g) => g.kind === 'bot' && (org ? g.isEnterpriseInstall && g.enterpriseId === ent?.id : !g.isEnterpriseInstall && g.teamId === ws?.teamId));
+    const previous = [...this.grants.values()].find(
+      (g) =>
+        g.kind === 'bot' &&
+        (org ? g.isEnterpriseInstall && g.enterpriseId === ent?.id : !g.isEnterpriseInstall && g.teamId === ws?.teamId),
+    );
     const { token, refreshToken } = this.issue({
       kind: 'bot',
       teamId: ws?.teamId,
@@ -270,5 +305,8 @@ button[value=allow]{background:#007a5a;color:#fff;border-color:#007a5a}.note{fon
 }
 
 function errorPage(code: string, text: string): string {
-  return page('Slack: something went wrong', `<h1>Something went wrong</h1><p>${escapeHtml(text)}</p><p><code>${escapeHtml(code)}</code></p>`);
+  return page(
+    'Slack: something went wrong',
+    `<h1>Something went wrong</h1><p>${escapeHtml(text)}</p><p><code>${escapeHtml(code)}</code></p>`,
+  );
 }

@@ -247,6 +247,9 @@ const hasText = (args: Args) =>
  * …) are refused with `invalid_blocks`, as Slack does.
  * Socket Mode: with `appToken`, `apps.connections.open` returns a local WebSocket URL; the
  * sandbox says hello and `sendEnvelope` delivers envelopes and waits for the app's ack.
+ * "Add to Slack": with `oauth`, `/oauth/v2/authorize` (a page to pick a workspace or a whole Grid org)
+ * redirects back with a code that `oauth.v2.access` exchanges once for a bot token of that workspace
+ * or org; every Web API call then acts (and is recorded) as the token's workspace. `uninstall` revokes.
  */
 export async function startSlackSandbox(options: SlackSandboxOptions): Promise<SlackSandbox> {
   const teamId = options.teamId ?? 'T0SANDBOX';
