@@ -50,7 +50,7 @@ function checkVersion(header: string | string[] | undefined): ApiVersion {
 
 /**
  * Serves one /v1 API call (everything except /v1/oauth/*): forced rate limits first, then the version header,
- * the bearer token, the route and the JSON body, in that order.
+ * the bearer token, the connection's rate limit (when one is set), the route and the JSON body, in that order.
  */
 export async function handleApi(ctx: SandboxContext, ex: Exchange): Promise<void> {
   if (ctx.rateLimit.remaining > 0) {
@@ -62,6 +62,10 @@ export async function handleApi(ctx: SandboxContext, ex: Exchange): Promise<void
   const token = parseBearer(ex.req.headers.authorization);
   const bot = token ? ctx.grants.botForAccessToken(token) : null;
   if (!bot) throw unauthorized();
+  const retryAfter = ctx.limiter?.take(bot.id) ?? null;
+  if (retryAfter !== null) {
+    throw new NotionApiError(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': String(retryAfter) });
+  }
   const method = ex.req.method ?? 'GET';
   let params: string[] | undefined;
   const route = ROUTES.find((r) => {

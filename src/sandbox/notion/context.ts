@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GrantStore } from './grants.js';
+import type { ConnectionRateLimiter } from './rate-limit.js';
 import type { ContentStore } from './state.js';
 
 /** One received request as kept for test assertions; never a body, token or code. */
@@ -8,6 +9,9 @@ export interface RequestLogEntry {
   path: string;
   grantType?: string;
   at: number;
+  /** The HTTP status answered, and when (same clock as `at`); set once the response is sent. */
+  status?: number;
+  finishedAt?: number;
 }
 
 /** Everything the route handlers share. */
@@ -16,6 +20,10 @@ export interface SandboxContext {
   grants: GrantStore;
   /** Pending forced 429s for API calls. */
   rateLimit: { remaining: number; retryAfterSeconds: number };
+  /** Per-connection average-rate limit for API calls; absent = unlimited (the default). */
+  limiter?: ConnectionRateLimiter;
+  /** Added before every API and token-endpoint answer (not the consent page); 0 = none. */
+  latencyMs: number;
   requests: RequestLogEntry[];
 }
 

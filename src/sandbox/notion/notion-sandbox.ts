@@ -12,6 +12,7 @@ import { exchangeToken, introspectToken, revokeToken, showConsent, submitConsent
 import { pageProperties } from './page-objects.js';
 import { newProperty } from './property-schema.js';
 import { plainRichText, plainText } from './rich-text.js';
+import { ConnectionRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { ContentStore, iso } from './state.js';
 
 /** Options for {@link startNotionSandbox}. */
@@ -24,6 +25,16 @@ export interface NotionSandboxOptions {
   host?: string;
   /** Clock in ms, for tests that need codes to expire. Default Date.now. */
   now?: () => number;
+  /**
+   * Milliseconds added before answering each API call and token-endpoint request (never the consent page),
+   * like the network and Notion's own time. Default 0.
+   */
+  latencyMs?: number;
+  /**
+   * Notion's rate limit per connection: beyond it, API calls answer 429 `rate_limited` with an integer
+   * Retry-After. Default: unlimited.
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 /** A row (page) of a data source as the test sees it, including trashed ones. */
@@ -74,8 +85,11 @@ export interface NotionSandbox {
   unshare(workspaceId: string, objectId: string): void;
   /** The next `count` API calls (anything under /v1 except /v1/oauth/*) answer 429 rate_limited with Retry-After: seconds (default 1). */
   rateLimitNext(count: number, retryAfterSeconds?: number): void;
-  /** Everything received: method, path (no query string), and for /v1/oauth/token the grant_type. */
-  requests: { method: string; path: string; grantType?: string; at: number }[];
+  /**
+   * Everything received: method, path (no query string), for /v1/oauth/token the grant_type, and once answered
+   * the status and when.
+   */
+  requests: { method: string; path: string; grantType?: string; at: number; status?: number; finishedAt?: number }[];
   /** Number of successful authorization-code exchanges. */
   tokenExchanges(): number;
   workspaces(): { id: string; name: string }[];
@@ -108,6 +122,15 @@ function route(ctx: SandboxContext, ex: Exchange): Promise<void> | void {
   const method = ex.req.method ?? 'GET';
   if (pathname === '/v1/oauth/authorize' && method === 'GET') return showConsent(ctx, ex);
   if (pathname === '/v1/oauth/authorize' && method === 'POST') return submitConsent(ctx, ex);
+  if (ctx.latencyMs > 0) return delay(ctx.latencyMs).then(() => routeAfterLatency(ctx, ex));
+  return routeAfterLatency(ctx, ex);
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function routeAfterLatency(ctx: SandboxContext, ex: Exchange): Promise<void> | void {
+  const { pathname } = ex.url;
+  const method = ex.req.method ?? 'GET';
   if (pathname === '/v1/oauth/token' && method === 'POST') return exchangeToken(ctx, ex);
   if (pathname === '/v1/oauth/revoke' && method === 'POST') return revokeToken(ctx, ex);
   if (pathname === '/v1/oauth/introspect' && method === 'POST') return introspectToken(ctx, ex);
@@ -120,6 +143,10 @@ async function serve(ctx: SandboxContext, req: IncomingMessage, res: ServerRespo
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
   const log: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, at: ctx.content.now() };
   ctx.requests.push(log);
+  res.once('finish', () => {
+    log.status = res.statusCode;
+    log.finishedAt = ctx.content.now();
+  });
   const ex: Exchange = { req, res, url, requestId: randomUUID(), log };
   try {
     await route(ctx, ex);
@@ -145,7 +172,14 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
   for (const c of options.clients) {
     grants.clients.set(c.clientId, { clientId: c.clientId, clientSecret: c.clientSecret, redirectUris: [...c.redirectUris], name: c.name ?? 'Save to Notion', template: c.template });
   }
-  const ctx: SandboxContext = { content, grants, rateLimit: { remaining: 0, retryAfterSeconds: 1 }, requests: [] };
+  const ctx: SandboxContext = {
+    content,
+    grants,
+    rateLimit: { remaining: 0, retryAfterSeconds: 1 },
+    requests: [],
+    latencyMs: options.latencyMs ?? 0,
+    ...(options.rateLimit ? { limiter: new ConnectionRateLimiter(options.rateLimit, content.now.bind(content)) } : {}),
+  };
 
   const server = createServer((req, res) => void serve(ctx, req, res));
   server.requestTimeout = 30_000;
