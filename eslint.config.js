@@ -10,7 +10,7 @@ function restrictImports(files, patterns) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'coverage/', 'bench/.build/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -23,7 +23,7 @@ export default tseslint.config(
   ...restrictImports(['src/core/**', 'src/oauth/**'], [chatPlatforms, notionSdk, keyvLib]),
   ...restrictImports(['src/bots/**'], [notionSdk, keyvLib]),
   {
-    files: ['scripts/**', 'test/**', 'src/main.ts', 'src/sandbox/**'],
+    files: ['scripts/**', 'bench/**', 'test/**', 'src/main.ts', 'src/sandbox/**'],
     rules: { 'no-console': 'off' },
   },
 );
