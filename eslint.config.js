@@ -10,7 +10,7 @@ function restrictImports(files, patterns) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'coverage/', 'bench/.build/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'coverage/', 'dist/', 'bench/.build/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
