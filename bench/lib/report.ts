@@ -6,6 +6,8 @@ export interface AppFigures {
   ackMaxMs: number;
   /** Requests whose ack was not HTTP 200. */
   ackNon200: number;
+  /** Acks that took longer than a second (the tail behind p99). */
+  ackOver1s: number;
   cpuMsPerSave: number;
   /** From the first request sent until the last row existed; null when not every row appeared. */
   allRowsS: number | null;
@@ -21,6 +23,9 @@ export interface AppFigures {
   logLinesPerSave: number;
   /** Saves answered through their response_url (at least once). */
   answered: number;
+  /** The bench process's own event-loop delay while sending (it hosts the load generator and the emulations). */
+  harnessLagP99Ms: number;
+  harnessLagMaxMs: number;
 }
 
 export interface ProductExtras {
@@ -120,7 +125,8 @@ export function markdownReport(result: BenchResult): string {
   for (const f of result.apps) {
     lines.push(
       `- ${f.app}: ${f.rowsCreated}/${f.rowsExpected} rows counted in the emulation, ${f.answered} answers posted, ` +
-        `${f.ackNon200} acks not 200, ack max ${n(f.ackMaxMs)} ms, ${n(f.logLinesPerSave, 1)} log lines per save.`,
+        `${f.ackNon200} acks not 200, ${f.ackOver1s} acks over 1 s, ack max ${n(f.ackMaxMs)} ms, ${n(f.logLinesPerSave, 1)} log lines per save; ` +
+        `the bench process's event-loop delay while sending: p99 ${n(f.harnessLagP99Ms)} ms, max ${n(f.harnessLagMaxMs)} ms.`,
     );
   }
   for (const note of result.notes) lines.push(`- ${note}`);
