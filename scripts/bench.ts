@@ -440,6 +440,11 @@ async function benchStored(emu: Emulations): Promise<ProductExtras['stored']> {
   try {
     const url = storeUrl(dir);
     const key = randomBytes(32).toString('base64');
+    // The same start on an empty store first: "flat" means the two idle figures match.
+    const empty = await startApp('product', emu, dir, { storeUrl: url, key });
+    await sleep(3_000);
+    const e = readProcStats(empty.proc.pid);
+    await empty.proc.stop();
     log(`product: seeding ${STORED} connections into the SQLite store`);
     const seedStart = Date.now();
     await seedSqliteConnections({ storeUrl: url, tokenEncryptionKey: key, dataDir: join(dir, 'data'), count: STORED });
@@ -448,7 +453,7 @@ async function benchStored(emu: Emulations): Promise<ProductExtras['stored']> {
     await sleep(3_000);
     const s = readProcStats(started.proc.pid);
     await started.proc.stop();
-    return { connections: STORED, idleRssMb: round(s.rssMb), peakRssMb: round(s.peakRssMb), seedS: round(seedS) };
+    return { connections: STORED, idleRssMb: round(s.rssMb), peakRssMb: round(s.peakRssMb), emptyIdleRssMb: round(e.rssMb), seedS: round(seedS) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -30,7 +30,7 @@ export interface AppFigures {
 
 export interface ProductExtras {
   /** Idle RSS (and peak) of a product started on a store already holding this many connections. */
-  stored?: { connections: number; idleRssMb: number; peakRssMb: number; seedS: number } | { skipped: string };
+  stored?: { connections: number; idleRssMb: number; peakRssMb: number; emptyIdleRssMb: number; seedS: number } | { skipped: string };
   burst?: { saves: number; completionS: number | null; lastRowS: number | null; rowsCreated: number; floorS: number; notionCalls: number; notion429s: number };
 }
 
@@ -108,8 +108,9 @@ export function markdownReport(result: BenchResult): string {
     lines.push(
       'skipped' in p.stored
         ? `- Product with stored connections at rest: skipped (${p.stored.skipped}).`
-        : `- Product with ${p.stored.connections.toLocaleString('en-US')} stored connections at rest: idle RSS ${n(p.stored.idleRssMb)} MB, ` +
-            `peak ${n(p.stored.peakRssMb)} MB (seeded in ${n(p.stored.seedS, 1)} s).`,
+        : `- Product at rest, 3 s after start: ${n(p.stored.idleRssMb)} MB RSS (peak ${n(p.stored.peakRssMb)} MB) with ` +
+            `${p.stored.connections.toLocaleString('en-US')} stored connections, ${n(p.stored.emptyIdleRssMb)} MB with an empty store ` +
+            `(seeded through the product's store modules in ${n(p.stored.seedS, 1)} s).`,
     );
   }
   if (p.burst) {
