@@ -37,9 +37,16 @@ const port = await startMinimalApp(
       const notion = new Client({ auth: accessToken, baseUrl: env.notionApiUrl, logLevel: LogLevel.ERROR });
       const found = await notion.search({ filter: { property: 'object', value: 'data_source' } });
       const first = found.results[0];
-      if (!first || first.object !== 'data_source' || !('properties' in first)) throw new Error('no shared data source');
+      if (!first || first.object !== 'data_source' || !('properties' in first))
+        throw new Error('no shared data source');
       // The search above used one of the bucket's calls.
-      targets.set(userKey, { notion, dataSourceId: first.id, title: titlePropertyOf(first.properties), tokens: burst - 1, at: Date.now() });
+      targets.set(userKey, {
+        notion,
+        dataSourceId: first.id,
+        title: titlePropertyOf(first.properties),
+        tokens: burst - 1,
+        at: Date.now(),
+      });
     },
     async onSave({ userKey, text, respond }) {
       const target = targets.get(userKey);

@@ -4,11 +4,11 @@
  * answers with a link; the link redirects to Notion's consent; the callback exchanges the code). Nothing is stored
  * on disk and nothing is encrypted: these apps exist to be measured against, not to be deployed.
  */
+import { Client, LogLevel as NotionLogLevel } from '@notionhq/client';
+import { App, LogLevel, type RespondFn } from '@slack/bolt';
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
-import { Client, LogLevel as NotionLogLevel } from '@notionhq/client';
-import { App, LogLevel, type RespondFn } from '@slack/bolt';
 
 /** What a comparison app reads from its environment (the bench sets it). */
 export interface MinimalEnv {
@@ -87,7 +87,13 @@ export async function startMinimalApp(options: MinimalAppOptions, port: number):
           const state = random();
           states.set(state, userKey);
           const authorize = new URL('/v1/oauth/authorize', env.notionApiUrl);
-          const query = { client_id: env.clientId, redirect_uri: redirectUri(), response_type: 'code', owner: 'user', state };
+          const query = {
+            client_id: env.clientId,
+            redirect_uri: redirectUri(),
+            response_type: 'code',
+            owner: 'user',
+            state,
+          };
           for (const [k, v] of Object.entries(query)) authorize.searchParams.set(k, v);
           send(res, 302, '', { location: authorize.href });
         },
@@ -102,7 +108,13 @@ export async function startMinimalApp(options: MinimalAppOptions, port: number):
           if (!userKey || !code) return send(res, 400, 'unknown state or no code');
           states.delete(params.get('state')!);
           oauth.oauth
-            .token({ client_id: env.clientId, client_secret: env.clientSecret, grant_type: 'authorization_code', code, redirect_uri: redirectUri() })
+            .token({
+              client_id: env.clientId,
+              client_secret: env.clientSecret,
+              grant_type: 'authorization_code',
+              code,
+              redirect_uri: redirectUri(),
+            })
             .then(async (grant) => {
               tokens.set(userKey, grant.access_token);
               await options.onConnected?.(userKey, grant.access_token);

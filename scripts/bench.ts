@@ -11,22 +11,29 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readProcStats } from '../bench/lib/proc-stats.js';
-import { markdownReport, markdownTable, type AppFigures, type BenchResult, type ProductExtras } from '../bench/lib/report.js';
+import {
+  markdownReport,
+  markdownTable,
+  type AppFigures,
+  type BenchResult,
+  type ProductExtras,
+} from '../bench/lib/report.js';
 import { seedSqliteConnections } from '../bench/lib/seed-connections.js';
 import { spawnApp, type RunningApp } from '../bench/lib/spawn-app.js';
 import { percentile, pool } from '../bench/lib/stats.js';
+import { startFxTwitterSandbox, type FxTwitterSandbox } from '../src/sandbox/fxtwitter/fxtwitter-sandbox.js';
 import { startNotionSandbox, type NotionSandbox } from '../src/sandbox/notion/notion-sandbox.js';
 import { startOembedSandbox, type OembedSandbox } from '../src/sandbox/oembed/oembed-sandbox.js';
 import { slashCommandBody } from '../src/sandbox/slack/payloads.js';
 import { sendSignedRequest } from '../src/sandbox/slack/sign-request.js';
 import { startSlackSandbox, type SlackSandbox } from '../src/sandbox/slack/slack-sandbox.js';
-import { completeConnect } from '../test/helpers/connect-flow.js';
+import { completeConnect, consentAtNotion } from '../test/helpers/connect-flow.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HELP = `npm run bench -- [options]
@@ -39,10 +46,12 @@ const HELP = `npm run bench -- [options]
   --store S           product store: sqlite | memory | redis | postgres (sqlite)
   --redis-url URL     for --store redis (default TEST_REDIS_URL); use a scratch database
   --postgres-url URL  for --store postgres (default TEST_POSTGRES_URL); use a scratch database
-  --stored N          connections seeded into the product's store for the at-rest RSS figure, sqlite only (100000; 0 skips)
+  --stored N          connections seeded into the product's store for the at-rest RSS figure
+                      (sqlite only; 100000; 0 skips)
   --burst-saves N     one user's burst of saves against the product (200; 0 skips)
   --apps LIST         which apps to run, comma-separated (product,baseline,floor)
   --max-wait-s N      longest wait for rows after the last ack (120)
+  --quiet-s N         stop waiting for rows once the app made no Notion call for this long (30)
   --cpu-prof          run the product with --cpu-prof; profiles land in bench/results/profiles/
   --product-env K=V   extra environment for the product (repeatable), e.g. LOG_LEVEL=warn`;
 
@@ -61,6 +70,7 @@ const { values: argv } = parseArgs({
     'burst-saves': { type: 'string', default: '200' },
     apps: { type: 'string', default: 'product,baseline,floor' },
     'max-wait-s': { type: 'string', default: '120' },
+    'quiet-s': { type: 'string', default: '30' },
     'cpu-prof': { type: 'boolean', default: false },
     'product-env': { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
@@ -84,9 +94,11 @@ const BURST = int('burst', argv.burst, 1);
 const STORED = int('stored', argv.stored, 0);
 const BURST_SAVES = int('burst-saves', argv['burst-saves'], 0);
 const MAX_WAIT_MS = int('max-wait-s', argv['max-wait-s'], 1) * 1000;
+const QUIET_MS = int('quiet-s', argv['quiet-s'], 1) * 1000;
 const STORE = argv.store;
 if (!(RATE > 0)) throw new Error('--rate must be > 0');
-if (!['sqlite', 'memory', 'redis', 'postgres'].includes(STORE)) throw new Error('--store must be sqlite, memory, redis or postgres');
+if (!['sqlite', 'memory', 'redis', 'postgres'].includes(STORE))
+  throw new Error('--store must be sqlite, memory, redis or postgres');
 const APPS = argv.apps.split(',').map((a) => a.trim());
 for (const a of APPS) if (!['product', 'baseline', 'floor'].includes(a)) throw new Error(`--apps: unknown app ${a}`);
 const PRODUCT_ENV = Object.fromEntries(
@@ -110,6 +122,7 @@ interface Emulations {
   notion: NotionSandbox;
   slack: SlackSandbox;
   oembed: OembedSandbox;
+  fxtwitter: FxTwitterSandbox;
 }
 
 interface BenchUser {
@@ -136,7 +149,18 @@ function build(): void {
     process.execPath,
     [
       join(ROOT, 'node_modules/typescript/bin/tsc'),
-      ...['--outDir', BUILD, '--rootDir', join(ROOT, 'bench'), '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'],
+      ...[
+        '--outDir',
+        BUILD,
+        '--rootDir',
+        join(ROOT, 'bench'),
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+      ],
       ...['--skipLibCheck', '--noCheck', '--types', 'node'],
       join(ROOT, 'bench/baseline-app.ts'),
       join(ROOT, 'bench/floor-app.ts'),
@@ -172,7 +196,12 @@ interface Started {
   url: string;
 }
 
-async function startApp(app: AppName, emu: Emulations, dir: string, opts: { storeUrl?: string; key?: string } = {}): Promise<Started> {
+async function startApp(
+  app: AppName,
+  emu: Emulations,
+  dir: string,
+  opts: { storeUrl?: string; key?: string } = {},
+): Promise<Started> {
   const common = {
     PORT: '0',
     NOTION_CLIENT_ID: CLIENT.clientId,
@@ -198,6 +227,7 @@ async function startApp(app: AppName, emu: Emulations, dir: string, opts: { stor
         TOKEN_ENCRYPTION_KEY: opts.key ?? randomBytes(32).toString('base64'),
         DATA_DIR: join(dir, 'data'),
         TWEET_OEMBED_URL: emu.oembed.url,
+        FXTWITTER_API_URL: emu.fxtwitter.url,
         ...PRODUCT_ENV,
       },
     });
@@ -211,12 +241,16 @@ async function startApp(app: AppName, emu: Emulations, dir: string, opts: { stor
   }
   // 127.0.0.1, not localhost: every new connection would otherwise wait for a name lookup in the harness.
   const url = `http://127.0.0.1:${proc.port}`;
-  const redirectUri = typeof proc.started.redirectUri === 'string' ? proc.started.redirectUri : `http://localhost:${proc.port}/oauth/notion/callback`;
+  const redirectUri =
+    typeof proc.started.redirectUri === 'string'
+      ? proc.started.redirectUri
+      : `http://localhost:${proc.port}/oauth/notion/callback`;
   emu.notion.registerRedirectUri(CLIENT.clientId, redirectUri);
   return { proc, redirectUri, url };
 }
 
-const post = (app: Started, body: string) => sendSignedRequest(`${app.url}/slack/events`, body, { signingSecret: SIGNING_SECRET });
+const post = (app: Started, body: string) =>
+  sendSignedRequest(`${app.url}/slack/events`, body, { signingSecret: SIGNING_SECRET });
 const CONNECT_LINK = /https?:\/\/[^\s"<>|]+\/oauth\/notion\/start\?t=[\w-]+/;
 
 async function waitUntil<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
@@ -232,12 +266,18 @@ async function waitUntil<T>(what: string, probe: () => T | undefined, timeoutMs 
 /** A new Notion workspace with a Tweets table, and its user connected through /notion-connect and the consent page. */
 async function connectUser(app: AppName, started: Started, emu: Emulations, userId: string): Promise<BenchUser> {
   const ws = emu.notion.addWorkspace({ name: `${app} ${userId}` });
-  const table = emu.notion.addTable(ws.id, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date' } });
+  const table = emu.notion.addTable(ws.id, {
+    title: 'Tweets',
+    properties: { Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date' },
+  });
   const user = { teamId: emu.slack.teamId, userId, workspaceId: ws.id, dataSourceId: table.dataSourceId };
   const dms = () => emu.slack.messagesTo(userId).filter((m) => m.via === 'chat.postMessage');
   const before = dms().length;
   const responseUrl = emu.slack.newResponseUrl({ userId });
-  const res = await post(started, slashCommandBody({ teamId: user.teamId, userId, command: '/notion-connect', text: '', responseUrl }));
+  const res = await post(
+    started,
+    slashCommandBody({ teamId: user.teamId, userId, command: '/notion-connect', text: '', responseUrl }),
+  );
   const ack = await res.text();
   if (res.status !== 200) throw new Error(`${app}: /notion-connect answered ${res.status}`);
   // The product DMs the link; the comparison apps put it in the ack.
@@ -248,12 +288,25 @@ async function connectUser(app: AppName, started: Started, emu: Emulations, user
       return dm ? (CONNECT_LINK.exec(JSON.stringify(dm.blocks ?? dm.text))?.[0] ?? '') : undefined;
     }));
   if (!link) throw new Error(`${app}: no connect link`);
-  const page = await completeConnect(link, emu.notion, { workspaceId: ws.id });
+  // The product's link opens a confirmation page first (the test helper plays it); the comparison apps redirect.
+  const page =
+    app === 'product'
+      ? await completeConnect(link, emu.notion, { workspaceId: ws.id })
+      : await connectMinimal(link, emu.notion, ws.id);
   await page.text();
   if (page.status !== 200) throw new Error(`${app}: the OAuth callback answered ${page.status}`);
   // The product says "connected" by DM once it has picked the table.
   if (app === 'product') await waitUntil(`${app}'s connected DM`, () => dms()[before + 1]);
   return user;
+}
+
+/** The browser on a comparison app's link: its redirect to Notion, the consent, and back to its callback. */
+async function connectMinimal(link: string, notion: NotionSandbox, workspaceId: string): Promise<Response> {
+  const start = await fetch(link, { redirect: 'manual' });
+  await start.arrayBuffer();
+  const location = start.headers.get('location');
+  if (start.status !== 302 || !location) throw new Error(`the connect link answered ${start.status}, not a redirect`);
+  return fetch(await consentAtNotion(location, notion, { workspaceId }), { redirect: 'manual' });
 }
 
 interface LoadOutcome {
@@ -277,14 +330,33 @@ const seconds = (ms: number | null) => (ms === null ? null : round(ms / 1000, 2)
 
 /**
  * Sends `count` signed /save-tweet requests (request i from user i mod users, each a distinct tweet link) with
- * `concurrency` in flight, then waits until the emulation holds every row (or nothing moves for 15 s after the last
- * ack, or --max-wait-s passes), and until the answers stop coming.
+ * `concurrency` in flight, then waits until the emulation holds every row (or the app made no Notion call for
+ * --quiet-s, or --max-wait-s passed since the last ack), and until the answers stop coming.
  */
-async function runLoad(started: Started, emu: Emulations, users: BenchUser[], count: number, concurrency: number): Promise<LoadOutcome> {
+async function runLoad(
+  started: Started,
+  emu: Emulations,
+  users: BenchUser[],
+  count: number,
+  concurrency: number,
+): Promise<LoadOutcome> {
   const jobs = Array.from({ length: count }, (_, i) => {
     const id = String(tweetSerial++);
     const handle = `bench${i % 997}`;
-    emu.oembed.addTweet(id, { handle, name: `Bench ${handle}`, text: `Benchmark tweet ${id}`, date: 'December 2, 2026' });
+    // Both tweet sources the product may ask know every tweet, so no save depends on which one it asks first.
+    emu.oembed.addTweet(id, {
+      handle,
+      name: `Bench ${handle}`,
+      text: `Benchmark tweet ${id}`,
+      date: 'December 2, 2026',
+    });
+    emu.fxtwitter.addTweet({
+      id,
+      handle,
+      name: `Bench ${handle}`,
+      text: `Benchmark tweet ${id}`,
+      createdAt: '2026-12-02T12:00:00.000Z',
+    });
     return { user: users[i % users.length]!, link: `https://x.com/${handle}/status/${id}` };
   });
   const logStart = emu.notion.requests.length;
@@ -300,7 +372,13 @@ async function runLoad(started: Started, emu: Emulations, users: BenchUser[], co
     const { user, link } = jobs[i]!;
     const responseUrl = emu.slack.newResponseUrl({ userId: user.userId });
     responseIds.add(responseUrl.split('/').pop()!);
-    const body = slashCommandBody({ teamId: user.teamId, userId: user.userId, command: '/save-tweet', text: link, responseUrl });
+    const body = slashCommandBody({
+      teamId: user.teamId,
+      userId: user.userId,
+      command: '/save-tweet',
+      text: link,
+      responseUrl,
+    });
     const sent = performance.now();
     try {
       const res = await post(started, body);
@@ -332,13 +410,13 @@ async function runLoad(started: Started, emu: Emulations, users: BenchUser[], co
       }
     }
     if (log.length > scanned) lastActivity = Date.now();
-    if (created >= count || Date.now() - lastActivity > 15_000 || Date.now() - acksDoneAt > MAX_WAIT_MS) break;
+    if (created >= count || Date.now() - lastActivity > QUIET_MS || Date.now() - acksDoneAt > MAX_WAIT_MS) break;
     await sleep(25);
   }
   // Answers: until every save has one, or none came for 2 s.
   const answeredNow = () => emu.slack.responses.reduce((n, r) => n + (responseIds.has(r.id) ? 1 : 0), 0);
   let answered = answeredNow();
-  for (let quietSince = Date.now(); answered < count && Date.now() - quietSince < 2_000; ) {
+  for (let quietSince = Date.now(); answered < count && Date.now() - quietSince < 2_000;) {
     await sleep(100);
     const now = answeredNow();
     if (now !== answered) quietSince = Date.now();
@@ -346,7 +424,9 @@ async function runLoad(started: Started, emu: Emulations, users: BenchUser[], co
   }
   answered = new Set(emu.slack.responses.filter((r) => responseIds.has(r.id)).map((r) => r.id)).size;
 
-  const window = emu.notion.requests.slice(logStart).filter((e) => e.path.startsWith('/v1/') && !e.path.startsWith('/v1/oauth/'));
+  const window = emu.notion.requests
+    .slice(logStart)
+    .filter((e) => e.path.startsWith('/v1/') && !e.path.startsWith('/v1/oauth/'));
   const userSet = new Set(users.map((u) => u.dataSourceId));
   const rowsCreated = [...userSet].reduce((n, ds) => n + emu.notion.rows(ds).filter((r) => !r.inTrash).length, 0);
   return {
@@ -364,7 +444,13 @@ async function runLoad(started: Started, emu: Emulations, users: BenchUser[], co
   };
 }
 
-async function connectAll(app: AppName, started: Started, emu: Emulations, prefix: string, count: number): Promise<BenchUser[]> {
+async function connectAll(
+  app: AppName,
+  started: Started,
+  emu: Emulations,
+  prefix: string,
+  count: number,
+): Promise<BenchUser[]> {
   const users: BenchUser[] = new Array<BenchUser>(count);
   await pool(count, 5, async (i) => {
     users[i] = await connectUser(app, started, emu, `${prefix}${i}`);
@@ -453,7 +539,13 @@ async function benchStored(emu: Emulations): Promise<ProductExtras['stored']> {
     await sleep(3_000);
     const s = readProcStats(started.proc.pid);
     await started.proc.stop();
-    return { connections: STORED, idleRssMb: round(s.rssMb), peakRssMb: round(s.peakRssMb), emptyIdleRssMb: round(e.rssMb), seedS: round(seedS) };
+    return {
+      connections: STORED,
+      idleRssMb: round(s.rssMb),
+      peakRssMb: round(s.peakRssMb),
+      emptyIdleRssMb: round(e.rssMb),
+      seedS: round(seedS),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -471,6 +563,7 @@ async function main(): Promise<void> {
     }),
     slack: await startSlackSandbox({ botToken: BOT_TOKEN }),
     oembed: await startOembedSandbox(),
+    fxtwitter: await startFxTwitterSandbox(),
   };
   const extras: ProductExtras = {};
   const apps: AppFigures[] = [];
@@ -481,15 +574,31 @@ async function main(): Promise<void> {
     await emu.notion.close();
     await emu.slack.close();
     await emu.oembed.close();
+    await emu.fxtwitter.close();
   }
   notes.push(
-    'The floor paces each connection at 95 % of the rate limit, so its calls per row stay 1.00; the baseline has only the SDK\'s default retries.',
-    `CPU is the app process's utime+stime from /proc (10 ms ticks) from before the first request until the answers stopped; the whole run took ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`,
+    'The floor paces each connection at 95 % of the rate limit, so its calls per row stay 1.00; ' +
+      "the baseline has only the SDK's default retries.",
+    "CPU is the app process's utime+stime from /proc (10 ms ticks) from before the first request until the " +
+      `answers stopped; the whole run took ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`,
   );
   const result: BenchResult = {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, loadavg: load },
-    options: { users: USERS, requests: REQUESTS, concurrency: CONCURRENCY, latencyMs: LATENCY_MS, rate: RATE, burst: BURST, store: STORE, stored: STORED, burstSaves: BURST_SAVES, apps: APPS },
+    options: {
+      quietS: QUIET_MS / 1000,
+      maxWaitS: MAX_WAIT_MS / 1000,
+      users: USERS,
+      requests: REQUESTS,
+      concurrency: CONCURRENCY,
+      latencyMs: LATENCY_MS,
+      rate: RATE,
+      burst: BURST,
+      store: STORE,
+      stored: STORED,
+      burstSaves: BURST_SAVES,
+      apps: APPS,
+    },
     apps,
     product: extras,
     notes,
@@ -502,7 +611,12 @@ async function main(): Promise<void> {
     writeFileSync(join(RESULTS, `${name}.md`), md);
   }
   console.log(`\n${markdownTable(result)}\n`);
-  console.log(md.split('\n').filter((l) => l.startsWith('- ')).join('\n'));
+  console.log(
+    md
+      .split('\n')
+      .filter((l) => l.startsWith('- '))
+      .join('\n'),
+  );
   console.log(`\nwritten: bench/results/${stamp}.{json,md} and bench/results/latest.{json,md}`);
 }
 

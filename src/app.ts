@@ -3,14 +3,21 @@ import type { Logger } from './log.js';
 import type { ChatBot } from './bots/chat-bot.js';
 import { createCore, type CoreService } from './core/create-core.js';
 import { createInProcessQueue } from './core/save-queue.js';
+import type { NotionRateLimiter } from './core/notion-rate-limit.js';
+import type { SaveJobQueue } from './core/save-jobs.js';
+import { addOperatorRoutes } from './http/operator-routes.js';
 import { createHttpServer } from './http/server.js';
+import type { Metrics } from './metrics/metrics.js';
+import { createPromMetrics } from './metrics/prom-metrics.js';
 import { Router } from './http/router.js';
 import { createNotionGateway } from './notion/notion-gateway.js';
 import { createAuthorization } from './oauth/authorization.js';
 import { addNotionOAuthRoutes } from './oauth/notion-oauth-routes.js';
 import { CALLBACK_PATH } from './oauth/paths.js';
+import { openSaveJobQueue, openSaveRateLimiter, type SaveJobQueueTuning } from './store/open-save-jobs.js';
+import { KeyvLeaseStore } from './store/keyv-lease-store.js';
 import { openStore } from './store/open-store.js';
-import { fetchTweetFromOembed } from './tweets/oembed.js';
+import { createTweetProviders } from './tweets/tweet-providers.js';
 
 export interface App {
   core: CoreService;
@@ -19,6 +26,12 @@ export interface App {
   readonly publicUrl: string;
   readonly redirectUri: string;
   readonly bots: readonly ChatBot[];
+  /** Durable save jobs on STORE_URL's engine; `stop` stops it (10 s grace) before closing the store. */
+  saveJobs: SaveJobQueue;
+  /** Notion's per-connection limit, shared by the instances on STORE_URL. */
+  notionRateLimiter: NotionRateLimiter;
+  /** Counters and timings behind GET /metrics. */
+  metrics: Metrics;
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
 }
@@ -27,30 +40,61 @@ export interface AppDeps {
   log: Logger;
   /** Host to bind; all interfaces by default. */
   host?: string;
+  /** Period of the store's sweep of expired entries (tests shorten it). */
+  sweepEveryMs?: number;
+  /** Job engine settings beyond the config (tests: short leases and polls). */
+  saveJobsTuning?: SaveJobQueueTuning;
+  /** TTL of the Discord gateway lease (default 15 s; tests: shorter). */
+  discordGatewayLeaseMs?: number;
 }
+
+/** How long running save jobs may finish on shutdown; the rest stay stored for the next start or another instance. */
+const SAVE_JOBS_GRACE_MS = 10_000;
 
 /** The composition root: store, Notion, core, OAuth routes, HTTP server and the configured chat bots. */
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { log } = deps;
   const urls = { publicUrl: config.publicUrl, redirectUri: config.redirectUri };
 
-  const store = await openStore(config, log);
+  const store = await openStore(config, log, { sweepEveryMs: deps.sweepEveryMs });
+  let saveJobs: SaveJobQueue;
+  let rateLimiter: Awaited<ReturnType<typeof openSaveRateLimiter>>;
+  try {
+    saveJobs = await openSaveJobQueue(config, { store, log, tuning: deps.saveJobsTuning });
+    try {
+      rateLimiter = await openSaveRateLimiter(config);
+    } catch (err) {
+      await saveJobs.stop(0);
+      throw err;
+    }
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  const metrics = createPromMetrics({ queueStats: () => saveJobs.stats() });
   const notion = createNotionGateway({
     apiUrl: config.notion.apiUrl,
     clientId: config.notion.clientId,
     clientSecret: config.notion.clientSecret,
     redirectUri: () => urls.redirectUri,
     log: log.child({ component: 'notion' }),
+    metrics,
   });
   const queue = createInProcessQueue();
   const core = createCore({
     connections: store.connections,
     linkTokens: store.linkTokens,
+    liveLinks: store.liveLinks,
     claims: store.claims,
     saveIndex: store.saveIndex,
     pendingSaves: store.pendingSaves,
     notion,
-    lookupTweet: (url) => fetchTweetFromOembed(url, { endpoint: config.tweetOembedUrl }),
+    tweetProviders: createTweetProviders({
+      names: config.tweetProviders,
+      fxtwitterApiUrl: config.fxtwitterApiUrl,
+      oembedUrl: config.tweetOembedUrl,
+      log: log.child({ component: 'tweets' }),
+    }),
     queue,
     log: log.child({ component: 'core' }),
     publicUrl: () => urls.publicUrl,
@@ -60,6 +104,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   router.add('GET', '/healthz', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify({ ok: true }));
+  });
+  addOperatorRoutes(router, {
+    metrics,
+    checks: [
+      // A read that reaches the store (Keyv throws on store errors, see createKeyv).
+      { name: 'store', check: async () => void (await store.keyv.get('__readyz__')) },
+      { name: 'queue', check: () => saveJobs.ping() },
+    ],
   });
   addNotionOAuthRoutes({
     router,
@@ -72,7 +124,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       redirectUri: () => urls.redirectUri,
       onConnected: (user, grant) => core.onConnected(user, grant),
     }),
-    secureCookies: () => urls.publicUrl.startsWith('https://'),
+    publicUrl: () => urls.publicUrl,
     log: log.child({ component: 'oauth' }),
   });
 
@@ -80,11 +132,22 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   // Loaded only when configured, so a Slack-only deployment never loads discord.js and vice versa.
   if (config.slack) {
     const { createSlackBot } = await import('./bots/slack/index.js');
-    bots.push(createSlackBot({ config: config.slack, core, router, log: log.child({ platform: 'slack' }) }));
+    bots.push(
+      createSlackBot({
+        config: config.slack,
+        core,
+        router,
+        log: log.child({ platform: 'slack' }),
+        publicUrl: () => urls.publicUrl,
+        installs: { store: store.workspaceInstalls, states: store.installStates, claims: store.claims },
+      }),
+    );
   }
   if (config.discord) {
     const { createDiscordBot } = await import('./bots/discord/index.js');
-    bots.push(createDiscordBot({ config: config.discord, core, log: log.child({ platform: 'discord' }) }));
+    // Instances sharing the store hold the gateway in turn (one connected bot), through a lease in the store.
+    const gatewayLease = { leases: new KeyvLeaseStore(store.keyv), ttlMs: deps.discordGatewayLeaseMs };
+    bots.push(createDiscordBot({ config: config.discord, core, log: log.child({ platform: 'discord' }), gatewayLease }));
   }
 
   const http = createHttpServer(router, log.child({ component: 'http' }));
@@ -99,6 +162,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await http.close();
     }
     await core.idle();
+    // After the bots (no new saves come in); their clients still send replies for jobs finishing in the grace period.
+    await saveJobs.stop(SAVE_JOBS_GRACE_MS);
+    await rateLimiter.close();
     await store.close();
   }
 
@@ -106,6 +172,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     core,
     router,
     bots,
+    saveJobs,
+    notionRateLimiter: rateLimiter.limiter,
+    metrics,
     get publicUrl() {
       return urls.publicUrl;
     },

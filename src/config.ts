@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CALLBACK_PATH } from './oauth/paths.js';
+import { PROVIDER_NAMES, type ProviderName } from './tweets/tweet-providers.js';
 
 /**
  * The one place that reads the environment. Everything else receives the parsed
@@ -36,12 +38,34 @@ const envSchema = z.object({
   DATA_DIR: blankAsUnset(z.string().trim().min(1).default('./data')),
   TOKEN_ENCRYPTION_KEY: optionalString,
   TWEET_OEMBED_URL: blankAsUnset(httpUrl('TWEET_OEMBED_URL').default('https://publish.twitter.com/oembed')),
+  FXTWITTER_API_URL: blankAsUnset(httpUrl('FXTWITTER_API_URL').default('https://api.fxtwitter.com')),
+  TWEET_PROVIDERS: blankAsUnset(
+    z
+      .string()
+      .trim()
+      .default(PROVIDER_NAMES.join(','))
+      .transform((v) => v.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''))
+      .refine((names) => names.every((n) => (PROVIDER_NAMES as readonly string[]).includes(n)), `TWEET_PROVIDERS must list ${PROVIDER_NAMES.join(' and/or ')}, comma-separated`)
+      .refine((names) => new Set(names).size === names.length, 'TWEET_PROVIDERS must not name a provider twice')
+      .transform((names) => names as ProviderName[]),
+  ),
   LOG_LEVEL: blankAsUnset(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  NOTION_RATE_PER_SECOND: blankAsUnset(z.coerce.number().int('NOTION_RATE_PER_SECOND must be a whole number').min(1).max(1000).default(3)),
+  NOTION_BURST: blankAsUnset(z.coerce.number().int('NOTION_BURST must be a whole number').min(1).max(10_000).default(10)),
+  SAVE_GIVE_UP_AFTER_HOURS: blankAsUnset(z.coerce.number().positive().max(24 * 14).default(24)),
+  SAVE_WORKER_CONCURRENCY: blankAsUnset(z.coerce.number().int().min(1).max(1000).default(32)),
 
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_BOT_TOKEN: optionalString,
   SLACK_APP_TOKEN: optionalString,
   SLACK_API_URL: blankAsUnset(httpUrl('SLACK_API_URL').default('https://slack.com/api')),
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+  SLACK_AUTHORIZE_URL: blankAsUnset(httpUrl('SLACK_AUTHORIZE_URL').default('https://slack.com/oauth/v2/authorize')),
+  SLACK_UNINSTALL_DISCONNECTS_NOTION: blankAsUnset(
+    z.enum(['true', 'false'], { message: 'SLACK_UNINSTALL_DISCONNECTS_NOTION must be true or false' }).default('false'),
+  ),
 
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
@@ -60,6 +84,7 @@ interface SlackConfigBase {
   botToken: string;
   /** Web API base with the trailing slash the WebClient expects. */
   apiUrl: string;
+  distribution?: undefined;
 }
 
 /** HTTP mode: Slack POSTs signed requests to the request URL, so the signing secret is required. */
@@ -74,12 +99,49 @@ export interface SlackSocketConfig extends SlackConfigBase {
   signingSecret: string | undefined;
 }
 
-export type SlackConfig = SlackHttpConfig | SlackSocketConfig;
+/**
+ * Distribution mode ("Add to Slack"): any number of workspaces install the app through Bolt's OAuth
+ * flow; each one's bot token comes from its stored installation, never from the environment.
+ */
+export interface SlackDistributionConfig {
+  botToken: undefined;
+  appToken: undefined;
+  signingSecret: string;
+  apiUrl: string;
+  distribution: {
+    clientId: string;
+    clientSecret: string;
+    /** Signs the OAuth `state` Bolt hands to Slack's authorize page. */
+    stateSecret: string;
+    /** Slack's authorize page (`https://slack.com/oauth/v2/authorize`). */
+    authorizeUrl: string;
+    /** Whether an uninstall also revokes and deletes the Notion connections made from that workspace. */
+    uninstallDisconnectsNotion: boolean;
+  };
+}
+
+export type SlackConfig = SlackHttpConfig | SlackSocketConfig | SlackDistributionConfig;
 
 export interface DiscordConfig {
   token: string;
   applicationId: string;
   apiUrl: string;
+}
+
+/** Notion's per-connection request limit, enforced across instances by the store's rate limiter. */
+export interface NotionRateConfig {
+  /** NOTION_RATE_PER_SECOND: the average. */
+  perSecond: number;
+  /** NOTION_BURST: requests at once after a quiet spell, the average included (at least `perSecond`). */
+  burst: number;
+}
+
+/** The durable save jobs. */
+export interface SaveJobsConfig {
+  /** SAVE_GIVE_UP_AFTER_HOURS: a save not written this long after it was accepted is given up, and the user told. */
+  giveUpAfterHours: number;
+  /** SAVE_WORKER_CONCURRENCY: save jobs one instance runs at once (the rate limiter paces each connection). */
+  concurrency: number;
 }
 
 export interface Config {
@@ -96,7 +158,13 @@ export interface Config {
   /** Raw `kid:base64,...` or bare base64; undefined outside production means "generate one". */
   tokenEncryptionKey: string | undefined;
   tweetOembedUrl: string;
+  /** FxTwitter API base (FXTWITTER_API_URL). */
+  fxtwitterApiUrl: string;
+  /** Tweet providers in the order they are asked (TWEET_PROVIDERS); empty: only what the chat message carries. */
+  tweetProviders: ProviderName[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  notionRate: NotionRateConfig;
+  saveJobs: SaveJobsConfig;
   slack: SlackConfig | undefined;
   discord: DiscordConfig | undefined;
 }
@@ -105,6 +173,17 @@ export interface Config {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly code = 'config_invalid';
+}
+
+/**
+ * The one rule for the token encryption key: in production it must be given, never generated. Both
+ * `loadConfig` (to stop start-up with the other configuration errors) and `openStore` (which can be
+ * opened from a config that did not come through `loadConfig`) apply it. Blank counts as missing.
+ */
+export function requireEncryptionKeyInProduction(nodeEnv: string, tokenEncryptionKey: string | undefined): void {
+  if (nodeEnv === 'production' && (tokenEncryptionKey === undefined || tokenEncryptionKey.trim() === '')) {
+    throw new ConfigError('TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)');
+  }
 }
 
 /**
@@ -127,6 +206,55 @@ function requireAllOrNone<K extends string>(
   return true;
 }
 
+/**
+ * Production links and sign-in cookies must travel over https; plain http is only for the machine
+ * itself (a local try-out of a production build), where nothing crosses the network.
+ */
+function allowedInProduction(publicUrl: string): boolean {
+  const url = new URL(publicUrl);
+  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+type ParsedEnv = z.output<typeof envSchema>;
+
+/**
+ * Distribution mode's settings when SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are all
+ * set; undefined when none is. Half-set combinations, and a bot token or app token beside them, are
+ * ConfigErrors: each would silently run a different mode than the operator meant.
+ */
+function slackDistribution(e: ParsedEnv): SlackDistributionConfig['distribution'] | undefined {
+  const oauthVars = { SLACK_CLIENT_ID: e.SLACK_CLIENT_ID, SLACK_CLIENT_SECRET: e.SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: e.SLACK_STATE_SECRET };
+  const anySet = Object.values(oauthVars).some((v) => v !== undefined);
+  if (!anySet) return undefined;
+  const missing = (Object.keys(oauthVars) as (keyof typeof oauthVars)[]).filter((k) => oauthVars[k] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Slack distribution is partly configured: set ${missing.join(' and ')} too, or unset SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET`,
+    );
+  }
+  if (e.SLACK_BOT_TOKEN !== undefined) {
+    throw new ConfigError(
+      'SLACK_BOT_TOKEN: unset it to distribute the app (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET set): each workspace\'s token comes from its installation',
+    );
+  }
+  if (e.SLACK_APP_TOKEN !== undefined) {
+    throw new ConfigError('SLACK_APP_TOKEN: Socket Mode is not supported when distributing the app; unset it and use the request URL');
+  }
+  if (e.SLACK_SIGNING_SECRET === undefined) {
+    throw new ConfigError('SLACK_SIGNING_SECRET: required when distributing the app (it verifies the requests Slack POSTs to /slack/events)');
+  }
+  if (e.SLACK_STATE_SECRET!.length < 16) {
+    throw new ConfigError('SLACK_STATE_SECRET: must be at least 16 characters (e.g. `openssl rand -hex 32`)');
+  }
+  return {
+    clientId: e.SLACK_CLIENT_ID!,
+    clientSecret: e.SLACK_CLIENT_SECRET!,
+    stateSecret: e.SLACK_STATE_SECRET!,
+    authorizeUrl: e.SLACK_AUTHORIZE_URL,
+    uninstallDisconnectsNotion: e.SLACK_UNINSTALL_DISCONNECTS_NOTION === 'true',
+  };
+}
+
 /** Parses and validates the environment once. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
@@ -136,8 +264,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`${name}: ${issue.message}`);
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production' && !e.TOKEN_ENCRYPTION_KEY) {
-    throw new ConfigError('TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)');
+  requireEncryptionKeyInProduction(e.NODE_ENV, e.TOKEN_ENCRYPTION_KEY);
+  if (e.NODE_ENV === 'production' && e.PUBLIC_URL !== undefined && !allowedInProduction(e.PUBLIC_URL)) {
+    throw new ConfigError(
+      'PUBLIC_URL: must start with https:// when NODE_ENV=production (over http:// the sign-in cookies cannot be '
+        + 'Secure); http:// is allowed only for localhost and 127.0.0.1',
+    );
   }
   if ((e.NOTION_CLIENT_ID === undefined) !== (e.NOTION_CLIENT_SECRET === undefined)) {
     throw new ConfigError(
@@ -145,6 +277,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
 
+  if (e.NOTION_BURST < e.NOTION_RATE_PER_SECOND) {
+    throw new ConfigError('NOTION_BURST: must be at least NOTION_RATE_PER_SECOND (the burst includes the average)');
+  }
+
+  const distribution = slackDistribution(e);
   const slackVars = {
     SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET,
     SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN,
@@ -153,7 +290,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // Socket Mode requests come over the app-level token's WebSocket and are not signed: the
   // signing secret only guards the HTTP request URL.
   const socketMode = e.SLACK_APP_TOKEN !== undefined;
-  const hasSlack = socketMode
+  const hasSlack = distribution !== undefined
+    ? true
+    : socketMode
     ? requireAllOrNone('Slack', slackVars, ['SLACK_BOT_TOKEN'])
     : requireAllOrNone('Slack', slackVars, ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'], e.SLACK_SIGNING_SECRET === undefined ? ' (or SLACK_APP_TOKEN for Socket Mode)' : '');
   const hasDiscord = requireAllOrNone(
@@ -168,15 +307,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl,
     publicUrlExplicit: e.PUBLIC_URL !== undefined,
-    redirectUri: `${publicUrl}/oauth/notion/callback`,
+    redirectUri: `${publicUrl}${CALLBACK_PATH}`,
     notion: { clientId: e.NOTION_CLIENT_ID, clientSecret: e.NOTION_CLIENT_SECRET, apiUrl: e.NOTION_API_URL },
     storeUrl: e.STORE_URL,
     dataDir: e.DATA_DIR,
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
     tweetOembedUrl: e.TWEET_OEMBED_URL,
+    fxtwitterApiUrl: e.FXTWITTER_API_URL,
+    tweetProviders: e.TWEET_PROVIDERS,
     logLevel: e.LOG_LEVEL,
+    notionRate: { perSecond: e.NOTION_RATE_PER_SECOND, burst: e.NOTION_BURST },
+    saveJobs: { giveUpAfterHours: e.SAVE_GIVE_UP_AFTER_HOURS, concurrency: e.SAVE_WORKER_CONCURRENCY },
     slack: !hasSlack
       ? undefined
+      : distribution !== undefined
+        ? { botToken: undefined, appToken: undefined, signingSecret: e.SLACK_SIGNING_SECRET!, apiUrl: `${e.SLACK_API_URL}/`, distribution }
       : e.SLACK_APP_TOKEN !== undefined
         ? { appToken: e.SLACK_APP_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN!, apiUrl: `${e.SLACK_API_URL}/` }
         : { appToken: undefined, signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN!, apiUrl: `${e.SLACK_API_URL}/` },

@@ -2,37 +2,24 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, safeErrorFields, type Logger } from './log.js';
 import { createApp } from './app.js';
-import { sandboxBanner, shouldRunSandbox } from './sandbox/sandbox-decision.js';
+import { sandboxBanner, sandboxRefusedMessage, shouldRunSandbox } from './sandbox/sandbox-decision.js';
 
 /** Entry point: the only module that reads process.env. */
 async function main(): Promise<void> {
   // A .env file is optional; variables already set in the environment win over it.
   if (existsSync('.env')) process.loadEnvFile('.env');
-  // No NOTION_*, SLACK_* or DISCORD_* variables and not production: the no-accounts sandbox.
-  if (shouldRunSandbox(process.env).run) return runSandbox();
-
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`save-to-notion: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
+  // No NOTION_*, SLACK_* or DISCORD_* variables and not production: the no-accounts sandbox,
+  // unless a deployment's store, address or key is set: then neither it nor the product starts.
+  const decision = shouldRunSandbox(process.env);
+  if (decision.run) return runSandbox();
+  if (decision.reason === 'deployment') {
+    console.error(`save-to-notion: ${sandboxRefusedMessage(decision.variables)}`);
+    process.exit(1);
   }
+
+  const config = loadConfig(process.env);
   const log = createLogger(config.logLevel);
-
-  let app;
-  try {
-    app = await createApp(config, { log });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`save-to-notion: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const app = await createApp(config, { log });
   const { port } = await app.start();
   log.info(
     {
@@ -41,7 +28,7 @@ async function main(): Promise<void> {
       publicUrl: app.publicUrl,
       redirectUri: app.redirectUri,
       notion: config.notion.clientId ? 'configured' : 'not configured',
-      slack: config.slack ? (config.slack.appToken ? 'socket mode' : 'http') : 'off',
+      slack: config.slack ? (config.slack.distribution ? 'distribution' : config.slack.appToken ? 'socket mode' : 'http') : 'off',
       discord: config.discord ? 'on' : 'off',
     },
     `save-to-notion is listening on port ${port}`,
@@ -56,16 +43,7 @@ async function main(): Promise<void> {
 /** Sandbox mode: the real product against local emulations; its code is loaded only here. */
 async function runSandbox(): Promise<void> {
   const { startSandbox } = await import('./sandbox/sandbox-mode.js');
-  let sandbox;
-  try {
-    sandbox = await startSandbox(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`save-to-notion: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const sandbox = await startSandbox(process.env);
   console.log(`\n${sandboxBanner(sandbox.url)}\n`);
   stopOnSignals(sandbox, sandbox.log);
 }
@@ -105,6 +83,8 @@ function stopOnSignals(app: { stop(): Promise<void> }, log: Logger): void {
 }
 
 main().catch((err: unknown) => {
-  console.error('save-to-notion failed to start:', err instanceof Error ? err.message : err);
+  // A bad environment (from loadConfig, the store or the sandbox) is one line naming the variable.
+  if (err instanceof ConfigError) console.error(`save-to-notion: ${err.message}`);
+  else console.error('save-to-notion failed to start:', err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -7,9 +7,19 @@ import { openStore } from '../../src/store/open-store.js';
  * Writes `count` connected users into a SQLite store through the product's own store modules (same keys, same
  * encryption, same validation), in one transaction so 100,000 rows take seconds, not an fsync each. Bench only.
  */
-export async function seedSqliteConnections(opts: { storeUrl: string; tokenEncryptionKey: string; dataDir: string; count: number }): Promise<void> {
+export async function seedSqliteConnections(opts: {
+  storeUrl: string;
+  tokenEncryptionKey: string;
+  dataDir: string;
+  count: number;
+}): Promise<void> {
   const store = await openStore(
-    { storeUrl: opts.storeUrl, tokenEncryptionKey: opts.tokenEncryptionKey, dataDir: opts.dataDir, nodeEnv: 'production' },
+    {
+      storeUrl: opts.storeUrl,
+      tokenEncryptionKey: opts.tokenEncryptionKey,
+      dataDir: opts.dataDir,
+      nodeEnv: 'production',
+    },
     createLogger('silent'),
   );
   const sqlite = store.keyv.store as { query(sql: string): Promise<unknown> };
@@ -30,7 +40,12 @@ export async function seedSqliteConnections(opts: { storeUrl: string; tokenEncry
         duplicatedTemplateId: null,
         connectedAt: new Date().toISOString(),
         chatUser,
-        target: { dataSourceId: randomUUID(), databaseId: randomUUID(), title: 'Tweets', mapping: { title: 'Name', text: 'Tweet', link: 'Link', date: 'Saved' } },
+        target: {
+          dataSourceId: randomUUID(),
+          databaseId: randomUUID(),
+          title: 'Tweets',
+          mapping: { title: 'Name', text: 'Tweet', link: 'Link', date: 'Saved' },
+        },
       };
       writes.push(store.connections.set(chatUser, connection));
     }

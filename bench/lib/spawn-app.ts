@@ -19,7 +19,13 @@ export interface RunningApp {
  * NODE_OPTIONS nor a developer's variables reach it), writing stdout and stderr to `logPath`, and resolves once a
  * line with `"event":"started"` and a `"port"` appears there.
  */
-export async function spawnApp(opts: { args: string[]; env: Record<string, string>; cwd: string; logPath: string; timeoutMs?: number }): Promise<RunningApp> {
+export async function spawnApp(opts: {
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  logPath: string;
+  timeoutMs?: number;
+}): Promise<RunningApp> {
   const fd = openSync(opts.logPath, 'w');
   const child: ChildProcess = spawn(process.execPath, opts.args, {
     cwd: opts.cwd,
@@ -56,10 +62,13 @@ export async function spawnApp(opts: { args: string[]; env: Record<string, strin
         },
       };
     }
-    if (exitCode !== undefined) throw new Error(`${opts.args.join(' ')} exited (${exitCode}) before listening:\n${read().slice(-4000)}`);
+    if (exitCode !== undefined)
+      throw new Error(`${opts.args.join(' ')} exited (${exitCode}) before listening:\n${read().slice(-4000)}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${opts.args.join(' ')} did not start within ${opts.timeoutMs ?? 60_000} ms:\n${read().slice(-4000)}`);
+      throw new Error(
+        `${opts.args.join(' ')} did not start within ${opts.timeoutMs ?? 60_000} ms:\n${read().slice(-4000)}`,
+      );
     }
     await sleep(50);
   }

@@ -88,8 +88,13 @@ export function createAccessLost(deps: AccessLostDeps) {
 
   /** Writes the dead record from the stored one, and only when that changes it. */
   async function markDead(user: ChatUser, stored: NotionConnection, marks: Parameters<typeof withoutAccess>[2]): Promise<void> {
-    const dead = withoutAccess(stored, now().toISOString(), marks);
-    if (!sameRecord(dead, stored)) await connections.set(user, dead);
+    await connections.withLock(user, async () => {
+      // A reconnect stored since `stored` was read is a new connection: it is not the one that died.
+      const current = await connections.get(user);
+      if (!current || current.accessToken !== stored.accessToken) return;
+      const dead = withoutAccess(current, now().toISOString(), marks);
+      if (!sameRecord(dead, current)) await connections.set(user, dead);
+    });
   }
 
   /** Marks the connection dead, keeps `keep` for the reconnect and, the first time for this loss, DMs the Reconnect button. */

@@ -11,6 +11,12 @@ export interface ChatUser {
   userId: string;
   /** How to address them in pages and messages, e.g. "@sam"; never used as a key. */
   displayName?: string | undefined;
+  /**
+   * The name of the workspace they are in, as the platform reports it (Slack's team name or domain);
+   * Discord has none (a Discord user is the same person in every server). Shown on the page that asks
+   * to confirm a connect, so nobody connects their Notion to an account they do not recognise; never a key.
+   */
+  workspaceName?: string | undefined;
 }
 
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;

@@ -1,4 +1,5 @@
 import type { ChatUser } from './chat-user.js';
+import type { TableCandidate } from './ports.js';
 
 /** Which Notion property receives which part of a tweet. Values are property names. */
 export interface PropertyMapping {
@@ -10,21 +11,28 @@ export interface PropertyMapping {
   link?: string | undefined;
   /** A date property: receives the moment of saving. */
   date?: string | undefined;
+  /** A date property named Posted/Tweeted/Created: receives when the tweet was posted. */
+  posted?: string | undefined;
+  /** A rich_text property named Author: the author's display name. */
+  author?: string | undefined;
+  /** A multi_select property named Tags: the user's tags. */
+  tags?: string | undefined;
+  /** A rich_text property named Note/Comment: the user's words. */
+  note?: string | undefined;
+  /** A files property named Media/Images: the photos, as external files. */
+  media?: string | undefined;
+  /** A number property named Likes. */
+  likes?: string | undefined;
 }
 
-/** The table (a Notion data source) that a connection saves into, with its mapping cached. */
-export interface SaveTarget {
-  dataSourceId: string;
-  databaseId?: string | undefined;
-  /** The table's name as shown in Notion. */
-  title: string;
-  url?: string | undefined;
-  /** The page the table sits in, when known: a second "Create a Tweets table" click there finds it. */
-  parentPageId?: string | undefined;
-  /** That page's title, when known (see `TableCandidate.parentTitle`): "Created a Tweets table in <page>". */
-  parentTitle?: string | undefined;
+/**
+ * The table (a Notion data source) that a connection saves into, with its mapping cached: a usable
+ * {@link TableCandidate} (see its fields; `parentPageId` lets a second "Create a Tweets table" click
+ * there find it, `parentTitle` names the page in "Created a Tweets table in <page>").
+ */
+export type SaveTarget = Pick<TableCandidate, 'dataSourceId' | 'databaseId' | 'title' | 'url' | 'parentPageId' | 'parentTitle'> & {
   mapping: PropertyMapping;
-}
+};
 
 /** One chat user's Notion connection: what the OAuth token exchange gave, plus the chosen target. */
 export interface NotionConnection {

@@ -6,6 +6,7 @@ import type {
   ConnectionStatus,
   ConnectLink,
   DisconnectOutcome,
+  NoteOutcome,
   SaveTicket,
   UndoOutcome,
 } from './outcomes.js';
@@ -18,11 +19,12 @@ export interface Core {
    * Saves what the user gave, taking `input` as it is (core reads no table name out of the text).
    * `options.table`: save this once into the shared table of that name (exact, else the first whose
    * name starts with it; any case) instead of the user's target. Only `/save-tweet` offers this: its
-   * handlers split `<link> to <table name>` with `splitTableChoice` (`./inline-table.ts`); elsewhere
+   * handlers split `<link> to <table name>` with `splitTableChoice` (`src/chat/inline-table.ts`); elsewhere
    * (shortcuts, DMs) "<link> to everyone who asked" is just a message. `options.force` skips the
-   * duplicate guard ("Save again").
+   * duplicate guard ("Save again"). `options.thread` (`/save-thread`): one row for the author's whole chain the
+   * tweet belongs to (a tweet in no thread saves as itself). `#tags` ending the typed text become the row's tags.
    */
-  saveTweet(user: ChatUser, input: TweetInput, options?: { force?: boolean; table?: string }): Promise<SaveTicket>;
+  saveTweet(user: ChatUser, input: TweetInput, options?: { force?: boolean; table?: string; thread?: boolean }): Promise<SaveTicket>;
   /** "Save again" on an "Already saved" reply: saves that tweet once more, to the same table. */
   saveAgain(user: ChatUser, pageId: string): Promise<SaveTicket>;
   /**
@@ -30,6 +32,13 @@ export interface Core {
    * Notion no longer shows because its table is no longer shared is `unreachable` and stays known.
    */
   undoSave(user: ChatUser, pageId: string): Promise<UndoOutcome>;
+  /** "Add note": whether `user` saved this row, so the note form may open (a store lookup, fast enough for a modal). */
+  canAddNote(user: ChatUser, pageId: string): Promise<boolean>;
+  /**
+   * The note form's submit: sets the row's Note and Tags (`ai, reading` or `#ai #reading`) where its table has those
+   * columns. Only the saver's own rows; anyone else gets `not_found`.
+   */
+  addNote(user: ChatUser, pageId: string, input: { note: string; tags: string }): Promise<NoteOutcome>;
   /**
    * "Create a Tweets table in <page>": creates it and makes it the target (`created`). Clicked twice
    * (or by a platform retry), it creates one table; the later click gets the first one's result.

@@ -27,6 +27,11 @@ export class DomainError extends Error {
   }
 }
 
+/** The code to log for any error: a DomainError's own, else `internal` (never a message that may hold data). */
+export function errorCode(err: unknown): DomainErrorCode | 'internal' {
+  return err instanceof DomainError ? err.code : 'internal';
+}
+
 /**
  * 401 from Notion: the user removed the integration or the token was revoked. `refusedAccessToken`
  * (set by core's with-access once it gave up) names the token Notion refused, so the stored
@@ -55,7 +60,7 @@ export class NotionTargetGoneError extends DomainError {
   }
 }
 
-/** 400 validation_error that re-discovery cannot fix. */
+/** 400 / 404 / 409 that re-discovery cannot fix, or an answer from Notion the product cannot use. */
 export class NotionRejectedError extends DomainError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('notion_rejected', message, options);

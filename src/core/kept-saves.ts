@@ -14,7 +14,7 @@ const KEPT_CLAIM_MS = 30 * 24 * 60 * 60_000;
  */
 function keptClaim(user: ChatUser, save: Omit<PendingSave, 'queuedAt'>): string {
   const table = save.dataSourceId ? `ds:${notionIdKey(save.dataSourceId)}` : save.tableName ? `name:${save.tableName.trim().toLowerCase()}` : 'default';
-  return `kept:${chatUserKey(user)}:${tweetKey(save.tweet)}:${table}:${save.force ? 'again' : 'once'}`;
+  return `kept:${chatUserKey(user)}:${tweetKey(save.tweet)}:${table}:${save.force ? 'again' : 'once'}${save.thread ? ':thread' : ''}`;
 }
 
 /**

@@ -47,7 +47,16 @@ export interface PageChoice {
 /** What the user is told after a save attempt. */
 export type SaveOutcome =
   /** `pageId` is what Undo takes. */
-  | { kind: 'saved'; pageUrl: string; pageId: string; table: string; tweet: Tweet; textMissing: boolean }
+  | {
+      kind: 'saved';
+      pageUrl: string;
+      pageId: string;
+      table: string;
+      tweet: Tweet;
+      textMissing: boolean;
+      /** `/save-thread` of a thread: how many tweets its row holds (absent for a single tweet). */
+      threadLength?: number | undefined;
+    }
   /** The same user saved this tweet to this table before; `pageId` is what "Save again" and Undo take. */
   | { kind: 'already_saved'; pageUrl: string; pageId: string; table: string; tweet: Tweet }
   /** The same tweet is being saved right now (a double click, two quick commands). */
@@ -104,6 +113,17 @@ export type ChooseTargetOutcome =
   | { kind: 'not_connected'; connectUrl: string }
   | { kind: 'reconnect'; connectUrl: string }
   | { kind: 'unknown_table'; tables: TableChoice[] };
+
+/** The answer to the "Add note" modal. Only the user who saved a row can add to it. */
+export type NoteOutcome =
+  /** Written; `noteColumn` / `tagsColumn` say which of the two the table has (the other was left out). */
+  | { kind: 'noted'; table: string; pageUrl: string; pageId: string; tweet: Tweet; note: string; tags: string[]; noteColumn: boolean; tagsColumn: boolean }
+  /** The row's table has neither a Note nor a Tags column. */
+  | { kind: 'no_columns'; table: string }
+  | { kind: 'not_found' }
+  | { kind: 'not_connected'; connectUrl: string }
+  | { kind: 'reconnect'; connectUrl: string }
+  | { kind: 'failed' };
 
 /** The answer to an Undo button. Only the user who saved a row can undo it. */
 export type UndoOutcome =

@@ -1,6 +1,8 @@
 import type { ChatUser } from './chat-user.js';
 import type { NotionConnection, PropertyMapping, SaveTarget, TokenGrant } from './connection.js';
+import type { RichTweet } from '../tweets/rich-tweet.js';
 import type { Tweet } from '../tweets/tweet.js';
+export type { TweetProviders } from '../tweets/tweet-providers.js';
 
 /** A column the user must add before a table can take tweets. */
 export interface MissingColumn {
@@ -28,12 +30,34 @@ export interface TableCandidate {
   missing?: MissingColumn | undefined;
 }
 
-/** One row to write. */
+/** One row to write. Each optional part lands only in a table with a fitting column (see `PropertyMapping`). */
 export interface TweetRow {
   handle: string;
   text: string;
   link?: string | undefined;
   savedAt: Date;
+  /** When the tweet was posted: an ISO time, or a `YYYY-MM-DD` day when only that is known. */
+  postedAt?: string | undefined;
+  /** The author's display name. */
+  authorName?: string | undefined;
+  /** Tags the user gave (`#ai` after the link, or the note modal). */
+  tags?: string[] | undefined;
+  /** The user's own words next to the link. */
+  note?: string | undefined;
+  /** Photos, for a files column (external files). */
+  media?: { url: string; name: string }[] | undefined;
+  likes?: number | undefined;
+  /**
+   * The page body: these tweets in order (one, or the author's chain for a thread), each as its text, photos,
+   * videos and quoted tweet, then an embed of the first. Absent: no body (a link-only or text-only save).
+   */
+  body?: RichTweet[] | undefined;
+}
+
+/** What "Add note" changes on a saved row; absent parts are left as they are. */
+export interface RowUpdate {
+  note?: string | undefined;
+  tags?: string[] | undefined;
 }
 
 /**
@@ -47,8 +71,13 @@ export interface NotionGateway {
   revokeToken(accessToken: string): Promise<void>;
   /** Shared data sources with their mapping (or what is missing). */
   listTables(accessToken: string): Promise<TableCandidate[]>;
-  /** Creates a row; throws NotionTargetGoneError when the cached target no longer fits. */
+  /**
+   * Creates a row with its page body (appending what one request cannot hold); throws NotionTargetGoneError when the
+   * cached target no longer fits.
+   */
   createRow(accessToken: string, target: SaveTarget, row: TweetRow): Promise<{ pageId: string; url: string }>;
+  /** Sets the note and tags of a saved row, where `mapping` has those columns ("Add note"). */
+  updateRow(accessToken: string, pageId: string, mapping: PropertyMapping, update: RowUpdate): Promise<void>;
   /** The refresh grant: new access and refresh tokens. Throws a DomainError when Notion refuses. */
   refreshGrant(refreshToken: string): Promise<TokenGrant>;
   /**
@@ -60,7 +89,7 @@ export interface NotionGateway {
   canReadTable(accessToken: string, dataSourceId: string): Promise<boolean>;
   /** Shared pages that are not rows of a table: places where a table can be created. */
   listPages(accessToken: string): Promise<{ id: string; title: string }[]>;
-  /** Creates a "Tweets" table (Handle, Tweet, Link, Saved) in a shared page; `parentTitle` names the page when readable. */
+  /** Creates a "Tweets" table (Handle, Tweet, Link, Saved, Posted, Author, Tags, Note, Media) in a shared page; `parentTitle` names the page when readable. */
   createTweetsTable(accessToken: string, pageId: string): Promise<TableCandidate>;
 }
 
@@ -96,6 +125,12 @@ export interface PendingSave {
   dataSourceId?: string | undefined;
   /** "Save again": skip the duplicate guard when it lands. */
   force?: boolean | undefined;
+  /** The sender's words next to the link (the note). */
+  comment?: string | undefined;
+  /** `#tags` typed after the link. */
+  tags?: string[] | undefined;
+  /** `/save-thread`: the whole thread in one row. */
+  thread?: boolean | undefined;
   queuedAt: string;
 }
 
@@ -114,13 +149,33 @@ export interface ConnectionStore {
   get(user: ChatUser): Promise<NotionConnection | undefined>;
   set(user: ChatUser, connection: NotionConnection): Promise<void>;
   delete(user: ChatUser): Promise<boolean>;
+  /**
+   * Runs `task` while no other `withLock` for this user runs, in this process or on another instance
+   * sharing the store: for read-modify-writes of the connection (Keyv has no compare-and-set). Not
+   * re-entrant: `task` uses get/set/delete only.
+   */
+  withLock<T>(user: ChatUser, task: () => Promise<T>): Promise<T>;
 }
 
 /** Single-use tokens with a time to live: connect links and OAuth states. */
 export interface OneTimeStore<T> {
   put(token: string, value: T, ttlMs: number): Promise<void>;
+  /** The value while the token is live and not taken, without taking it. */
+  peek(token: string): Promise<T | undefined>;
   /** Returns the value and forgets it; a second take of the same token gets undefined. */
   take(token: string): Promise<T | undefined>;
+}
+
+/** A connect link's token and when it expires (ISO 8601). */
+export interface LiveLink {
+  token: string;
+  expiresAt: string;
+}
+
+/** Each chat user's most recent connect link, for showing it again while it is live. */
+export interface LiveLinks {
+  get(user: ChatUser): Promise<LiveLink | undefined>;
+  set(user: ChatUser, link: LiveLink, ttlMs: number): Promise<void>;
 }
 
 /** Remembers keys for a while: the first `claim` of a key wins, later ones get false. */

@@ -29,6 +29,12 @@ export interface SaveJob {
   dataSourceId?: string | undefined;
   /** "Save again": skip the duplicate guard. */
   force?: boolean | undefined;
+  /** The sender's own words next to the link (the row's note); the rich tweet itself is fetched at write time. */
+  comment?: string | undefined;
+  /** `#tags` typed after the link. */
+  tags?: string[] | undefined;
+  /** `/save-thread`: the author's whole chain in one row. */
+  thread?: boolean | undefined;
   replyTo: ReplyTo;
   /** ISO time the platform was acknowledged; the give-up clock (SAVE_GIVE_UP_AFTER_HOURS) starts here. */
   acceptedAt: string;

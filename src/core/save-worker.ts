@@ -3,13 +3,15 @@ import type { AccessLost } from './access-lost.js';
 import type { NotionConnection, SaveTarget } from './connection.js';
 import { setPendingMark } from './connection-writes.js';
 import type { Discover } from './discover-target.js';
-import { DomainError, NotionAccessRevokedError, NotionRateLimitedError, NotionTargetGoneError, StoreDecryptError } from './errors.js';
+import { DomainError, errorCode, NotionAccessRevokedError, NotionRateLimitedError, NotionTargetGoneError, StoreDecryptError } from './errors.js';
 import { keepSave } from './kept-saves.js';
 import type { SaveOutcome, TargetStatus } from './outcomes.js';
 import { allChoices, findTableByName, sameId, toSaveTarget, unusableStatus } from './pick-target.js';
-import type { ClaimStore, ConnectionStore, NotionGateway, PendingSaves, SaveIndex, TableCandidate, TweetLookup, TweetRow } from './ports.js';
+import { buildTweetRow } from './build-tweet-row.js';
+import type { ClaimStore, ConnectionStore, NotionGateway, PendingSaves, SaveIndex, TableCandidate, TweetProviders } from './ports.js';
 import { tweetKey } from './tweet-key.js';
 import type { WithAccess } from './with-access.js';
+import { resolveTweet } from '../tweets/resolve-tweet.js';
 import type { Tweet } from '../tweets/tweet.js';
 import type { Logger } from '../log.js';
 
@@ -22,6 +24,12 @@ export interface SaveJob {
   dataSourceId?: string | undefined;
   /** "Save again": skip the duplicate guard. */
   force?: boolean | undefined;
+  /** The sender's own words next to the link: the row's note (and its text when no source has the tweet's). */
+  comment?: string | undefined;
+  /** `#tags` typed after the link. */
+  tags?: string[] | undefined;
+  /** `/save-thread`: the author's whole chain in one row. */
+  thread?: boolean | undefined;
 }
 
 export interface SaveWorkerDeps {
@@ -30,17 +38,32 @@ export interface SaveWorkerDeps {
   saveIndex: SaveIndex;
   pendingSaves: PendingSaves;
   claims: ClaimStore;
-  lookupTweet: TweetLookup;
+  /** Fetches the rich tweet at write time (FxTwitter, oEmbed, … as TWEET_PROVIDERS says). */
+  tweetProviders: TweetProviders;
   log: Logger;
   now: () => Date;
   withAccess: WithAccess;
   discover: Discover;
-  /** Runs the save; again with a connection stored meanwhile, or keeps it for the reconnect when Notion refuses the stored one. */
-  withLiveConnection: AccessLost['withLiveConnection'];
+  /** Its `withLiveConnection` runs the save; again with a connection stored meanwhile, or keeps it for the reconnect when Notion refuses the stored one. */
+  lost: AccessLost;
   /** A save just landed with a connection marked as having kept saves: replay them (in the background). */
   replayKept(user: ChatUser): void;
   newConnectLink(user: ChatUser): Promise<{ url: string }>;
 }
+
+/** What a kept save remembers of a job: all of it (older entries lack the later fields). */
+const keptFields = (job: SaveJob) => ({
+  tweet: job.tweet,
+  tableName: job.tableName,
+  dataSourceId: job.dataSourceId,
+  force: job.force,
+  ...(job.comment !== undefined ? { comment: job.comment } : {}),
+  ...(job.tags !== undefined ? { tags: job.tags } : {}),
+  ...(job.thread ? { thread: true } : {}),
+});
+
+/** How much of a thread's text the save index keeps. */
+const INDEXED_TEXT_MAX = 4000;
 
 /** A claim outlives a crashed worker by this much at most. */
 const SAVING_CLAIM_MS = 2 * 60_000;
@@ -51,7 +74,16 @@ const OTHER_INSTANCE_POLL_MS = 250;
 const needsTable = (status: TargetStatus): SaveOutcome =>
   status.kind === 'ready' ? { kind: 'failed', reason: 'internal' } : { kind: 'needs_table', status, kept: false };
 
-type Written = { saved: { pageUrl: string; pageId: string; target: SaveTarget; tweet: Tweet } };
+/** What "Already saved" says about a row saved before (or by a save that ran at the same time). */
+const alreadySaved = (row: { pageUrl: string; pageId: string; table: string; tweet: Tweet }): SaveOutcome => ({
+  kind: 'already_saved',
+  pageUrl: row.pageUrl,
+  pageId: row.pageId,
+  table: row.table,
+  tweet: row.tweet,
+});
+
+type Written = { saved: { pageUrl: string; pageId: string; target: SaveTarget; tweet: Tweet; threadLength?: number | undefined } };
 
 /** The Notion side of a save: runs behind the queue, after the platform was answered. Never throws. */
 export function createSaveWorker(deps: SaveWorkerDeps) {
@@ -59,12 +91,16 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   /** Saves of the same tweet to the same table in this process share one write. */
   const inFlight = new Map<string, Promise<SaveOutcome>>();
 
-  /** Fills in the text (and handle) from oEmbed when only a link was given. */
-  async function complete(tweet: Tweet): Promise<Tweet> {
-    if (tweet.text || !tweet.url) return tweet;
-    const found = await deps.lookupTweet(tweet.url);
-    if (!found) return tweet;
-    return { ...tweet, text: found.text, handle: tweet.handle ?? found.handle, authorName: tweet.authorName ?? found.authorName };
+  /** The rich tweet from the providers, the chat message or the words; the row and what the index remembers. */
+  async function complete(job: SaveJob) {
+    const resolved = await resolveTweet(deps.tweetProviders, job.tweet, { words: job.comment, thread: job.thread });
+    const row = buildTweetRow(job.tweet, resolved, { comment: job.comment, tags: job.tags }, deps.now());
+    const t = resolved.tweet;
+    // What the save index keeps (for replies, Undo and Save again): a thread's text only in part.
+    const text = job.thread && row.text.length > INDEXED_TEXT_MAX ? `${row.text.slice(0, INDEXED_TEXT_MAX)}…` : row.text;
+    const tweet: Tweet = { ...job.tweet, handle: row.handle === 'unknown' ? job.tweet.handle : row.handle, text: text || undefined };
+    if (t.authorName ?? job.tweet.authorName) tweet.authorName = t.authorName ?? job.tweet.authorName;
+    return { row, tweet: Object.fromEntries(Object.entries(tweet).filter(([, v]) => v !== undefined)) as Tweet, source: resolved.source };
   }
 
   /** The shared tables now, for a save that names its table. */
@@ -114,8 +150,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   }
 
   async function write(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob): Promise<Written | SaveOutcome> {
-    const tweet = await complete(job.tweet);
-    const row: TweetRow = { handle: tweet.handle ?? tweet.authorName ?? 'unknown', text: tweet.text ?? '', link: tweet.url, savedAt: deps.now() };
+    const { row, tweet } = await complete(job);
     // The connection the last call ran with: a refresh inside `create` replaced the tokens of `conn`,
     // and the look that follows a refused row must not start from the refused ones.
     let current = conn;
@@ -124,7 +159,8 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
         current = using;
         return notion.createRow(token, t, row);
       });
-      return { saved: { pageUrl: page.url, pageId: page.pageId, target: t, tweet } };
+      const threadLength = row.body && row.body.length > 1 ? row.body.length : undefined;
+      return { saved: { pageUrl: page.url, pageId: page.pageId, target: t, tweet, ...(threadLength ? { threadLength } : {}) } };
     };
     try {
       return await create(conn, target);
@@ -140,23 +176,24 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     for (let i = 0; i < OTHER_INSTANCE_POLLS; i++) {
       await new Promise((resolve) => setTimeout(resolve, OTHER_INSTANCE_POLL_MS));
       const record = await saveIndex.find(user, dataSourceId, key);
-      if (record) return { kind: 'already_saved', pageUrl: record.pageUrl, pageId: record.pageId, table: record.table, tweet: record.tweet };
+      if (record) return alreadySaved(record);
     }
     return { kind: 'in_progress' };
   }
 
   /** Writes the row once per (user, table, tweet), however many saves of it arrive together. */
   async function saveOnce(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob): Promise<SaveOutcome> {
-    const key = tweetKey(job.tweet);
+    // A thread is a row of its own, beside the row of its linked tweet alone.
+    const key = job.thread ? `thread:${tweetKey(job.tweet)}` : tweetKey(job.tweet);
     if (!job.force) {
       const record = await saveIndex.find(user, target.dataSourceId, key);
-      if (record) return { kind: 'already_saved', pageUrl: record.pageUrl, pageId: record.pageId, table: record.table, tweet: record.tweet };
+      if (record) return alreadySaved(record);
     }
     const lockKey = `saving:${chatUserKey(user)}:${target.dataSourceId}:${key}`;
     const running = inFlight.get(lockKey);
     if (running) {
       const first = await running;
-      return first.kind === 'saved' ? { kind: 'already_saved', pageUrl: first.pageUrl, pageId: first.pageId, table: first.table, tweet: first.tweet } : first;
+      return first.kind === 'saved' ? alreadySaved(first) : first;
     }
     const task = (async (): Promise<SaveOutcome> => {
       if (!(await deps.claims.claim(lockKey, SAVING_CLAIM_MS))) return awaitOtherInstance(user, target.dataSourceId, key);
@@ -174,7 +211,15 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
           savedAt: deps.now().toISOString(),
         });
         log.info({ event: 'save.saved', platform: user.platform, textFetched: Boolean(saved.tweet.text) }, 'tweet saved');
-        return { kind: 'saved', pageUrl: saved.pageUrl, pageId: saved.pageId, table: saved.target.title, tweet: saved.tweet, textMissing: !saved.tweet.text };
+        return {
+          kind: 'saved',
+          pageUrl: saved.pageUrl,
+          pageId: saved.pageId,
+          table: saved.target.title,
+          tweet: saved.tweet,
+          textMissing: !saved.tweet.text,
+          ...(saved.threadLength ? { threadLength: saved.threadLength } : {}),
+        };
       } finally {
         await deps.claims.release(lockKey).catch(() => undefined);
       }
@@ -209,18 +254,18 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   async function keepForTable(user: ChatUser, job: SaveJob, outcome: Extract<SaveOutcome, { kind: 'needs_table' }>): Promise<SaveOutcome> {
     const at = deps.now().toISOString();
     try {
-      await keepSave(deps, user, { tweet: job.tweet, tableName: job.tableName, dataSourceId: job.dataSourceId, force: job.force, queuedAt: at });
+      await keepSave(deps, user, { ...keptFields(job), queuedAt: at });
       await setPendingMark(connections, user, at);
       log.info({ event: 'save.kept_for_table', platform: user.platform, status: outcome.status.kind }, 'save kept until a table can take it');
       return { ...outcome, kept: true };
     } catch (err) {
-      log.warn({ event: 'save.keep_failed', platform: user.platform, code: err instanceof DomainError ? err.code : 'internal' }, 'could not keep the save');
+      log.warn({ event: 'save.keep_failed', platform: user.platform, code: errorCode(err) }, 'could not keep the save');
       return outcome;
     }
   }
 
   function failure(user: ChatUser, err: unknown): SaveOutcome {
-    const code = err instanceof DomainError ? err.code : 'internal';
+    const code = errorCode(err);
     const fields = { event: 'save.failed', platform: user.platform, code };
     if (err instanceof NotionRateLimitedError) {
       log.warn(fields, 'Notion rate limit outlived retries');
@@ -244,8 +289,8 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
       try {
         const conn = await connections.get(user);
         if (!conn) return { kind: 'not_connected', connectUrl: (await deps.newConnectLink(user)).url };
-        const keep = { tweet: job.tweet, tableName: job.tableName, dataSourceId: job.dataSourceId, force: job.force };
-        const ran = await deps.withLiveConnection(user, conn, (c) => attempt(user, c, job), { keep });
+        const keep = keptFields(job);
+        const ran = await deps.lost.withLiveConnection(user, conn, (c) => attempt(user, c, job), { keep });
         if (ran.kind === 'done') return ran.value.kind === 'needs_table' ? keepForTable(user, job, ran.value) : ran.value;
         const connectUrl = (await deps.newConnectLink(user)).url;
         return ran.kind === 'lost' ? { kind: 'reconnect', connectUrl, kept: true } : { kind: 'not_connected', connectUrl };

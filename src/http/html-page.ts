@@ -9,6 +9,21 @@ export interface PageContent {
   /** Plain text paragraphs; escaped here. */
   paragraphs: string[];
   tone: 'success' | 'error' | 'info';
+  /**
+   * A POST form back to the page's own address (no `action`, so the page's query string goes along and
+   * need not be repeated in the HTML): hidden fields and one submit button.
+   */
+  form?: { fields: Record<string, string>; submit: string } | undefined;
+  /** A button-styled link under the text, e.g. "Add to Slack"; the href is escaped here. */
+  action?: { href: string; label: string } | undefined;
+}
+
+export interface PageOptions {
+  /**
+   * Origins the page's form may submit to, besides itself: CSP `form-action` also covers where the POST
+   * redirects (Chromium enforces it on the redirect). Pages without a form allow none.
+   */
+  formTargets?: readonly string[];
 }
 
 const STYLE = `
@@ -20,6 +35,13 @@ const STYLE = `
   h1 { font-size: 1.35rem; margin: 0 0 .75rem; }
   .mark { display: block; width: 2.5rem; height: 2.5rem; margin-bottom: .75rem; }
   p { margin: .5rem 0; }
+  form { margin-top: 1.25rem; }
+  button { font: inherit; font-weight: 600; padding: .6rem 1.2rem; border: 0; border-radius: 8px; background: #0b6bcb;
+           color: #fff; cursor: pointer; }
+  button:focus-visible { outline: 3px solid #7fb6ee; outline-offset: 2px; }
+  a.action { display: inline-block; margin-top: 1rem; padding: .6rem 1.1rem; border-radius: 8px; background: #4a154b;
+             color: #fff; font-weight: 600; text-decoration: none; }
+  a.action:focus-visible { outline: 3px solid #0b6bcb; outline-offset: 2px; }
   @media (prefers-color-scheme: dark) { body { background: #191919; color: #e6e6e5; } main { background: #252525; } }
 `;
 
@@ -39,14 +61,26 @@ const MARKS = {
   info: mark(`<circle cx="20" cy="20" r="19" fill="#0b6bcb"/><circle cx="20" cy="12.5" r="2.4" fill="#fff"/><path ${GLYPH} d="M20 18.5v11"/>`),
 } as const;
 
+function renderForm(form: NonNullable<PageContent['form']>): string {
+  const hidden = Object.entries(form.fields).map(
+    ([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+  );
+  const button = `<button type="submit">${escapeHtml(form.submit)}</button>`;
+  return `<form method="post">\n${hidden.join('\n')}\n${button}\n</form>`;
+}
+
 /** A small self-contained page: no scripts, no external resources, no referrer, never cached. */
-export function sendPage(res: ServerResponse, status: number, page: PageContent): void {
+export function sendPage(res: ServerResponse, status: number, page: PageContent, options: PageOptions = {}): void {
+  const formAction = page.form ? ["'self'", ...(options.formTargets ?? [])].join(' ') : "'none'";
+  // Under no-referrer a browser sends `Origin: null` with the form's POST, and the origin check needs
+  // the real one; same-origin still sends nothing to other sites.
+  const referrer = page.form ? 'same-origin' : 'no-referrer';
   const body = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${referrer}">
 <title>${escapeHtml(page.title)} · Save to Notion</title>
 <style>${STYLE}</style>
 </head>
@@ -55,6 +89,8 @@ export function sendPage(res: ServerResponse, status: number, page: PageContent)
 ${MARKS[page.tone]}
 <h1>${escapeHtml(page.title)}</h1>
 ${page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${page.form ? renderForm(page.form) : ''}
+${page.action ? `<p><a class="action" href="${escapeHtml(page.action.href)}">${escapeHtml(page.action.label)}</a></p>` : ''}
 </main>
 </body>
 </html>
@@ -62,8 +98,14 @@ ${page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    'referrer-policy': referrer,
+    'content-security-policy': [
+      "default-src 'none'",
+      "style-src 'unsafe-inline'",
+      "base-uri 'none'",
+      `form-action ${formAction}`,
+      "frame-ancestors 'none'",
+    ].join('; '),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
   });

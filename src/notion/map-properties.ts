@@ -14,7 +14,18 @@ const SPLIT_LOOKBACK = 100;
 const TEXT_NAMES = ['tweet'];
 const LINK_NAMES = ['link', 'url'];
 /** In order of preference. */
-const DATE_NAMES = ['saved', 'saved at', 'saved on', 'date saved', 'date', 'created', 'created at'];
+const DATE_NAMES = ['saved', 'saved at', 'saved on', 'date saved', 'date'];
+/** The tweet's own time; in order of preference. */
+const POSTED_NAMES = ['posted', 'posted at', 'posted on', 'date posted', 'tweeted', 'tweeted at', 'tweeted on', 'created', 'created at'];
+const AUTHOR_NAMES = ['author', 'author name', 'by'];
+const NOTE_NAMES = ['note', 'notes', 'comment', 'comments', 'my note'];
+const TAG_NAMES = ['tags', 'tag', 'labels', 'topics'];
+const MEDIA_NAMES = ['media', 'images', 'image', 'photos', 'pictures'];
+const LIKES_NAMES = ['likes', 'like count', 'likes count'];
+/** Notion's limit on a select option's name, and on a file's name. */
+const OPTION_NAME_MAX = 100;
+/** Notion's limit on the items of a multi_select or files value. */
+const ARRAY_ITEMS_MAX = 100;
 
 const norm = (name: string): string => name.trim().toLowerCase();
 
@@ -24,7 +35,11 @@ const norm = (name: string): string => name.trim().toLowerCase();
  * - text: the `rich_text` property named `Tweet` (case-insensitive, trimmed), else the only `rich_text` property;
  *   none -> `missing: { name: 'Tweet', type: 'Text' }`;
  * - link: a `url` property named `Link`/`URL`, else the only `url` property, else none;
- * - date: a `date` property named `Saved`, `Saved at`, `Saved on`, `Date saved`, `Date`, `Created`, `Created at`, else none.
+ * - date: a `date` property named `Saved`, `Saved at`, `Saved on`, `Date saved`, `Date`, else none;
+ * - posted: a `date` property named `Posted`, `Tweeted`, `Created` (or `… at` / `… on`), else none;
+ * - author / note: a `rich_text` property named `Author` / `Note` or `Comment`, else none (never the tweet's text);
+ * - tags: a `multi_select` named `Tags`, else the only `multi_select`; media: a `files` property named `Media` or
+ *   `Images`, else the only `files` property; likes: a `number` property named `Likes`.
  * Notion's public-integration tutorial table (`handle` title + `tweet` text) maps as is.
  */
 export function mapSchema(properties: SchemaProperties): { mapping: PropertyMapping } | { missing: MissingColumn } {
@@ -35,7 +50,23 @@ export function mapSchema(properties: SchemaProperties): { mapping: PropertyMapp
   // Every Notion table has a title property; a schema without one cannot be written to.
   if (title === undefined) return { missing: { name: 'Name', type: 'Title' } };
 
-  const texts = ofType('rich_text');
+  const named = (type: string, names: string[]): string | undefined => {
+    const candidates = ofType(type);
+    for (const wanted of names) {
+      const found = candidates.find((name) => norm(name) === wanted);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const namedOrOnly = (type: string, names: string[]): string | undefined => {
+    const candidates = ofType(type);
+    return named(type, names) ?? (candidates.length === 1 ? candidates[0] : undefined);
+  };
+
+  const author = named('rich_text', AUTHOR_NAMES);
+  const note = named('rich_text', NOTE_NAMES);
+  // Author and Note columns are never the tweet's text, so a table with Tweet-like text plus those still maps.
+  const texts = ofType('rich_text').filter((name) => name !== author && name !== note);
   const text = texts.find((name) => TEXT_NAMES.includes(norm(name))) ?? (texts.length === 1 ? texts[0] : undefined);
   if (text === undefined) return { missing: { name: 'Tweet', type: 'Text' } };
 
@@ -52,6 +83,17 @@ export function mapSchema(properties: SchemaProperties): { mapping: PropertyMapp
   const mapping: PropertyMapping = { title, text };
   if (link !== undefined) mapping.link = link;
   if (date !== undefined) mapping.date = date;
+  const optional: Partial<PropertyMapping> = {
+    posted: named('date', POSTED_NAMES),
+    author,
+    note,
+    tags: namedOrOnly('multi_select', TAG_NAMES),
+    media: namedOrOnly('files', MEDIA_NAMES),
+    likes: named('number', LIKES_NAMES),
+  };
+  for (const [role, name] of Object.entries(optional)) {
+    if (name !== undefined && name !== date) (mapping as unknown as Record<string, string>)[role] = name;
+  }
   return { mapping };
 }
 
@@ -84,7 +126,40 @@ export function buildRowProperties(mapping: PropertyMapping, row: TweetRow): Rec
   };
   if (mapping.link && row.link) properties[mapping.link] = { url: row.link };
   if (mapping.date) properties[mapping.date] = { date: { start: row.savedAt.toISOString() } };
+  if (mapping.posted && row.postedAt) properties[mapping.posted] = { date: { start: row.postedAt } };
+  if (mapping.author && row.authorName) properties[mapping.author] = { rich_text: richTextOf(row.authorName) };
+  if (mapping.note && row.note) properties[mapping.note] = { rich_text: richTextOf(row.note) };
+  const tags = optionNames(row.tags ?? []);
+  if (mapping.tags && tags.length > 0) properties[mapping.tags] = { multi_select: tags.map((name) => ({ name })) };
+  const media = (row.media ?? []).slice(0, ARRAY_ITEMS_MAX);
+  if (mapping.media && media.length > 0) {
+    properties[mapping.media] = {
+      files: media.map((m) => ({ type: 'external', name: m.name.slice(0, OPTION_NAME_MAX) || 'image', external: { url: m.url } })),
+    };
+  }
+  if (mapping.likes && row.likes !== undefined && Number.isFinite(row.likes)) properties[mapping.likes] = { number: row.likes };
   return properties;
+}
+
+/** Text as rich text items, cut to Notion's 100 items (a note or a name never comes near). */
+export function richTextOf(text: string): RichTextItem[] {
+  return splitRichText(text).slice(0, RICH_TEXT_ITEMS_MAX).map((content) => ({ type: 'text', text: { content } }));
+}
+
+/**
+ * Multi-select option names as Notion takes them: no commas (Notion refuses them), at most 100 characters, each
+ * once (any case), at most 100.
+ */
+export function optionNames(tags: string[]): string[] {
+  const seen = new Set<string>();
+  const names: string[] = [];
+  for (const tag of tags) {
+    const name = tag.replace(/,/g, ' ').replace(/\s+/g, ' ').trim().slice(0, OPTION_NAME_MAX).trim();
+    if (!name || seen.has(name.toLowerCase())) continue;
+    seen.add(name.toLowerCase());
+    names.push(name);
+  }
+  return names.slice(0, ARRAY_ITEMS_MAX);
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   DomainError,
   NotionAccessRevokedError,
   NotionRateLimitedError,
+  NotionRejectedError,
   NotionTargetGoneError,
   NotionUnavailableError,
   OAuthCodeRejectedError,
@@ -53,7 +54,7 @@ export function translateNotionError(err: unknown, targetCall = false): DomainEr
     return new NotionTargetGoneError('the integration lacks a capability for this table', { cause: err });
   }
   if (status === 400 || status === 404 || status === 409) {
-    return new DomainError('notion_rejected', err.message, { cause: err });
+    return new NotionRejectedError(err.message, { cause: err });
   }
   return new NotionUnavailableError({ cause: err });
 }

@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { setNewest } from '../core/bounded-map.js';
 import type { TokenGrant } from '../core/connection.js';
-import { DomainError, OAuthExchangeFailedError } from '../core/errors.js';
+import { DomainError, NotionRejectedError, OAuthExchangeFailedError } from '../core/errors.js';
 import type { NotionGateway, TableCandidate } from '../core/ports.js';
 import type { Logger } from '../log.js';
-import { buildRowProperties, mapSchema } from './map-properties.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { buildRowProperties, mapSchema, optionNames, richTextOf } from './map-properties.js';
+import { BLOCKS_BYTES_MAX, batchBlocks, pageBodyBlocks } from './page-body.js';
 import { translateNotionError, translateOAuthError } from './notion-errors.js';
 
 /** Page titles (labels for same-named tables) are remembered this long, for this many pages. */
@@ -22,6 +24,8 @@ export interface NotionGatewayOptions {
   log: Logger;
   /** Cap on how long the SDK waits for Retry-After before giving up (ms). */
   maxRetryDelayMs?: number;
+  /** Told the status and duration of every HTTP request to Notion (the SDK's own retries included). */
+  metrics?: Pick<Metrics, 'notionCall'> | undefined;
 }
 
 const uuidish = z.string().min(1).max(100);
@@ -74,7 +78,7 @@ const titleKey = (title: string) => title.trim().toLowerCase();
 /** The Tweets table offered to users who shared a page but no table (issue: zero-config table). */
 export const TWEETS_TABLE = {
   title: 'Tweets',
-  mapping: { title: 'Handle', text: 'Tweet', link: 'Link', date: 'Saved' },
+  mapping: { title: 'Handle', text: 'Tweet', link: 'Link', date: 'Saved', posted: 'Posted', author: 'Author', tags: 'Tags', note: 'Note', media: 'Media' },
 } as const;
 
 /**
@@ -85,6 +89,23 @@ function sdkLogger(log: Logger): NotionLogger {
   return (_level, message, extraInfo) => log.debug({ sdk: 'notion', ...extraInfo }, message);
 }
 
+/** `fetch` that reports each request's status (or `error`: no answer) and duration. */
+function timedFetch(metrics: Pick<Metrics, 'notionCall'>): typeof fetch {
+  return async (input, init) => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1_000;
+    let response: Response;
+    try {
+      response = await fetch(input, init);
+    } catch (err) {
+      metrics.notionCall('error', seconds());
+      throw err;
+    }
+    metrics.notionCall(response.status, seconds());
+    return response;
+  };
+}
+
 /** The NotionGateway on top of the real @notionhq/client (API 2025-09-03, data sources). */
 export function createNotionGateway(options: NotionGatewayOptions): NotionGateway {
   const notion = new Client({
@@ -93,6 +114,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     logLevel: LogLevel.WARN,
     timeoutMs: 15_000,
     retry: { maxRetries: 2, maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000 },
+    ...(options.metrics ? { fetch: timedFetch(options.metrics) } : {}),
   });
 
   function clientCredentials(): { client_id: string; client_secret: string } {
@@ -212,17 +234,42 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     },
 
     async createRow(accessToken, target, row) {
+      type CreateArgs = Parameters<typeof notion.pages.create>[0];
+      const properties = buildRowProperties(target.mapping, row);
+      // The body goes in the same call as far as Notion's limits allow (100 blocks, 500 KB); the rest is appended.
+      const [first = [], ...rest] = batchBlocks(pageBodyBlocks(row.body ?? []), BLOCKS_BYTES_MAX - Buffer.byteLength(JSON.stringify(properties)));
       const page = await call(
         () =>
           notion.pages.create({
             auth: accessToken,
             parent: { type: 'data_source_id', data_source_id: target.dataSourceId },
-            properties: buildRowProperties(target.mapping, row) as Parameters<typeof notion.pages.create>[0]['properties'],
+            properties: properties as CreateArgs['properties'],
+            ...(first.length > 0 ? { children: first as CreateArgs['children'] } : {}),
           }),
         true,
       );
       const url = 'url' in page ? page.url : `https://www.notion.so/${page.id.replace(/-/g, '')}`;
+      for (const [i, children] of rest.entries()) {
+        try {
+          await call(() =>
+            notion.blocks.children.append({ auth: accessToken, block_id: page.id, children: children as Parameters<typeof notion.blocks.children.append>[0]['children'] }),
+          );
+        } catch (err) {
+          // The row exists: failing the save now would only make a second one. The rest of the body is missing.
+          const code = err instanceof DomainError ? err.code : 'internal';
+          options.log.warn({ event: 'notion.body_append_failed', code, batch: i + 1, batches: rest.length }, 'could not append the rest of the page body');
+          break;
+        }
+      }
       return { pageId: page.id, url };
+    },
+
+    async updateRow(accessToken, pageId, mapping, update) {
+      const properties: Record<string, unknown> = {};
+      if (mapping.note && update.note !== undefined) properties[mapping.note] = { rich_text: richTextOf(update.note) };
+      if (mapping.tags && update.tags !== undefined) properties[mapping.tags] = { multi_select: optionNames(update.tags).map((name) => ({ name })) };
+      if (Object.keys(properties).length === 0) return;
+      await call(() => notion.pages.update({ auth: accessToken, page_id: pageId, properties: properties as Parameters<typeof notion.pages.update>[0]['properties'] }), true);
     },
 
     async trashPage(accessToken, pageId) {
@@ -273,12 +320,17 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
               [mapping.text]: { rich_text: {} },
               [mapping.link]: { url: {} },
               [mapping.date]: { date: {} },
+              [mapping.posted]: { date: {} },
+              [mapping.author]: { rich_text: {} },
+              [mapping.tags]: { multi_select: { options: [] } },
+              [mapping.note]: { rich_text: {} },
+              [mapping.media]: { files: {} },
             },
           },
         }),
       );
       const dataSource = 'data_sources' in db ? db.data_sources[0] : undefined;
-      if (!dataSource) throw new DomainError('notion_rejected', 'Notion created the table without a data source');
+      if (!dataSource) throw new NotionRejectedError('Notion created the table without a data source');
       // For "Created a Tweets table in <page>": the button carried only the page id. Never an error
       // here: the table exists, and a retry of this call would create a second one.
       const parentTitle = await pageTitle(accessToken, pageId).catch(() => undefined);

@@ -30,6 +30,16 @@ export function createAuthorization(options: AuthorizationOptions) {
       return Boolean(options.clientId);
     },
 
+    /** Origin of Notion's authorize page: where the confirmation page's POST redirects. */
+    get authorizeOrigin(): string {
+      return new URL(options.notionApiUrl).origin;
+    },
+
+    /** Who a connect link belongs to, without using it up (for the confirmation page; GET and HEAD). */
+    peek(linkToken: string): Promise<ChatUser | undefined> {
+      return options.linkTokens.peek(linkToken);
+    },
+
     /** Takes a connect-link token once and opens a state for that chat user. */
     async begin(linkToken: string): Promise<{ state: string; authorizeUrl: string; chatUser: ChatUser } | undefined> {
       const chatUser = await options.linkTokens.take(linkToken);

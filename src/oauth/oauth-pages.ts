@@ -1,10 +1,80 @@
 import type { PageContent } from '../http/html-page.js';
-import { describeChatUser, type ChatUser } from '../core/chat-user.js';
+import { describeChatUser, PLATFORM_NAMES, type ChatUser } from '../core/chat-user.js';
 
 const NEW_LINK = 'Go back to the chat and run /notion-connect to get a new link.';
 
+/**
+ * A name someone chose (a chat or workspace name) made safe to show as plain text: no control or
+ * bidirectional-override characters (which could make "@mallory" read as someone else), one line,
+ * bounded. HTML escaping happens when the page is rendered.
+ */
+export function shownName(name: string): string {
+  const plain = name.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, '').replace(/\s+/g, ' ').trim();
+  return plain.length > 80 ? `${plain.slice(0, 79)}…` : plain;
+}
+
+/** "@sam in Acme's Slack" / "@kim on Discord", from what the platform said when the link was made. */
+function confirmTarget(user: ChatUser): { who: string; where: string } {
+  const platform = PLATFORM_NAMES[user.platform];
+  const name = user.displayName ? shownName(user.displayName.replace(/^@/, '')) : '';
+  const who = name ? `@${name}` : `the ${platform} user ${user.userId}`;
+  if (user.platform === 'discord') return { who, where: 'on Discord' };
+  const workspace = user.workspaceName ? shownName(user.workspaceName) : '';
+  if (workspace) return { who, where: `in ${workspace}'s ${platform}` };
+  return { who, where: user.teamId ? `in the ${platform} workspace ${user.teamId}` : `on ${platform}` };
+}
+
 /** Every page the OAuth routes can show, with its HTTP status. One place for the wording. */
 export const oauthPages = {
+  /**
+   * The connect link's landing page: names the chat account and workspace the link belongs to, and
+   * only its button (a POST) goes on to Notion. `formToken` is the page's CSRF token.
+   */
+  confirm(user: ChatUser, formToken: string): [number, PageContent] {
+    const { who, where } = confirmTarget(user);
+    return [200, {
+      tone: 'info',
+      title: `Connect Notion to ${who} ${where}?`,
+      paragraphs: [
+        `Continuing lets the ${PLATFORM_NAMES[user.platform]} account ${who} (user ID ${user.userId}) ${where} `
+          + 'save tweets into the Notion workspace you pick next.',
+        'Only continue if that is your own account. If someone sent you this link, close this page: '
+          + 'continuing would connect your Notion to their account.',
+      ],
+      form: { fields: { form_token: formToken }, submit: 'Continue to Notion' },
+    }];
+  },
+  confirmExpired(): [number, PageContent] {
+    return [403, {
+      tone: 'error',
+      title: 'Please confirm from the connect page',
+      paragraphs: [
+        'This confirmation did not come from the connect page in this browser, or the page was open too long. '
+          + 'Nothing was connected.',
+        'Open the connect link from the chat again; it still works if you have not used it.',
+      ],
+    }];
+  },
+  crossSite(): [number, PageContent] {
+    return [403, {
+      tone: 'error',
+      title: 'This request did not come from the connect page',
+      paragraphs: [
+        'Another site tried to start connecting Notion for you, so nothing was done.',
+        'To connect, open the link the bot sent you in the chat.',
+      ],
+    }];
+  },
+  badForm(): [number, PageContent] {
+    return [400, {
+      tone: 'error',
+      title: 'This confirmation is not valid',
+      paragraphs: [
+        'The form was changed or is incomplete, so nothing was connected.',
+        'Open the connect link from the chat again.',
+      ],
+    }];
+  },
   connected(user: ChatUser, workspaceName: string | null): [number, PageContent] {
     const ws = workspaceName ? `Notion workspace ${workspaceName}` : 'Your Notion workspace';
     return [200, {
@@ -15,6 +85,7 @@ export const oauthPages = {
   },
   linkInvalid(): [number, PageContent] {
     return [400, { tone: 'error', title: 'This link has expired or was already used', paragraphs: ['Connect links work once and for 10 minutes.', NEW_LINK] }];
+
   },
   malformed(): [number, PageContent] {
     return [400, { tone: 'error', title: 'This sign-in response is not valid', paragraphs: ['The address was changed or is incomplete, so nothing was connected.', NEW_LINK] }];

@@ -6,22 +6,49 @@
 /** Prefixes of the variables that configure a real Notion, Slack or Discord. */
 const REAL_PREFIXES = ['NOTION_', 'SLACK_', 'DISCORD_'] as const;
 
-export type SandboxDecision =
-  | { run: true }
-  | { run: false; reason: 'production' | 'configured'; variables: string[] };
+/**
+ * Variables that belong to a real deployment: its store (real users' connections), its public address
+ * (the sandbox page must not be served there) and its encryption key (the sandbox must not write under it).
+ */
+export const DEPLOYMENT_VARIABLES = ['STORE_URL', 'PUBLIC_URL', 'TOKEN_ENCRYPTION_KEY'] as const;
 
 /**
- * Sandbox mode runs only when NODE_ENV is not `production` and no `NOTION_*`, `SLACK_*` or `DISCORD_*`
- * variable has a value (blank values count as unset, as in `loadConfig`). Any one of them means the
- * operator is configuring the real services, so the product runs for real and never starts the sandbox.
+ * `production` / `configured`: run for real. `deployment`: neither, start nothing: a deployment's
+ * variables are set without any platform's, which is a deployment missing its credentials, not a try-out.
+ */
+export type SandboxDecision =
+  | { run: true }
+  | { run: false; reason: 'production' | 'configured' | 'deployment'; variables: string[] };
+
+const isSet = (env: Readonly<Record<string, string | undefined>>, name: string) => (env[name] ?? '').trim() !== '';
+
+/**
+ * Sandbox mode runs only when NODE_ENV is not `production`, no `NOTION_*`, `SLACK_*` or `DISCORD_*`
+ * variable has a value (blank values count as unset, as in `loadConfig`), and none of
+ * {@link DEPLOYMENT_VARIABLES} has one either (unless `checkDeployment` is false: a caller's own overrides).
+ * A platform variable means the operator is configuring the real services, so the product runs for real.
  * Pure: reads only the `env` it is given.
  */
-export function shouldRunSandbox(env: Readonly<Record<string, string | undefined>>): SandboxDecision {
+export function shouldRunSandbox(env: Readonly<Record<string, string | undefined>>, options: { checkDeployment?: boolean } = {}): SandboxDecision {
   if ((env.NODE_ENV ?? '').trim() === 'production') return { run: false, reason: 'production', variables: ['NODE_ENV'] };
   const variables = Object.keys(env)
-    .filter((name) => REAL_PREFIXES.some((p) => name.startsWith(p)) && (env[name] ?? '').trim() !== '')
+    .filter((name) => REAL_PREFIXES.some((p) => name.startsWith(p)) && isSet(env, name))
     .sort();
-  return variables.length > 0 ? { run: false, reason: 'configured', variables } : { run: true };
+  if (variables.length > 0) return { run: false, reason: 'configured', variables };
+  const deployment = options.checkDeployment === false ? [] : DEPLOYMENT_VARIABLES.filter((name) => isSet(env, name));
+  return deployment.length > 0 ? { run: false, reason: 'deployment', variables: [...deployment] } : { run: true };
+}
+
+/** Why sandbox mode refused to start on a deployment's variables, and the two ways out. One paragraph. */
+export function sandboxRefusedMessage(variables: readonly string[]): string {
+  const names = variables.join(', ');
+  const verb = variables.length === 1 ? 'is' : 'are';
+  return (
+    `${names} ${verb} set but no NOTION_*, SLACK_* or DISCORD_* variable is, so this looks like a real deployment ` +
+    `missing its credentials: refusing to start the sandbox against it (it would use that store, address or key). ` +
+    `To run for real, set NOTION_CLIENT_ID and NOTION_CLIENT_SECRET and the Slack and/or Discord variables. ` +
+    `To try the sandbox, unset ${names}.`
+  );
 }
 
 /** The console box printed when sandbox mode starts: what this is and the one URL to open. */

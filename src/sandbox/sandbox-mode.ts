@@ -3,16 +3,17 @@ import { createApp, type App } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { startNotionSandbox, type NotionSandbox } from './notion/notion-sandbox.js';
+import { startFxTwitterSandbox, type FxTwitterSandbox } from './fxtwitter/fxtwitter-sandbox.js';
 import { FIRST_TWEET, startOembedSandbox, type OembedSandbox } from './oembed/oembed-sandbox.js';
-import { shouldRunSandbox } from './sandbox-decision.js';
-import { EXAMPLE_MESSAGES, SANDBOX_CHANNEL, SANDBOX_TWEETS, SANDBOX_WORKSPACE, seedNotion, type SeededTable } from './sandbox-seed.js';
+import { sandboxRefusedMessage, shouldRunSandbox } from './sandbox-decision.js';
+import { EXAMPLE_MESSAGES, FX_DELETED, FX_TWEETS, SANDBOX_CHANNEL, SANDBOX_TWEETS, SANDBOX_WORKSPACE, seedNotion, type SeededTable } from './sandbox-seed.js';
 import { startSlackSandbox, type SlackSandbox } from './slack/slack-sandbox.js';
 import { addSandboxRoutes } from './web/sandbox-routes.js';
 import { SandboxSession } from './web/sandbox-session.js';
 
 /**
  * Sandbox mode: the real product (Bolt app, core, `@notionhq/client`, store, encryption, logs) wired to
- * local emulations of Notion, Slack and oEmbed on 127.0.0.1, with a Slack-like page at `GET /` to drive it.
+ * local emulations of Notion, Slack, FxTwitter and oEmbed on 127.0.0.1, with a Slack-like page at `GET /` to drive it.
  */
 
 export interface SandboxOverrides {
@@ -33,6 +34,7 @@ export interface RunningSandbox {
   notion: NotionSandbox;
   slack: SlackSandbox;
   oembed: OembedSandbox;
+  fxtwitter: FxTwitterSandbox;
   session: SandboxSession;
   /** The seeded Notion tables the page shows. */
   tables: SeededTable[];
@@ -52,17 +54,23 @@ const VISITOR = { userId: 'U0SANDBOXYOU', userName: 'you', teamDomain: 'acme-san
  * Starts the emulations, seeds them, and starts the real product pointed at them with fresh random
  * credentials (Notion client id/secret, Slack signing secret and bot token). Each run is a new Slack
  * team, so connections stored by an earlier run (whose Notion emulation is gone) are not mistaken
- * for this run's. Refuses (SandboxRefusedError) when NODE_ENV=production or when any NOTION_*, SLACK_*
- * or DISCORD_* variable is set; ConfigError for other bad variables (PORT, STORE_URL, …).
+ * for this run's. Refuses (SandboxRefusedError) when NODE_ENV=production, when any NOTION_*, SLACK_*
+ * or DISCORD_* variable is set, or when `env` sets STORE_URL, PUBLIC_URL or TOKEN_ENCRYPTION_KEY;
+ * ConfigError for other bad variables (PORT, …).
  */
 export async function startSandbox(env: Readonly<Record<string, string | undefined>>, overrides: SandboxOverrides = {}): Promise<RunningSandbox> {
   const merged = { ...env, ...overrides.env };
-  const decision = shouldRunSandbox(merged);
+  // The operator's environment gets every rule; the caller's own overrides (tests: memory://, a fresh key)
+  // cannot be a forgotten deployment, but production or platform credentials in them still refuse.
+  const fromEnv = shouldRunSandbox(env);
+  const decision = fromEnv.run ? shouldRunSandbox(merged, { checkDeployment: false }) : fromEnv;
   if (!decision.run) {
     throw new SandboxRefusedError(
       decision.reason === 'production'
         ? 'sandbox mode never runs with NODE_ENV=production'
-        : `sandbox mode does not run when real credentials are configured (${decision.variables.join(', ')})`,
+        : decision.reason === 'deployment'
+          ? sandboxRefusedMessage(decision.variables)
+          : `sandbox mode does not run when real credentials are configured (${decision.variables.join(', ')})`,
     );
   }
 
@@ -86,6 +94,8 @@ export async function startSandbox(env: Readonly<Record<string, string | undefin
     closers.push(() => slack.close());
     const oembed = await startOembedSandbox({ tweets: SANDBOX_TWEETS });
     closers.push(() => oembed.close());
+    const fxtwitter = await startFxTwitterSandbox({ tweets: FX_TWEETS, deleted: FX_DELETED });
+    closers.push(() => fxtwitter.close());
 
     const config = loadConfig({
       ...merged,
@@ -96,6 +106,7 @@ export async function startSandbox(env: Readonly<Record<string, string | undefin
       SLACK_SIGNING_SECRET: secrets.signingSecret,
       SLACK_BOT_TOKEN: secrets.botToken,
       TWEET_OEMBED_URL: oembed.url,
+      FXTWITTER_API_URL: fxtwitter.url,
     });
     const log = overrides.log ?? createLogger(config.logLevel);
     const app = await createApp(config, { log, host: overrides.host ?? '127.0.0.1' });
@@ -128,11 +139,11 @@ export async function startSandbox(env: Readonly<Record<string, string | undefin
     notion.registerRedirectUri(secrets.clientId, app.redirectUri);
     const url = `${app.publicUrl}/`;
     log.warn(
-      { event: 'sandbox.started', url, notionApi: notion.url, slackApi: slack.apiUrl, oembed: oembed.url, teamId },
+      { event: 'sandbox.started', url, notionApi: notion.url, slackApi: slack.apiUrl, oembed: oembed.url, fxtwitter: fxtwitter.url, teamId },
       `SANDBOX MODE: open ${url} (local emulations of Slack and Notion; no real accounts are used)`,
     );
 
-    return { app, config, log, url, notion, slack, oembed, session, tables, stop: closeAll };
+    return { app, config, log, url, notion, slack, oembed, fxtwitter, session, tables, stop: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

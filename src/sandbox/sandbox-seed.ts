@@ -1,4 +1,5 @@
 import type { NotionSandbox } from './notion/notion-sandbox.js';
+import type { FxSandboxTweet } from './fxtwitter/fxtwitter-sandbox.js';
 import type { SandboxTweet } from './oembed/oembed-sandbox.js';
 import { classicTweetAttachment, xTweetAttachment } from './slack/payloads.js';
 
@@ -30,6 +31,68 @@ export const SANDBOX_TWEETS: Record<string, SandboxTweet> = {
   '1591044196705927168': { handle: 'edwardodell', name: 'Edward Odell', text: 'NEVER LEAVE, NEVER PAY', date: 'November 11, 2022' },
 };
 
+/** Rich tweets the FxTwitter emulation answers for: photos and a quote, a three-tweet thread, and a deleted tweet. */
+export const RICH_TWEET_IDS = {
+  quoted: '1850000000000000001',
+  photos: '1850000000000000002',
+  threadStart: '1850000000000000010',
+  threadMiddle: '1850000000000000011',
+  threadEnd: '1850000000000000012',
+  deleted: '1850000000000000099',
+} as const;
+
+export const FX_TWEETS: FxSandboxTweet[] = [
+  {
+    id: RICH_TWEET_IDS.quoted,
+    handle: 'adalab',
+    name: 'Ada Lab',
+    text: 'The Analytical Engine weaves algebraic patterns just as the Jacquard loom weaves flowers and leaves.',
+    createdAt: '2024-10-26T09:15:00.000Z',
+    likes: 1843,
+  },
+  {
+    id: RICH_TWEET_IDS.photos,
+    handle: 'miradraws',
+    name: 'Mira Chen',
+    text: "Two sketches from today's notebook, after re-reading this:",
+    createdAt: '2024-10-27T18:42:07.000Z',
+    photos: [
+      { file: 'loom-sketch.svg', altText: 'Pencil sketch of a Jacquard loom with punched cards' },
+      { file: 'engine-sketch.svg', altText: 'Ink drawing of the Analytical Engine mill' },
+    ],
+    quoteId: RICH_TWEET_IDS.quoted,
+    likes: 312,
+  },
+  {
+    id: RICH_TWEET_IDS.threadStart,
+    handle: 'tompark',
+    name: 'Tom Park',
+    text: 'How we cut our CI time in half, a thread 🧵 1/3',
+    createdAt: '2024-11-02T08:00:00.000Z',
+    likes: 980,
+  },
+  {
+    id: RICH_TWEET_IDS.threadMiddle,
+    handle: 'tompark',
+    name: 'Tom Park',
+    text: '2/3 First we cached dependencies per lockfile hash, not per branch.',
+    createdAt: '2024-11-02T08:01:00.000Z',
+    replyToId: RICH_TWEET_IDS.threadStart,
+    photos: [{ file: 'ci-chart.svg', altText: 'Bar chart: build minutes before and after caching' }],
+  },
+  {
+    id: RICH_TWEET_IDS.threadEnd,
+    handle: 'tompark',
+    name: 'Tom Park',
+    text: '3/3 Then we split the test suite by timing data. 41 minutes became 19.',
+    createdAt: '2024-11-02T08:02:00.000Z',
+    replyToId: RICH_TWEET_IDS.threadMiddle,
+  },
+];
+
+/** Tweets the FxTwitter emulation answers a tombstone for. */
+export const FX_DELETED = [RICH_TWEET_IDS.deleted];
+
 /**
  * A teammate's message in #general, with the unfurl Slack added to it. The text is only the link:
  * words typed next to a link are taken as the tweet's text by the product's parser.
@@ -44,6 +107,12 @@ export interface ExampleMessage {
 }
 
 export const EXAMPLE_MESSAGES: ExampleMessage[] = [
+  {
+    author: { userId: 'U0SAMIR', name: 'Samir' },
+    text: `<https://x.com/tompark/status/${RICH_TWEET_IDS.threadEnd}>`,
+    attachments: [xTweetAttachment({ name: 'Tom Park', handle: 'tompark', statusId: RICH_TWEET_IDS.threadEnd, text: '3/3 Then we split the test suite by timing data. 41 minutes became 19.' })],
+    minutesAgo: 64,
+  },
   {
     author: { userId: 'U0PRIYA', name: 'Priya' },
     text: '<https://x.com/naval/status/1002103360646823936>',
@@ -66,13 +135,16 @@ export const SECOND_TABLE = 'Reading queue';
 
 /**
  * Seeds the Notion emulation: "Acme Sandbox" with a "Tweets" table (Name/title, Tweet/rich_text,
- * Link/url, Saved/date), a "Reading queue" table (Name, Tweet, Link: usable too, without a date
+ * Link/url, Saved/date, Posted/date, Author/rich_text, Tags/multi_select, Note/rich_text, Media/files), a "Reading queue" table (Name, Tweet, Link: usable too, without a date
  * column; offered unticked on the consent page) and a plain "Team wiki" page, and a second workspace "Personal" with a "Reading list"
  * table. Returns the tables to show on the page.
  */
 export function seedNotion(notion: NotionSandbox): SeededTable[] {
   const acme = notion.addWorkspace({ name: SANDBOX_WORKSPACE, owner: { name: 'Sandbox User', email: 'you@acme.example' } });
-  const tweetsColumns = { Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date' };
+  // The columns of the product's own "Create a Tweets table", so a rich save fills every one.
+  const tweetsColumns = {
+    Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date', Posted: 'date', Author: 'rich_text', Tags: 'multi_select', Note: 'rich_text', Media: 'files',
+  };
   const tweets = notion.addTable(acme.id, { title: 'Tweets', properties: tweetsColumns });
   const queueColumns = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
   // Offered unticked: connecting as it comes shares one table, so saves go there without a question.

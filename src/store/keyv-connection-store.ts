@@ -5,6 +5,7 @@ import type { NotionConnection } from '../core/connection.js';
 import { StoreDecryptError } from '../core/errors.js';
 import type { ConnectionStore } from '../core/ports.js';
 import type { Logger } from '../log.js';
+import { createKeyvLease, type Leased } from './keyv-lease.js';
 import type { TokenCipher } from './token-cipher.js';
 
 const nullableString = z.string().nullable();
@@ -15,6 +16,7 @@ const chatUserSchema = z.object({
   teamId: optionalString,
   userId: z.string(),
   displayName: optionalString,
+  workspaceName: optionalString,
 });
 
 const connectionSchema = z
@@ -38,7 +40,18 @@ const connectionSchema = z
         url: optionalString,
         parentPageId: optionalString,
         parentTitle: optionalString,
-        mapping: z.object({ title: z.string(), text: z.string(), link: optionalString, date: optionalString }),
+        mapping: z.object({
+          title: z.string(),
+          text: z.string(),
+          link: optionalString,
+          date: optionalString,
+          posted: optionalString,
+          author: optionalString,
+          tags: optionalString,
+          note: optionalString,
+          media: optionalString,
+          likes: optionalString,
+        }),
       })
       .optional(),
     lostAccessAt: optionalString,
@@ -47,9 +60,12 @@ const connectionSchema = z
   })
   .refine((c) => c.accessToken !== '' || c.lostAccessAt !== undefined) satisfies z.ZodType<NotionConnection>;
 
+/** The key prefix of every connection (for `rotate-keys`). */
+export const CONNECTION_PREFIX = 'connection:';
+
 /** The Keyv key of a chat user's connection; also the cipher's aad, which binds a blob to its owner. */
 export function connectionStoreKey(user: ChatUser): string {
-  return `connection:${chatUserKey(user)}`;
+  return `${CONNECTION_PREFIX}${chatUserKey(user)}`;
 }
 
 /**
@@ -62,9 +78,11 @@ export class KeyvConnectionStore implements ConnectionStore {
   private readonly keyv: Keyv;
   private readonly cipher: TokenCipher;
   private readonly log: Logger;
+  private readonly leased: Leased;
 
   constructor(options: { keyv: Keyv; cipher: TokenCipher; log: Logger }) {
     this.keyv = options.keyv;
+    this.leased = createKeyvLease(options.keyv);
     this.cipher = options.cipher;
     this.log = options.log;
   }
@@ -120,6 +138,10 @@ export class KeyvConnectionStore implements ConnectionStore {
 
   async delete(user: ChatUser): Promise<boolean> {
     return this.keyv.delete(connectionStoreKey(user));
+  }
+
+  withLock<T>(user: ChatUser, task: () => Promise<T>): Promise<T> {
+    return this.leased(connectionStoreKey(user), task);
   }
 }
 

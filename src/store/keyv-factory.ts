@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { KeyvPostgres } from '@keyv/postgres';
@@ -21,6 +21,8 @@ interface AtomicSetIfAbsent {
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** Deletes `key` only while its stored value (Keyv's `value` field) is the string `expected`. */
   deleteIfValue(key: string, expected: string): Promise<boolean>;
+  /** Replaces a live entry with `value` (Keyv-serialized, a new expiry) only while it holds the string `expected`. */
+  replaceIfValue(key: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
 }
 
 /**
@@ -46,9 +48,35 @@ class AtomicKeyvSqlite extends KeyvSqlite implements AtomicSetIfAbsent {
     return rows.length > 0;
   }
 
+  /** Deletes every entry under `prefix` whose Keyv expiry has passed; Keyv itself only drops one when it is read. */
+  async sweepExpired(prefix: string, now: number): Promise<number> {
+    const t = this.opts.table;
+    // CASE, not AND: SQLite may evaluate AND's operands in any order, and json_extract throws on non-JSON.
+    const rows = (await this.query(
+      `DELETE FROM ${t} WHERE substr(key, 1, ?) = ?
+       AND (CASE WHEN json_valid(value) THEN json_extract(value, '$.expires') END) <= ? RETURNING key`,
+      prefix.length,
+      prefix,
+      now,
+    )) as unknown[];
+    return rows.length;
+  }
+
   async deleteIfValue(key: string, expected: string): Promise<boolean> {
     const t = this.opts.table;
     const rows = (await this.query(`DELETE FROM ${t} WHERE key = ? AND json_extract(value, '$.value') = ? RETURNING key`, key, expected)) as unknown[];
+    return rows.length > 0;
+  }
+
+  async replaceIfValue(key: string, expected: string, value: string): Promise<boolean> {
+    const t = this.opts.table;
+    const rows = (await this.query(
+      `UPDATE ${t} SET value = ? WHERE key = ? AND json_extract(value, '$.value') = ? AND json_extract(value, '$.expires') > ? RETURNING key`,
+      value,
+      key,
+      expected,
+      Date.now(),
+    )) as unknown[];
     return rows.length > 0;
   }
 }
@@ -79,9 +107,29 @@ class AtomicKeyvPostgres extends KeyvPostgres implements AtomicSetIfAbsent {
     return rows.length > 0;
   }
 
+  /** As for SQLite. Every value under our prefix was written by Keyv, so it is JSON. */
+  async sweepExpired(prefix: string, now: number): Promise<number> {
+    const t = `${this.opts.schema}.${this.opts.table}`;
+    const rows = await this.query(
+      `DELETE FROM ${t} WHERE left(key, $1) = $2 AND (value::jsonb ->> 'expires')::bigint <= $3 RETURNING key`,
+      [prefix.length, prefix, now],
+    );
+    return rows.length;
+  }
+
   async deleteIfValue(key: string, expected: string): Promise<boolean> {
     const t = `${this.opts.schema}.${this.opts.table}`;
     const rows = await this.query(`DELETE FROM ${t} WHERE key = $1 AND (value::jsonb ->> 'value') = $2 RETURNING key`, [key, expected]);
+    return rows.length > 0;
+  }
+
+  async replaceIfValue(key: string, expected: string, value: string): Promise<boolean> {
+    const t = `${this.opts.schema}.${this.opts.table}`;
+    const rows = await this.query(
+      `UPDATE ${t} SET value = $1 WHERE key = $2 AND (value::jsonb ->> 'value') = $3
+       AND (value::jsonb ->> 'expires')::bigint > $4 RETURNING key`,
+      [value, key, expected, Date.now()],
+    );
     return rows.length > 0;
   }
 
@@ -103,6 +151,12 @@ local raw = redis.call('GET', KEYS[1])
 if raw and cjson.decode(raw).value == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** Compare-and-replace in one step; an expired entry is already gone (Redis TTL). */
+const REPLACE_IF_VALUE_LUA = `
+local raw = redis.call('GET', KEYS[1])
+if raw and cjson.decode(raw).value == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
+return 0`;
+
 /** Redis does set-if-absent natively; its TTL expires the claim. */
 class ClaimingKeyvRedis extends KeyvRedis<unknown> implements AtomicSetIfAbsent {
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
@@ -115,6 +169,13 @@ class ClaimingKeyvRedis extends KeyvRedis<unknown> implements AtomicSetIfAbsent 
     const client = await this.getClient();
     const deleted = await client.eval(DELETE_IF_VALUE_LUA, { keys: [this.createKeyPrefix(key, this.namespace)], arguments: [expected] });
     return deleted === 1;
+  }
+
+  async replaceIfValue(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    const client = await this.getClient();
+    const keys = [this.createKeyPrefix(key, this.namespace)];
+    const replaced = await client.eval(REPLACE_IF_VALUE_LUA, { keys, arguments: [expected, value, String(Math.max(1, Math.round(ttlMs)))] });
+    return replaced === 1;
   }
 }
 
@@ -165,6 +226,54 @@ export async function deleteIfValue(keyv: Keyv, key: string, expected: string): 
   return (await keyv.get(key)) === expected && keyv.delete(key);
 }
 
+/**
+ * Extends `key` by `ttlMs` only while it still holds the string `expected` and has not expired: a lease's holder
+ * renews its own lease and never one another instance took after it lapsed.
+ */
+export async function renewIfValue(keyv: Keyv, key: string, expected: string, ttlMs: number): Promise<boolean> {
+  const store = keyv.store as Partial<AtomicSetIfAbsent>;
+  if (typeof store.replaceIfValue === 'function') {
+    const serialized = await keyv.serialize!({ value: expected, expires: Date.now() + ttlMs });
+    return store.replaceIfValue.call(keyv.store, keyvKey(keyv, key), expected, serialized, ttlMs);
+  }
+  // memory://: one process, and nothing runs between these two steps that could take the key over.
+  if ((await keyv.get(key)) !== expected) return false;
+  await keyv.set(key, expected, ttlMs);
+  return true;
+}
+
+/** Adapters whose rows outlive their expiry until something reads them (SQLite, Postgres). */
+interface SweepsExpired {
+  sweepExpired(prefix: string, now: number): Promise<number>;
+}
+
+/**
+ * Deletes the entries of `keyv`'s namespace whose time to live ended before `now`, and returns how
+ * many. Keyv only drops an expired entry when it is read, so one-time links, states and claims that
+ * nobody reads again would stay in SQLite and Postgres for ever. Redis expires keys itself (nothing to
+ * do); the in-memory store is swept by walking it.
+ */
+export async function sweepExpired(keyv: Keyv, now = Date.now()): Promise<number> {
+  const store = keyv.store as Partial<SweepsExpired> | Map<string, unknown>;
+  const prefix = keyvKey(keyv, '');
+  if (store instanceof Map) {
+    let removed = 0;
+    for (const [key, raw] of store) {
+      if (typeof key !== 'string' || !key.startsWith(prefix) || typeof raw !== 'string') continue;
+      let expires: unknown;
+      try {
+        expires = (JSON.parse(raw) as { expires?: unknown }).expires;
+      } catch {
+        continue;
+      }
+      if (typeof expires === 'number' && expires <= now && store.delete(key)) removed++;
+    }
+    return removed;
+  }
+  if (typeof store.sweepExpired !== 'function') return 0;
+  return store.sweepExpired.call(keyv.store, prefix, now);
+}
+
 /** The scheme of a STORE_URL, e.g. `sqlite`; safe to log (the URL itself may carry a password). */
 export function storeScheme(storeUrl: string): string {
   const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(storeUrl.trim());
@@ -178,6 +287,22 @@ export function sqlitePath(storeUrl: string): string {
   return path === ':memory:' ? path : resolve(process.cwd(), path);
 }
 
+/**
+ * The SQLite file holds every user's encrypted tokens and save history: only its owner may read it.
+ * Folders it creates are 0700 (an existing folder is the operator's and left as it is); the file is
+ * created 0600 before the driver opens it (SQLite gives its journal files the database's mode), and
+ * an existing file that group or others can read is tightened to 0600.
+ */
+export async function prepareSqliteFile(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const file = await open(path, 'a', 0o600);
+  try {
+    if (((await file.stat()).mode & 0o077) !== 0) await file.chmod(0o600);
+  } finally {
+    await file.close();
+  }
+}
+
 async function openAdapter(storeUrl: string, namespace: string): Promise<{ store: KeyvStoreAdapter | Map<unknown, unknown>; keyPrefix: boolean }> {
   const scheme = storeScheme(storeUrl);
   switch (scheme) {
@@ -185,7 +310,7 @@ async function openAdapter(storeUrl: string, namespace: string): Promise<{ store
       return { store: new Map(), keyPrefix: true };
     case 'sqlite': {
       const path = sqlitePath(storeUrl);
-      if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+      if (path !== ':memory:') await prepareSqliteFile(path);
       return { store: new AtomicKeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5_000 }), keyPrefix: true };
     }
     case 'redis':

@@ -29,6 +29,11 @@ export class KeyvOneTimeStore<T> implements OneTimeStore<T> {
     await this.keyv.set(oneTimeStoreKey(this.prefix, token), value, ttlMs);
   }
 
+  async peek(token: string): Promise<T | undefined> {
+    if (token === '') return undefined;
+    return ((await this.keyv.get(oneTimeStoreKey(this.prefix, token))) as T | undefined | null) ?? undefined;
+  }
+
   async take(token: string): Promise<T | undefined> {
     if (token === '') return undefined;
     const key = oneTimeStoreKey(this.prefix, token);

@@ -3,6 +3,8 @@ import { chatUserKey, type ChatUser } from '../core/chat-user.js';
 import type { PendingSave, PendingSaves } from '../core/ports.js';
 import { randomBytes } from 'node:crypto';
 import { deleteIfValue, setIfAbsent } from './keyv-factory.js';
+import { openRecord, sealRecord } from './sealed-records.js';
+import type { TokenCipher } from './token-cipher.js';
 
 /** Enough for any realistic backlog; beyond it the oldest are dropped rather than the store growing unbounded. */
 const MAX_PENDING = 100;
@@ -17,14 +19,37 @@ const LEASE_MS = 60_000;
 const LEASE_WAIT_MS = 25;
 const LEASE_TRIES = 400;
 
+/** The key prefix of the kept lists (for `rotate-keys`). */
+export const PENDING_PREFIX = 'pending:';
+
+/** A kept list as every version wrote it: each entry has the tweet and when it was kept. */
+export function isPendingList(value: unknown): value is PendingSave[] {
+  return (
+    Array.isArray(value) &&
+    value.every((s: unknown) => typeof s === 'object' && s !== null && typeof (s as PendingSave).tweet === 'object' && typeof (s as PendingSave).queuedAt === 'string')
+  );
+}
+
 /**
  * One list per chat user. Keyv has no atomic append, so each read-modify-write runs under a lease:
  * serialized per user within this process, and across instances by the store's set-if-absent.
+ * The list holds tweet text and table names, so it is stored encrypted, bound to its store key;
+ * a list older versions kept in clear is read as is and written back encrypted with the next change.
  */
 export class KeyvPendingSaves implements PendingSaves {
   private readonly locks = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly keyv: Keyv) {}
+  constructor(
+    private readonly keyv: Keyv,
+    private readonly cipher: TokenCipher,
+  ) {}
+
+  /** The kept list; StoreDecryptError when it cannot be read back (not the same as nothing kept). */
+  private async list(key: string): Promise<PendingSave[]> {
+    const stored: unknown = await this.keyv.get(key);
+    if (stored === undefined || stored === null) return [];
+    return openRecord(this.cipher, key, stored, isPendingList).value;
+  }
 
   /**
    * Holds `lease:<key>` in the store around `task`, under an owner token so that only this holder
@@ -58,18 +83,18 @@ export class KeyvPendingSaves implements PendingSaves {
   }
 
   add(user: ChatUser, save: PendingSave): Promise<number> {
-    const key = `pending:${chatUserKey(user)}`;
+    const key = `${PENDING_PREFIX}${chatUserKey(user)}`;
     return this.serialize(key, async () => {
-      const list = [...((await this.keyv.get<PendingSave[]>(key)) ?? []), save].slice(-MAX_PENDING);
-      await this.keyv.set(key, list, PENDING_TTL_MS);
+      const list = [...(await this.list(key)), save].slice(-MAX_PENDING);
+      await this.keyv.set(key, sealRecord(this.cipher, key, list), PENDING_TTL_MS);
       return list.length;
     });
   }
 
   takeAll(user: ChatUser): Promise<PendingSave[]> {
-    const key = `pending:${chatUserKey(user)}`;
+    const key = `${PENDING_PREFIX}${chatUserKey(user)}`;
     return this.serialize(key, async () => {
-      const list = (await this.keyv.get<PendingSave[]>(key)) ?? [];
+      const list = await this.list(key);
       if (list.length > 0) await this.keyv.delete(key);
       return list;
     });

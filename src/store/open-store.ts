@@ -1,16 +1,19 @@
 import type { Keyv } from 'keyv';
-import { ConfigError } from '../config.js';
+import { requireEncryptionKeyInProduction } from '../config.js';
 import type { ChatUser } from '../core/chat-user.js';
-import type { ClaimStore, ConnectionStore, OneTimeStore, PendingSaves, SaveIndex } from '../core/ports.js';
+import type { ClaimStore, ConnectionStore, LiveLinks, OneTimeStore, PendingSaves, SaveIndex } from '../core/ports.js';
 import type { Logger } from '../log.js';
 import { loadOrCreateDevKey, parseEncryptionKeys, type EncryptionKey } from './encryption-keys.js';
-import { closeKeyv, createKeyv, storeScheme } from './keyv-factory.js';
+import { closeKeyv, createKeyv, storeScheme, sweepExpired } from './keyv-factory.js';
 import { KeyvConnectionStore } from './keyv-connection-store.js';
 import { KeyvOneTimeStore } from './keyv-one-time-store.js';
 import { KeyvClaimStore } from './keyv-claim-store.js';
+import { KeyvLiveLinks } from './keyv-live-links.js';
 import { KeyvPendingSaves } from './keyv-pending-saves.js';
 import { KeyvSaveIndex } from './keyv-save-index.js';
-import { createTokenCipher } from './token-cipher.js';
+import { createTokenCipher, type TokenCipher } from './token-cipher.js';
+import { KeyvWorkspaceInstallStore } from './keyv-workspace-install-store.js';
+import type { WorkspaceInstallStore } from './workspace-install-store.js';
 
 /** The slice of Config the store needs. */
 export interface StoreConfig {
@@ -31,6 +34,8 @@ export interface OpenedStore {
   connections: ConnectionStore;
   /** Connect-link tokens -> the chat user they were issued to. */
   linkTokens: OneTimeStore<ChatUser>;
+  /** Each user's live connect link (encrypted), so it is shown again rather than minted anew. */
+  liveLinks: LiveLinks;
   /** OAuth `state` values -> the chat user connecting. */
   oauthStates: OneTimeStore<OAuthStateValue>;
   /** First-wins claims: platform retries, saves in flight. */
@@ -39,21 +44,39 @@ export interface OpenedStore {
   saveIndex: SaveIndex;
   /** Saves kept while a connection has lost access. */
   pendingSaves: PendingSaves;
+  /** Chat apps' installations in workspaces ("Add to Slack"), encrypted like connections. */
+  workspaceInstalls: WorkspaceInstallStore;
+  /** Install-flow `state` values -> what the install was started with (no secrets). */
+  installStates: OneTimeStore<Record<string, unknown>>;
   keyv: Keyv;
-  /** Closes the store's connections; safe to call twice. */
+  /** The token cipher (TOKEN_ENCRYPTION_KEY), also sealing the reply credentials in stored save jobs. */
+  cipher: TokenCipher;
+  /** Deletes entries whose time to live ended before `now` (the periodic sweep calls it); returns how many. */
+  sweepExpired(now?: number): Promise<number>;
+  /** Stops the sweep and closes the store's connections; safe to call twice. */
   close(): Promise<void>;
 }
 
-/** Key prefixes inside the Keyv namespace. */
-export const STORE_PREFIXES = { linkTokens: 'link', oauthStates: 'oauth-state' } as const;
+/** How often expired rows are deleted: often enough that a day of links and claims never piles up. */
+export const SWEEP_EVERY_MS = 10 * 60_000;
 
-async function resolveKeys(config: StoreConfig, log: Logger): Promise<EncryptionKey[]> {
+export interface OpenStoreOptions {
+  /** The sweep's period (tests make it short); 0 turns it off. */
+  sweepEveryMs?: number;
+}
+
+/** Key prefixes inside the Keyv namespace. */
+export const STORE_PREFIXES = { linkTokens: 'link', oauthStates: 'oauth-state', installStates: 'install-state' } as const;
+
+/**
+ * The keys TOKEN_ENCRYPTION_KEY names (the first encrypts), or outside production the development key
+ * file (created when missing). ConfigError in production without a key, or for a malformed one.
+ */
+export async function resolveEncryptionKeys(config: StoreConfig, log: Logger): Promise<EncryptionKey[]> {
   if (config.tokenEncryptionKey !== undefined && config.tokenEncryptionKey.trim() !== '') {
     return parseEncryptionKeys(config.tokenEncryptionKey);
   }
-  if (config.nodeEnv === 'production') {
-    throw new ConfigError('TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)');
-  }
+  requireEncryptionKeyInProduction(config.nodeEnv, config.tokenEncryptionKey);
   return loadOrCreateDevKey(config.dataDir, log);
 }
 
@@ -61,22 +84,53 @@ async function resolveKeys(config: StoreConfig, log: Logger): Promise<Encryption
  * Opens the store named by `storeUrl` with the encryption keys from TOKEN_ENCRYPTION_KEY (or, outside
  * production, the development key file). Fails before opening anything when the keys are missing or bad.
  */
-export async function openStore(config: StoreConfig, log: Logger): Promise<OpenedStore> {
-  const keys = await resolveKeys(config, log);
+export async function openStore(
+  config: StoreConfig,
+  log: Logger,
+  options: OpenStoreOptions = {},
+): Promise<OpenedStore> {
+  const keys = await resolveEncryptionKeys(config, log);
   const cipher = createTokenCipher(keys);
   const keyv = await createKeyv(config.storeUrl, {});
   log.info({ event: 'store.opened', store: storeScheme(config.storeUrl), keyIds: keys.map((k) => k.kid) }, 'store opened');
+
+  const sweep = async (now = Date.now()) => {
+    const removed = await sweepExpired(keyv, now);
+    if (removed > 0) log.info({ event: 'store.swept', removed }, 'deleted expired store entries');
+    return removed;
+  };
+  // Connect links, OAuth states, claims and leases all expire, but SQLite and Postgres keep their rows
+  // until something reads them again, which for most never happens.
+  const every = options.sweepEveryMs ?? SWEEP_EVERY_MS;
+  let sweeping = false;
+  const sweepFailed = (err: unknown) =>
+    log.warn({ event: 'store.sweep_failed', err: (err as Error).message }, 'could not sweep expired entries');
+  const tick = () => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep()
+      .catch(sweepFailed)
+      .finally(() => (sweeping = false));
+  };
+  const timer = every > 0 ? setInterval(tick, every) : undefined;
+  timer?.unref(); // never what keeps the process alive
 
   let closed: Promise<void> | undefined;
   return {
     connections: new KeyvConnectionStore({ keyv, cipher, log }),
     linkTokens: new KeyvOneTimeStore<ChatUser>({ keyv, prefix: STORE_PREFIXES.linkTokens }),
+    liveLinks: new KeyvLiveLinks({ keyv, cipher }),
     oauthStates: new KeyvOneTimeStore<OAuthStateValue>({ keyv, prefix: STORE_PREFIXES.oauthStates }),
     claims: new KeyvClaimStore({ keyv }),
-    saveIndex: new KeyvSaveIndex(keyv),
-    pendingSaves: new KeyvPendingSaves(keyv),
+    saveIndex: new KeyvSaveIndex(keyv, cipher),
+    pendingSaves: new KeyvPendingSaves(keyv, cipher),
+    workspaceInstalls: new KeyvWorkspaceInstallStore({ keyv, cipher, log }),
+    installStates: new KeyvOneTimeStore<Record<string, unknown>>({ keyv, prefix: STORE_PREFIXES.installStates }),
     keyv,
+    cipher,
+    sweepExpired: sweep,
     close() {
+      clearInterval(timer);
       closed ??= closeKeyv(keyv);
       return closed;
     },

@@ -9,6 +9,8 @@ export interface OembedTweet {
   /** Without the `@`. */
   handle?: string;
   authorName?: string;
+  /** `YYYY-MM-DD`: the day the blockquote's last link shows ("March 21, 2006"), when it reads as a date. */
+  postedDay?: string;
 }
 
 export interface OembedOptions {
@@ -16,6 +18,8 @@ export interface OembedOptions {
   endpoint: string;
   /** Default 3000. */
   timeoutMs?: number;
+  /** Aborts the lookup early (the provider chain's own timeout). */
+  signal?: AbortSignal;
   fetch?: typeof fetch;
 }
 
@@ -48,7 +52,9 @@ export async function fetchTweetFromOembed(tweetUrl: string, options: OembedOpti
     const doFetch = options.fetch ?? fetch;
     const res = await doFetch(url, {
       headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      signal: options.signal
+        ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS)])
+        : AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
@@ -72,7 +78,23 @@ function readOembed(data: z.infer<typeof OembedResponse>): OembedTweet | undefin
   if (handle) result.handle = handle;
   const authorName = data.author_name?.trim();
   if (authorName) result.authorName = authorName;
+  const postedDay = postedDayOf(data.html);
+  if (postedDay) result.postedDay = postedDay;
   return result;
+}
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** The embed ends with `&mdash; Name (@handle) <a href="…/status/…">March 21, 2006</a>`: that day, as `YYYY-MM-DD`. */
+function postedDayOf(html: string): string | undefined {
+  const links = [...html.matchAll(/<a\b[^>]*>([^<]*)<\/a>/gi)];
+  const label = decodeHtmlEntities(links.at(-1)?.[1] ?? '').trim();
+  const m = /^([A-Za-z]+) (\d{1,2}), (\d{4})$/.exec(label);
+  if (!m) return undefined;
+  const month = MONTHS.indexOf((m[1] ?? '').toLowerCase());
+  const day = Number(m[2]);
+  if (month < 0 || day < 1 || day > 31) return undefined;
+  return `${m[3]}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /** `<br>` to newline, tags dropped (their text kept), entities decoded. */

@@ -28,4 +28,9 @@ export interface TweetUnfurl {
  */
 export interface TweetInput extends MarkedText {
   unfurl?: TweetUnfurl | undefined;
+  /**
+   * The sender's own words next to the link in a message (DM, forward, message shortcut), not the tweet's text: they
+   * become the row's note, and its text when no source has the tweet's. `#tags` ending them become tags.
+   */
+  comment?: string | undefined;
 }

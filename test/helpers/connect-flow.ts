@@ -9,20 +9,86 @@ export interface BrowserVisit {
   cookie: string;
 }
 
+/** The `name=value` part of each Set-Cookie header of a response. */
+export function cookiesSet(res: Response): string[] {
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+}
+
+export interface Confirmed {
+  /** The product's answer to the confirmation POST: a 303 to Notion when all went well. */
+  res: Response;
+  /** The confirmation page itself (GET of the link). */
+  page: Response;
+  /** The state cookie the POST set, as `name=value` (empty when it set none). */
+  stateCookie: string;
+}
+
 /**
- * Plays the browser: opens the connect link, follows the redirect to Notion's consent page,
- * submits it, and returns to the product's callback with the cookie it set.
+ * Plays the browser on the connect link: opens it (the confirmation page, which sets the form
+ * token's cookie), then presses its button: a same-origin POST with the page's hidden field and
+ * that cookie. `origin` overrides the Origin header the browser would send.
+ */
+export async function confirmConnectLink(
+  connectUrl: string,
+  opts: { origin?: string; via?: string } = {},
+): Promise<Confirmed> {
+  // `via`: the server's real address when the link names a public URL that does not resolve here.
+  const link = new URL(connectUrl);
+  const target = opts.via ? new URL(link.pathname + link.search, opts.via).href : connectUrl;
+  const page = await fetch(target, { redirect: 'manual' });
+  const html = await page.clone().text();
+  if (page.status !== 200) return { res: page, page, stateCookie: '' };
+  const formToken = /<input type="hidden" name="form_token" value="([^"]+)">/.exec(html)?.[1];
+  if (!formToken) throw new Error('the connect page has no confirmation form');
+  const res = await fetch(target, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({ form_token: formToken }),
+    headers: {
+      cookie: cookiesSet(page).join('; '),
+      origin: opts.origin ?? link.origin,
+      'sec-fetch-site': 'same-origin',
+    },
+  });
+  const stateCookie = cookiesSet(res).find((c) => /^(__Host-)?stn_state_/.test(c) && !c.endsWith('=')) ?? '';
+  return { res, page, stateCookie };
+}
+
+/**
+ * Plays the browser: opens the connect link, confirms on its page, follows the redirect to Notion's
+ * consent page, submits it, and returns to the product's callback with the cookie it set.
  */
 export async function visitConnectLink(
   connectUrl: string,
   notion: NotionSandbox,
   opts: { workspaceId?: string; share?: string[]; decision?: 'allow' | 'cancel' } = {},
 ): Promise<BrowserVisit> {
-  const start = await fetch(connectUrl, { redirect: 'manual' });
-  if (start.status !== 302) throw new Error(`start answered ${start.status}, not a redirect`);
-  const setCookie = start.headers.get('set-cookie') ?? '';
-  const cookie = setCookie.split(';')[0]!;
-  const authorize = new URL(start.headers.get('location')!);
+  const { res: start, stateCookie: cookie } = await confirmConnectLink(connectUrl);
+  if (start.status !== 303) throw new Error(`start answered ${start.status}, not a redirect`);
+  const callbackUrl = await consentAtNotion(start.headers.get('location')!, notion, opts);
+  const callback = await fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' });
+  return { callback, callbackUrl, cookie };
+}
+
+/** Connects through the whole browser flow and returns the callback page response. */
+export async function completeConnect(
+  connectUrl: string,
+  notion: NotionSandbox,
+  opts: { workspaceId?: string; share?: string[]; decision?: 'allow' | 'cancel' } = {},
+): Promise<Response> {
+  return (await visitConnectLink(connectUrl, notion, opts)).callback;
+}
+
+/**
+ * Notion's part: opens the authorize URL the product redirected to, submits the consent form as the
+ * user would, and returns where Notion sends the browser back to (the product's callback URL).
+ */
+export async function consentAtNotion(
+  authorizeUrl: string,
+  notion: NotionSandbox,
+  opts: { workspaceId?: string; share?: string[]; decision?: 'allow' | 'cancel' } = {},
+): Promise<string> {
+  const authorize = new URL(authorizeUrl);
   if (!authorize.href.startsWith(notion.url)) throw new Error(`start redirected outside Notion: ${authorize.origin}`);
 
   const consent = await fetch(authorize, { redirect: 'manual' });
@@ -44,16 +110,5 @@ export async function visitConnectLink(
     redirect: 'manual',
   });
   if (decided.status !== 302) throw new Error(`consent decision answered ${decided.status}`);
-  const callbackUrl = decided.headers.get('location')!;
-  const callback = await fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' });
-  return { callback, callbackUrl, cookie };
-}
-
-/** Connects through the whole browser flow and returns the callback page response. */
-export async function completeConnect(
-  connectUrl: string,
-  notion: NotionSandbox,
-  opts: { workspaceId?: string; share?: string[]; decision?: 'allow' | 'cancel' } = {},
-): Promise<Response> {
-  return (await visitConnectLink(connectUrl, notion, opts)).callback;
+  return decided.headers.get('location')!;
 }

@@ -10,8 +10,10 @@ import type { SaveOutcome } from '../../src/core/outcomes.js';
 import { expect } from 'vitest';
 import { appHomeOpenedEvent, eventCallbackBody } from '../../src/sandbox/slack/payloads.js';
 import { startOembedSandbox, type OembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
-import { startDiscordWorld, type DiscordWorld } from '../e2e/discord-harness.js';
-import { sam, slackDriver, type Person, type SlackDriver } from '../e2e/slack-harness.js';
+import { startFxTwitterSandbox, type FxTwitterSandbox } from '../../src/sandbox/fxtwitter/fxtwitter-sandbox.js';
+import { startDiscordWorld, type DiscordWorld } from './discord-harness.js';
+import { slackSam as sam, type SlackPerson as Person } from './fixtures.js';
+import { slackDriver, type SlackDriver } from './slack-harness.js';
 import { completeConnect } from './connect-flow.js';
 import { recordNotices, type CoreNotices } from './core-notices.js';
 import { waitFor } from './product.js';
@@ -92,11 +94,11 @@ export interface SlackWorld {
 }
 
 /** A Slack world per test: `startWorld({ slack: true })` and a `slackDriver` for it. */
-export function useSlackWorld(): SlackWorld {
+export function useSlackWorld(options: Omit<WorldOptions, 'slack'> = {}): SlackWorld {
   let world: World | undefined;
   let d: SlackDriver | undefined;
   beforeEach(async () => {
-    world = await startWorld({ slack: true });
+    world = await startWorld({ ...options, slack: true });
     d = slackDriver({ notion: world.notion, slack: world.slack!, product: world.product });
   });
   afterEach(() => current(world, 'the world').stop());
@@ -127,17 +129,26 @@ export function useSlackWorld(): SlackWorld {
  * A Discord world per test (`startDiscordWorld`), sharing one oEmbed sandbox per file. The
  * returned object stands for the current test's `DiscordWorld`.
  */
-export function useDiscordWorld(): Omit<DiscordWorld, 'stop'> {
+export function useDiscordWorld(
+  options: { fxTweets?: Parameters<typeof startFxTwitterSandbox>[0]; tableProperties?: Record<string, string> } = {},
+): Omit<DiscordWorld, 'stop'> & { fxtwitter: FxTwitterSandbox } {
   let oembed: OembedSandbox | undefined;
+  let fxtwitter: FxTwitterSandbox | undefined;
   let world: DiscordWorld | undefined;
   beforeAll(async () => {
     oembed = await startOembedSandbox();
+    fxtwitter = await startFxTwitterSandbox(options.fxTweets);
   });
   afterAll(async () => {
     await oembed?.close();
+    await fxtwitter?.close();
   });
   beforeEach(async () => {
-    world = await startDiscordWorld({ oembedUrl: current(oembed, 'the oEmbed sandbox').url });
+    world = await startDiscordWorld({
+      oembedUrl: current(oembed, 'the oEmbed sandbox').url,
+      fxtwitterUrl: current(fxtwitter, 'the FxTwitter sandbox').url,
+      ...(options.tableProperties ? { tableProperties: options.tableProperties } : {}),
+    });
   });
   afterEach(async () => {
     await world?.stop();
@@ -150,6 +161,7 @@ export function useDiscordWorld(): Omit<DiscordWorld, 'stop'> {
     get acme() { return w().acme; },
     get tweets() { return w().tweets; },
     get kim() { return w().kim; },
+    get fxtwitter() { return current(fxtwitter, 'the FxTwitter sandbox'); },
     finalReply: (...args) => w().finalReply(...args),
     connectThroughDiscord: (...args) => w().connectThroughDiscord(...args),
     nthDm: (...args) => w().nthDm(...args),

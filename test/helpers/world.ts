@@ -1,12 +1,15 @@
 import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
+import { startFxTwitterSandbox, type FxTwitterSandbox } from '../../src/sandbox/fxtwitter/fxtwitter-sandbox.js';
 import { startOembedSandbox, type OembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
-import { BOT_TOKEN, SIGNING_SECRET } from '../e2e/slack-harness.js';
+import { BOT_TOKEN, SIGNING_SECRET } from './fixtures.js';
 import { startProduct, TEST_CLIENT, type Product } from './product.js';
 
 export interface World {
   notion: NotionSandbox;
   oembed: OembedSandbox;
+  /** Knows no tweet unless given `fxTweets` (or told with `addTweet`): lookups then fall through to oEmbed. */
+  fxtwitter: FxTwitterSandbox;
   /** Present when started with `slack: true`; the product then runs the real Bolt app against it. */
   slack: SlackSandbox | undefined;
   product: Product;
@@ -18,24 +21,27 @@ export interface World {
 
 /**
  * The emulated world most end-to-end tests start from: Notion (workspace "Acme" with one table),
- * oEmbed, optionally Slack, and the real product pointed at them.
+ * FxTwitter, oEmbed, optionally Slack, and the real product pointed at them.
  */
 export async function startWorld(options: {
   table?: { title: string; properties: Record<string, string> };
   slack?: boolean;
   env?: Record<string, string>;
   logSink?: string[];
+  fxTweets?: Parameters<typeof startFxTwitterSandbox>[0];
 } = {}): Promise<World> {
   const oembed = await startOembedSandbox();
+  const fxtwitter = await startFxTwitterSandbox(options.fxTweets);
   const notion = await startNotionSandbox({ clients: [{ ...TEST_CLIENT, redirectUris: [] }] });
   const acme = notion.addWorkspace({ name: 'Acme' });
   const table = notion.addTable(acme.id, options.table ?? { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } });
   const slack = options.slack ? await startSlackSandbox({ botToken: BOT_TOKEN }) : undefined;
   const slackEnv: Record<string, string> = slack ? { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl } : {};
-  const product = await startProduct({ notion, oembedUrl: oembed.url, logSink: options.logSink, env: { ...slackEnv, ...options.env } });
+  const product = await startProduct({ notion, oembedUrl: oembed.url, fxtwitterUrl: fxtwitter.url, logSink: options.logSink, env: { ...slackEnv, ...options.env } });
   return {
     notion,
     oembed,
+    fxtwitter,
     slack,
     product,
     acme,
@@ -45,6 +51,7 @@ export async function startWorld(options: {
       await slack?.close();
       await notion.close();
       await oembed.close();
+      await fxtwitter.close();
     },
   };
 }

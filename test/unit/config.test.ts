@@ -18,10 +18,21 @@ describe('loadConfig', () => {
       discord: undefined,
     });
     expect(c.notion.apiUrl).toBe('https://api.notion.com');
+    expect(c.notionRate).toEqual({ perSecond: 3, burst: 10 });
+    expect(c.saveJobs).toEqual({ giveUpAfterHours: 24, concurrency: 32 });
+  });
+
+  it('reads the rate limit, the give-up time and the worker concurrency', () => {
+    const c = loadConfig({ NOTION_RATE_PER_SECOND: '2', NOTION_BURST: '2', SAVE_GIVE_UP_AFTER_HOURS: '1.5', SAVE_WORKER_CONCURRENCY: '8' });
+    expect(c.notionRate).toEqual({ perSecond: 2, burst: 2 });
+    expect(c.saveJobs).toEqual({ giveUpAfterHours: 1.5, concurrency: 8 });
   });
 
   it('reads a blank value as its default, as an .env template leaves it', () => {
-    const blank = { PORT: '', NODE_ENV: ' ', LOG_LEVEL: '', STORE_URL: '', DATA_DIR: '', NOTION_API_URL: '', SLACK_API_URL: '', DISCORD_API_URL: '', TWEET_OEMBED_URL: '' };
+    const blank = {
+      PORT: '', NODE_ENV: ' ', LOG_LEVEL: '', STORE_URL: '', DATA_DIR: '', NOTION_API_URL: '', SLACK_API_URL: '', DISCORD_API_URL: '', TWEET_OEMBED_URL: '',
+      NOTION_RATE_PER_SECOND: '', NOTION_BURST: '', SAVE_GIVE_UP_AFTER_HOURS: '', SAVE_WORKER_CONCURRENCY: '',
+    };
     expect(loadConfig(blank)).toEqual(loadConfig({}));
   });
 
@@ -35,11 +46,32 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://tweets.example.com/' }).redirectUri).toBe('https://tweets.example.com/oauth/notion/callback');
   });
 
+  it('production refuses an http:// PUBLIC_URL except on this machine', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const prod = { NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: key };
+    expect(() => loadConfig({ ...prod, PUBLIC_URL: 'http://tweets.example.com' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...prod, PUBLIC_URL: 'http://tweets.example.com' })).toThrow(
+      /^PUBLIC_URL: must start with https:\/\/ when NODE_ENV=production .*localhost and 127\.0\.0\.1$/,
+    );
+    expect(() => loadConfig({ ...prod, PUBLIC_URL: 'http://10.0.0.5:3000' })).toThrow(/^PUBLIC_URL: /);
+    expect(loadConfig({ ...prod, PUBLIC_URL: 'https://tweets.example.com' }).publicUrl).toBe('https://tweets.example.com');
+    expect(loadConfig({ ...prod, PUBLIC_URL: 'http://localhost:3000' }).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ ...prod, PUBLIC_URL: 'http://127.0.0.1:3000' }).publicUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig(prod).publicUrl).toBe('http://localhost:3000');
+    // Outside production http:// stays allowed (development behind a tunnel, tests).
+    expect(loadConfig({ PUBLIC_URL: 'http://tweets.example.com' }).publicUrl).toBe('http://tweets.example.com');
+  });
+
   it.each([
     [{ PORT: 'abc' }, /^PORT: /],
     [{ PUBLIC_URL: 'not a url' }, /^PUBLIC_URL: /],
     [{ STORE_URL: 'mysql://x' }, /^STORE_URL: /],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ NOTION_RATE_PER_SECOND: '2.5' }, /^NOTION_RATE_PER_SECOND: /],
+    [{ NOTION_RATE_PER_SECOND: '0' }, /^NOTION_RATE_PER_SECOND: /],
+    [{ NOTION_BURST: '2' }, /^NOTION_BURST: must be at least NOTION_RATE_PER_SECOND/],
+    [{ SAVE_GIVE_UP_AFTER_HOURS: '0' }, /^SAVE_GIVE_UP_AFTER_HOURS: /],
+    [{ SAVE_WORKER_CONCURRENCY: 'many' }, /^SAVE_WORKER_CONCURRENCY: /],
     [{ NODE_ENV: 'production' }, /^TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production/],
     [{ NOTION_CLIENT_ID: 'x' }, /^NOTION_CLIENT_SECRET: /],
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /Slack is partly configured: set SLACK_SIGNING_SECRET too \(or SLACK_APP_TOKEN for Socket Mode\)/],

@@ -5,7 +5,7 @@ import { chatUserOf } from './chat-user.js';
 import { tweetInputOfMessage } from './embed-unfurl.js';
 import { errorFields } from './errors.js';
 import { failureReply, saveReply } from './replies.js';
-import { saveToEnd } from '../../core/settle-save.js';
+import { saveToEnd } from '../../chat/settle-save.js';
 
 export interface DirectMessageOptions {
   core: Core;

@@ -4,6 +4,7 @@ import type { Logger } from '../../log.js';
 import { commands as allCommands, type Command } from './commands/index.js';
 import { errorFields } from './errors.js';
 import { failureReply, TABLE_PICKER_ID } from './replies.js';
+import { handleNoteModal } from './add-note.js';
 import { handleSaveButton } from './save-buttons.js';
 import { handleTablePick } from './table-picker.js';
 
@@ -50,6 +51,7 @@ export function createInteractionRouter(options: InteractionRouterOptions): (int
         return;
       }
       if (interaction.isButton() && (await handleSaveButton(interaction, { core, log }))) return;
+      if (interaction.isModalSubmit() && (await handleNoteModal(interaction, { core, log }))) return;
       log.debug({ ...fields, type: interaction.type }, 'interaction ignored');
     } catch (err) {
       log.error({ ...fields, ...errorFields(err) }, 'interaction failed');

@@ -1,36 +1,26 @@
 import type { Client } from 'discord.js';
-import type { ChatUser } from '../../core/chat-user.js';
-import type { ChatNotifier, ConnectedNotice, ReconnectNotice, SaveOutcome } from '../../core/outcomes.js';
+import type { ChatNotifier } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
+import { createDmNotifier } from '../dm-notifier.js';
 import { errorFields } from './errors.js';
-import { connectedReply, pendingSavedDm, reconnectNeededDm, type DiscordReply } from './replies.js';
+import { connectedReply, pendingSavedDm, reconnectNeededDm } from './replies.js';
+import { sendDiscordDm } from './send-dm.js';
 
 /**
  * How core reaches a Discord user outside a request, always by DM: the connect result (workspace
  * and table, a table menu or the create-table offer), the one Reconnect prompt when Notion stops
- * accepting the connection, and the results of the saves kept until the reconnect. Best effort: a
- * closed DM is logged, not thrown (the browser page or the save reply already said the essentials).
+ * accepting the connection, and the results of the saves kept until the reconnect.
  */
 export function createDiscordNotifier(client: Client, log: Logger): ChatNotifier {
-  async function dm(user: ChatUser, body: DiscordReply, what: string, fields: Record<string, unknown> = {}): Promise<void> {
-    if (user.platform !== 'discord') return;
-    try {
-      await client.users.send(user.userId, body);
-      log.info({ userId: user.userId, ...fields }, `${what} sent by DM`);
-    } catch (err) {
-      log.warn({ userId: user.userId, ...fields, ...errorFields(err) }, `could not DM the ${what}`);
-    }
-  }
-
-  return {
-    notifyConnected(user: ChatUser, notice: ConnectedNotice): Promise<void> {
-      return dm(user, connectedReply(notice), 'connect result', { target: notice.status.kind });
+  return createDmNotifier(
+    {
+      platform: 'discord',
+      send: (user, body) => sendDiscordDm(client, user.userId, body),
+      errorFields,
+      connected: connectedReply,
+      reconnectNeeded: reconnectNeededDm,
+      pendingSaved: pendingSavedDm,
     },
-    notifyReconnectNeeded(user: ChatUser, notice: ReconnectNotice): Promise<void> {
-      return dm(user, reconnectNeededDm(notice), 'reconnect prompt', { pending: notice.pending });
-    },
-    notifyPendingSaved(user: ChatUser, outcomes: SaveOutcome[]): Promise<void> {
-      return dm(user, pendingSavedDm(outcomes), 'kept saves result', { count: outcomes.length });
-    },
-  };
+    log,
+  );
 }

@@ -20,7 +20,7 @@ import {
   reconnectNeededText,
   saveOutcomeText,
   undoOutcomeText,
-} from '../../core/messages.js';
+} from '../../chat/messages.js';
 import type {
   ChooseTargetOutcome,
   ConnectedNotice,
@@ -34,6 +34,8 @@ import type {
   UndoOutcome,
 } from '../../core/outcomes.js';
 import { discordFormatter as f } from './discord-formatter.js';
+import { ADD_NOTE_LABEL, notedSaveOutcome, noteOutcomeText } from '../../chat/note-messages.js';
+import type { NoteOutcome } from '../../core/outcomes.js';
 
 /** A message body that fits `reply`, `editReply`, `followUp`, `channel.send` and `user.send`. */
 export interface DiscordReply {
@@ -128,9 +130,9 @@ export function tablePickerRow(tables: readonly TableChoice[], currentId?: strin
  * shared page to create the Tweets table in. The id is only a handle: core checks that the row or
  * page belongs to whoever clicks.
  */
-export type ButtonAction = 'undo' | 'again' | 'create';
+export type ButtonAction = 'undo' | 'again' | 'create' | 'note';
 
-const BUTTON_ID = /^stn:(undo|again|create):([A-Za-z0-9-]{1,64})$/;
+const BUTTON_ID = /^stn:(undo|again|create|note):([A-Za-z0-9-]{1,64})$/;
 
 /** The custom id for a button, or undefined when the id cannot be carried (never seen with Notion's UUIDs). */
 export function buttonId(action: ButtonAction, id: string): string | undefined {
@@ -189,7 +191,14 @@ export function saveReply(outcome: SaveOutcome, command = '/save-tweet'): Discor
   const content = saveOutcomeText(f, outcome, command);
   switch (outcome.kind) {
     case 'saved':
-      return reply(content, buttonRow([linkButton(outcome.pageUrl, LABELS.openInNotion), actionButton('undo', outcome.pageId, LABELS.undo, ButtonStyle.Secondary)]));
+      return reply(
+        content,
+        buttonRow([
+          linkButton(outcome.pageUrl, LABELS.openInNotion),
+          actionButton('note', outcome.pageId, ADD_NOTE_LABEL, ButtonStyle.Secondary),
+          actionButton('undo', outcome.pageId, LABELS.undo, ButtonStyle.Secondary),
+        ]),
+      );
     case 'already_saved':
       return reply(content, buttonRow([linkButton(outcome.pageUrl, LABELS.openInNotion), actionButton('again', outcome.pageId, LABELS.saveAgain, ButtonStyle.Secondary)]));
     case 'not_connected':
@@ -250,4 +259,12 @@ export function disconnectReply(outcome: DisconnectOutcome): DiscordReply {
 /** When something of ours broke: core's wording, never a stack trace. */
 export function failureReply(): DiscordReply {
   return reply(saveOutcomeText(f, { kind: 'failed', reason: 'internal' }));
+}
+
+/** The "Saved" message once a note was added (the save as before, what was added below); otherwise why not, alone. */
+export function notedReply(outcome: NoteOutcome): DiscordReply {
+  const line = noteOutcomeText(f, outcome);
+  if (outcome.kind !== 'noted') return reply(line);
+  const saved = saveReply(notedSaveOutcome(outcome));
+  return { ...saved, content: `${saved.content}\n${line}`.slice(0, 2000) };
 }

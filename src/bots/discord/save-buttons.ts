@@ -1,6 +1,7 @@
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
+import { handleNoteButton } from './add-note.js';
 import { chatUserOf } from './chat-user.js';
 import { chooseTargetReply, parseButtonId, saveReply, undoReply, type DiscordReply } from './replies.js';
 
@@ -20,6 +21,11 @@ export async function handleSaveButton(interaction: ButtonInteraction, deps: { c
   const { core, log } = deps;
   const user = chatUserOf(interaction.user);
   const fields = { interactionId: interaction.id, button: parsed.action };
+  // The note form must be the first answer to the click: no defer before it.
+  if (parsed.action === 'note') {
+    await handleNoteButton(interaction, parsed.id, deps);
+    return true;
+  }
   await interaction.deferUpdate();
 
   const editMessage = (body: DiscordReply) => interaction.editReply(body);

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { ADD_NOTE_LABEL } from '../../chat/note-messages.js';
 import {
   connectPromptText,
   connectedText,
@@ -11,7 +12,7 @@ import {
   statusText,
   targetStatusText,
   undoOutcomeText,
-} from '../../core/messages.js';
+} from '../../chat/messages.js';
 import type {
   ConnectionStatus,
   ConnectLink,
@@ -155,7 +156,11 @@ export function saveOutcomeMessage(outcome: SaveOutcome): SlackMessage {
           {
             type: 'actions',
             block_id: 'saved',
-            elements: [urlButton(LABELS.openInNotion, outcome.pageUrl, ACTION_IDS.openInNotion), valueButton(LABELS.undo, outcome.pageId, ACTION_IDS.undoSave)],
+            elements: [
+              urlButton(LABELS.openInNotion, outcome.pageUrl, ACTION_IDS.openInNotion),
+              valueButton(ADD_NOTE_LABEL, outcome.pageId, ACTION_IDS.addNote),
+              valueButton(LABELS.undo, outcome.pageId, ACTION_IDS.undoSave),
+            ],
           },
         ],
       };

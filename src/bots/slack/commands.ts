@@ -1,23 +1,26 @@
-import type { App } from '@slack/bolt';
+import type { App, SlashCommand } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
 import { decodeSlackMarkup } from '../../chat/chat-markup.js';
-import { splitTableChoice } from '../../core/inline-table.js';
-import { CHECK_DMS_TEXT, disconnectText, unknownOptionText } from '../../core/messages.js';
+import { splitTableChoice } from '../../chat/inline-table.js';
+import { CHECK_DMS_TEXT, disconnectText, unknownOptionText } from '../../chat/messages.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section } from './blocks.js';
 import { sendConnectLink } from './connect-link.js';
 import { COMMANDS } from './constants.js';
 import { respondEphemeral } from './reply.js';
-import { saveToEnd } from '../../core/settle-save.js';
+import { saveToEnd } from '../../chat/settle-save.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
+import type { WorkspaceNames } from './workspace-names.js';
 
 /**
- * `/notion-connect`, `/save-tweet`, `/notion-disconnect`. Each acks at once (Slack allows
+ * `/notion-connect`, `/save-tweet`, `/save-thread`, `/notion-disconnect`. Each acks at once (Slack allows
  * 3 s and core may call Notion), then answers ephemerally through the response_url.
  */
-export function registerCommands(app: App, deps: { core: Core; log: Logger }): void {
+export function registerCommands(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
   const { core } = deps;
+  const commandUser = (c: SlashCommand) =>
+    slackUser(c.team_id, c.user_id, c.user_name, deps.workspaces.of(c.team_id, c.team_domain));
 
   /** These commands take no options; anything typed after them is answered, not acted on. */
   const refuseOptions = async (name: string, text: string | undefined, ack: (msg: { response_type: 'ephemeral'; text: string }) => Promise<void>) => {
@@ -30,7 +33,7 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger }): v
   app.command(COMMANDS.connect, async ({ command, ack, respond, client }) => {
     if (await refuseOptions(COMMANDS.connect, command.text, ack)) return;
     await ack({ response_type: 'ephemeral', text: CHECK_DMS_TEXT });
-    const user = slackUser(command.team_id, command.user_id, command.user_name);
+    const user = commandUser(command);
     const log = deps.log.child({ event: 'command', command: COMMANDS.connect, teamId: user.teamId, userId: user.userId });
     await sendConnectLink({ core, client, log }, user, respond);
   });
@@ -44,17 +47,33 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger }): v
       return;
     }
     await ack();
-    const user = slackUser(command.team_id, command.user_id, command.user_name);
+    const user = commandUser(command);
     const log = deps.log.child({ event: 'command', command: COMMANDS.save, teamId: user.teamId, userId: user.userId });
     const { text: tweet, tableName } = splitTableChoice(text);
     const outcome = await saveToEnd(core, user, decodeSlackMarkup(tweet), log, { table: tableName });
     await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
   });
 
+  // `/save-thread <link>`: the author's whole chain the tweet is in, one row (a tweet in no thread saves as itself).
+  app.command(COMMANDS.saveThread, async ({ command, ack, respond }) => {
+    const text = command.text ?? '';
+    if (text.trim() === '') {
+      const help = saveOutcomeMessage({ kind: 'no_tweet', reason: 'empty' });
+      await ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
+      return;
+    }
+    await ack();
+    const user = slackUser(command.team_id, command.user_id, command.user_name);
+    const log = deps.log.child({ event: 'command', command: COMMANDS.saveThread, teamId: user.teamId, userId: user.userId });
+    const { text: tweet, tableName } = splitTableChoice(text);
+    const outcome = await saveToEnd(core, user, { text: tweet }, log, { table: tableName, thread: true });
+    await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
+  });
+
   app.command(COMMANDS.disconnect, async ({ command, ack, respond }) => {
     if (await refuseOptions(COMMANDS.disconnect, command.text, ack)) return;
     await ack();
-    const user = slackUser(command.team_id, command.user_id, command.user_name);
+    const user = commandUser(command);
     const log = deps.log.child({ event: 'command', command: COMMANDS.disconnect, teamId: user.teamId, userId: user.userId });
     let text: string;
     try {

@@ -4,6 +4,7 @@ import type { ChatUser } from '../../core/chat-user.js';
 import type { Logger } from '../../log.js';
 import { connectMessage, saveOutcomeMessage } from './blocks.js';
 import { errorSummary, respondEphemeral } from './reply.js';
+import { sendSlackDm } from './send-dm.js';
 
 /**
  * Creates a fresh personal connect link and DMs it (chat.postMessage to the user id opens
@@ -26,7 +27,7 @@ export async function sendConnectLink(
   }
   const message = connectMessage(link);
   try {
-    await client.chat.postMessage({ channel: user.userId, text: message.text, blocks: message.blocks, unfurl_links: false });
+    await sendSlackDm(client, user, message);
     log.info({ reconnect: link.current.connected }, 'connect link sent by DM');
   } catch (err) {
     log.warn({ err: errorSummary(err) }, 'connect DM failed; answering ephemerally');

@@ -6,10 +6,17 @@ export const COMMANDS = {
   connect: '/notion-connect',
   save: '/save-tweet',
   disconnect: '/notion-disconnect',
+  saveThread: '/save-thread',
 } as const;
 
 /** callback_id of the message shortcut "Save to Notion". */
 export const SAVE_SHORTCUT_CALLBACK_ID = 'save_to_notion';
+
+/** callback_id of the message shortcut "Save thread to Notion". */
+export const SAVE_THREAD_SHORTCUT_CALLBACK_ID = 'save_thread_to_notion';
+
+/** callback_id of the "Add note" modal. */
+export const NOTE_VIEW_CALLBACK_ID = 'add_note_form';
 
 /** The one request URL path for slash commands, interactivity and events (Bolt's default endpoint). */
 export const EVENTS_PATH = '/slack/events';
@@ -28,6 +35,8 @@ export const ACTION_IDS = {
   undoSave: 'undo_save',
   /** Button on an "Already saved" reply; value = the existing row's page id. */
   saveAgain: 'save_again',
+  /** Button on a "Saved" reply that opens the note form; value = the row's page id. */
+  addNote: 'add_note',
   /**
    * Prefix of the "Create a Tweets table in <page>" buttons (value = page id). Slack wants
    * action_ids unique within a block, so each button gets `create_tweets_table_<n>`.
@@ -44,5 +53,10 @@ export const MAX_CREATE_TABLE_BUTTONS = 5;
 /** Bot token scopes the adapter uses: commands + shortcuts, posting, DM history (message.im). */
 export const BOT_SCOPES = ['commands', 'chat:write', 'im:history'] as const;
 
-/** Events the adapter subscribes to. */
-export const BOT_EVENTS = ['message.im', 'app_home_opened'] as const;
+/** Events the adapter subscribes to; the last two remove a workspace's installation ("Add to Slack"). */
+export const BOT_EVENTS = ['message.im', 'app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;
+
+/** "Add to Slack" (distribution mode): the page with the button, Bolt's install path, and its OAuth redirect. */
+export const INSTALL_PATH = '/slack/install';
+export const INSTALL_START_PATH = '/slack/install/start';
+export const OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';

@@ -3,8 +3,9 @@ import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage } from './blocks.js';
 import { errorSummary } from './reply.js';
-import { saveToEnd } from '../../core/settle-save.js';
+import { saveToEnd } from '../../chat/settle-save.js';
 import { slackUser } from './slack-user.js';
+import type { WorkspaceNames } from './workspace-names.js';
 import { tweetInputFromMessage } from './unfurl.js';
 
 /** The fields of a `message` event this handler reads. */
@@ -33,7 +34,7 @@ export function messageEventKey(eventId: string | undefined, teamId: string | un
  * its Messages tab is saved and answered in that DM. Bot messages (ours included), edits,
  * deletions and other subtypes are ignored; retries of the same event act once.
  */
-export function registerDirectMessages(app: App, deps: { core: Core; log: Logger }): void {
+export function registerDirectMessages(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
   app.event('message', async ({ event, body, client, context }) => {
     const msg = event as unknown as ImMessage;
     if (msg.channel_type !== 'im') return;
@@ -49,7 +50,7 @@ export function registerDirectMessages(app: App, deps: { core: Core; log: Logger
       log.info({ retryReason: context.retryReason }, 'duplicate delivery ignored');
       return;
     }
-    const user = slackUser(teamId, msg.user);
+    const user = slackUser(teamId, msg.user, undefined, deps.workspaces.of(teamId));
     const outcome = await saveToEnd(deps.core, user, tweetInputFromMessage(msg), log);
     const reply = saveOutcomeMessage(outcome);
     try {

@@ -7,6 +7,7 @@ import { sendConnectLink } from './connect-link.js';
 import { ACTION_IDS } from './constants.js';
 import { errorSummary } from './reply.js';
 import { slackUser } from './slack-user.js';
+import type { WorkspaceNames } from './workspace-names.js';
 
 /**
  * Publishes the user's App Home: connection status, target table or picker, how to save.
@@ -33,17 +34,18 @@ export function fromHomeTab(body: { container?: { type?: string } | undefined; v
  * `app_home_opened` (Home tab) republishes the view; its connect button DMs a fresh personal
  * link rather than rendering one into the view, so opening the tab mints nothing.
  */
-export function registerHomeTab(app: App, deps: { core: Core; log: Logger }): void {
+export function registerHomeTab(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
-    const user = slackUser(body.team_id, event.user);
+    const user = slackUser(body.team_id, event.user, undefined, deps.workspaces.of(body.team_id));
     const log = deps.log.child({ event: 'app_home_opened', teamId: user.teamId, userId: user.userId });
     await publishHome({ core: deps.core, client, log }, user);
   });
 
   app.action(ACTION_IDS.homeConnect, async ({ ack, body, client }) => {
     await ack();
-    const user = slackUser(body.team?.id ?? body.user.team_id, body.user.id, body.user.name);
+    const teamId = body.team?.id ?? body.user.team_id;
+    const user = slackUser(teamId, body.user.id, body.user.name, deps.workspaces.of(teamId, body.team?.domain));
     const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.homeConnect, teamId: user.teamId, userId: user.userId });
     await sendConnectLink({ core: deps.core, client, log }, user);
   });

@@ -2,20 +2,31 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { ChatBot } from '../chat-bot.js';
 import type { SlackConfig } from '../../config.js';
+import type { ChatUser } from '../../core/chat-user.js';
 import type { Core } from '../../core/core.js';
+import type { ClaimStore, OneTimeStore } from '../../core/ports.js';
 import type { Router } from '../../http/router.js';
 import { MAX_BODY_BYTES } from '../../http/server.js';
 import type { Logger } from '../../log.js';
+import type { WorkspaceInstallStore } from '../../store/workspace-install-store.js';
+import { registerActOnce } from './act-once.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands.js';
-import { EVENTS_PATH } from './constants.js';
+import { BOT_SCOPES, EVENTS_PATH, INSTALL_PATH, INSTALL_START_PATH, OAUTH_REDIRECT_PATH } from './constants.js';
 import { registerDirectMessages } from './direct-messages.js';
 import { registerHomeTab } from './home-tab.js';
+import { addSlackInstallRoutes } from './install-routes.js';
+import { createInstallStateStore, INSTALL_STATE_TTL_SECONDS } from './install-state-store.js';
+import { createSlackInstallationStore, NoInstallationError, type SlackInstallationStore } from './installation-store.js';
 import { registerMessageShortcut } from './message-shortcut.js';
+import { answerNotInstalled } from './not-installed.js';
 import { createSlackNotifier } from './notifier.js';
+import { registerUninstall, type OnUninstalled } from './uninstall.js';
 import { errorSummary } from './reply.js';
 import { checkRequestTimestamp } from './request-timestamp.js';
+import { createWorkspaceNames } from './workspace-names.js';
 import { registerSaveActions } from './save-actions.js';
+import { registerAddNote } from './add-note.js';
 import { registerTablePicker } from './table-picker.js';
 
 export interface SlackBotOptions {
@@ -25,6 +36,12 @@ export interface SlackBotOptions {
   log: Logger;
   /** Clock for the request-timestamp check (tests). */
   now?: () => number;
+  /** Distribution mode: where installations, install states and refresh leases are kept (shared by all instances). */
+  installs?: { store: WorkspaceInstallStore; states: OneTimeStore<Record<string, unknown>>; claims: ClaimStore } | undefined;
+  /** The product's public base URL (final once the server listens): install links and the OAuth redirect. */
+  publicUrl?: () => string;
+  /** Distribution mode: run after a workspace's installation was deleted. */
+  onUninstalled?: OnUninstalled | undefined;
 }
 
 /**
@@ -33,6 +50,11 @@ export interface SlackBotOptions {
  * port), behind a check that rejects timestamps more than 5 minutes ahead. Socket Mode
  * (`appToken` set): Bolt's SocketModeReceiver connects out; nothing is mounted, and no signing
  * secret is needed.
+ * Distribution mode (`config.distribution`): no bot token; Bolt's OAuth (@slack/oauth, through
+ * HTTPReceiver's installer options) installs the app in any number of workspaces, its `authorize`
+ * gives every request its own workspace's token from the installation store, and the install pages
+ * are mounted beside the request URL. Requests from workspaces without an installation are answered
+ * with a reinstall link; uninstall events delete the installation.
  * `start()` verifies the bot token (auth.test), registers the DM notifier, and connects/mounts.
  */
 export function createSlackBot(options: SlackBotOptions): ChatBot {
@@ -44,25 +66,85 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
   const logger = boltLogger(log);
   const clientOptions = { slackApiUrl: config.apiUrl };
 
-  // Socket Mode gets no signing secret: its requests arrive unsigned over the app's own WebSocket
-  // (Bolt's SocketModeReceiver needs only the app token), so config does not require one there.
-  const receiver = config.appToken === undefined
-    ? new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: [EVENTS_PATH], logger, processBeforeResponse: false, bodyLimit: MAX_BODY_BYTES })
-    : undefined;
-  const app = config.appToken === undefined
-    ? new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true })
-    : new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger, deferInitialization: true });
+  const publicUrl = options.publicUrl ?? (() => 'http://localhost');
+  const installUrl = () => `${publicUrl()}${INSTALL_PATH}`;
+  const distribution = config.distribution;
+  let installations: SlackInstallationStore | undefined;
+  let receiver: HTTPReceiver | undefined;
+  let app: App;
+  if (distribution) {
+    if (!options.installs) throw new Error('Slack distribution mode needs the installation store');
+    installations = createSlackInstallationStore({ installs: options.installs.store, claims: options.installs.claims, log });
+    receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret,
+      endpoints: [EVENTS_PATH],
+      logger,
+      processBeforeResponse: false,
+      bodyLimit: MAX_BODY_BYTES,
+      clientId: distribution.clientId,
+      clientSecret: distribution.clientSecret,
+      stateSecret: distribution.stateSecret,
+      scopes: [...BOT_SCOPES],
+      installationStore: installations,
+      installerOptions: {
+        // The landing page is the product's (no state in it); Bolt's install path only sets the cookie and redirects.
+        directInstall: true,
+        installPath: INSTALL_START_PATH,
+        redirectUriPath: OAUTH_REDIRECT_PATH,
+        stateVerification: true,
+        stateStore: createInstallStateStore({ stateSecret: distribution.stateSecret, states: options.installs.states }),
+        stateCookieExpirationSeconds: INSTALL_STATE_TTL_SECONDS,
+        authorizationUrl: distribution.authorizeUrl,
+        clientOptions,
+      },
+    });
+    app = new App({ receiver, clientOptions, logger, deferInitialization: true, extendedErrorHandler: true });
+  } else if (config.appToken === undefined) {
+    receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret,
+      endpoints: [EVENTS_PATH],
+      logger,
+      processBeforeResponse: false,
+      bodyLimit: MAX_BODY_BYTES,
+    });
+    app = new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true, extendedErrorHandler: true });
+  } else {
+    // Socket Mode gets no signing secret: its requests arrive unsigned over the app's own WebSocket
+    // (Bolt's SocketModeReceiver needs only the app token), so config does not require one there.
+    app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger, deferInitialization: true, extendedErrorHandler: true });
+  }
 
-  const deps = { core, log };
+  const workspaces = createWorkspaceNames();
+  const deps = { core, log, workspaces };
+  if (installations) {
+    const store = installations;
+    // Org-wide installs are keyed by the org, but users (and their DMs) by their workspace: remember which org covers it.
+    app.use(async ({ context, next }) => {
+      if (context.isEnterpriseInstall && context.enterpriseId && context.teamId) {
+        await store.rememberOrg(context.teamId, context.enterpriseId).catch((err: unknown) => log.warn({ err: errorSummary(err) }, 'could not remember the org of a workspace'));
+      }
+      await next();
+    });
+    registerUninstall(app, { installations: store, log, onUninstalled: options.onUninstalled });
+  }
+  // A replayed signed request is acknowledged here and reaches no listener.
+  registerActOnce(app, deps);
   registerCommands(app, deps);
   registerMessageShortcut(app, deps);
   registerDirectMessages(app, deps);
   registerTablePicker(app, deps);
   registerSaveActions(app, deps);
+  registerAddNote(app, deps);
   registerHomeTab(app, deps);
-  app.error(async (err) => {
-    log.error({ err: errorSummary(err) }, 'unhandled error in a Slack listener');
-  });
+  // extendedErrorHandler: the handler gets the request body too (its response_url answers "not installed").
+  const onError = async ({ error, body }: { error: Error; body: unknown }): Promise<void> => {
+    if (installations && NoInstallationError.is(error)) {
+      await answerNotInstalled(body, installUrl(), log);
+      return;
+    }
+    log.error({ err: errorSummary(error) }, 'unhandled error in a Slack listener');
+  };
+  app.error(onError);
 
   let running = false;
   let mounted = false;
@@ -95,16 +177,40 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
           throw new Error(`Slack rejected SLACK_BOT_TOKEN at start-up (auth.test: ${typeof code === 'string' ? code : 'request failed'})`, { cause: err });
         }
         initialized = true;
+        // The workspace's name for the connect confirmation page; without it the page names the domain.
+        try {
+          const auth = await app.client.auth.test();
+          workspaces.learn(auth.team_id, auth.team);
+        } catch (err) {
+          log.warn({ err: errorSummary(err) }, 'could not read the workspace name (auth.test)');
+        }
       }
-      core.registerNotifier('slack', createSlackNotifier(app.client, config.botToken, log));
+      const botToken = config.botToken;
+      const tokenFor = installations
+        ? (() => {
+          const store = installations;
+          return async (user: ChatUser) => (user.teamId ? store.botTokenForTeam(user.teamId) : undefined);
+        })()
+        : async () => botToken;
+      core.registerNotifier('slack', createSlackNotifier(app.client, tokenFor, log));
       if (socketMode) {
         await app.start();
       } else if (!mounted) {
         router.add('POST', EVENTS_PATH, handleEvents);
+        if (receiver?.installer) {
+          addSlackInstallRoutes({ router, installer: receiver.installer, redirectUri: () => `${publicUrl()}${OAUTH_REDIRECT_PATH}`, log });
+        }
         mounted = true;
       }
       running = true;
-      log.info({ mode: socketMode ? 'socket' : 'http', path: socketMode ? undefined : EVENTS_PATH }, 'Slack adapter started');
+      log.info(
+        {
+          mode: distribution ? 'distribution' : socketMode ? 'socket' : 'http',
+          path: socketMode ? undefined : EVENTS_PATH,
+          installUrl: distribution ? installUrl() : undefined,
+        },
+        'Slack adapter started',
+      );
     },
     async stop() {
       if (!running) return;

@@ -2,10 +2,11 @@ import type { App, MessageShortcut } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage } from './blocks.js';
-import { SAVE_SHORTCUT_CALLBACK_ID } from './constants.js';
+import { SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from './constants.js';
 import { respondEphemeral } from './reply.js';
-import { saveToEnd } from '../../core/settle-save.js';
+import { saveToEnd } from '../../chat/settle-save.js';
 import { slackUser } from './slack-user.js';
+import type { WorkspaceNames } from './workspace-names.js';
 import { tweetInputFromMessage } from './unfurl.js';
 
 /**
@@ -13,13 +14,17 @@ import { tweetInputFromMessage } from './unfurl.js';
  * Twitter/X unfurl when there is one, else its tweet link, else its text; see
  * `tweetInputFromMessage`) and answers ephemerally.
  */
-export function registerMessageShortcut(app: App, deps: { core: Core; log: Logger }): void {
-  app.shortcut<MessageShortcut>({ callback_id: SAVE_SHORTCUT_CALLBACK_ID, type: 'message_action' }, async ({ shortcut, ack, respond }) => {
-    await ack();
-    const teamId = shortcut.team?.id ?? shortcut.user.team_id;
-    const user = slackUser(teamId, shortcut.user.id, shortcut.user.username ?? shortcut.user.name);
-    const log = deps.log.child({ event: 'message_action', callbackId: SAVE_SHORTCUT_CALLBACK_ID, teamId, userId: user.userId });
-    const outcome = await saveToEnd(deps.core, user, tweetInputFromMessage(shortcut.message), log);
-    await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
-  });
+export function registerMessageShortcut(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
+  // "Save thread to Notion" is the same, for the author's whole chain the tweet is in.
+  for (const [callbackId, thread] of [[SAVE_SHORTCUT_CALLBACK_ID, false], [SAVE_THREAD_SHORTCUT_CALLBACK_ID, true]] as const) {
+    app.shortcut<MessageShortcut>({ callback_id: callbackId, type: 'message_action' }, async ({ shortcut, ack, respond }) => {
+      await ack();
+      const teamId = shortcut.team?.id ?? shortcut.user.team_id;
+      const name = shortcut.user.username ?? shortcut.user.name;
+      const user = slackUser(teamId, shortcut.user.id, name, deps.workspaces.of(teamId, shortcut.team?.domain));
+      const log = deps.log.child({ event: 'message_action', callbackId, teamId, userId: user.userId });
+      const outcome = await saveToEnd(deps.core, user, tweetInputFromMessage(shortcut.message), log, thread ? { thread } : undefined);
+      await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
+    });
+  }
 }

@@ -2,14 +2,15 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
 import type { ChooseTargetOutcome, UndoOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
-import { chooseTargetText, CREATE_TABLE_FAILED_TEXT } from '../../core/messages.js';
+import { chooseTargetText, CREATE_TABLE_FAILED_TEXT } from '../../chat/messages.js';
 import { saveOutcomeMessage, section, undoOutcomeMessage } from './blocks.js';
 import { ACTION_IDS, CREATE_TABLE_ACTION } from './constants.js';
 import { fromHomeTab, publishHome } from './home-tab.js';
 import { respondEphemeral } from './reply.js';
-import { settleSave } from '../../core/settle-save.js';
+import { settleSave } from '../../chat/settle-save.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
+import type { WorkspaceNames } from './workspace-names.js';
 import { chooseOutcomeMessage } from './table-picker.js';
 
 type ButtonClick = BlockAction<ButtonAction>;
@@ -20,8 +21,10 @@ function notionIdOf(action: ButtonAction): string | undefined {
   return value && /^[0-9a-f-]{32,36}$/i.test(value) ? value : undefined;
 }
 
-function clicker(body: ButtonClick) {
-  return slackUser(body.team?.id ?? body.user.team_id, body.user.id, body.user.username ?? body.user.name);
+function clicker(body: ButtonClick, workspaces: WorkspaceNames) {
+  const teamId = body.team?.id ?? body.user.team_id;
+  const name = body.user.username ?? body.user.name;
+  return slackUser(teamId, body.user.id, name, workspaces.of(teamId, body.team?.domain));
 }
 
 /**
@@ -35,12 +38,12 @@ function clicker(body: ButtonClick) {
  *   target; the offer becomes "Created a Tweets table in <page>…" (on the Home tab, the tab is
  *   republished with that, or the failure, on top).
  */
-export function registerSaveActions(app: App, deps: { core: Core; log: Logger }): void {
+export function registerSaveActions(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
   const { core } = deps;
 
   app.action<ButtonClick>(ACTION_IDS.undoSave, async ({ ack, body, action, respond }) => {
     await ack();
-    const user = clicker(body);
+    const user = clicker(body, deps.workspaces);
     const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.undoSave, teamId: user.teamId, userId: user.userId });
     const pageId = notionIdOf(action);
     let outcome: UndoOutcome;
@@ -61,7 +64,7 @@ export function registerSaveActions(app: App, deps: { core: Core; log: Logger })
 
   app.action<ButtonClick>(ACTION_IDS.saveAgain, async ({ ack, body, action, respond }) => {
     await ack();
-    const user = clicker(body);
+    const user = clicker(body, deps.workspaces);
     const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.saveAgain, teamId: user.teamId, userId: user.userId });
     const pageId = notionIdOf(action);
     const outcome = pageId ? await settleSave(() => core.saveAgain(user, pageId), log) : ({ kind: 'not_found' } as const);
@@ -71,7 +74,7 @@ export function registerSaveActions(app: App, deps: { core: Core; log: Logger })
 
   app.action<ButtonClick>(CREATE_TABLE_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
-    const user = clicker(body);
+    const user = clicker(body, deps.workspaces);
     const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.createTable, teamId: user.teamId, userId: user.userId });
     const pageId = notionIdOf(action);
     if (!pageId) return;

@@ -1,4 +1,4 @@
-import type { Formatter } from '../../core/messages.js';
+import type { Formatter } from '../../chat/messages.js';
 
 /** Slack requires exactly these three characters to be escaped in mrkdwn text. */
 export function escapeMrkdwn(text: string): string {
@@ -16,4 +16,5 @@ export const slackFormatter: Formatter = {
   bold: (text) => `*${escapeMrkdwn(text).replace(/\*/g, '∗')}*`,
   link: (url, text) => `<${escapeLinkUrl(url)}|${escapeMrkdwn(text).replace(/\|/g, '¦')}>`,
   code: (text) => `\`${escapeMrkdwn(text).replace(/`/g, 'ˋ')}\``,
+  text: escapeMrkdwn,
 };

@@ -1,6 +1,6 @@
 import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
-import { CHOOSE_TABLE_FAILED_TEXT, chooseTargetText, LABELS } from '../../core/messages.js';
+import { CHOOSE_TABLE_FAILED_TEXT, chooseTargetText, LABELS } from '../../chat/messages.js';
 import type { ChooseTargetOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
 import { connectLinkActions, section, targetStatusMessage, type SlackMessage } from './blocks.js';
@@ -9,6 +9,7 @@ import { fromHomeTab, publishHome } from './home-tab.js';
 import { respondEphemeral } from './reply.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
+import type { WorkspaceNames } from './workspace-names.js';
 
 /** The message that replaces the picker (or the create-table offer) once the user chose. */
 export function chooseOutcomeMessage(outcome: ChooseTargetOutcome): SlackMessage {
@@ -34,10 +35,12 @@ export function chooseOutcomeMessage(outcome: ChooseTargetOutcome): SlackMessage
  * Home tab (no response_url), republishes it, with what the tab's status does not show on top:
  * a failure, or why the choice was not taken.
  */
-export function registerTablePicker(app: App, deps: { core: Core; log: Logger }): void {
+export function registerTablePicker(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
   app.action<BlockAction<StaticSelectAction>>(ACTION_IDS.chooseTable, async ({ ack, body, action, respond, client }) => {
     await ack();
-    const user = slackUser(body.team?.id ?? body.user.team_id, body.user.id, body.user.username ?? body.user.name);
+    const teamId = body.team?.id ?? body.user.team_id;
+    const name = body.user.username ?? body.user.name;
+    const user = slackUser(teamId, body.user.id, name, deps.workspaces.of(teamId, body.team?.domain));
     const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.chooseTable, teamId: user.teamId, userId: user.userId });
     const chosen = action.selected_option?.value;
     if (!chosen) return;

@@ -64,7 +64,8 @@ export async function handleApi(ctx: SandboxContext, ex: Exchange): Promise<void
   if (!bot) throw unauthorized();
   const retryAfter = ctx.limiter?.take(bot.id) ?? null;
   if (retryAfter !== null) {
-    throw new NotionApiError(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': String(retryAfter) });
+    const message = 'You have been rate limited. Please try again in a few minutes.';
+    throw new NotionApiError(429, 'rate_limited', message, { 'retry-after': String(retryAfter) });
   }
   const method = ex.req.method ?? 'GET';
   let params: string[] | undefined;

@@ -1,3 +1,5 @@
+import { escapeHtml } from '../escape-html.js';
+
 /** What the consent page offers for one workspace. */
 export interface ConsentWorkspace {
   id: string;
@@ -7,10 +9,6 @@ export interface ConsentWorkspace {
   items: { id: string; kind: 'page' | 'table'; title: string; parent?: string | undefined; /** Offered ticked unless false. */ ticked?: boolean }[];
 }
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
 
 const STYLE = `
 *{box-sizing:border-box}

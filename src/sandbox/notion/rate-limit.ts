@@ -18,7 +18,8 @@ export class ConnectionRateLimiter {
     private readonly options: RateLimitOptions,
     private readonly now: () => number,
   ) {
-    if (!(options.requestsPerSecond > 0) || !(options.burst >= 1)) throw new RangeError('rate limit needs requestsPerSecond > 0 and burst >= 1');
+    if (!(options.requestsPerSecond > 0) || !(options.burst >= 1))
+      throw new RangeError('rate limit needs requestsPerSecond > 0 and burst >= 1');
   }
 
   /** Null when the call may go ahead; otherwise the Retry-After in seconds (at least 1). */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { escapeHtml } from '../../tweets/html-text.js';
+import { escapeHtml } from '../escape-html.js';
 
 /** A tweet the sandbox knows, keyed by its status id. */
 export interface SandboxTweet {

@@ -252,6 +252,33 @@ export type ButtonLocation =
   | { kind: 'message'; channelId: string; messageTs: string; message?: { text?: string | undefined; blocks?: unknown[] | undefined } };
 
 /**
+ * A `view_submission` payload for a modal the app opened, form-encoded as `payload=<json>`, as Slack sends it: the
+ * view as stored (id, callback_id, private_metadata, blocks) with `state.values[block_id][action_id]` holding what the
+ * user typed in each plain_text_input.
+ */
+export function viewSubmissionBody(opts: SlackActor & { view: { id: string; view: Record<string, unknown> }; values: Record<string, string> }): string {
+  const blocks = (opts.view.view.blocks as { type?: string; block_id?: string; element?: { action_id?: string } }[] | undefined) ?? [];
+  const values: Record<string, Record<string, { type: string; value: string | null }>> = {};
+  for (const block of blocks) {
+    if (block.type !== 'input' || !block.block_id || !block.element?.action_id) continue;
+    values[block.block_id] = { [block.element.action_id]: { type: 'plain_text_input', value: opts.values[block.block_id] ?? null } };
+  }
+  const payload = {
+    type: 'view_submission',
+    team: { id: opts.teamId, domain: opts.teamDomain ?? 'sandbox' },
+    user: { id: opts.userId, username: opts.userName ?? 'sandbox-user', name: opts.userName ?? 'sandbox-user', team_id: opts.teamId },
+    api_app_id: API_APP_ID,
+    token: VERIFICATION_TOKEN,
+    trigger_id: triggerId(),
+    view: { ...opts.view.view, id: opts.view.id, team_id: opts.teamId, state: { values }, hash: rand(8), app_id: API_APP_ID },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/**
  * A `block_actions` payload for a button click, form-encoded as `payload=<json>`, as Slack sends
  * it: `container: {type: "message", message_ts, channel_id, is_ephemeral}`, `channel`, the
  * `response_url` that can replace (or answer privately to) that same message, and the button

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { readCappedBody } from '../read-body.js';
 import { messageBlocksError } from './block-rules.js';
+import { OAuthFailure, SandboxInstalls, type SandboxEnterprise, type SandboxGrant, type SandboxOAuthClient, type SandboxWorkspace } from './installs.js';
 
 /** One Web API call as the sandbox received it; the token is never recorded. */
 export interface RecordedCall {
@@ -13,6 +14,9 @@ export interface RecordedCall {
   /** What the sandbox answered (`ok`, `error`). */
   ok: boolean;
   error?: string | undefined;
+  /** The workspace (or, for org-wide installs, the org) whose token made the call. */
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
 }
 
 /** A body POSTed to a response_url, after validation. */
@@ -41,6 +45,18 @@ export interface SandboxMessage {
   text?: string | undefined;
   blocks?: unknown[] | undefined;
   threadTs?: string | undefined;
+  /** Web API messages: the workspace whose bot token posted it. */
+  teamId?: string | undefined;
+}
+
+/** One installation of the app, as the emulated Slack knows it. */
+export interface SandboxInstallation {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  isEnterpriseInstall: boolean;
+  botUserId: string;
+  botId: string;
+  revoked: boolean;
 }
 
 export interface SlackSandbox {
@@ -63,6 +79,8 @@ export interface SlackSandbox {
   messagesTo(userOrChannel: string): SandboxMessage[];
   /** Calls of one method. */
   callsTo(method: string): RecordedCall[];
+  /** Modals opened with `views.open`, in order, as Slack stores them (with their `id`). */
+  openedViews: OpenedView[];
   /** Socket Mode: whether an app is connected (after `apps.connections.open` and the hello). */
   socketConnected(): boolean;
   /**
@@ -74,18 +92,86 @@ export interface SlackSandbox {
     payload: Record<string, unknown>,
     opts?: { retryAttempt?: number; retryReason?: string; timeoutMs?: number },
   ): Promise<{ envelope_id: string; payload?: unknown }>;
+  /** Base of the emulation, e.g. `http://127.0.0.1:PORT`. */
+  url: string;
+  /** Slack's authorize page here (`SLACK_AUTHORIZE_URL`); needs `oauth`. */
+  authorizeUrl: string;
+  /** The product's OAuth redirect URL, as registered in the app's settings. */
+  registerRedirectUri(uri: string): void;
+  /** Installations made through the authorize page (and the single-workspace token's). */
+  installations(): SandboxInstallation[];
+  /** Uninstalls the app from a workspace or org: its bot tokens are revoked. Returns how many. */
+  uninstall(teamOrEnterpriseId: string): number;
+  /** Every bot and refresh token handed out, for checks that none leaks. */
+  issuedTokens(): readonly string[];
+  /** How many refresh grants `oauth.v2.access` answered (token rotation). */
+  refreshCount(): number;
+  /** Lets a new workspace install the app (shown on the authorize page). */
+  addWorkspace(ws: SandboxWorkspace): void;
   close(): Promise<void>;
 }
 
+/** A modal the app opened (`views.open`). */
+export interface OpenedView {
+  id: string;
+  triggerId: string;
+  view: Record<string, unknown> & { callback_id?: string; private_metadata?: string; blocks: Record<string, unknown>[] };
+}
+
+/** Block Kit limits on a modal (docs.slack.dev/reference/views/modal-views). */
+function checkModal(view: unknown): OpenedView['view'] {
+  if (view === null || typeof view !== 'object') throw new ApiError('invalid_arguments');
+  const v = view as Record<string, unknown>;
+  const plain = (x: unknown, max: number) =>
+    x !== null && typeof x === 'object' && (x as { type?: unknown }).type === 'plain_text' && typeof (x as { text?: unknown }).text === 'string' && ((x as { text: string }).text.length <= max);
+  if (v.type !== 'modal') throw new ApiError('invalid_arguments');
+  if (!plain(v.title, 24)) throw new ApiError('invalid_arguments');
+  if (!Array.isArray(v.blocks) || v.blocks.length === 0 || v.blocks.length > 100) throw new ApiError('invalid_arguments');
+  if (v.submit !== undefined && !plain(v.submit, 24)) throw new ApiError('invalid_arguments');
+  if (v.close !== undefined && !plain(v.close, 24)) throw new ApiError('invalid_arguments');
+  if (typeof v.private_metadata === 'string' && v.private_metadata.length > 3000) throw new ApiError('invalid_arguments');
+  if (typeof v.callback_id === 'string' && v.callback_id.length > 255) throw new ApiError('invalid_arguments');
+  const blockIds = new Set<string>();
+  let inputs = 0;
+  for (const block of v.blocks as unknown[]) {
+    if (block === null || typeof block !== 'object') throw new ApiError('invalid_blocks');
+    const b = block as Record<string, unknown>;
+    if (typeof b.block_id === 'string') {
+      if (blockIds.has(b.block_id)) throw new ApiError('invalid_blocks');
+      blockIds.add(b.block_id);
+    }
+    if (b.type !== 'input') continue;
+    inputs++;
+    if (!plain(b.label, 2000)) throw new ApiError('invalid_blocks');
+    const el = b.element as Record<string, unknown> | undefined;
+    if (!el || el.type !== 'plain_text_input' || typeof el.action_id !== 'string') throw new ApiError('invalid_blocks');
+    if (el.max_length !== undefined && (typeof el.max_length !== 'number' || el.max_length > 3000)) throw new ApiError('invalid_blocks');
+    if (el.placeholder !== undefined && !plain(el.placeholder, 150)) throw new ApiError('invalid_blocks');
+  }
+  // A modal with inputs needs a submit button.
+  if (inputs > 0 && v.submit === undefined) throw new ApiError('invalid_arguments');
+  return v as OpenedView['view'];
+}
+
+const TRIGGER_ID = /^\d+\.\d+\.[0-9a-f]+$/;
+
 export interface SlackSandboxOptions {
-  /** The only bot token accepted; anything else gets `invalid_auth`. */
-  botToken: string;
+  /** A bot token for the default team (single-workspace apps); others are minted by installs. */
+  botToken?: string;
   teamId?: string;
   teamName?: string;
   botUserId?: string;
   botId?: string;
   /** The app-level token (`xapp-…`) accepted by `apps.connections.open` for Socket Mode. */
   appToken?: string;
+  /** "Add to Slack": the app's OAuth client, for `/oauth/v2/authorize` and `oauth.v2.access`. */
+  oauth?: SandboxOAuthClient;
+  /** Workspaces that can install the app; default: the default team only. */
+  workspaces?: SandboxWorkspace[];
+  /** Enterprise Grid orgs (org-wide installs). */
+  enterprises?: SandboxEnterprise[];
+  /** Issue rotating tokens (12 h, with refresh tokens), as with token rotation turned on. */
+  tokenRotation?: boolean;
 }
 
 const RESPONSE_URL_USES = 5;
@@ -171,10 +257,23 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
   const responses: RecordedResponse[] = [];
   /** Everything a user would see, in delivery order. */
   const delivered: SandboxMessage[] = [];
+  const openedViews: OpenedView[] = [];
   const ims = new Map<string, string>();
   const responseUrls = new Map<string, { uses: number; expires: number; userId?: string | undefined; channelId?: string | undefined }>();
   let tsCounter = 0;
   let base = '';
+  const installs = new SandboxInstalls({
+    client: options.oauth,
+    workspaces: options.workspaces ? [...options.workspaces] : [{ teamId, teamName }],
+    enterprises: options.enterprises ? [...options.enterprises] : [],
+    tokenRotation: options.tokenRotation ?? false,
+  });
+  if (options.botToken) {
+    installs.grants.set(options.botToken, { kind: 'bot', teamId, teamName, isEnterpriseInstall: false, botUserId, botId, revoked: false });
+  }
+  if (options.appToken) {
+    installs.grants.set(options.appToken, { kind: 'app', teamId, teamName, isEnterpriseInstall: false, botUserId, botId, revoked: false });
+  }
 
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
   const imChannelFor = (userId: string): string => {
@@ -195,26 +294,29 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     throw new ApiError('channel_not_found');
   };
 
-  const methods: Record<string, (args: Args) => Answer> = {
+  const methods: Record<string, (args: Args, grant: SandboxGrant) => Answer> = {
     'api.test': (args) => ({ ok: true, args }),
     'apps.connections.open': () => ({ ok: true, url: `${base.replace(/^http/, 'ws')}/link/?ticket=${randomBytes(16).toString('hex')}` }),
-    'auth.test': () => ({
+    'auth.test': (_args, g) => ({
       ok: true,
-      url: `https://${teamName.toLowerCase()}.slack.com/`,
-      team: teamName,
+      url: g.isEnterpriseInstall
+        ? `https://${(g.enterpriseName ?? 'org').toLowerCase().replace(/[^a-z0-9]+/g, '-')}.enterprise.slack.com/`
+        : `https://${(g.teamName ?? teamName).toLowerCase().replace(/[^a-z0-9]+/g, '-')}.slack.com/`,
+      team: g.isEnterpriseInstall ? g.enterpriseName : g.teamName,
       user: 'save-to-notion',
-      team_id: teamId,
-      user_id: botUserId,
-      bot_id: botId,
-      is_enterprise_install: false,
+      team_id: g.teamId,
+      user_id: g.botUserId,
+      bot_id: g.botId,
+      ...(g.enterpriseId ? { enterprise_id: g.enterpriseId } : {}),
+      is_enterprise_install: g.isEnterpriseInstall,
     }),
-    'chat.postMessage': (args) => {
+    'chat.postMessage': (args, g) => {
       const channel = resolveChannel(args.channel);
       if (!hasText(args)) throw new ApiError('no_text');
       checkBlocks(args);
       const ts = nextTs();
       const threadTs = str(args.thread_ts);
-      delivered.push({ via: 'chat.postMessage', channel, ts, text: str(args.text), blocks: args.blocks as unknown[] | undefined, threadTs });
+      delivered.push({ via: 'chat.postMessage', channel, ts, text: str(args.text), blocks: args.blocks as unknown[] | undefined, threadTs, teamId: g.teamId });
       return {
         ok: true,
         channel,
@@ -223,26 +325,26 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
           type: 'message',
           subtype: undefined,
           text: args.text ?? '',
-          user: botUserId,
-          bot_id: botId,
+          user: g.botUserId,
+          bot_id: g.botId,
           ts,
-          team: teamId,
+          team: g.teamId,
           ...(args.blocks ? { blocks: args.blocks } : {}),
           ...(threadTs ? { thread_ts: threadTs } : {}),
         },
       };
     },
-    'chat.postEphemeral': (args) => {
+    'chat.postEphemeral': (args, g) => {
       const channel = resolveChannel(args.channel);
       const user = str(args.user);
       if (!user || !ID.test(user)) throw new ApiError('user_not_in_channel');
       if (!hasText(args)) throw new ApiError('no_text');
       checkBlocks(args);
       const ts = nextTs();
-      delivered.push({ via: 'chat.postEphemeral', channel, user, ts, text: str(args.text), blocks: args.blocks as unknown[] | undefined });
+      delivered.push({ via: 'chat.postEphemeral', channel, user, ts, text: str(args.text), blocks: args.blocks as unknown[] | undefined, teamId: g.teamId });
       return { ok: true, message_ts: ts };
     },
-    'chat.update': (args) => {
+    'chat.update': (args, g) => {
       const channel = resolveChannel(args.channel);
       const ts = str(args.ts);
       if (!ts) throw new ApiError('invalid_arguments');
@@ -252,7 +354,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       checkBlocks(args);
       found.text = str(args.text);
       found.blocks = args.blocks as unknown[] | undefined;
-      return { ok: true, channel, ts, text: args.text ?? '', message: { type: 'message', text: args.text ?? '', user: botUserId, bot_id: botId } };
+      return { ok: true, channel, ts, text: args.text ?? '', message: { type: 'message', text: args.text ?? '', user: g.botUserId, bot_id: g.botId } };
     },
     'conversations.open': (args) => {
       const users = str(args.users)?.split(',').map((u) => u.trim()).filter(Boolean) ?? [];
@@ -268,7 +370,17 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       const existed = ims.has(users[0]!);
       return { ok: true, ...(existed ? { already_open: true, no_op: true } : {}), channel: { id: imChannelFor(users[0]!) } };
     },
-    'views.publish': (args) => {
+    'views.open': (args) => {
+      const trigger = str(args.trigger_id);
+      if (!trigger || !TRIGGER_ID.test(trigger)) throw new ApiError('invalid_trigger_id');
+      // A trigger opens one view; Slack refuses a second use.
+      if (openedViews.some((o) => o.triggerId === trigger)) throw new ApiError('exchanged_trigger_id');
+      const view = checkModal(args.view);
+      const id = `V${randomBytes(5).toString('hex').toUpperCase()}`;
+      openedViews.push({ id, triggerId: trigger, view });
+      return { ok: true, view: { ...view, id, team_id: teamId, app_id: 'A0SANDBOX', bot_id: botId, state: { values: {} }, hash: randomBytes(8).toString('hex') } };
+    },
+    'views.publish': (args, g) => {
       const userId = str(args.user_id);
       if (!userId) throw new ApiError('invalid_arguments');
       if (!ID.test(userId)) throw new ApiError('user_not_found');
@@ -279,7 +391,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       if (!Array.isArray(v.blocks) || v.blocks.length > 100) throw new ApiError('invalid_arguments');
       return {
         ok: true,
-        view: { id: `V${randomBytes(5).toString('hex').toUpperCase()}`, team_id: teamId, type: 'home', blocks: v.blocks, app_id: 'A0SANDBOX', bot_id: botId },
+        view: { id: `V${randomBytes(5).toString('hex').toUpperCase()}`, team_id: g.teamId, type: 'home', blocks: v.blocks, app_id: 'A0SANDBOX', bot_id: g.botId },
       };
     },
   };
@@ -302,20 +414,38 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     const bearer = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;
     const token = bearer ?? str(args.token);
     delete args.token;
+    // The grant the call ran with, once its token was checked (a holder: `record` reads it later).
+    const seen: { grant?: SandboxGrant | undefined } = {};
     const record = (answer: Answer) => {
-      calls.push({ method, args, ok: answer.ok, error: answer.error });
+      calls.push({ method, args, ok: answer.ok, error: answer.error, teamId: seen.grant?.teamId, enterpriseId: seen.grant?.enterpriseId });
       send(res, 200, answer);
     };
+    if (method === 'oauth.v2.access') {
+      // Client credentials, no token: as form fields (Bolt's InstallProvider) or HTTP Basic.
+      const basic = typeof auth === 'string' && /^Basic\s+/i.test(auth) ? Buffer.from(auth.replace(/^Basic\s+/i, ''), 'base64').toString('utf8') : undefined;
+      const basicAuth = basic?.includes(':') ? { id: basic.slice(0, basic.indexOf(':')), secret: basic.slice(basic.indexOf(':') + 1) } : undefined;
+      const recorded = { ...args };
+      for (const k of ['client_secret', 'code', 'refresh_token']) if (k in recorded) recorded[k] = '[redacted]';
+      try {
+        const answer = installs.access(args, basicAuth) as Answer;
+        calls.push({ method, args: recorded, ok: true });
+        send(res, 200, answer);
+      } catch (err) {
+        const error = err instanceof OAuthFailure ? err.error : 'internal_error';
+        calls.push({ method, args: recorded, ok: false, error });
+        send(res, 200, { ok: false, error });
+      }
+      return;
+    }
     const handler = methods[method];
     if (!handler) return record({ ok: false, error: 'unknown_method' });
-    if (method !== 'api.test') {
-      // apps.connections.open takes the app-level token, every other method the bot token.
-      const expected = method === 'apps.connections.open' ? options.appToken : options.botToken;
-      if (token === undefined) return record({ ok: false, error: 'not_authed' });
-      if (expected === undefined || token !== expected) return record({ ok: false, error: 'invalid_auth' });
-    }
+    if (method === 'api.test') return record(handler(args, { kind: 'bot', isEnterpriseInstall: false, botUserId, botId, revoked: false }));
+    // apps.connections.open takes the app-level token, every other method a bot token.
+    const checked = installs.check(token, method === 'apps.connections.open' ? 'app' : 'bot');
+    if (typeof checked === 'string') return record({ ok: false, error: checked });
+    seen.grant = checked;
     try {
-      record(handler(args));
+      record(handler(args, checked));
     } catch (err) {
       record({ ok: false, error: err instanceof ApiError ? err.error : 'internal_error' });
     }
@@ -352,12 +482,27 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     send(res, 200, 'ok', 'text/html');
   };
 
+  /** Slack's authorize page: GET shows the choice, POST (the form) redirects back with a code or `access_denied`. */
+  const handleAuthorize = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, 'method_not_allowed', 'text/plain');
+    const params = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : url.searchParams;
+    const answer = installs.authorize(req.method, params);
+    if (answer.location) {
+      res.writeHead(302, { location: answer.location, 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    send(res, answer.status, answer.html ?? '', 'text/html; charset=utf-8');
+  };
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const api = /^\/api\/([A-Za-z][\w.]*)$/.exec(url.pathname);
     const hook = /^\/response\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
     const work = api
       ? handleApi(req, res, url, api[1]!)
+      : url.pathname === '/oauth/v2/authorize'
+        ? handleAuthorize(req, res, url)
       : hook
         ? handleResponseUrl(req, res, hook[1]!)
         : Promise.resolve(send(res, 404, { ok: false, error: 'not_found' }));
@@ -398,6 +543,18 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
+    url: base,
+    authorizeUrl: `${base}/oauth/v2/authorize`,
+    registerRedirectUri: (uri) => installs.registerRedirectUri(uri),
+    installations: () =>
+      [...installs.grants.values()]
+        .filter((g) => g.kind === 'bot')
+        .map((g) => ({ teamId: g.teamId, enterpriseId: g.enterpriseId, isEnterpriseInstall: g.isEnterpriseInstall, botUserId: g.botUserId, botId: g.botId, revoked: g.revoked })),
+    uninstall: (id) => installs.uninstall(id),
+    issuedTokens: () => installs.issued,
+    refreshCount: () => installs.refreshCount,
+    addWorkspace: (ws) => installs.addWorkspace(ws),
+    openedViews,
     apiUrl: `${base}/api/`,
     responseUrlBase: `${base}/response/`,
     teamId,

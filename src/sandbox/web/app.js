@@ -150,6 +150,7 @@
         const inDms = sync(lists.dms, state.dms);
         $('dm-empty').hidden = state.dms.length > 0;
         sync(lists.tables, state.tables);
+        showModal(state.modal);
         highlightNewRows();
         reveal('dms', inDms);
         // The visitor's own DMs are never news to them.
@@ -168,6 +169,68 @@
       status.dataset.offline = '1';
     }
     timer = setTimeout(refresh, 1000);
+  }
+
+  /** The app's open modal (views.open) as a dialog: its inputs, Cancel and the submit button. */
+  let modalId;
+  function showModal(modal) {
+    let dialog = document.getElementById('slack-modal');
+    if (!modal) {
+      if (dialog && dialog.open && modalId) dialog.close();
+      modalId = undefined;
+      return;
+    }
+    if (modalId === modal.id) return;
+    modalId = modal.id;
+    if (!dialog) {
+      dialog = document.createElement('dialog');
+      dialog.id = 'slack-modal';
+      dialog.className = 'slack-modal';
+      document.body.append(dialog);
+    }
+    dialog.replaceChildren();
+    const form = document.createElement('form');
+    form.method = 'dialog';
+    const heading = document.createElement('h2');
+    heading.textContent = modal.title;
+    form.append(heading);
+    for (const input of modal.inputs) {
+      const label = document.createElement('label');
+      label.textContent = input.label;
+      const field = document.createElement(input.multiline ? 'textarea' : 'input');
+      field.name = input.blockId;
+      field.placeholder = input.placeholder;
+      label.append(field);
+      form.append(label);
+    }
+    const buttons = document.createElement('div');
+    buttons.className = 'modal-buttons';
+    const cancel = document.createElement('button');
+    cancel.type = 'button';
+    cancel.textContent = 'Cancel';
+    const submit = document.createElement('button');
+    submit.type = 'submit';
+    submit.className = 'primary';
+    submit.textContent = modal.submit;
+    buttons.append(cancel, submit);
+    form.append(buttons);
+    dialog.append(form);
+    const id = modal.id;
+    cancel.addEventListener('click', async () => {
+      dialog.close();
+      await post('/sandbox/api/modal', { viewId: id }, 'channel');
+      refresh();
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const values = {};
+      for (const input of modal.inputs) values[input.blockId] = form.elements[input.blockId].value;
+      dialog.close();
+      const result = await post('/sandbox/api/modal', { viewId: id, values }, 'channel');
+      if (!result.ok) status.textContent = result.error || 'That did not work.';
+      refresh();
+    });
+    dialog.showModal();
   }
 
   /** Sends one of the visitor's actions; what it brings to `list` is then followed into view. */
@@ -247,7 +310,9 @@
     if (shortcut) {
       shortcut.disabled = true;
       shortcut.classList.add('busy');
-      const result = await post('/sandbox/api/shortcut', { messageId: shortcut.getAttribute('data-shortcut') }, 'channel');
+      const body = { messageId: shortcut.getAttribute('data-shortcut') };
+      if (shortcut.hasAttribute('data-thread')) body.thread = true;
+      const result = await post('/sandbox/api/shortcut', body, 'channel');
       shortcut.disabled = false;
       shortcut.classList.remove('busy');
       if (!result.ok) status.textContent = result.error || 'That did not work.';

@@ -3,10 +3,9 @@
  * first; only fixed tags (`a`, `strong`, `em`, `s`, `code`, `br`) are ever added around escaped text.
  */
 
-/** Escapes text for HTML element content and double- or single-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
+import { escapeHtml } from '../escape-html.js';
+
+export { escapeHtml };
 
 /** Undoes the only three escapes Slack uses in mrkdwn (`&amp;`, `&lt;`, `&gt;`), in one pass. */
 export function unescapeSlack(text: string): string {

@@ -9,7 +9,7 @@ import type { ActionResult, SandboxSession } from './sandbox-session.js';
 /**
  * The sandbox page on the product's own server, registered only in sandbox mode:
  * `GET /` (the page), `GET /sandbox/app.css|app.js`, `GET /sandbox/api/state` (polled JSON) and
- * `POST /sandbox/api/{command,dm,shortcut,action}` (the visitor's actions, sent on as signed Slack requests).
+ * `POST /sandbox/api/{command,dm,shortcut,action,modal}` (the visitor's actions, sent on as signed Slack requests).
  */
 
 export interface SandboxRoutesOptions {
@@ -182,7 +182,25 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
     '/sandbox/api/shortcut',
     action((body) => {
       const id = field(body, 'messageId', 100);
-      return id === undefined ? undefined : session.shortcut(id);
+      const thread = body !== null && typeof body === 'object' && (body as Record<string, unknown>).thread === true;
+      return id === undefined ? undefined : session.shortcut(id, thread);
+    }),
+  );
+  router.add(
+    'POST',
+    '/sandbox/api/modal',
+    action((body) => {
+      const viewId = field(body, 'viewId', 40);
+      if (viewId === undefined) return undefined;
+      const raw = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).values : undefined;
+      if (raw === undefined) return session.submitModal({ viewId });
+      if (raw === null || typeof raw !== 'object') return undefined;
+      const values: Record<string, string> = {};
+      for (const [k, v] of Object.entries(raw as Record<string, unknown>).slice(0, 10)) {
+        if (typeof v !== 'string' || v.length > 4000 || k.length > 255) return undefined;
+        values[k] = v;
+      }
+      return session.submitModal({ viewId, values });
     }),
   );
   router.add(

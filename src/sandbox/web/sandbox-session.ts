@@ -1,4 +1,4 @@
-import { COMMANDS, SAVE_SHORTCUT_CALLBACK_ID } from '../../bots/slack/constants.js';
+import { COMMANDS, SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from '../../bots/slack/constants.js';
 import { escapeMrkdwn } from '../../bots/slack/slack-formatter.js';
 import type { Logger } from '../../log.js';
 import type { NotionSandbox } from '../notion/notion-sandbox.js';
@@ -10,6 +10,7 @@ import {
   slashCommandBody,
   staticSelectActionBody,
   userMessage,
+  viewSubmissionBody,
   xTweetAttachment,
   type SlackActor,
   type SlackMessagePayload,
@@ -17,21 +18,27 @@ import {
 import { sendSignedRequest } from '../slack/sign-request.js';
 import type { SlackSandbox } from '../slack/slack-sandbox.js';
 import type { SandboxTweet } from '../oembed/oembed-sandbox.js';
-import { renderAttachment, renderMessageBody } from './block-kit-html.js';
-import { escapeHtml, mrkdwnToHtml, type LinkTarget, type MrkdwnOptions } from './mrkdwn.js';
+import {
+  messageItem,
+  notionLinks,
+  tableItem,
+  VISITOR_NAME,
+  type MessageBody,
+  type ModalView,
+  type SandboxView,
+  type ShownMessage,
+  type ShownTable,
+} from './sandbox-views.js';
+
+export type { ModalView, SandboxView, ViewItem } from './sandbox-views.js';
 
 /**
  * The sandbox page's Slack client: what the visitor sees in #general and in the bot's DM, and the
  * signed requests their clicks become. Commands, shortcuts and block actions are built with the real
  * payload builders, signed with the signing secret and POSTed to the product's own `/slack/events`,
- * exactly as Slack would; what the bot answers is read back from the Slack emulation.
+ * exactly as Slack would; what the bot answers is read back from the Slack emulation. The session
+ * decides what is shown and in which order; `sandbox-views.ts` turns that into HTML.
  */
-
-/** A message body as Slack stores it (an ack, a response_url answer, a DM). */
-interface MessageBody {
-  text?: string | undefined;
-  blocks?: unknown[] | undefined;
-}
 
 type Entry =
   | { kind: 'message'; id: string; at: number; author: { userId: string; name: string }; message: SlackMessagePayload }
@@ -54,19 +61,6 @@ interface VisitorDm {
 interface ActionOrigin {
   messageKey: string;
   place: 'dm' | 'channel';
-}
-
-/** One message in a list on the page: a stable id and its (escaped) HTML. */
-export interface ViewItem {
-  id: string;
-  html: string;
-}
-
-/** Everything the page shows, polled as JSON. */
-export interface SandboxView {
-  channel: ViewItem[];
-  dms: ViewItem[];
-  tables: ViewItem[];
 }
 
 export interface SandboxSessionOptions {
@@ -92,14 +86,9 @@ export interface ActionResult {
 }
 
 const MAX_ENTRIES = 300;
-const APP_NAME = 'Save to Notion';
-/** How the visitor's own messages are signed on the page. */
-const VISITOR_NAME = 'You';
 const TWEET_LINK = /https?:\/\/(?:www\.|mobile\.)?(?:twitter|x)\.com\/(\w{1,15})\/status(?:es)?\/(\d{1,20})/i;
 
 const responseId = (url: string) => url.slice(url.lastIndexOf('/') + 1);
-const initials = (name: string) => name.replace(/[^\p{L}\p{N} ]/gu, '').split(' ').filter(Boolean).map((w) => w[0]!.toUpperCase()).join('').slice(0, 2) || '?';
-const timeLabel = (ms: number) => new Date(ms).toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' });
 
 /** Slack's own treatment of a typed message: `&<>` escaped, bare URLs wrapped as `<url>`. */
 function slackifyText(text: string): string {
@@ -141,6 +130,35 @@ export class SandboxSession {
   private push(entry: Entry): void {
     this.entries.push(entry);
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+  }
+
+  /** Modals (views.open) the visitor submitted or closed. */
+  private readonly doneViews = new Set<string>();
+
+  private openModal(): ModalView | undefined {
+    const opened = this.o.slack.openedViews.find((v) => !this.doneViews.has(v.id));
+    if (!opened) return undefined;
+    const text = (x: unknown) => (x && typeof x === 'object' ? String((x as { text?: unknown }).text ?? '') : '');
+    const inputs = opened.view.blocks
+      .filter((b) => b.type === 'input' && typeof b.block_id === 'string')
+      .map((b) => {
+        const el = (b.element ?? {}) as { multiline?: unknown; placeholder?: unknown };
+        return { blockId: b.block_id as string, label: text(b.label), multiline: el.multiline === true, placeholder: text(el.placeholder) };
+      });
+    return { id: opened.id, title: text(opened.view.title), submit: text(opened.view.submit) || 'Submit', inputs };
+  }
+
+  /**
+   * The visitor submits (or closes) the open modal: a submit is a signed `view_submission` with what they typed; a
+   * close sends nothing (the app did not ask to hear of it).
+   */
+  async submitModal(input: { viewId: string; values?: Record<string, string> | undefined }): Promise<ActionResult> {
+    const opened = this.o.slack.openedViews.find((v) => v.id === input.viewId && !this.doneViews.has(v.id));
+    if (!opened) return { ok: false, error: 'That form is closed.' };
+    this.doneViews.add(opened.id);
+    if (!input.values) return { ok: true };
+    const { status } = await this.send(viewSubmissionBody({ ...this.o.actor, view: opened, values: input.values }));
+    return status === 200 ? { ok: true } : { ok: false, error: `The app answered HTTP ${status}.` };
   }
 
   private async send(body: string): Promise<{ status: number; ack?: MessageBody }> {
@@ -230,14 +248,14 @@ export class SandboxSession {
   }
 
   /** "Save to Notion" on a message in #general: a signed `message_action` for the message shortcut. */
-  async shortcut(messageId: string): Promise<ActionResult> {
+  async shortcut(messageId: string, thread = false): Promise<ActionResult> {
     const target = this.entries.find((e): e is Extract<Entry, { kind: 'message' }> => e.kind === 'message' && e.id === messageId);
     if (!target) return { ok: false, error: 'That message is gone.' };
     const responseUrl = this.newResponseUrl();
     const entry: Extract<Entry, { kind: 'invocation' }> = { kind: 'invocation', id: this.nextId('s'), at: this.now(), responseIds: [responseId(responseUrl)] };
     this.push(entry);
     const { status } = await this.send(
-      messageShortcutBody({ ...this.o.actor, callbackId: SAVE_SHORTCUT_CALLBACK_ID, message: target.message, responseUrl, channelId: this.o.channel.id, channelName: this.o.channel.name }),
+      messageShortcutBody({ ...this.o.actor, callbackId: thread ? SAVE_THREAD_SHORTCUT_CALLBACK_ID : SAVE_SHORTCUT_CALLBACK_ID, message: target.message, responseUrl, channelId: this.o.channel.id, channelName: this.o.channel.name }),
     );
     if (status !== 200) entry.note = `The app answered HTTP ${status}.`;
     return { ok: true };
@@ -349,104 +367,66 @@ export class SandboxSession {
     return at;
   }
 
-  /**
-   * Links to Notion objects stay on the page, whose Notion pane shows the emulated workspace (the
-   * objects are not on notion.so): a row's URL jumps to its row, a table's (its database's or its
-   * data source's URL, in any form Notion writes it) to that table, and any other Notion object (a
-   * page, a trashed row) to the pane. Other links open in a new tab.
-   */
-  private linkOptions(tables: SeededTable[]): MrkdwnOptions {
-    const local = new Map<string, string>();
-    for (const t of tables) {
-      const table = `#table-${t.dataSourceId}`;
-      local.set(compactId(t.databaseId), table);
-      local.set(compactId(t.dataSourceId), table);
-      for (const row of this.o.notion.rows(t.dataSourceId)) local.set(compactId(row.id), row.inTrash ? table : `#row-${row.id}`);
-    }
-    return {
-      link: (url: string): LinkTarget => {
-        const id = notionObjectId(url);
-        return id === undefined ? { href: url, newTab: true } : { href: local.get(id) ?? '#notion', newTab: false };
-      },
-    };
-  }
-
   /** Everything the page shows, rendered to escaped HTML per message. */
   view(): SandboxView {
-    const tables = this.tables();
-    const links = this.linkOptions(tables);
+    const tables: ShownTable[] = this.tables().map((table) => ({ table, rows: this.o.notion.rows(table.dataSourceId) }));
+    const links = notionLinks(tables);
     const extra = this.applyActionAnswers();
-    const channel: ViewItem[] = [];
-    const bot = (key: string, body: MessageBody, at: number, ephemeral: boolean): ViewItem | undefined => {
+    const channel: ShownMessage[] = [];
+    const app = (key: string, body: MessageBody, at: number, ephemeral: boolean): ShownMessage | undefined => {
       const override = this.overrides.get(key);
       if (override === 'deleted') return undefined;
-      const shown = override ?? body;
-      const rendered = renderMessageBody(shown, { ...links, messageKey: key });
-      return { id: key, html: messageHtml({ key, author: APP_NAME, app: true, at, ephemeral, body: key.startsWith('dm') ? rendered : linkToDms(rendered) }) };
+      return { kind: 'app', key, at, body: override ?? body, ephemeral, inDms: key.startsWith('dm') };
     };
-    const note = (key: string, text: string, at: number): ViewItem => ({
-      id: key,
-      html: messageHtml({ key, author: 'Slackbot (sandbox)', app: false, at, ephemeral: true, body: `<div class="bk-section">${escapeHtml(text)}</div>` }),
-    });
 
     for (const e of this.entries) {
       if (e.kind === 'message') {
-        const attachments = (e.message.attachments ?? []).map((a) => renderAttachment(a, links)).join('');
-        channel.push({
-          id: e.id,
-          html: messageHtml({
-            key: e.id,
-            author: e.author.name,
-            app: false,
-            at: e.at,
-            ephemeral: false,
-            body: `<div class="bk-section">${mrkdwnToHtml(e.message.text, links)}</div>${attachments}`,
-            shortcutFor: e.id,
-          }),
-        });
+        const attachments = e.message.attachments ?? [];
+        channel.push({ kind: 'person', key: e.id, author: e.author.name, at: e.at, text: e.message.text, attachments, shortcut: true, own: false });
         continue;
       }
       if (e.kind === 'command') {
-        channel.push({
-          id: e.id,
-          html: messageHtml({ key: e.id, author: VISITOR_NAME, app: false, at: e.at, ephemeral: false, body: `<div class="bk-section command-text"><code>${escapeHtml(e.text)}</code></div>` }),
-        });
+        channel.push({ kind: 'command', key: e.id, at: e.at, text: e.text });
         if (e.ack) {
-          const item = bot(`ack:${e.id}`, e.ack, e.at, true);
-          if (item) channel.push(item);
+          const shown = app(`ack:${e.id}`, e.ack, e.at, true);
+          if (shown) channel.push(shown);
         }
       }
       for (const id of e.responseIds) {
         this.answers(id).forEach((body, n) => {
           const key = `eph:${id}:${n}`;
-          const item = bot(key, body, this.seen(key), true);
-          if (item) channel.push(item);
+          const shown = app(key, body, this.seen(key), true);
+          if (shown) channel.push(shown);
         });
       }
-      if (e.note) channel.push(note(`note:${e.id}`, e.note, e.at));
+      if (e.note) channel.push({ kind: 'note', key: `note:${e.id}`, at: e.at, text: e.note });
     }
 
-    const dms: { order: number; item: ViewItem }[] = [];
+    const dms: { order: number; shown: ShownMessage }[] = [];
     for (const m of this.dmMessages()) {
       const key = `dm:${m.ts}`;
-      const item = bot(key, m.body, Math.round(Number(m.ts) * 1000) || this.now(), false);
-      if (item) dms.push({ order: this.orderOf(key), item });
+      const shown = app(key, m.body, Math.round(Number(m.ts) * 1000) || this.now(), false);
+      if (shown) dms.push({ order: this.orderOf(key), shown });
     }
     for (const x of extra) {
-      const item = bot(x.id, x.body, this.seen(x.id), true);
-      if (item) dms.push({ order: this.orderOf(x.id), item });
+      const shown = app(x.id, x.body, this.seen(x.id), true);
+      if (shown) dms.push({ order: this.orderOf(x.id), shown });
     }
     for (const dm of this.visitorDms) {
-      const attachments = dm.attachments.map((a) => renderAttachment(a, links)).join('');
-      const html = messageHtml({ key: dm.key, author: VISITOR_NAME, own: true, app: false, at: dm.at, ephemeral: false, body: `<div class="bk-section">${mrkdwnToHtml(dm.text, links)}</div>${attachments}` });
       const order = this.orderOf(dm.key);
-      dms.push({ order, item: { id: dm.key, html } });
-      if (dm.note) dms.push({ order, item: note(`note:${dm.key}`, dm.note, dm.at) });
+      dms.push({ order, shown: { kind: 'person', key: dm.key, author: VISITOR_NAME, at: dm.at, text: dm.text, attachments: dm.attachments, shortcut: false, own: true } });
+      if (dm.note) dms.push({ order, shown: { kind: 'note', key: `note:${dm.key}`, at: dm.at, text: dm.note } });
     }
 
     // A stable sort: a note stays right after its message.
     dms.sort((a, b) => a.order - b.order);
-    return { channel, dms: dms.map((d) => d.item), tables: tables.map((t) => ({ id: `table-${t.dataSourceId}`, html: this.tableHtml(t) })) };
+    const modal = this.openModal();
+    return {
+      channel: channel.map((m) => messageItem(m, links)),
+      dms: dms.map((d) => messageItem(d.shown, links)),
+      tables: tables.map(tableItem),
+      ...(modal ? { modal } : {}),
+    };
   }
 
   /** Every table in the emulated Notion, including ones the bot created ("Create a Tweets table"), title column first. */
@@ -463,96 +443,11 @@ export class SandboxSession {
       })),
     );
   }
-
-  private tableHtml(t: SeededTable): string {
-    const rows = this.o.notion.rows(t.dataSourceId).filter((r) => !r.inTrash);
-    const head = t.columns.map((c) => `<th scope="col"><span class="col-type" aria-hidden="true">${COLUMN_ICONS[c.type] ?? ''}</span>${escapeHtml(c.name)}</th>`).join('');
-    const body = rows.length
-      ? rows
-          .map((r) => {
-            const cells = t.columns
-              .map((c, i) => {
-                const value = propertyText(r.properties[c.name]);
-                const html =
-                  c.type === 'url' && /^https?:\/\//i.test(value)
-                    ? `<a href="${escapeHtml(value)}" title="${escapeHtml(value)}" target="_blank" rel="noopener noreferrer">${escapeHtml(value.replace(/^https?:\/\/(www\.)?/i, ''))}</a>`
-                    : escapeHtml(value);
-                return i === 0 ? `<th scope="row">${html}</th>` : `<td class="col-${escapeHtml(c.type)}">${html}</td>`;
-              })
-              .join('');
-            return `<tr id="row-${escapeHtml(r.id)}">${cells}</tr>`;
-          })
-          .join('')
-      : `<tr class="empty"><td colspan="${t.columns.length}">No rows yet. Saved tweets appear here.</td></tr>`;
-    const count = `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}`;
-    // Two tables may have the same title (a "Tweets" the bot created in a page beside the seeded one): the page tells them apart.
-    const where = t.parentPage === undefined ? t.workspace : `${t.parentPage}, ${t.workspace}`;
-    const name = t.parentPage === undefined ? t.title : `${t.title} in ${t.parentPage}`;
-    const meta = [t.parentPage, t.workspace, count].filter((x) => x !== undefined).join(' · ');
-    return (
-      `<section class="notion-table" id="table-${escapeHtml(t.dataSourceId)}" data-title="${escapeHtml(name)}" aria-label="${escapeHtml(`Notion table ${t.title} in ${where}`)}">` +
-      `<h3><span class="nt-icon" aria-hidden="true">▦</span> ${escapeHtml(t.title)} <span class="nt-meta">${escapeHtml(meta)}</span></h3>` +
-      `<div class="table-scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></section>`
-    );
-  }
-}
-
-const svg = (body: string) => `<svg class="icon" viewBox="0 0 20 20" width="14" height="14" aria-hidden="true" focusable="false">${body}</svg>`;
-const STROKE = 'fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"';
-/** Notion's column-type glyphs, drawn inline (no emoji font or image needed). */
-const COLUMN_ICONS: Record<string, string> = {
-  title: 'Aa',
-  rich_text: svg(`<path ${STROKE} d="M4 6h12M4 10h12M4 14h8"/>`),
-  url: svg(`<path ${STROKE} d="M8.5 11.5l3-3M7.5 9.5 6 11a2.5 2.5 0 0 0 3.5 3.5l1.5-1.5M12.5 10.5 14 9a2.5 2.5 0 0 0-3.5-3.5L9 7"/>`),
-  date: svg(`<rect ${STROKE} x="3.5" y="4.5" width="13" height="12" rx="2"/><path ${STROKE} d="M3.5 8.5h13M7 3v3M13 3v3"/>`),
-};
-const EYE_ICON = svg('<path fill="currentColor" d="M10 4C5 4 1.7 8.3 1.1 9.4a1.2 1.2 0 0 0 0 1.2C1.7 11.7 5 16 10 16s8.3-4.3 8.9-5.4a1.2 1.2 0 0 0 0-1.2C18.3 8.3 15 4 10 4zm0 10a4 4 0 1 1 0-8 4 4 0 0 1 0 8zm0-6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z"/>');
-
-/**
- * In Slack "Check your DMs" means the sidebar; here the DMs are a panel (below the channel on a phone),
- * so the words become a link to it. Applied to rendered, escaped HTML: the phrase only occurs as text.
- */
-function linkToDms(html: string): string {
-  return html.replace(/\bCheck your DMs\b/g, '<a href="#dms" class="to-dms">$&</a>');
-}
-
-/** A Notion id without dashes, lowercase: the form it takes in a notion.so URL. */
-function compactId(id: string): string {
-  return id.replace(/-/g, '').toLowerCase();
-}
-
-/** `https://www.notion.so/<id>`, `…/<Title>-<id>`, `…/<workspace>/<id>?v=…`: the object's compact id. */
-const NOTION_OBJECT_URL = /^https?:\/\/(?:www\.)?notion\.so\/(?:[^?#\s]*[/-])?([0-9a-f]{32})(?:[?#]\S*)?$/i;
-
-function notionObjectId(url: string): string | undefined {
-  return NOTION_OBJECT_URL.exec(url)?.[1]?.toLowerCase();
 }
 
 function tweetIdIn(text: string): { handle: string; statusId: string } | undefined {
   const m = TWEET_LINK.exec(text);
   return m ? { handle: m[1]!, statusId: m[2]! } : undefined;
-}
-
-/** A Notion property value as one line of text. */
-export function propertyText(value: unknown): string {
-  if (value === null || typeof value !== 'object') return '';
-  const v = value as { type?: string; title?: { plain_text?: string }[]; rich_text?: { plain_text?: string }[]; url?: string | null; date?: { start?: string } | null };
-  switch (v.type) {
-    case 'title':
-      return (v.title ?? []).map((t) => t.plain_text ?? '').join('');
-    case 'rich_text':
-      return (v.rich_text ?? []).map((t) => t.plain_text ?? '').join('');
-    case 'url':
-      return v.url ?? '';
-    case 'date': {
-      const start = v.date?.start;
-      if (!start) return '';
-      const d = new Date(start);
-      return Number.isNaN(d.getTime()) ? start : d.toLocaleString('en-US', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
-    }
-    default:
-      return '';
-  }
 }
 
 /** An interactive element the bot put in a message: a button without a URL, or a static_select option. */
@@ -601,21 +496,4 @@ function asButtonClick(selectBody: string, button: ActionElement): string {
     },
   ];
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-}
-
-function messageHtml(m: { key: string; author: string; app: boolean; at: number; ephemeral: boolean; body: string; shortcutFor?: string; own?: boolean }): string {
-  const tone = m.app ? 'app' : `tone-${[...m.author].reduce((n, c) => n + c.charCodeAt(0), 0) % 5}`;
-  const avatar = m.app ? 'N' : initials(m.author);
-  const eph = m.ephemeral ? `<div class="eph-note">${EYE_ICON} Only visible to you</div>` : '';
-  const badge = m.app ? ' <span class="app-badge">APP</span>' : '';
-  const action = m.shortcutFor
-    ? `<div class="msg-actions"><button type="button" class="shortcut" data-shortcut="${escapeHtml(m.shortcutFor)}">Save to Notion</button></div>`
-    : '';
-  return (
-    `<article class="msg${m.ephemeral ? ' msg-ephemeral' : ''}"${m.own ? ' data-own=""' : ''} aria-label="${escapeHtml(`${m.ephemeral ? 'Only visible to you: ' : ''}message from ${m.author}`)}">` +
-    `<div class="avatar ${tone}" aria-hidden="true">${escapeHtml(avatar)}</div>` +
-    `<div class="msg-main">${eph}<div class="msg-meta"><span class="msg-author">${escapeHtml(m.author)}</span>${badge} ` +
-    `<time datetime="${new Date(m.at).toISOString()}">${escapeHtml(timeLabel(m.at))}</time></div>` +
-    `<div class="msg-body">${m.body}</div>${action}</div></article>`
-  );
 }

@@ -3,7 +3,8 @@ import { COMMANDS } from '../../../src/bots/slack/constants.js';
 import { eventCallbackBody, imMessageEvent } from '../../../src/sandbox/slack/payloads.js';
 import { waitFor } from '../../helpers/product.js';
 import { startWorld, type World } from '../../helpers/world.js';
-import { kim, sam, slackDriver, type SlackDriver } from '../slack-harness.js';
+import { slackKim as kim, slackSam as sam } from '../../helpers/fixtures.js';
+import { slackDriver, type SlackDriver } from '../../helpers/slack-harness.js';
 
 const LENGTH = 40_000;
 const fill = (unit: string) => unit.repeat(Math.ceil(LENGTH / unit.length)).slice(0, LENGTH);

@@ -4,14 +4,19 @@ import type { NotionConnection } from '../../../src/core/connection.js';
 import { createTableOnce } from '../../../src/core/create-table-once.js';
 import type { ChooseTargetOutcome } from '../../../src/core/outcomes.js';
 import type { ClaimStore, ConnectionStore } from '../../../src/core/ports.js';
+import { kim } from '../../helpers/fixtures.js';
 import { memoryClaims } from './fakes.js';
 
-const kim: ChatUser = { platform: 'discord', userId: '80351110224678912' };
 const PAGE = '1a2b3c4d-0000-4000-8000-00000000abcd';
 const CREATED: ChooseTargetOutcome = { kind: 'created', table: 'Tweets', url: 'https://www.notion.so/t', pageTitle: 'Reading' };
 
 function connectionsWith(conn: Partial<NotionConnection> | undefined): ConnectionStore {
-  return { get: async () => conn as NotionConnection | undefined, set: async () => undefined, delete: async () => false };
+  return {
+    get: async () => conn as NotionConnection | undefined,
+    set: async () => undefined,
+    delete: async () => false,
+    withLock: (_user, task) => task(),
+  };
 }
 
 describe('createTableOnce', () => {

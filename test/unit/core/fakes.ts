@@ -5,7 +5,10 @@ import type { ChatNotifier, ReconnectNotice } from '../../../src/core/outcomes.j
 import type { ClaimStore, ConnectionStore, NotionGateway, PendingSave, PendingSaves } from '../../../src/core/ports.js';
 import { createLogger } from '../../../src/log.js';
 
-export const sam: ChatUser = { platform: 'slack', teamId: 'T1', userId: 'U1', displayName: 'sam' };
+import { sam } from '../../helpers/fixtures.js';
+
+/** Sam is one of the people in test/helpers/fixtures.ts, re-exported for the core unit tests. */
+export { sam };
 export const silent = createLogger('silent');
 
 /** A live connection holding `token` (and refresh token `r-<token>`). */
@@ -32,6 +35,8 @@ export function liveConnection(token: string, extra: Partial<NotionConnection> =
 export function memoryConnections(initial?: NotionConnection) {
   let stored = initial;
   const writes: NotionConnection[] = [];
+  /** `withLock`: one task at a time, as the real store's lease does. */
+  let queue: Promise<unknown> = Promise.resolve();
   const store = {
     reads: 0,
     onGet: undefined as ((read: number) => void) | undefined,
@@ -51,6 +56,11 @@ export function memoryConnections(initial?: NotionConnection) {
       const had = stored !== undefined;
       stored = undefined;
       return had;
+    },
+    withLock<T>(_user: ChatUser, task: () => Promise<T>): Promise<T> {
+      const run = queue.then(task, task);
+      queue = run.catch(() => undefined);
+      return run;
     },
   } satisfies ConnectionStore & Record<string, unknown>;
   return store;

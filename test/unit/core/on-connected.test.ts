@@ -26,12 +26,13 @@ describe('onConnected', () => {
     const saveIndex: SaveIndex = { find: async () => undefined, findByPage: async () => undefined, remember: async () => undefined, forget: async () => undefined };
     const core = createCore({
       connections,
-      linkTokens: { put: async () => undefined, take: async () => undefined },
+      linkTokens: { put: async () => undefined, peek: async () => undefined, take: async () => undefined },
+      liveLinks: { get: async () => undefined, set: async () => undefined },
       claims,
       saveIndex,
       pendingSaves,
       notion,
-      lookupTweet: async () => undefined,
+      tweetProviders: { lookup: async () => undefined },
       queue: createInProcessQueue(),
       log: silent,
       publicUrl: () => 'https://bot.example',
@@ -54,5 +55,56 @@ describe('onConnected', () => {
     expect(pendingSaves.list).toEqual([]);
     expect(connections.current()).toMatchObject({ accessToken: 'T2', target: { dataSourceId: 'ds-1' } });
     expect(connections.current()).not.toHaveProperty('pendingSince');
+  });
+
+  it('two sign-ins finishing at once store one connection and revoke the other token', async () => {
+    const connections = memoryConnections();
+    // Every read waits until the test lets it go: both callbacks are in flight before either has read.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const read = connections.get.bind(connections);
+    connections.get = async () => {
+      await gate;
+      return read();
+    };
+    const revoked: string[] = [];
+    const notion = {
+      listTables: async () => [TABLE],
+      revokeToken: async (token: string) => void revoked.push(token),
+    } as unknown as NotionGateway;
+    const saveIndex: SaveIndex = {
+      find: async () => undefined,
+      findByPage: async () => undefined,
+      remember: async () => undefined,
+      forget: async () => undefined,
+    };
+    const core = createCore({
+      connections,
+      linkTokens: { put: async () => undefined, peek: async () => undefined, take: async () => undefined },
+      liveLinks: { get: async () => undefined, set: async () => undefined },
+      claims: memoryClaims(),
+      saveIndex,
+      pendingSaves: memoryPending(),
+      notion,
+      tweetProviders: { lookup: async () => undefined },
+      queue: createInProcessQueue(),
+      log: silent,
+      publicUrl: () => 'https://bot.example',
+    });
+    const grantOf = (token: string) => {
+      const { chatUser: _u, connectedAt: _c, target: _t, ...rest } = liveConnection(token);
+      const { lostAccessAt: _l, reconnectPromptedAt: _r, pendingSince: _p, ...grant } = rest;
+      return grant;
+    };
+    const both = Promise.all([core.onConnected(sam, grantOf('A')), core.onConnected(sam, grantOf('B'))]);
+    await new Promise((resolve) => setImmediate(resolve));
+    open();
+    await both;
+    await core.idle();
+
+    const stored = connections.current()!.accessToken;
+    expect(['A', 'B']).toContain(stored);
+    // The one not stored is revoked at Notion; the stored one is not.
+    expect(revoked).toEqual([stored === 'A' ? 'B' : 'A']);
   });
 });

@@ -15,18 +15,22 @@ describe('mapSchema', () => {
 
   it('prefers the rich_text column named Tweet, case-insensitive and trimmed', () => {
     expect(mapSchema(schema({ Name: 'title', Notes: 'rich_text', ' TWEET ': 'rich_text', Summary: 'rich_text' }))).toStrictEqual({
-      mapping: { title: 'Name', text: ' TWEET ' },
+      mapping: { title: 'Name', text: ' TWEET ', note: 'Notes' },
     });
   });
 
   it('takes the only rich_text column whatever its name', () => {
     expect(mapSchema(schema({ Name: 'title', Content: 'rich_text', Tags: 'multi_select' }))).toStrictEqual({
-      mapping: { title: 'Name', text: 'Content' },
+      mapping: { title: 'Name', text: 'Content', tags: 'Tags' },
+    });
+    // Author and Note columns are never the text: the one other rich_text column is.
+    expect(mapSchema(schema({ Name: 'title', Content: 'rich_text', Author: 'rich_text', Note: 'rich_text' }))).toStrictEqual({
+      mapping: { title: 'Name', text: 'Content', author: 'Author', note: 'Note' },
     });
   });
 
   it('asks for a Tweet text column when several rich_text columns exist and none is named Tweet', () => {
-    expect(mapSchema(schema({ Name: 'title', Notes: 'rich_text', Summary: 'rich_text' }))).toStrictEqual({
+    expect(mapSchema(schema({ Name: 'title', Excerpt: 'rich_text', Summary: 'rich_text' }))).toStrictEqual({
       missing: { name: 'Tweet', type: 'Text' },
     });
   });
@@ -45,9 +49,9 @@ describe('mapSchema', () => {
     expect(ambiguous).toStrictEqual({ mapping: { title: 'Name', text: 'Tweet' } });
   });
 
-  it('chooses a date column named like Saved / Saved at / Date / Saved on / Created, else none', () => {
+  it('chooses a date column named like Saved / Saved at / Date / Saved on, else none', () => {
     const base = { Name: 'title', Tweet: 'rich_text' };
-    for (const name of ['Saved', 'saved at', 'Date', 'Saved On', 'CREATED']) {
+    for (const name of ['Saved', 'saved at', 'Date', 'Saved On']) {
       expect(mapSchema(schema({ ...base, [name]: 'date' }))).toStrictEqual({ mapping: { title: 'Name', text: 'Tweet', date: name } });
     }
     expect(mapSchema(schema({ ...base, Date: 'date', Saved: 'date' }))).toMatchObject({ mapping: { date: 'Saved' } });
@@ -58,7 +62,7 @@ describe('mapSchema', () => {
 
   it('maps a full table', () => {
     expect(mapSchema(schema({ Handle: 'title', Tweet: 'rich_text', Link: 'url', 'Saved at': 'date', Tags: 'multi_select' }))).toStrictEqual({
-      mapping: { title: 'Handle', text: 'Tweet', link: 'Link', date: 'Saved at' },
+      mapping: { title: 'Handle', text: 'Tweet', link: 'Link', date: 'Saved at', tags: 'Tags' },
     });
   });
 });

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startNotionSandbox, type NotionSandbox, type NotionSandboxOptions } from '../../../src/sandbox/notion/notion-sandbox.js';
+import {
+  startNotionSandbox,
+  type NotionSandbox,
+  type NotionSandboxOptions,
+} from '../../../src/sandbox/notion/notion-sandbox.js';
 import { CLIENT_ID, CLIENT_SECRET, connect, REDIRECT_URI } from './notion-test-helpers.js';
 
 /** A raw API call, so the status and Retry-After are seen as sent (the SDK would retry). */
@@ -18,7 +22,10 @@ describe('notion sandbox: latency and per-connection rate limit (bench knobs)', 
   afterEach(() => sandbox?.close());
 
   const start = (extra: Partial<NotionSandboxOptions>) =>
-    startNotionSandbox({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] }], ...extra });
+    startNotionSandbox({
+      clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] }],
+      ...extra,
+    });
 
   it('limits each connection to its burst, then answers 429 rate_limited with an integer Retry-After', async () => {
     let now = 1_000_000;
@@ -46,7 +53,9 @@ describe('notion sandbox: latency and per-connection rate limit (bench knobs)', 
     sandbox = await start({});
     const ws = sandbox.addWorkspace({ name: 'A' }).id;
     const token = (await connect(sandbox, ws)).access_token;
-    const statuses = await Promise.all(Array.from({ length: 30 }, () => searchAs(sandbox!, token).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, () => searchAs(sandbox!, token).then((r) => r.status)),
+    );
     expect(statuses.every((s) => s === 200)).toBe(true);
   });
 

@@ -4,7 +4,7 @@ import { sandboxBanner, shouldRunSandbox } from '../../../src/sandbox/sandbox-de
 describe('shouldRunSandbox', () => {
   it.each<[string, Record<string, string | undefined>, ReturnType<typeof shouldRunSandbox>]>([
     ['an empty environment', {}, { run: true }],
-    ['development with unrelated variables', { NODE_ENV: 'development', PORT: '3999', LOG_LEVEL: 'debug', STORE_URL: 'memory://', PUBLIC_URL: 'http://localhost:3999' }, { run: true }],
+    ['development with unrelated variables', { NODE_ENV: 'development', PORT: '3999', LOG_LEVEL: 'debug', DATA_DIR: './data' }, { run: true }],
     ['NODE_ENV=test', { NODE_ENV: 'test' }, { run: true }],
     ['blank credentials (as in an .env template)', { NOTION_CLIENT_ID: '', SLACK_BOT_TOKEN: '   ', DISCORD_TOKEN: undefined }, { run: true }],
     ['production, even with no credentials', { NODE_ENV: 'production' }, { run: false, reason: 'production', variables: ['NODE_ENV'] }],

@@ -38,14 +38,34 @@ describe('bench helpers', () => {
 
   it('prints each app, the targets and the product/floor and product/baseline ratios', () => {
     const figures = (app: AppFigures['app'], k: number): AppFigures => ({
-      app, ackP50Ms: 10 * k, ackP99Ms: 20 * k, ackMaxMs: 30 * k, ackNon200: 0, ackOver1s: 0, cpuMsPerSave: k, allRowsS: k, lastRowS: k,
-      rowsCreated: 10, rowsExpected: 10, notionCalls: 10 * k, callsPerRow: k, notion429s: 0, peakRssMb: 100 * k, idleRssMb: 50 * k,
-      logLinesPerSave: 0, answered: 10, harnessLagP99Ms: 0, harnessLagMaxMs: 0,
+      app,
+      ackP50Ms: 10 * k,
+      ackP99Ms: 20 * k,
+      ackMaxMs: 30 * k,
+      ackNon200: 0,
+      ackOver1s: 0,
+      cpuMsPerSave: k,
+      allRowsS: k,
+      lastRowS: k,
+      rowsCreated: 10,
+      rowsExpected: 10,
+      notionCalls: 10 * k,
+      callsPerRow: k,
+      notion429s: 0,
+      peakRssMb: 100 * k,
+      idleRssMb: 50 * k,
+      logLinesPerSave: 0,
+      answered: 10,
+      harnessLagP99Ms: 0,
+      harnessLagMaxMs: 0,
     });
     const result: BenchResult = {
-      at: '2026-12-02T00:00:00.000Z', machine: { cpus: 2, model: 'x', node: 'v20', loadavg: [0, 0, 0] }, options: {},
+      at: '2026-12-02T00:00:00.000Z',
+      machine: { cpus: 2, model: 'x', node: 'v20', loadavg: [0, 0, 0] },
+      options: {},
       apps: [figures('product', 2), { ...figures('baseline', 4), allRowsS: null, rowsCreated: 7 }, figures('floor', 1)],
-      product: {}, notes: [],
+      product: {},
+      notes: [],
     };
     const table = markdownTable(result);
     expect(table).toContain('| target (issue 13) | p99 ≤ 200 ms |');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/config.js';
 import { DEV_KEY_FILE } from '../../../src/store/encryption-keys.js';
 import { openStore } from '../../../src/store/open-store.js';
@@ -35,6 +35,33 @@ describe('openStore', () => {
     await expect(opening).rejects.toThrow(/^TOKEN_ENCRYPTION_KEY:/);
     await expect(opening).rejects.not.toThrow(bad);
     await expect(access(dbDir)).rejects.toThrow();
+  });
+
+  it('sweeps expired entries on an unref\'d timer, and stops sweeping when closed', async () => {
+    const { log } = captureLogger();
+    const intervals: NodeJS.Timeout[] = [];
+    const realSetInterval = globalThis.setInterval;
+    const spy = vi.spyOn(globalThis, 'setInterval').mockImplementation(((fn: () => void, ms: number) => {
+      const timer = realSetInterval(fn, ms);
+      intervals.push(timer);
+      return timer;
+    }) as typeof setInterval);
+    const cleared = vi.spyOn(globalThis, 'clearInterval');
+    try {
+      const key = newKey('k1');
+      const config = { storeUrl: 'memory://', tokenEncryptionKey: key.base64, dataDir: dir.path, nodeEnv: 'test' };
+      const store = await openStore(config, log, { sweepEveryMs: 10 });
+      expect(intervals).toHaveLength(1);
+      expect(intervals[0]!.hasRef()).toBe(false);
+      await store.keyv.set('short', 1, 1);
+      const raw = store.keyv.store as Map<string, unknown>;
+      await vi.waitFor(() => expect([...raw.keys()].some((k) => k.endsWith(':short'))).toBe(false), { timeout: 5_000 });
+      await store.close();
+      expect(cleared).toHaveBeenCalledWith(intervals[0]);
+    } finally {
+      spy.mockRestore();
+      cleared.mockRestore();
+    }
   });
 
   it('wires connections, link tokens and OAuth states over one store with the configured keys', async () => {

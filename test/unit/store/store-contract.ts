@@ -5,7 +5,7 @@ import type { ChatUser } from '../../../src/core/chat-user.js';
 import { chatUserKey } from '../../../src/core/chat-user.js';
 import { StoreDecryptError } from '../../../src/core/errors.js';
 import { connectionStoreKey, KeyvConnectionStore } from '../../../src/store/keyv-connection-store.js';
-import { closeKeyv, createKeyv, deleteIfValue, setIfAbsent } from '../../../src/store/keyv-factory.js';
+import { closeKeyv, createKeyv, deleteIfValue, setIfAbsent, sweepExpired } from '../../../src/store/keyv-factory.js';
 import { KeyvClaimStore } from '../../../src/store/keyv-claim-store.js';
 import { KeyvPendingSaves } from '../../../src/store/keyv-pending-saves.js';
 import { KeyvOneTimeStore, oneTimeStoreKey } from '../../../src/store/keyv-one-time-store.js';
@@ -284,8 +284,8 @@ export function defineStoreContract(backend: ContractBackend): void {
 
     describe('saves kept for a reconnect', () => {
       it('keeps every save appended concurrently by two instances, and hands them out once', async () => {
-        const a = new KeyvPendingSaves(keyv);
-        const b = new KeyvPendingSaves(keyvB ?? keyv);
+        const a = new KeyvPendingSaves(keyv, createTokenCipher([k1]));
+        const b = new KeyvPendingSaves(keyvB ?? keyv, createTokenCipher([k1]));
         const user = slackUser(`UP${randomBytes(3).toString('hex')}`);
         const save = (i: number) => ({ tweet: { id: String(i), url: `https://x.com/jack/status/${i}`, handle: 'jack' }, queuedAt: new Date().toISOString() });
         await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).add(user, save(i))));
@@ -293,6 +293,40 @@ export function defineStoreContract(backend: ContractBackend): void {
         const taken = [...first, ...second].map((s) => Number(s.tweet.id)).sort((x, y) => x - y);
         expect(taken).toEqual(Array.from({ length: 20 }, (_, i) => i));
         expect(Math.min(first.length, second.length)).toBe(0);
+      });
+    });
+
+    describe('expired entries', () => {
+      it('the sweep deletes what expired in this namespace and nothing else', async () => {
+        const mine = await createKeyv(backend.url(), { namespace: uniqueNamespace(`${backend.label}-sweep`) });
+        const theirs = await createKeyv(backend.url(), { namespace: uniqueNamespace(`${backend.label}-other`) });
+        try {
+          const links = new KeyvOneTimeStore<ChatUser>({ keyv: mine, prefix: 'link' });
+          for (let i = 0; i < 3; i++) await links.put(`t${i}`, slackUser('U1'), 60_000);
+          await new KeyvClaimStore({ keyv: mine }).claim('event:dm-1', 60_000);
+          await mine.set('forever', { kept: true });
+          await links.put('long', slackUser('U2'), 24 * 60 * 60_000);
+          await theirs.set('other-namespace', 1, 60_000);
+          const later = Date.now() + 60 * 60_000;
+
+          const removed = await sweepExpired(mine, later);
+          if (backend.label === 'redis') {
+            expect(removed).toBe(0); // Redis expires keys itself
+            return;
+          }
+          expect(removed).toBe(4);
+          // Really gone: a second sweep finds nothing, and what had no expiry or a later one is there.
+          expect(await sweepExpired(mine, later)).toBe(0);
+          expect(await mine.get('forever')).toEqual({ kept: true });
+          expect(await links.peek('long')).toEqual(slackUser('U2'));
+          // Another namespace's rows (another app sharing the table) are its own business.
+          if (backend.label !== 'memory') expect(await sweepExpired(theirs, later)).toBe(1);
+        } finally {
+          await mine.clear();
+          await theirs.clear();
+          await closeKeyv(mine);
+          await closeKeyv(theirs);
+        }
       });
     });
   });

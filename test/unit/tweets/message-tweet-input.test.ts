@@ -25,14 +25,15 @@ describe('firstTweetLink', () => {
 describe('tweetInputFromMessageText', () => {
   it('keeps only the link when words surround it: they are the comment, the text comes from oEmbed', () => {
     const input = tweetInputFromMessageText(fromChat('wow look at this <https://x.com/jack/status/20>'));
-    expect(input).toEqual({ text: 'https://x.com/jack/status/20' });
-    // Core then has a link and no text, which is what makes the save worker ask oEmbed.
+    expect(input).toEqual({ text: 'https://x.com/jack/status/20', comment: 'wow look at this' });
+    // Core then has a link and no text, which is what makes the save worker ask the providers; the words are the note.
     expect(parseTweetInput(input)).toEqual({ kind: 'tweet', tweet: { id: '20', url: 'https://x.com/jack/status/20', handle: 'jack' } });
   });
 
   it('keeps only the first tweet link, canonical, from any form', () => {
     expect(tweetInputFromMessageText(fromChat('first https://mobile.twitter.com/jack/status/20/photo/1 then https://x.com/naval/status/1'))).toEqual({
       text: 'https://x.com/jack/status/20',
+      comment: 'first then https://x.com/naval/status/1',
     });
     expect(tweetInputFromMessageText(fromChat('look [here](https://vxtwitter.com/i/status/20)!')).text).toBe('https://x.com/i/web/status/20');
   });
@@ -40,7 +41,7 @@ describe('tweetInputFromMessageText', () => {
   it('passes the unfurl on with the link, so its text still wins over the comment', () => {
     const unfurl = { author: '@jack', text: 'just setting up my twttr', url: 'https://twitter.com/jack/status/20?s=46&amp;t=abc' };
     const input = tweetInputFromMessageText(fromChat('so old! <https://twitter.com/jack/status/20?s=46&amp;t=abc>'), unfurl);
-    expect(input).toEqual({ text: 'https://x.com/jack/status/20', unfurl });
+    expect(input).toEqual({ text: 'https://x.com/jack/status/20', unfurl, comment: 'so old!' });
     expect(parseTweetInput(input)).toMatchObject({ kind: 'tweet', tweet: { id: '20', handle: 'jack', text: 'just setting up my twttr' } });
   });
 

@@ -22,7 +22,7 @@ describe('fetchTweetFromOembed against the oEmbed sandbox', () => {
 
   it('extracts the text, handle and author name of the seeded first tweet', async () => {
     const result = await fetchTweetFromOembed('https://x.com/jack/status/20', { endpoint: sandbox.url });
-    expect(result).toStrictEqual({ text: 'just setting up my twttr', handle: 'jack', authorName: 'jack' });
+    expect(result).toStrictEqual({ text: 'just setting up my twttr', handle: 'jack', authorName: 'jack', postedDay: '2006-03-21' });
   });
 
   it('sends the canonical twitter.com URL with omit_script and dnt', async () => {
@@ -50,6 +50,8 @@ describe('fetchTweetFromOembed against the oEmbed sandbox', () => {
       text: 'NEVER LEAVE, NEVER PAY\nline two & "quotes" <tags> it\'s\n@jack #hashtag https://t.co/abc123 pic.twitter.com/AbCdEf1234',
       handle: 'edwardodell',
       authorName: 'Edward Odell',
+      // The sandbox dates a tweet without a date today.
+      postedDay: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     });
   });
 
@@ -69,7 +71,7 @@ describe('fetchTweetFromOembed against the oEmbed sandbox', () => {
     };
     const fake: typeof fetch = () => Promise.resolve(Response.json(body));
     const result = await fetchTweetFromOembed('https://x.com/jack/status/21', { endpoint: 'https://publish.twitter.com/oembed', fetch: fake });
-    expect(result).toStrictEqual({ text: 'café 🐦\n"hi" &amp; pic.twitter.com/x', handle: 'jack', authorName: 'jack' });
+    expect(result).toStrictEqual({ text: 'café 🐦\n"hi" &amp; pic.twitter.com/x', handle: 'jack', authorName: 'jack', postedDay: '2006-03-21' });
   });
 
   it('gives undefined for an unknown (deleted or protected) tweet: 404', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeDiscordMarkup, decodeSlackMarkup } from '../../../src/chat/chat-markup.js';
-import { splitTableChoice } from '../../../src/core/inline-table.js';
+import { splitTableChoice } from '../../../src/chat/inline-table.js';
 import { tweetInputFromMessageText } from '../../../src/tweets/message-tweet-input.js';
 import { parseTweetInput } from '../../../src/tweets/parse-tweet-input.js';
 import { parseTweetLink } from '../../../src/tweets/tweet-link.js';

@@ -2,6 +2,7 @@ import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } f
 import { chatUserOf } from '../chat-user.js';
 import { errorFields, isDmBlocked } from '../errors.js';
 import { checkDmsReply, connectLinkDm, connectLinkEphemeral } from '../replies.js';
+import { sendDiscordDm } from '../send-dm.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
@@ -21,7 +22,7 @@ export default {
     await interaction.reply({ ...checkDmsReply(), flags: MessageFlags.Ephemeral });
     const link = await core.connectUser(chatUserOf(interaction.user));
     try {
-      await interaction.user.send(connectLinkDm(link));
+      await sendDiscordDm(interaction.client, interaction.user.id, connectLinkDm(link));
       log.info({ interactionId: interaction.id, delivery: 'dm' }, 'connect link sent');
     } catch (err) {
       // The link is private in the ephemeral reply too; any failed DM falls back to it.

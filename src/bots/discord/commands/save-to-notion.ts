@@ -7,7 +7,7 @@ import {
 import { chatUserOf } from '../chat-user.js';
 import { tweetInputOfMessage } from '../embed-unfurl.js';
 import { saveReply } from '../replies.js';
-import { saveToEnd } from '../../../core/settle-save.js';
+import { saveToEnd } from '../../../chat/settle-save.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 

@@ -2,8 +2,8 @@ import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } f
 import { chatUserOf } from '../chat-user.js';
 import { saveReply } from '../replies.js';
 import { decodeDiscordMarkup } from '../../../chat/chat-markup.js';
-import { splitTableChoice } from '../../../core/inline-table.js';
-import { saveToEnd } from '../../../core/settle-save.js';
+import { splitTableChoice } from '../../../chat/inline-table.js';
+import { saveToEnd } from '../../../chat/settle-save.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 

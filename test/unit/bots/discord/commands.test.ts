@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands, commandsJson } from '../../../../src/bots/discord/commands/index.js';
-import { validateCommands } from '../../../fakes/discord/validate.js';
+import { validateCommands } from '../../../../src/sandbox/discord/validate.js';
 
 describe('the command declarations', () => {
   it('are exactly the commands the issue names, working in servers and the bot\'s DMs', () => {
@@ -32,6 +32,15 @@ describe('the command declarations', () => {
         integration_types: [0],
       },
       { type: 3, name: 'Save to Notion', contexts: [0, 1], integration_types: [0] },
+      {
+        type: 1,
+        name: 'save-thread',
+        description: expect.any(String),
+        options: [{ type: 3, name: 'tweet', description: expect.any(String), required: true, max_length: 6000 }],
+        contexts: [0, 1],
+        integration_types: [0],
+      },
+      { type: 3, name: 'Save thread to Notion', contexts: [0, 1], integration_types: [0] },
     ]);
   });
 
@@ -45,7 +54,7 @@ describe('the command declarations', () => {
   it('one file per command, each in the static list once', () => {
     const dir = join(import.meta.dirname, '../../../../src/bots/discord/commands');
     const files = readdirSync(dir).filter((f) => !['index.ts', 'command.ts', 'contexts.ts'].includes(f));
-    expect(files.sort()).toEqual(['notion-connect.ts', 'notion-disconnect.ts', 'save-to-notion.ts', 'save-tweet.ts']);
+    expect(files.sort()).toEqual(['notion-connect.ts', 'notion-disconnect.ts', 'save-thread-to-notion.ts', 'save-thread.ts', 'save-to-notion.ts', 'save-tweet.ts']);
     expect(new Set(commands.map((c) => c.data.name)).size).toBe(commands.length);
     for (const file of files) expect(readFileSync(join(dir, file), 'utf8')).toMatch(/} satisfies Command;\s*$/);
   });

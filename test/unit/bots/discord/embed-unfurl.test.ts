@@ -1,7 +1,7 @@
 import { Collection } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { tweetInputOfMessage, tweetLinkOf, unfurlFromEmbeds } from '../../../../src/bots/discord/embed-unfurl.js';
-import { tweetEmbed } from '../../../fakes/discord.js';
+import { tweetEmbed } from '../../../../src/sandbox/discord/discord-sandbox.js';
 
 describe('tweetLinkOf', () => {
   it.each([
@@ -62,6 +62,7 @@ describe('tweetInputOfMessage', () => {
     expect(tweetInputOfMessage({ content: 'worth reading https://twitter.com/naval/status/1002103360646823936', embeds: [embed] })).toEqual({
       text: 'https://x.com/naval/status/1002103360646823936',
       unfurl: { author: '@naval', text: 'Seek wealth, not money or status.', url: 'https://x.com/naval/status/1002103360646823936' },
+      comment: 'worth reading',
     });
   });
 
@@ -70,9 +71,13 @@ describe('tweetInputOfMessage', () => {
   });
 
   it('keeps only the tweet link when Discord has not embedded it yet: the words are the poster\'s comment', () => {
-    expect(tweetInputOfMessage({ content: 'wow look at this https://x.com/jack/status/20', embeds: [] })).toEqual({ text: 'https://x.com/jack/status/20' });
+    expect(tweetInputOfMessage({ content: 'wow look at this https://x.com/jack/status/20', embeds: [] })).toEqual({
+      text: 'https://x.com/jack/status/20',
+      comment: 'wow look at this',
+    });
     expect(tweetInputOfMessage({ content: 'no preview please <https://fxtwitter.com/jack/status/20>', embeds: [] })).toEqual({
       text: 'https://x.com/jack/status/20',
+      comment: 'no preview please',
     });
   });
 
@@ -80,7 +85,7 @@ describe('tweetInputOfMessage', () => {
     const snapshots = new Collection([['1', { content: 'https://x.com/jack/status/20', embeds: [] }]]);
     expect(tweetInputOfMessage({ content: '', embeds: [], messageSnapshots: snapshots })).toEqual({ text: 'https://x.com/jack/status/20' });
     const commented = new Collection([['1', { content: 'lol https://twitter.com/jack/status/20', embeds: [] }]]);
-    expect(tweetInputOfMessage({ content: '', embeds: [], messageSnapshots: commented })).toEqual({ text: 'https://x.com/jack/status/20' });
+    expect(tweetInputOfMessage({ content: '', embeds: [], messageSnapshots: commented })).toEqual({ text: 'https://x.com/jack/status/20', comment: 'lol' });
     const withEmbed = new Collection([['1', { content: '', embeds: [embed] }]]);
     expect(tweetInputOfMessage({ content: 'look', embeds: [], messageSnapshots: withEmbed }).unfurl).toMatchObject({ author: '@naval' });
   });

@@ -17,7 +17,7 @@ import {
   type DiscordReply,
 } from '../../../../src/bots/discord/replies.js';
 import type { SaveOutcome, UndoOutcome } from '../../../../src/core/outcomes.js';
-import { validateMessage } from '../../../fakes/discord/validate.js';
+import { validateMessage } from '../../../../src/sandbox/discord/validate.js';
 
 /** The body discord.js would send for this reply. */
 function json(reply: DiscordReply) {
@@ -39,7 +39,7 @@ describe('discordFormatter', () => {
     expect(f.bold('Acme')).toBe('**Acme**');
     expect(f.bold('*ops* _x_')).toBe('**\\*ops\\* \\_x\\_**');
     expect(f.link('https://notion.so/p', 'Tweets')).toBe('[Tweets](https://notion.so/p)');
-    expect(f.link('https://notion.so/a(b)', 'x](https://evil.example)')).toBe('[x\\](https://evil.example)](https://notion.so/a%28b%29)');
+    expect(f.link('https://notion.so/a(b)', 'x](https://evil.example)')).toBe('[x\\](https\\://evil.example)](https://notion.so/a%28b%29)');
     expect(f.code('/save-tweet x')).toBe('`/save-tweet x`');
     expect(f.code('a`b')).not.toContain('a`b');
   });
@@ -95,6 +95,7 @@ describe('replies', () => {
         type: 1,
         components: [
           { type: 2, style: 5, url: 'https://www.notion.so/row-1', label: 'Open in Notion' },
+          { type: 2, style: 2, custom_id: `stn:note:${PAGE_ID}`, label: 'Add note' },
           { type: 2, style: 2, custom_id: `stn:undo:${PAGE_ID}`, label: 'Undo' },
         ],
       },

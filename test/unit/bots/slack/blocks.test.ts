@@ -30,10 +30,11 @@ const PAGE_ID = '1c8e0f3a-2b4d-4e6f-8a9b-0c1d2e3f4a5b';
 const saved: SaveOutcome = { kind: 'saved', pageUrl: 'https://www.notion.so/row-1', pageId: PAGE_ID, table: 'Tweets', tweet: { handle: 'jack' }, textMissing: false };
 
 describe('save replies', () => {
-  it('"Saved" carries "Open in Notion" to the row and an Undo button with the page id', () => {
+  it('"Saved" carries "Open in Notion" to the row, "Add note" and an Undo button with the page id', () => {
     const msg = saveOutcomeMessage(saved);
     expect(msg.text).toContain('<https://www.notion.so/row-1|Tweets>');
-    const [open, undo] = elements(msg);
+    const [open, note, undo] = elements(msg);
+    expect(note).toMatchObject({ type: 'button', action_id: ACTION_IDS.addNote, value: PAGE_ID, text: { text: 'Add note' } });
     expect(open).toMatchObject({ action_id: ACTION_IDS.openInNotion, url: 'https://www.notion.so/row-1' });
     expect(undo).toMatchObject({ type: 'button', action_id: ACTION_IDS.undoSave, value: PAGE_ID, text: { text: 'Undo' } });
     expect(undo!.url).toBeUndefined();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BOT_EVENTS, BOT_SCOPES, COMMANDS, EVENTS_PATH, SAVE_SHORTCUT_CALLBACK_ID } from '../../../../src/bots/slack/constants.js';
+import { BOT_EVENTS, BOT_SCOPES, COMMANDS, EVENTS_PATH, OAUTH_REDIRECT_PATH, SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from '../../../../src/bots/slack/constants.js';
 
 const manifest = readFileSync(new URL('../../../../manifest.yml', import.meta.url), 'utf8');
 const lines = manifest.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
@@ -61,9 +61,14 @@ describe('manifest.yml', () => {
 
   it('declares the message shortcut with the callback id the code listens to', () => {
     const shortcuts = entries(['features', 'shortcuts']);
-    expect(shortcuts).toEqual([expect.objectContaining({ name: 'Save to Notion', type: 'message', callback_id: SAVE_SHORTCUT_CALLBACK_ID })]);
-    expect(shortcuts[0]!.name!.length).toBeLessThanOrEqual(24);
-    expect(shortcuts[0]!.description!.length).toBeLessThanOrEqual(150);
+    expect(shortcuts).toEqual([
+      expect.objectContaining({ name: 'Save to Notion', type: 'message', callback_id: SAVE_SHORTCUT_CALLBACK_ID }),
+      expect.objectContaining({ name: 'Save thread to Notion', type: 'message', callback_id: SAVE_THREAD_SHORTCUT_CALLBACK_ID }),
+    ]);
+    for (const s of shortcuts) {
+      expect(s.name!.length).toBeLessThanOrEqual(24);
+      expect(s.description!.length).toBeLessThanOrEqual(150);
+    }
   });
 
   it('asks for exactly the scopes and events the adapter uses', () => {
@@ -84,9 +89,15 @@ describe('manifest.yml', () => {
     expect(value(['settings', 'token_rotation_enabled'])).toBe('false');
   });
 
+  it('registers the OAuth redirect URL that Bolt returns to after an install, on the same placeholder host', () => {
+    expect(listItems(['oauth_config', 'redirect_urls'])).toEqual([`https://YOUR-HOST${OAUTH_REDIRECT_PATH}`]);
+    // Uninstalls delete the workspace's installation: both events must be subscribed.
+    expect(listItems(['settings', 'event_subscriptions', 'bot_events'])).toEqual(expect.arrayContaining(['app_uninstalled', 'tokens_revoked']));
+  });
+
   it('sends every request URL to the placeholder host the README tells you to replace', () => {
     const urls = lines.map((l) => /^\s*-?\s*(?:url|request_url):\s*(\S+)/.exec(l)?.[1]).filter((u) => u !== undefined);
-    expect(urls).toHaveLength(5);
+    expect(urls).toHaveLength(6);
     expect(new Set(urls)).toEqual(new Set([`https://YOUR-HOST${EVENTS_PATH}`]));
   });
 });

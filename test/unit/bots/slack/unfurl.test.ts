@@ -74,7 +74,7 @@ describe('unfurlFromAttachments / tweetInputFromMessage', () => {
       text: 'look at this',
       attachments: [{ is_share: true, text: 'https://x.com/edwardodell/status/1591044196705927168', from_url: 'https://acme.slack.com/archives/C1/p1' }, CLASSIC],
     });
-    expect(input).toEqual({ text: 'https://x.com/edwardodell/status/1591044196705927168', unfurl: unfurlFromAttachment(CLASSIC) });
+    expect(input).toEqual({ text: 'https://x.com/edwardodell/status/1591044196705927168', unfurl: unfurlFromAttachment(CLASSIC), comment: 'look at this' });
   });
 
   it('a shared message without a link is saved from its text, after the sharer\'s words', () => {
@@ -86,13 +86,17 @@ describe('unfurlFromAttachments / tweetInputFromMessage', () => {
   });
 
   it('words around a tweet link are the poster\'s comment: only the link goes on (core then asks oEmbed)', () => {
-    expect(tweetInputFromMessage({ text: 'wow look at this <https://x.com/jack/status/20>' })).toEqual({ text: 'https://x.com/jack/status/20' });
+    expect(tweetInputFromMessage({ text: 'wow look at this <https://x.com/jack/status/20>' })).toEqual({ text: 'https://x.com/jack/status/20', comment: 'wow look at this' });
     expect(tweetInputFromMessage({ text: '<https://x.com/jack/status/20>' })).toEqual({ text: 'https://x.com/jack/status/20' });
   });
 
   it('keeps the unfurl, whose text wins, when Slack already added it', () => {
     const input = tweetInputFromMessage({ text: `so good <${CLASSIC.original_url}>`, attachments: [CLASSIC, imageOnlyAttachment(CLASSIC.from_url)] });
-    expect(input).toEqual({ text: 'https://x.com/edwardodell/status/1591044196705927168', unfurl: { author: '@edwardodell', text: 'NEVER LEAVE, NEVER PAY', url: CLASSIC.original_url } });
+    expect(input).toEqual({
+      text: 'https://x.com/edwardodell/status/1591044196705927168',
+      unfurl: { author: '@edwardodell', text: 'NEVER LEAVE, NEVER PAY', url: CLASSIC.original_url },
+      comment: 'so good',
+    });
   });
 
   it('passes messages without a tweet link through as written', () => {
