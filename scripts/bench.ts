@@ -52,6 +52,7 @@ const HELP = `npm run bench -- [options]
   --apps LIST         which apps to run, comma-separated (product,baseline,floor)
   --max-wait-s N      longest wait for rows after the last ack (120)
   --quiet-s N         stop waiting for rows once the app made no Notion call for this long (30)
+  --keep-logs         keep each app's working directory (its log, its SQLite store) and print where
   --cpu-prof          run the product with --cpu-prof; profiles land in bench/results/profiles/
   --product-env K=V   extra environment for the product (repeatable), e.g. LOG_LEVEL=warn`;
 
@@ -72,6 +73,7 @@ const { values: argv } = parseArgs({
     'max-wait-s': { type: 'string', default: '120' },
     'quiet-s': { type: 'string', default: '30' },
     'cpu-prof': { type: 'boolean', default: false },
+    'keep-logs': { type: 'boolean', default: false },
     'product-env': { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
   },
@@ -515,8 +517,13 @@ async function benchApp(app: AppName, emu: Emulations, extras: ProductExtras): P
     await started.proc.stop();
     return figures;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeWorkDir(dir);
   }
+}
+
+function removeWorkDir(dir: string): void {
+  if (argv['keep-logs']) log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }
 
 /** Idle RSS of a product started on a store that already holds `STORED` connections. */
@@ -547,7 +554,7 @@ async function benchStored(emu: Emulations): Promise<ProductExtras['stored']> {
       seedS: round(seedS),
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeWorkDir(dir);
   }
 }
 
