@@ -18,7 +18,7 @@ function restrictImports(files, patterns) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'coverage/', 'dist/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'data/', 'test/artifacts/', 'coverage/', 'dist/', 'bench/.build/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -36,7 +36,7 @@ export default tseslint.config(
     [productCode, chatPlatforms, notionSdk, keyvLib],
   ),
   {
-    files: ['scripts/**', 'test/**', 'src/main.ts', 'src/sandbox/**'],
+    files: ['scripts/**', 'bench/**', 'test/**', 'src/main.ts', 'src/sandbox/**'],
     rules: { 'no-console': 'off' },
   },
 );

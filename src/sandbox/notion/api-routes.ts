@@ -50,7 +50,7 @@ function checkVersion(header: string | string[] | undefined): ApiVersion {
 
 /**
  * Serves one /v1 API call (everything except /v1/oauth/*): forced rate limits first, then the version header,
- * the bearer token, the route and the JSON body, in that order.
+ * the bearer token, the connection's rate limit (when one is set), the route and the JSON body, in that order.
  */
 export async function handleApi(ctx: SandboxContext, ex: Exchange): Promise<void> {
   if (ctx.outage) throw new NotionApiError(503, 'service_unavailable', 'Notion is unavailable, please try again later.');
@@ -63,6 +63,11 @@ export async function handleApi(ctx: SandboxContext, ex: Exchange): Promise<void
   const token = parseBearer(ex.req.headers.authorization);
   const bot = token ? ctx.grants.botForAccessToken(token) : null;
   if (!bot) throw unauthorized();
+  const retryAfter = ctx.limiter?.take(bot.id) ?? null;
+  if (retryAfter !== null) {
+    const message = 'You have been rate limited. Please try again in a few minutes.';
+    throw new NotionApiError(429, 'rate_limited', message, { 'retry-after': String(retryAfter) });
+  }
   const method = ex.req.method ?? 'GET';
   let params: string[] | undefined;
   const route = ROUTES.find((r) => {

@@ -12,6 +12,7 @@ import { exchangeToken, introspectToken, revokeToken, showConsent, submitConsent
 import { pageProperties } from './page-objects.js';
 import { newProperty } from './property-schema.js';
 import { plainRichText, plainText } from './rich-text.js';
+import { ConnectionRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { ContentStore, iso } from './state.js';
 
 /** Options for {@link startNotionSandbox}. */
@@ -24,6 +25,16 @@ export interface NotionSandboxOptions {
   host?: string;
   /** Clock in ms, for tests that need codes to expire. Default Date.now. */
   now?: () => number;
+  /**
+   * Milliseconds added before answering each API call and token-endpoint request (never the consent page),
+   * like the network and Notion's own time. Default 0.
+   */
+  latencyMs?: number;
+  /**
+   * Notion's rate limit per connection: beyond it, API calls answer 429 `rate_limited` with an integer
+   * Retry-After. Default: unlimited.
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 /** A row (page) of a data source as the test sees it, including trashed ones. */
@@ -78,8 +89,11 @@ export interface NotionSandbox {
   setOutage(on: boolean): void;
   /** API calls are carried out at once and answered `ms` later (0: at once), like a slow Notion. */
   setLatency(ms: number): void;
-  /** Everything received: method, path (no query string), and for /v1/oauth/token the grant_type. */
-  requests: { method: string; path: string; grantType?: string; at: number }[];
+  /**
+   * Everything received: method, path (no query string), for /v1/oauth/token the grant_type, and once answered
+   * the status and when.
+   */
+  requests: { method: string; path: string; grantType?: string; at: number; status?: number; finishedAt?: number }[];
   /** Number of successful authorization-code exchanges. */
   tokenExchanges(): number;
   workspaces(): { id: string; name: string }[];
@@ -124,6 +138,10 @@ async function serve(ctx: SandboxContext, req: IncomingMessage, res: ServerRespo
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
   const log: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, at: ctx.content.now() };
   ctx.requests.push(log);
+  res.once('finish', () => {
+    log.status = res.statusCode;
+    log.finishedAt = ctx.content.now();
+  });
   const ex: Exchange = { req, res, url, requestId: randomUUID(), log };
   try {
     await route(ctx, ex);
@@ -149,7 +167,15 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
   for (const c of options.clients) {
     grants.clients.set(c.clientId, { clientId: c.clientId, clientSecret: c.clientSecret, redirectUris: [...c.redirectUris], name: c.name ?? 'Save to Notion', template: c.template });
   }
-  const ctx: SandboxContext = { content, grants, rateLimit: { remaining: 0, retryAfterSeconds: 1 }, outage: false, latencyMs: 0, requests: [] };
+  const ctx: SandboxContext = {
+    content,
+    grants,
+    rateLimit: { remaining: 0, retryAfterSeconds: 1 },
+    requests: [],
+    outage: false,
+    latencyMs: options.latencyMs ?? 0,
+    ...(options.rateLimit ? { limiter: new ConnectionRateLimiter(options.rateLimit, content.now.bind(content)) } : {}),
+  };
 
   const server = createServer((req, res) => void serve(ctx, req, res));
   server.requestTimeout = 30_000;

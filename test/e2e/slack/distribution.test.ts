@@ -10,7 +10,8 @@ import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack
 import { createKeyv, closeKeyv } from '../../../src/store/keyv-factory.js';
 import { JACK, NAVAL_LINK } from '../../helpers/fixtures.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
-import { SIGNING_SECRET, slackDriver, type Person } from '../slack-harness.js';
+import { SIGNING_SECRET, type SlackPerson as Person } from '../../helpers/fixtures.js';
+import { slackDriver } from '../../helpers/slack-harness.js';
 
 const SLACK_CLIENT = { clientId: '1111.2222', clientSecret: 'e2e-slack-client-secret-value' };
 const STATE_SECRET = 'e2e-state-secret-0123456789abcdef';
