@@ -22,12 +22,19 @@ function newestIn(dir) {
   return newest;
 }
 
-const inputs = Math.max(newestIn(src), ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => statSync(join(root, f)).mtimeMs));
+const inputs = Math.max(
+  newestIn(src),
+  ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => statSync(join(root, f)).mtimeMs),
+);
 if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= inputs) process.exit(0);
 
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--noCheck'], {
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--noCheck'],
+  {
+    stdio: 'inherit',
+  },
+);
 cpSync(src, dist, {
   recursive: true,
   filter: (from) => statSync(from).isDirectory() || !from.endsWith('.ts'),

@@ -8,11 +8,11 @@
  * Reads DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_API_URL (from the environment,
  * or a `.env` file in the current directory).
  */
+import { DiscordAPIError, REST, RESTJSONErrorCodes, Routes, type APIApplicationCommand } from 'discord.js';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { DiscordAPIError, REST, RESTJSONErrorCodes, Routes, type APIApplicationCommand } from 'discord.js';
-import { ConfigError, loadConfig, type DiscordConfig } from '../src/config.js';
 import { commandsJson } from '../src/bots/discord/commands/index.js';
+import { ConfigError, loadConfig, type DiscordConfig } from '../src/config.js';
 
 export interface RegisterOptions {
   config: DiscordConfig;
@@ -38,7 +38,9 @@ const SNOWFLAKE = /^\d{1,20}$/;
 export async function registerCommands(options: RegisterOptions): Promise<RegisterResult> {
   const { config, guildId } = options;
   if (guildId !== undefined && !SNOWFLAKE.test(guildId)) {
-    throw new RegisterError(`--guild needs a server id (digits only; Discord: right-click the server > Copy Server ID), got "${guildId}"`);
+    throw new RegisterError(
+      `--guild needs a server id (digits only; Discord: right-click the server > Copy Server ID), got "${guildId}"`,
+    );
   }
   const rest = new REST({ api: config.apiUrl, retries: 1, timeout: 15_000 }).setToken(config.token);
   const route = guildId
@@ -57,7 +59,10 @@ export async function registerCommands(options: RegisterOptions): Promise<Regist
 function explain(err: unknown, { config, guildId }: RegisterOptions): RegisterError {
   if (err instanceof DiscordAPIError) {
     if (err.status === 401) {
-      return new RegisterError('DISCORD_TOKEN was rejected by Discord. Copy the bot token again (Developer Portal > your application > Bot > Reset Token).', { cause: err });
+      return new RegisterError(
+        'DISCORD_TOKEN was rejected by Discord. Copy the bot token again (Developer Portal > your application > Bot > Reset Token).',
+        { cause: err },
+      );
     }
     if (err.code === RESTJSONErrorCodes.UnknownApplication || (err.status === 403 && !guildId)) {
       return new RegisterError(
@@ -65,13 +70,20 @@ function explain(err: unknown, { config, guildId }: RegisterOptions): RegisterEr
         { cause: err },
       );
     }
-    if (guildId && (err.code === RESTJSONErrorCodes.MissingAccess || err.code === RESTJSONErrorCodes.UnknownGuild || err.status === 403)) {
+    if (
+      guildId &&
+      (err.code === RESTJSONErrorCodes.MissingAccess ||
+        err.code === RESTJSONErrorCodes.UnknownGuild ||
+        err.status === 403)
+    ) {
       return new RegisterError(
         `The bot cannot add commands to server ${guildId}: invite it there with the "bot" and "applications.commands" scopes (see the README's invite URL), and check the server id.`,
         { cause: err },
       );
     }
-    return new RegisterError(`Discord rejected the commands (HTTP ${err.status}, code ${err.code}): ${err.message}`, { cause: err });
+    return new RegisterError(`Discord rejected the commands (HTTP ${err.status}, code ${err.code}): ${err.message}`, {
+      cause: err,
+    });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new RegisterError(`Could not reach Discord at ${config.apiUrl}: ${message}`, { cause: err });
@@ -82,7 +94,10 @@ function explain(err: unknown, { config, guildId }: RegisterOptions): RegisterEr
  * (without `--`) reaches us as npm's own `npm_config_guild` with the id as a bare argument, so that
  * spelling works too.
  */
-export function parseArgs(argv: readonly string[], npmGuildFlag?: string): { guildId?: string | undefined; help: boolean } {
+export function parseArgs(
+  argv: readonly string[],
+  npmGuildFlag?: string,
+): { guildId?: string | undefined; help: boolean } {
   let guildId: string | undefined;
   if (npmGuildFlag !== undefined && npmGuildFlag !== '' && npmGuildFlag !== 'false') {
     const bare = argv.findIndex((a) => /^\d+$/.test(a));
@@ -98,7 +113,8 @@ export function parseArgs(argv: readonly string[], npmGuildFlag?: string): { gui
     if (arg === '--help' || arg === '-h') help = true;
     else if (arg === '--guild') {
       const next = argv[++i];
-      if (next === undefined || next.startsWith('--')) throw new RegisterError('--guild needs a server id: --guild <id>');
+      if (next === undefined || next.startsWith('--'))
+        throw new RegisterError('--guild needs a server id: --guild <id>');
       guildId = next;
     } else if (arg.startsWith('--guild=')) guildId = arg.slice('--guild='.length);
     else throw new RegisterError(`unknown argument "${arg}" (usage: npm run discord:register [-- --guild <id>])`);
@@ -128,7 +144,10 @@ export async function main(argv: readonly string[], env: Record<string, string |
       return 0;
     }
     const result = await registerCommands({ config: discordConfigFrom(env), guildId });
-    const where = result.scope === 'guild' ? `to server ${result.guildId} (available now)` : 'globally (new commands can take a few minutes to appear)';
+    const where =
+      result.scope === 'guild'
+        ? `to server ${result.guildId} (available now)`
+        : 'globally (new commands can take a few minutes to appear)';
     const names = result.commands.map((c) => (c.type === 1 ? `/${c.name}` : `"${c.name}" (message menu)`)).join(', ');
     console.log(`Registered ${result.commands.length} commands ${where}: ${names}`);
     return 0;

@@ -28,7 +28,10 @@ const LABELS: Record<RecordKind, string> = {
 export function formatReport(report: RotationReport, kid: string): string[] {
   return (Object.keys(LABELS) as RecordKind[]).map((kind) => {
     const c = report[kind];
-    const extra = [c.unreadable ? `${c.unreadable} unreadable` : '', c.busy ? `${c.busy} changed while rotating` : ''].filter(Boolean);
+    const extra = [
+      c.unreadable ? `${c.unreadable} unreadable` : '',
+      c.busy ? `${c.busy} changed while rotating` : '',
+    ].filter(Boolean);
     return `${LABELS[kind]}: ${c.reencrypted} re-encrypted, ${c.current} already under "${kid}"${extra.length ? `, ${extra.join(', ')}` : ''}`;
   });
 }
@@ -71,7 +74,9 @@ export async function main(
     const keys = await resolveEncryptionKeys(config, log);
     const kid = keys[0]!.kid;
     keyv = await createKeyv(config.storeUrl);
-    out(`rotate-keys: re-encrypting the ${scheme} store under key "${kid}" (${keys.length} key${keys.length === 1 ? '' : 's'} can decrypt)`);
+    out(
+      `rotate-keys: re-encrypting the ${scheme} store under key "${kid}" (${keys.length} key${keys.length === 1 ? '' : 's'} can decrypt)`,
+    );
     const report = await rotateKeys(keyv, createTokenCipher(keys));
     for (const line of formatReport(report, kid)) out(line);
     const unreadable = Object.values(report).reduce((n, c) => n + c.unreadable, 0);
@@ -82,7 +87,9 @@ export async function main(
       );
       return 2;
     }
-    out(`rotate-keys: done. Every record is under "${kid}"; once every instance runs with "${kid}" first, the other keys can be removed.`);
+    out(
+      `rotate-keys: done. Every record is under "${kid}"; once every instance runs with "${kid}" first, the other keys can be removed.`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -1,20 +1,20 @@
-import type { Config } from './config.js';
-import type { Logger } from './log.js';
 import type { ChatBot } from './bots/chat-bot.js';
+import type { Config } from './config.js';
 import { createCore, type CoreService } from './core/create-core.js';
 import type { NotionRateLimiter } from './core/notion-rate-limit.js';
 import type { SaveJobQueue } from './core/save-jobs.js';
 import { addOperatorRoutes } from './http/operator-routes.js';
+import { Router } from './http/router.js';
 import { createHttpServer } from './http/server.js';
+import type { Logger } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
 import { createPromMetrics } from './metrics/prom-metrics.js';
-import { Router } from './http/router.js';
 import { createNotionGateway } from './notion/notion-gateway.js';
 import { createAuthorization } from './oauth/authorization.js';
 import { addNotionOAuthRoutes } from './oauth/notion-oauth-routes.js';
 import { CALLBACK_PATH } from './oauth/paths.js';
-import { openSaveJobQueue, openSaveRateLimiter, type SaveJobQueueTuning } from './store/open-save-jobs.js';
 import { KeyvLeaseStore } from './store/keyv-lease-store.js';
+import { openSaveJobQueue, openSaveRateLimiter, type SaveJobQueueTuning } from './store/open-save-jobs.js';
 import { openStore } from './store/open-store.js';
 import { createCommandRateLimiter } from './store/rate-limit/command-rate-limiter.js';
 import { createTweetProviders } from './tweets/tweet-providers.js';
@@ -150,7 +150,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     const { createDiscordBot } = await import('./bots/discord/index.js');
     // Instances sharing the store hold the gateway in turn (one connected bot), through a lease in the store.
     const gatewayLease = { leases: new KeyvLeaseStore(store.keyv), ttlMs: deps.discordGatewayLeaseMs };
-    bots.push(createDiscordBot({ config: config.discord, core, log: log.child({ platform: 'discord' }), gatewayLease }));
+    bots.push(
+      createDiscordBot({ config: config.discord, core, log: log.child({ platform: 'discord' }), gatewayLease }),
+    );
   }
 
   const http = createHttpServer(router, log.child({ component: 'http' }));
@@ -168,7 +170,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     // Bounded: an engine whose server is unreachable (Redis cut off) must not hold the shutdown past the grace.
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      saveJobs.stop(SAVE_JOBS_GRACE_MS).catch((err: unknown) => log.warn({ err }, 'save job queue did not stop cleanly')),
+      saveJobs
+        .stop(SAVE_JOBS_GRACE_MS)
+        .catch((err: unknown) => log.warn({ err }, 'save job queue did not stop cleanly')),
       new Promise<void>((resolve) => (timer = setTimeout(resolve, SAVE_JOBS_GRACE_MS + 2_000))),
     ]);
     clearTimeout(timer);

@@ -32,7 +32,10 @@ const envSchema = z.object({
     z
       .string()
       .trim()
-      .regex(/^(sqlite|redis|rediss|postgres|postgresql|memory):\/\//, 'STORE_URL must start with sqlite://, redis://, rediss://, postgres:// or memory://')
+      .regex(
+        /^(sqlite|redis|rediss|postgres|postgresql|memory):\/\//,
+        'STORE_URL must start with sqlite://, redis://, rediss://, postgres:// or memory://',
+      )
       .default('sqlite://./data/save-to-notion.sqlite'),
   ),
   DATA_DIR: blankAsUnset(z.string().trim().min(1).default('./data')),
@@ -44,15 +47,33 @@ const envSchema = z.object({
       .string()
       .trim()
       .default(PROVIDER_NAMES.join(','))
-      .transform((v) => v.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''))
-      .refine((names) => names.every((n) => (PROVIDER_NAMES as readonly string[]).includes(n)), `TWEET_PROVIDERS must list ${PROVIDER_NAMES.join(' and/or ')}, comma-separated`)
+      .transform((v) =>
+        v
+          .split(',')
+          .map((name) => name.trim().toLowerCase())
+          .filter((name) => name !== ''),
+      )
+      .refine(
+        (names) => names.every((n) => (PROVIDER_NAMES as readonly string[]).includes(n)),
+        `TWEET_PROVIDERS must list ${PROVIDER_NAMES.join(' and/or ')}, comma-separated`,
+      )
       .refine((names) => new Set(names).size === names.length, 'TWEET_PROVIDERS must not name a provider twice')
       .transform((names) => names as ProviderName[]),
   ),
   LOG_LEVEL: blankAsUnset(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-  NOTION_RATE_PER_SECOND: blankAsUnset(z.coerce.number().int('NOTION_RATE_PER_SECOND must be a whole number').min(1).max(1000).default(3)),
-  NOTION_BURST: blankAsUnset(z.coerce.number().int('NOTION_BURST must be a whole number').min(1).max(10_000).default(10)),
-  SAVE_GIVE_UP_AFTER_HOURS: blankAsUnset(z.coerce.number().positive().max(24 * 14).default(24)),
+  NOTION_RATE_PER_SECOND: blankAsUnset(
+    z.coerce.number().int('NOTION_RATE_PER_SECOND must be a whole number').min(1).max(1000).default(3),
+  ),
+  NOTION_BURST: blankAsUnset(
+    z.coerce.number().int('NOTION_BURST must be a whole number').min(1).max(10_000).default(10),
+  ),
+  SAVE_GIVE_UP_AFTER_HOURS: blankAsUnset(
+    z.coerce
+      .number()
+      .positive()
+      .max(24 * 14)
+      .default(24),
+  ),
   SAVE_WORKER_CONCURRENCY: blankAsUnset(z.coerce.number().int().min(1).max(1000).default(32)),
 
   SLACK_SIGNING_SECRET: optionalString,
@@ -177,7 +198,9 @@ export class ConfigError extends Error {
  */
 export function requireEncryptionKeyInProduction(nodeEnv: string, tokenEncryptionKey: string | undefined): void {
   if (nodeEnv === 'production' && (tokenEncryptionKey === undefined || tokenEncryptionKey.trim() === '')) {
-    throw new ConfigError('TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)');
+    throw new ConfigError(
+      'TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)',
+    );
   }
 }
 
@@ -196,7 +219,9 @@ function requireAllOrNone<K extends string>(
   if (!anySet) return false;
   const missing = required.filter((k) => values[k] === undefined);
   if (missing.length > 0) {
-    throw new ConfigError(`${family} is partly configured: set ${missing.join(' and ')} too${hint}, or unset all ${family} variables`);
+    throw new ConfigError(
+      `${family} is partly configured: set ${missing.join(' and ')} too${hint}, or unset all ${family} variables`,
+    );
   }
   return true;
 }
@@ -218,7 +243,11 @@ type ParsedEnv = z.output<typeof envSchema>;
  * ConfigErrors: each would silently run a different mode than the operator meant.
  */
 function slackDistribution(e: ParsedEnv): SlackDistributionConfig['distribution'] | undefined {
-  const oauthVars = { SLACK_CLIENT_ID: e.SLACK_CLIENT_ID, SLACK_CLIENT_SECRET: e.SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: e.SLACK_STATE_SECRET };
+  const oauthVars = {
+    SLACK_CLIENT_ID: e.SLACK_CLIENT_ID,
+    SLACK_CLIENT_SECRET: e.SLACK_CLIENT_SECRET,
+    SLACK_STATE_SECRET: e.SLACK_STATE_SECRET,
+  };
   const anySet = Object.values(oauthVars).some((v) => v !== undefined);
   if (!anySet) return undefined;
   const missing = (Object.keys(oauthVars) as (keyof typeof oauthVars)[]).filter((k) => oauthVars[k] === undefined);
@@ -229,14 +258,18 @@ function slackDistribution(e: ParsedEnv): SlackDistributionConfig['distribution'
   }
   if (e.SLACK_BOT_TOKEN !== undefined) {
     throw new ConfigError(
-      'SLACK_BOT_TOKEN: unset it to distribute the app (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET set): each workspace\'s token comes from its installation',
+      "SLACK_BOT_TOKEN: unset it to distribute the app (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET set): each workspace's token comes from its installation",
     );
   }
   if (e.SLACK_APP_TOKEN !== undefined) {
-    throw new ConfigError('SLACK_APP_TOKEN: Socket Mode is not supported when distributing the app; unset it and use the request URL');
+    throw new ConfigError(
+      'SLACK_APP_TOKEN: Socket Mode is not supported when distributing the app; unset it and use the request URL',
+    );
   }
   if (e.SLACK_SIGNING_SECRET === undefined) {
-    throw new ConfigError('SLACK_SIGNING_SECRET: required when distributing the app (it verifies the requests Slack POSTs to /slack/events)');
+    throw new ConfigError(
+      'SLACK_SIGNING_SECRET: required when distributing the app (it verifies the requests Slack POSTs to /slack/events)',
+    );
   }
   if (e.SLACK_STATE_SECRET!.length < 16) {
     throw new ConfigError('SLACK_STATE_SECRET: must be at least 16 characters (e.g. `openssl rand -hex 32`)');
@@ -261,13 +294,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   requireEncryptionKeyInProduction(e.NODE_ENV, e.TOKEN_ENCRYPTION_KEY);
   if (e.NODE_ENV === 'production' && e.PUBLIC_URL !== undefined && !allowedInProduction(e.PUBLIC_URL)) {
     throw new ConfigError(
-      'PUBLIC_URL: must start with https:// when NODE_ENV=production (over http:// the sign-in cookies cannot be '
-        + 'Secure); http:// is allowed only for localhost and 127.0.0.1',
+      'PUBLIC_URL: must start with https:// when NODE_ENV=production (over http:// the sign-in cookies cannot be ' +
+        'Secure); http:// is allowed only for localhost and 127.0.0.1',
     );
   }
   if ((e.NOTION_CLIENT_ID === undefined) !== (e.NOTION_CLIENT_SECRET === undefined)) {
     throw new ConfigError(
-      e.NOTION_CLIENT_ID ? 'NOTION_CLIENT_SECRET: required when NOTION_CLIENT_ID is set' : 'NOTION_CLIENT_ID: required when NOTION_CLIENT_SECRET is set',
+      e.NOTION_CLIENT_ID
+        ? 'NOTION_CLIENT_SECRET: required when NOTION_CLIENT_ID is set'
+        : 'NOTION_CLIENT_ID: required when NOTION_CLIENT_SECRET is set',
     );
   }
 
@@ -284,11 +319,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // Socket Mode requests come over the app-level token's WebSocket and are not signed: the
   // signing secret only guards the HTTP request URL.
   const socketMode = e.SLACK_APP_TOKEN !== undefined;
-  const hasSlack = distribution !== undefined
-    ? true
-    : socketMode
-    ? requireAllOrNone('Slack', slackVars, ['SLACK_BOT_TOKEN'])
-    : requireAllOrNone('Slack', slackVars, ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'], e.SLACK_SIGNING_SECRET === undefined ? ' (or SLACK_APP_TOKEN for Socket Mode)' : '');
+  const hasSlack =
+    distribution !== undefined
+      ? true
+      : socketMode
+        ? requireAllOrNone('Slack', slackVars, ['SLACK_BOT_TOKEN'])
+        : requireAllOrNone(
+            'Slack',
+            slackVars,
+            ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+            e.SLACK_SIGNING_SECRET === undefined ? ' (or SLACK_APP_TOKEN for Socket Mode)' : '',
+          );
   const hasDiscord = requireAllOrNone(
     'Discord',
     { DISCORD_TOKEN: e.DISCORD_TOKEN, DISCORD_APPLICATION_ID: e.DISCORD_APPLICATION_ID },
@@ -315,10 +356,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     slack: !hasSlack
       ? undefined
       : distribution !== undefined
-        ? { botToken: undefined, appToken: undefined, signingSecret: e.SLACK_SIGNING_SECRET!, apiUrl: `${e.SLACK_API_URL}/`, distribution }
-      : e.SLACK_APP_TOKEN !== undefined
-        ? { appToken: e.SLACK_APP_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN!, apiUrl: `${e.SLACK_API_URL}/` }
-        : { appToken: undefined, signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN!, apiUrl: `${e.SLACK_API_URL}/` },
+        ? {
+            botToken: undefined,
+            appToken: undefined,
+            signingSecret: e.SLACK_SIGNING_SECRET!,
+            apiUrl: `${e.SLACK_API_URL}/`,
+            distribution,
+          }
+        : e.SLACK_APP_TOKEN !== undefined
+          ? {
+              appToken: e.SLACK_APP_TOKEN,
+              signingSecret: e.SLACK_SIGNING_SECRET,
+              botToken: e.SLACK_BOT_TOKEN!,
+              apiUrl: `${e.SLACK_API_URL}/`,
+            }
+          : {
+              appToken: undefined,
+              signingSecret: e.SLACK_SIGNING_SECRET!,
+              botToken: e.SLACK_BOT_TOKEN!,
+              apiUrl: `${e.SLACK_API_URL}/`,
+            },
     discord: hasDiscord
       ? { token: e.DISCORD_TOKEN!, applicationId: e.DISCORD_APPLICATION_ID!, apiUrl: e.DISCORD_API_URL }
       : undefined,

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -8,9 +8,27 @@ export type { Logger };
  * among them: it carries error codes everywhere; OAuth codes are never logged, which a test checks.)
  */
 const SECRET_KEYS = [
-  'accessToken', 'access_token', 'refreshToken', 'refresh_token', 'token', 'botToken', 'appToken',
-  'clientSecret', 'client_secret', 'signingSecret', 'state', 'authorization', 'Authorization',
-  'cookie', 'Cookie', 'set-cookie', 'password', 'secret', 'interactionToken', 'response_url', 'responseUrl',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'token',
+  'botToken',
+  'appToken',
+  'clientSecret',
+  'client_secret',
+  'signingSecret',
+  'state',
+  'authorization',
+  'Authorization',
+  'cookie',
+  'Cookie',
+  'set-cookie',
+  'password',
+  'secret',
+  'interactionToken',
+  'response_url',
+  'responseUrl',
 ];
 
 const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {

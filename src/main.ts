@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
+import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, safeErrorFields, type Logger } from './log.js';
-import { createApp } from './app.js';
 import { sandboxBanner, sandboxRefusedMessage, shouldRunSandbox } from './sandbox/sandbox-decision.js';
 
 /** Entry point: the only module that reads process.env. */
@@ -28,13 +28,22 @@ async function main(): Promise<void> {
       publicUrl: app.publicUrl,
       redirectUri: app.redirectUri,
       notion: config.notion.clientId ? 'configured' : 'not configured',
-      slack: config.slack ? (config.slack.distribution ? 'distribution' : config.slack.appToken ? 'socket mode' : 'http') : 'off',
+      slack: config.slack
+        ? config.slack.distribution
+          ? 'distribution'
+          : config.slack.appToken
+            ? 'socket mode'
+            : 'http'
+        : 'off',
       discord: config.discord ? 'on' : 'off',
     },
     `save-to-notion is listening on port ${port}`,
   );
   if (!config.notion.clientId) {
-    log.warn({ event: 'notion.not_configured' }, 'NOTION_CLIENT_ID / NOTION_CLIENT_SECRET are not set: users cannot connect Notion yet');
+    log.warn(
+      { event: 'notion.not_configured' },
+      'NOTION_CLIENT_ID / NOTION_CLIENT_SECRET are not set: users cannot connect Notion yet',
+    );
   }
 
   stopOnSignals(app, log);

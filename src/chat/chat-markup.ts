@@ -57,6 +57,9 @@ export function decodeDiscordMarkup(raw: string): MarkedText {
     return undefined;
   });
   const links = [...(angled.links ?? [])];
-  const text = angled.text.replace(MASKED_LINK, (whole: string, label: string, url: string) => placeLink(links, url, label) ?? whole);
+  const text = angled.text.replace(
+    MASKED_LINK,
+    (whole: string, label: string, url: string) => placeLink(links, url, label) ?? whole,
+  );
   return links.length > 0 ? { text, links } : { text };
 }

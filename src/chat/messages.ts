@@ -1,4 +1,12 @@
-import type { ChooseTargetOutcome, ConnectionStatus, DisconnectOutcome, ReconnectNotice, SaveOutcome, TargetStatus, UndoOutcome } from '../core/outcomes.js';
+import type {
+  ChooseTargetOutcome,
+  ConnectionStatus,
+  DisconnectOutcome,
+  ReconnectNotice,
+  SaveOutcome,
+  TargetStatus,
+  UndoOutcome,
+} from '../core/outcomes.js';
 
 /**
  * The product's wording, in one place for every platform. Adapters pass a formatter
@@ -38,7 +46,7 @@ export function targetStatusText(f: Formatter, status: TargetStatus): string {
     case 'choose':
       return `You shared ${status.tables.length} tables. Pick the one to save tweets to.`;
     case 'none_shared':
-      return 'No table is shared with Save to Notion yet. Reconnect and, on Notion\'s page, select a table (a database) to share.';
+      return "No table is shared with Save to Notion yet. Reconnect and, on Notion's page, select a table (a database) to share.";
     case 'unusable': {
       const help =
         `The table ${f.bold(status.table)} cannot take tweets yet: it needs a ${f.bold(status.missing.type)} column named ${f.bold(status.missing.name)}. ` +
@@ -64,7 +72,8 @@ export function connectedText(f: Formatter, workspaceName: string | null, status
 export function statusText(f: Formatter, status: ConnectionStatus): string {
   if (!status.connected) return 'Not connected to Notion yet.';
   const ws = status.workspaceName ? f.bold(status.workspaceName) : 'a Notion workspace';
-  if (status.needsReconnect) return `Notion no longer accepts your connection to ${ws}. Reconnect to keep saving; tweets you save meanwhile are kept.`;
+  if (status.needsReconnect)
+    return `Notion no longer accepts your connection to ${ws}. Reconnect to keep saving; tweets you save meanwhile are kept.`;
   return `Connected to ${ws}.${status.target ? ` ${targetStatusText(f, status.target)}` : ''}`;
 }
 
@@ -126,7 +135,9 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
       if (outcome.reason === 'empty') return saveUsage(f, command);
       return `I could not find a tweet in that.\n${saveUsage(f, command)}`;
     case 'needs_table':
-      return outcome.kept ? `${targetStatusText(f, outcome.status)} ${keptForTableText(outcome.status)}` : targetStatusText(f, outcome.status);
+      return outcome.kept
+        ? `${targetStatusText(f, outcome.status)} ${keptForTableText(outcome.status)}`
+        : targetStatusText(f, outcome.status);
     case 'slow_down':
       return `Slow down a little: ${outcome.waiting} of your saves are still waiting for Notion. Send this one again once they are in.`;
     case 'queued':
@@ -140,7 +151,7 @@ export function saveOutcomeText(f: Formatter, outcome: SaveOutcome, command = '/
     case 'failed':
       return outcome.reason === 'notion_rejected'
         ? 'Notion refused the row. Check that the table still has its columns, then try again.'
-        : 'Something went wrong on our side or Notion\'s; nothing was saved. Please try again in a minute.';
+        : "Something went wrong on our side or Notion's; nothing was saved. Please try again in a minute.";
   }
 }
 
@@ -181,23 +192,31 @@ export function chooseTargetText(f: Formatter, outcome: ChooseTargetOutcome): st
       return 'Notion no longer accepts your connection (access was removed). Reconnect, then choose again.';
     case 'unknown_table':
       // The table is gone or no longer shared: what is shared now.
-      return outcome.tables.length > 0 ? targetStatusText(f, { kind: 'choose', tables: outcome.tables }) : targetStatusText(f, { kind: 'none_shared' });
+      return outcome.tables.length > 0
+        ? targetStatusText(f, { kind: 'choose', tables: outcome.tables })
+        : targetStatusText(f, { kind: 'none_shared' });
     default:
       return targetStatusText(f, outcome);
   }
 }
 
 /** A table pick that failed (Notion busy or unreachable); the table stays as it was. */
-export const CHOOSE_TABLE_FAILED_TEXT = 'I could not change the table: Notion did not answer. Tweets still go where they went; please try again in a minute.';
+export const CHOOSE_TABLE_FAILED_TEXT =
+  'I could not change the table: Notion did not answer. Tweets still go where they went; please try again in a minute.';
 
 /** A "Create a Tweets table" click that failed (Notion busy, unreachable or refusing); nothing was created. */
-export const CREATE_TABLE_FAILED_TEXT = 'I could not create the Tweets table: Notion did not answer or refused it. Nothing was created; please try again in a minute.';
+export const CREATE_TABLE_FAILED_TEXT =
+  'I could not create the Tweets table: Notion did not answer or refused it. Nothing was created; please try again in a minute.';
 
 /** The one DM sent when Notion stops accepting a connection. */
 export function reconnectNeededText(f: Formatter, notice: ReconnectNotice): string {
   const ws = notice.workspaceName ? f.bold(notice.workspaceName) : 'your Notion workspace';
-  if (notice.pending === 0) return `Notion no longer accepts the connection to ${ws} (access was removed or expired). Reconnect to keep saving tweets.`;
-  const kept = notice.pending === 1 ? 'I kept the tweet you just saved and will save it' : `I kept the ${notice.pending} tweets you saved and will save them`;
+  if (notice.pending === 0)
+    return `Notion no longer accepts the connection to ${ws} (access was removed or expired). Reconnect to keep saving tweets.`;
+  const kept =
+    notice.pending === 1
+      ? 'I kept the tweet you just saved and will save it'
+      : `I kept the ${notice.pending} tweets you saved and will save them`;
   return `Notion no longer accepts the connection to ${ws} (access was removed or expired). ${kept} as soon as you reconnect.`;
 }
 
@@ -268,7 +287,9 @@ const NO_OPTION_COMMANDS: Record<string, string> = {
  */
 export function unknownOptionText(f: Formatter, command: string, given: string): string {
   const what = NO_OPTION_COMMANDS[command] ?? 'takes no options';
-  const head = /^(help|\?)$/i.test(given.trim()) ? '' : `${f.code(command)} takes no options, so I did nothing with ${f.code(given.trim().slice(0, 50))}. `;
+  const head = /^(help|\?)$/i.test(given.trim())
+    ? ''
+    : `${f.code(command)} takes no options, so I did nothing with ${f.code(given.trim().slice(0, 50))}. `;
   return `${head}Type just ${f.code(command)}: it ${what}.`;
 }
 

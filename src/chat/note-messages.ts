@@ -1,5 +1,5 @@
-import type { Formatter } from './messages.js';
 import type { NoteOutcome, SaveOutcome } from '../core/outcomes.js';
+import type { Formatter } from './messages.js';
 
 /** The label of the button on a "Saved" reply that opens the note form. */
 export const ADD_NOTE_LABEL = 'Add note';

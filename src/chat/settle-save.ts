@@ -1,9 +1,9 @@
-import type { Core } from '../core/core.js';
 import type { ChatUser } from '../core/chat-user.js';
+import type { Core } from '../core/core.js';
 import type { SaveOutcome, SaveTicket } from '../core/outcomes.js';
 import type { ReplyTo } from '../core/save-jobs.js';
-import type { TweetInput } from '../tweets/tweet.js';
 import type { Logger } from '../log.js';
+import type { TweetInput } from '../tweets/tweet.js';
 
 /**
  * Hands one save to core: the outcome to render now when the input decided it (no tweet, not yours, slow down), or
@@ -35,5 +35,13 @@ export function acceptTweet(
   replyTo: ReplyTo,
   options?: { table?: string | undefined; thread?: boolean | undefined },
 ): Promise<SaveOutcome | undefined> {
-  return acceptSave(() => core.saveTweet(user, input, { ...(options?.table ? { table: options.table } : {}), ...(options?.thread ? { thread: true } : {}), replyTo }), log);
+  return acceptSave(
+    () =>
+      core.saveTweet(user, input, {
+        ...(options?.table ? { table: options.table } : {}),
+        ...(options?.thread ? { thread: true } : {}),
+        replyTo,
+      }),
+    log,
+  );
 }

@@ -1,10 +1,10 @@
+import type { Logger } from '../log.js';
 import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { NotionConnection } from './connection.js';
 import { NotionAccessRevokedError, NotionUnavailableError } from './errors.js';
 import { keepSave } from './kept-saves.js';
 import type { ChatNotifier } from './outcomes.js';
 import type { ClaimStore, ConnectionStore, PendingSave, PendingSaves } from './ports.js';
-import type { Logger } from '../log.js';
 
 const RECONNECT_CLAIM_MS = 30 * 24 * 60 * 60_000;
 /**
@@ -42,14 +42,19 @@ export type LiveOutcome<T> =
   | { kind: 'gone' };
 
 /** What the stored connection says about a refused token. */
-type Verdict = { kind: 'dead'; stored: NotionConnection } | { kind: 'alive'; conn: NotionConnection } | { kind: 'gone' };
+type Verdict =
+  { kind: 'dead'; stored: NotionConnection } | { kind: 'alive'; conn: NotionConnection } | { kind: 'gone' };
 
 /**
  * The dead connection as it stays stored: no tokens (Notion refused them and the refresh grant, so
  * keeping them would keep secrets for nothing), but the workspace, the table, when the user was
  * told and whether saves wait, for the one DM, the status and the reconnect that follows.
  */
-function withoutAccess(conn: NotionConnection, at: string, marks: { promptedAt?: string | undefined; pendingSince?: string | undefined }): NotionConnection {
+function withoutAccess(
+  conn: NotionConnection,
+  at: string,
+  marks: { promptedAt?: string | undefined; pendingSince?: string | undefined },
+): NotionConnection {
   const promptedAt = conn.reconnectPromptedAt ?? marks.promptedAt;
   const pendingSince = conn.pendingSince ?? marks.pendingSince;
   return {
@@ -87,7 +92,11 @@ export function createAccessLost(deps: AccessLostDeps) {
   }
 
   /** Writes the dead record from the stored one, and only when that changes it. */
-  async function markDead(user: ChatUser, stored: NotionConnection, marks: Parameters<typeof withoutAccess>[2]): Promise<void> {
+  async function markDead(
+    user: ChatUser,
+    stored: NotionConnection,
+    marks: Parameters<typeof withoutAccess>[2],
+  ): Promise<void> {
     await connections.withLock(user, async () => {
       // A reconnect stored since `stored` was read is a new connection: it is not the one that died.
       const current = await connections.get(user);
@@ -114,8 +123,12 @@ export function createAccessLost(deps: AccessLostDeps) {
       }
     }
     await markDead(user, stored, { promptedAt: at, pendingSince: keep && !keepFailed ? at : undefined });
-    const firstNotice = !stored.reconnectPromptedAt && (await deps.claims.claim(reconnectClaim(user), RECONNECT_CLAIM_MS));
-    log.info({ event: 'connection.access_lost', platform: user.platform, pending }, 'Notion no longer accepts the connection');
+    const firstNotice =
+      !stored.reconnectPromptedAt && (await deps.claims.claim(reconnectClaim(user), RECONNECT_CLAIM_MS));
+    log.info(
+      { event: 'connection.access_lost', platform: user.platform, pending },
+      'Notion no longer accepts the connection',
+    );
     if (firstNotice) {
       // Its own link: connect links are single use, and the reply carries another one.
       const dmLink = await deps.newConnectLink(user);
@@ -124,7 +137,12 @@ export function createAccessLost(deps: AccessLostDeps) {
         deps.track(
           notifier
             .notifyReconnectNeeded(user, { workspaceName: stored.workspaceName, connectUrl: dmLink.url, pending })
-            .catch((err: unknown) => log.warn({ event: 'notify.failed', platform: user.platform, err: (err as Error).message }, 'reconnect DM failed')),
+            .catch((err: unknown) =>
+              log.warn(
+                { event: 'notify.failed', platform: user.platform, err: (err as Error).message },
+                'reconnect DM failed',
+              ),
+            ),
         );
       }
     }
@@ -153,13 +171,19 @@ export function createAccessLost(deps: AccessLostDeps) {
         if (found.kind === 'gone') return found;
         if (found.kind === 'alive') {
           if (runs >= LIVE_RETRIES) throw new NotionUnavailableError({ cause: err });
-          log.info({ event: 'connection.changed_meanwhile', platform: user.platform }, 'another token was stored meanwhile; trying with it');
+          log.info(
+            { event: 'connection.changed_meanwhile', platform: user.platform },
+            'another token was stored meanwhile; trying with it',
+          );
           current = found.conn;
           continue;
         }
         if (options.quiet) {
           await markDead(user, found.stored, {});
-          log.info({ event: 'connection.access_lost', platform: user.platform, pending: 0 }, 'Notion no longer accepts the connection');
+          log.info(
+            { event: 'connection.access_lost', platform: user.platform, pending: 0 },
+            'Notion no longer accepts the connection',
+          );
         } else {
           await lose(user, found.stored, options.keep);
         }

@@ -1,7 +1,7 @@
+import { START_PATH } from '../oauth/paths.js';
+import { newOpaqueToken } from '../oauth/tokens.js';
 import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { LiveLinks, OneTimeStore } from './ports.js';
-import { newOpaqueToken } from '../oauth/tokens.js';
-import { START_PATH } from '../oauth/paths.js';
 
 export const LINK_TTL_MS = 10 * 60_000;
 /** A link is shown again only while at least this much of its life is left; else a new one is made. */

@@ -30,7 +30,10 @@ export interface PropertyMapping {
  * {@link TableCandidate} (see its fields; `parentPageId` lets a second "Create a Tweets table" click
  * there find it, `parentTitle` names the page in "Created a Tweets table in <page>").
  */
-export type SaveTarget = Pick<TableCandidate, 'dataSourceId' | 'databaseId' | 'title' | 'url' | 'parentPageId' | 'parentTitle'> & {
+export type SaveTarget = Pick<
+  TableCandidate,
+  'dataSourceId' | 'databaseId' | 'title' | 'url' | 'parentPageId' | 'parentTitle'
+> & {
   mapping: PropertyMapping;
 };
 
@@ -62,4 +65,7 @@ export interface NotionConnection {
 }
 
 /** A Notion OAuth token response, validated. */
-export type TokenGrant = Omit<NotionConnection, 'connectedAt' | 'chatUser' | 'target' | 'lostAccessAt' | 'reconnectPromptedAt' | 'pendingSince'>;
+export type TokenGrant = Omit<
+  NotionConnection,
+  'connectedAt' | 'chatUser' | 'target' | 'lostAccessAt' | 'reconnectPromptedAt' | 'pendingSince'
+>;

@@ -1,6 +1,5 @@
-import type { ChatUser, Platform } from './chat-user.js';
-import type { ReplyTo } from './save-jobs.js';
 import type { TweetInput } from '../tweets/tweet.js';
+import type { ChatUser, Platform } from './chat-user.js';
 import type {
   ChatNotifier,
   ChooseTargetOutcome,
@@ -11,6 +10,7 @@ import type {
   SaveTicket,
   UndoOutcome,
 } from './outcomes.js';
+import type { ReplyTo } from './save-jobs.js';
 
 /** The use cases adapters call. Platform-neutral; every method is safe to call with any input. */
 export interface Core {

@@ -1,3 +1,4 @@
+import type { Metrics } from '../metrics/metrics.js';
 import { createAddNote } from './add-note.js';
 import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { TokenGrant } from './connection.js';
@@ -17,7 +18,6 @@ import { createReplayKeptSaves } from './use-cases/replay-kept-saves.js';
 import { createSaveAgain } from './use-cases/save-again.js';
 import { createSaveTweet, saveJobKey, type EnqueueSave } from './use-cases/save-tweet.js';
 import { createUndoSave } from './use-cases/undo-save.js';
-import type { Metrics } from '../metrics/metrics.js';
 
 const EVENT_MEMORY_MS = 24 * 60 * 60_000;
 /** Fair use: saves one user may have waiting in this process; over it the answer is "slow down". */
@@ -86,7 +86,13 @@ export function createCore(deps: CoreDeps): CoreService {
       log.info({ event: 'save.slow_down', platform: user.platform, waiting }, 'fair use: save refused');
       return { outcome: { kind: 'slow_down', waiting } };
     }
-    const job: SaveJob = { user, ...request, key: saveJobKey(user, request), replyTo, acceptedAt: ctx.now().toISOString() };
+    const job: SaveJob = {
+      user,
+      ...request,
+      key: saveJobKey(user, request),
+      replyTo,
+      acceptedAt: ctx.now().toISOString(),
+    };
     await deps.jobs.add(job);
     counted.add(job.key);
     waitingByUser.set(userKey, waiting + 1);

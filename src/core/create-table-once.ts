@@ -40,11 +40,16 @@ export function createTableOnce(deps: { claims: ClaimStore; connections: Connect
    * arrived: a table made earlier, maybe gone since, is not this click's answer), polling briefly;
    * undefined when none appears.
    */
-  async function awaitTableIn(user: ChatUser, pageId: string, previousId: string | undefined): Promise<ChooseTargetOutcome | undefined> {
+  async function awaitTableIn(
+    user: ChatUser,
+    pageId: string,
+    previousId: string | undefined,
+  ): Promise<ChooseTargetOutcome | undefined> {
     for (let i = 0; i <= OTHER_INSTANCE_POLLS; i++) {
       if (i > 0) await new Promise((resolve) => setTimeout(resolve, OTHER_INSTANCE_POLL_MS));
       const target = (await deps.connections.get(user))?.target;
-      if (target && sameId(target.parentPageId, pageId) && !(previousId && sameId(target.dataSourceId, previousId))) return { kind: 'created', table: target.title, url: target.url, pageTitle: target.parentTitle };
+      if (target && sameId(target.parentPageId, pageId) && !(previousId && sameId(target.dataSourceId, previousId)))
+        return { kind: 'created', table: target.title, url: target.url, pageTitle: target.parentTitle };
     }
     return undefined;
   }

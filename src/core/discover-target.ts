@@ -1,6 +1,6 @@
 import type { ChatUser } from './chat-user.js';
-import type { NotionConnection } from './connection.js';
 import { storeTarget } from './connection-writes.js';
+import type { NotionConnection } from './connection.js';
 import type { TargetStatus } from './outcomes.js';
 import { pickTarget, type PickPreferences } from './pick-target.js';
 import type { ConnectionStore, NotionGateway, TableCandidate } from './ports.js';
@@ -10,7 +10,11 @@ import type { WithAccess } from './with-access.js';
 export type DiscoverOptions = Pick<PickPreferences, 'preferredId' | 'keepPreferred'>;
 
 /** Looks at what is shared now and decides the target; stores it when one is found. */
-export type Discover = (user: ChatUser, conn: NotionConnection, options?: DiscoverOptions) => Promise<{ conn: NotionConnection; status: TargetStatus }>;
+export type Discover = (
+  user: ChatUser,
+  conn: NotionConnection,
+  options?: DiscoverOptions,
+) => Promise<{ conn: NotionConnection; status: TargetStatus }>;
 
 /**
  * Shared tables, then the target (see `pickTarget`). When no table can take tweets but pages are
@@ -37,7 +41,10 @@ export function createDiscover(deps: {
     if (pages.value.length === 0) return { conn: pages.conn, status };
     return {
       conn: pages.conn,
-      status: status.kind === 'none_shared' ? { kind: 'create_offer', pages: pages.value } : { ...status, pages: pages.value },
+      status:
+        status.kind === 'none_shared'
+          ? { kind: 'create_offer', pages: pages.value }
+          : { ...status, pages: pages.value },
     };
   };
 }

@@ -1,6 +1,6 @@
 import { chatUserKey, type ChatUser } from './chat-user.js';
-import type { ClaimStore, PendingSave, PendingSaves } from './ports.js';
 import { notionIdKey } from './pick-target.js';
+import type { ClaimStore, PendingSave, PendingSaves } from './ports.js';
 import { tweetKey } from './tweet-key.js';
 
 /** As long as the pending-saves store keeps a backlog nobody replays. */
@@ -13,7 +13,11 @@ const KEPT_CLAIM_MS = 30 * 24 * 60 * 60_000;
  * decided once across instances.
  */
 function keptClaim(user: ChatUser, save: Omit<PendingSave, 'queuedAt'>): string {
-  const table = save.dataSourceId ? `ds:${notionIdKey(save.dataSourceId)}` : save.tableName ? `name:${save.tableName.trim().toLowerCase()}` : 'default';
+  const table = save.dataSourceId
+    ? `ds:${notionIdKey(save.dataSourceId)}`
+    : save.tableName
+      ? `name:${save.tableName.trim().toLowerCase()}`
+      : 'default';
   return `kept:${chatUserKey(user)}:${tweetKey(save.tweet)}:${table}:${save.force ? 'again' : 'once'}${save.thread ? ':thread' : ''}`;
 }
 

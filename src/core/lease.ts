@@ -51,7 +51,11 @@ export class LeaseHolder {
   async start(): Promise<boolean> {
     this.stopped = false;
     const got = await this.tryAcquire(true);
-    if (!got) this.options.log.info({ event: 'lease.standby', lease: this.options.name }, 'another instance holds the lease; standing by');
+    if (!got)
+      this.options.log.info(
+        { event: 'lease.standby', lease: this.options.name },
+        'another instance holds the lease; standing by',
+      );
     this.schedule();
     return got;
   }
@@ -68,14 +72,19 @@ export class LeaseHolder {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.busy = (this.held ? this.renew() : this.tryAcquire(false).then(() => undefined))
-        .catch((err: unknown) => this.options.log.warn({ event: 'lease.error', lease: this.options.name, err }, 'lease check failed'))
-        .finally(() => {
-          this.busy = undefined;
-          this.schedule();
-        });
-    }, Math.max(10, Math.floor(this.options.ttlMs / 3)));
+    this.timer = setTimeout(
+      () => {
+        this.busy = (this.held ? this.renew() : this.tryAcquire(false).then(() => undefined))
+          .catch((err: unknown) =>
+            this.options.log.warn({ event: 'lease.error', lease: this.options.name, err }, 'lease check failed'),
+          )
+          .finally(() => {
+            this.busy = undefined;
+            this.schedule();
+          });
+      },
+      Math.max(10, Math.floor(this.options.ttlMs / 3)),
+    );
     this.timer.unref();
   }
 
@@ -89,7 +98,10 @@ export class LeaseHolder {
       this.heldSince = undefined;
       await leases.release(name, holder).catch(() => undefined);
       if (first) throw err;
-      log.error({ event: 'lease.start_failed', lease: name, err }, 'took the lease but could not start; giving it back');
+      log.error(
+        { event: 'lease.start_failed', lease: name, err },
+        'took the lease but could not start; giving it back',
+      );
       return false;
     }
     if (this.stopped) return true; // stop() releases it

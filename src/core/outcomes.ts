@@ -1,7 +1,7 @@
+import type { Tweet } from '../tweets/tweet.js';
 import type { ChatUser } from './chat-user.js';
 import type { MissingColumn } from './ports.js';
 import type { ReplyTo } from './save-jobs.js';
-import type { Tweet } from '../tweets/tweet.js';
 
 /**
  * A shared Notion table offered in a picker or a list. `id` is the Notion data source id; `title` is
@@ -121,7 +121,17 @@ export type ChooseTargetOutcome =
 /** The answer to the "Add note" modal. Only the user who saved a row can add to it. */
 export type NoteOutcome =
   /** Written; `noteColumn` / `tagsColumn` say which of the two the table has (the other was left out). */
-  | { kind: 'noted'; table: string; pageUrl: string; pageId: string; tweet: Tweet; note: string; tags: string[]; noteColumn: boolean; tagsColumn: boolean }
+  | {
+      kind: 'noted';
+      table: string;
+      pageUrl: string;
+      pageId: string;
+      tweet: Tweet;
+      note: string;
+      tags: string[];
+      noteColumn: boolean;
+      tagsColumn: boolean;
+    }
   /** The row's table has neither a Note nor a Tags column. */
   | { kind: 'no_columns'; table: string }
   | { kind: 'not_found' }

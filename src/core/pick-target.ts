@@ -82,7 +82,10 @@ export interface PickPreferences {
  * inside the duplicated template, else the only usable shared one; otherwise says why no
  * choice can be made (`none_shared` and `unusable` may be given pages to create a table in by the caller).
  */
-export function pickTarget(tables: TableCandidate[], prefs: PickPreferences = {}): { target?: SaveTarget; status: TargetStatus } {
+export function pickTarget(
+  tables: TableCandidate[],
+  prefs: PickPreferences = {},
+): { target?: SaveTarget; status: TargetStatus } {
   const preferred = tables.find((t) => sameId(t.dataSourceId, prefs.preferredId));
   if (prefs.keepPreferred && preferred && !isUsable(preferred)) return { status: unusableStatus(preferred) };
   const usable = tables.filter(isUsable);

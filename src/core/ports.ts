@@ -1,7 +1,7 @@
-import type { ChatUser } from './chat-user.js';
-import type { NotionConnection, PropertyMapping, SaveTarget, TokenGrant } from './connection.js';
 import type { RichTweet } from '../tweets/rich-tweet.js';
 import type { Tweet } from '../tweets/tweet.js';
+import type { ChatUser } from './chat-user.js';
+import type { NotionConnection, PropertyMapping, SaveTarget, TokenGrant } from './connection.js';
 export type { TweetProviders } from '../tweets/tweet-providers.js';
 
 /** A column the user must add before a table can take tweets. */
@@ -83,7 +83,12 @@ export interface NotionGateway {
    * tweet's link, else by the text column containing the tweet's id. Lets a save that may have reached Notion before a
    * crash find its row instead of writing a second one. Undefined when there is nothing to look for (no link, no id).
    */
-  findRowByTweet(accessToken: string, target: SaveTarget, tweet: Tweet, since: string): Promise<{ pageId: string; url: string } | undefined>;
+  findRowByTweet(
+    accessToken: string,
+    target: SaveTarget,
+    tweet: Tweet,
+    since: string,
+  ): Promise<{ pageId: string; url: string } | undefined>;
   /** The refresh grant: new access and refresh tokens. Throws a DomainError when Notion refuses. */
   refreshGrant(refreshToken: string): Promise<TokenGrant>;
   /**
@@ -192,4 +197,6 @@ export interface ClaimStore {
 }
 
 /** Looks up a tweet's text by its link (oEmbed); undefined when it cannot. Never throws. */
-export type TweetLookup = (tweetUrl: string) => Promise<{ text: string; handle?: string | undefined; authorName?: string | undefined } | undefined>;
+export type TweetLookup = (
+  tweetUrl: string,
+) => Promise<{ text: string; handle?: string | undefined; authorName?: string | undefined } | undefined>;

@@ -1,10 +1,10 @@
+import type { Logger } from '../log.js';
+import { noMetrics, type Metrics } from '../metrics/metrics.js';
 import type { ChatUser } from './chat-user.js';
 import { errorCode } from './errors.js';
 import type { ChatNotifier, SaveOutcome } from './outcomes.js';
 import type { ClaimStore } from './ports.js';
 import { RetryLaterError, type JobDelivery, type SaveJob, type SaveJobHandler } from './save-jobs.js';
-import type { Logger } from '../log.js';
-import { noMetrics, type Metrics } from '../metrics/metrics.js';
 
 /** The platforms' reply window: a save not done this long after it was accepted gets the "queued" note. */
 export const QUEUED_NOTE_AFTER_MS = 10_000;
@@ -41,11 +41,19 @@ export function unavailableDelayMs(attempt: number, random: () => number = Math.
  * What to do with a save's outcome: finish (tell the user) or wait. A rate limit (a 429's Retry-After, a limiter
  * denial) and an unavailable Notion (5xx, timeout, network) make the job wait and run again; it is never failed.
  */
-export function retryDecision(outcome: SaveOutcome, attempt: number, random?: () => number): RetryLaterError | undefined {
+export function retryDecision(
+  outcome: SaveOutcome,
+  attempt: number,
+  random?: () => number,
+): RetryLaterError | undefined {
   if (outcome.kind === 'rate_limited') {
-    return new RetryLaterError(outcome.retryAfterSeconds !== undefined ? outcome.retryAfterSeconds * 1000 : RATE_LIMITED_DEFAULT_MS, 'rate_limited');
+    return new RetryLaterError(
+      outcome.retryAfterSeconds !== undefined ? outcome.retryAfterSeconds * 1000 : RATE_LIMITED_DEFAULT_MS,
+      'rate_limited',
+    );
   }
-  if (outcome.kind === 'failed' && outcome.reason === 'notion_unavailable') return new RetryLaterError(unavailableDelayMs(attempt, random), 'unavailable');
+  if (outcome.kind === 'failed' && outcome.reason === 'notion_unavailable')
+    return new RetryLaterError(unavailableDelayMs(attempt, random), 'unavailable');
   return undefined;
 }
 
@@ -68,14 +76,20 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
     try {
       await notifier.deliverSaveResult(job.replyTo, job.user, outcome);
     } catch (err) {
-      log.warn({ event: 'save.deliver_failed', platform: job.user.platform, code: errorCode(err) }, 'could not deliver the save result');
+      log.warn(
+        { event: 'save.deliver_failed', platform: job.user.platform, code: errorCode(err) },
+        'could not deliver the save result',
+      );
     }
   }
 
   /** The "queued" note, once per job whatever the deliveries. */
   async function sendNote(job: SaveJob): Promise<void> {
     if (!(await deps.claims.claim(noteKey(job), NOTE_CLAIM_MS))) return;
-    log.info({ event: 'save.queued_note', platform: job.user.platform }, 'save outlived the reply window; user told it is queued');
+    log.info(
+      { event: 'save.queued_note', platform: job.user.platform },
+      'save outlived the reply window; user told it is queued',
+    );
     await deliver(job, { kind: 'queued', tweet: job.tweet });
   }
 
@@ -104,8 +118,15 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
       outcome = await deps.save(job.user, job);
     } catch (err) {
       if (RetryLaterError.is(err)) return waitOrGiveUp(job, err, age());
-      log.warn({ event: 'save.error', platform: job.user.platform, code: errorCode(err), err: (err as Error).message }, 'save hit an error; it waits');
-      return waitOrGiveUp(job, new RetryLaterError(unavailableDelayMs(delivery.attempt, deps.random), 'unavailable'), age());
+      log.warn(
+        { event: 'save.error', platform: job.user.platform, code: errorCode(err), err: (err as Error).message },
+        'save hit an error; it waits',
+      );
+      return waitOrGiveUp(
+        job,
+        new RetryLaterError(unavailableDelayMs(delivery.attempt, deps.random), 'unavailable'),
+        age(),
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -117,7 +138,15 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
   async function waitOrGiveUp(job: SaveJob, wait: RetryLaterError, ageMs: number): Promise<void> {
     if (ageMs + wait.delayMs >= giveUpMs) return giveUp(job);
     metrics.saveRetried();
-    log.info({ event: 'save.retry_later', platform: job.user.platform, reason: wait.reason, delayMs: Math.round(wait.delayMs) }, 'save waits');
+    log.info(
+      {
+        event: 'save.retry_later',
+        platform: job.user.platform,
+        reason: wait.reason,
+        delayMs: Math.round(wait.delayMs),
+      },
+      'save waits',
+    );
     if (ageMs + wait.delayMs > QUEUED_NOTE_AFTER_MS) await sendNote(job).catch(() => undefined);
     throw wait;
   }

@@ -1,5 +1,5 @@
-import type { ChatUser } from './chat-user.js';
 import type { Tweet } from '../tweets/tweet.js';
+import type { ChatUser } from './chat-user.js';
 
 /**
  * How the result of an acknowledged save reaches the user. `slack_response_url` is valid for 30 minutes and 5 uses,

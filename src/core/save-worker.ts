@@ -1,21 +1,36 @@
-import { chatUserKey, type ChatUser } from './chat-user.js';
+import type { Logger } from '../log.js';
+import { resolveTweet } from '../tweets/resolve-tweet.js';
+import type { Tweet } from '../tweets/tweet.js';
 import type { AccessLost } from './access-lost.js';
-import type { NotionConnection, SaveTarget } from './connection.js';
+import { buildTweetRow } from './build-tweet-row.js';
+import { chatUserKey, type ChatUser } from './chat-user.js';
 import { setPendingMark } from './connection-writes.js';
+import type { NotionConnection, SaveTarget } from './connection.js';
 import type { Discover } from './discover-target.js';
-import { DomainError, errorCode, NotionAccessRevokedError, NotionRateLimitedError, NotionTargetGoneError, StoreDecryptError } from './errors.js';
+import {
+  DomainError,
+  errorCode,
+  NotionAccessRevokedError,
+  NotionRateLimitedError,
+  NotionTargetGoneError,
+  StoreDecryptError,
+} from './errors.js';
 import { keepSave } from './kept-saves.js';
+import type { NotionRateLimiter } from './notion-rate-limit.js';
 import type { SaveOutcome, TargetStatus } from './outcomes.js';
 import { allChoices, findTableByName, sameId, toSaveTarget, unusableStatus } from './pick-target.js';
-import { buildTweetRow } from './build-tweet-row.js';
-import type { ClaimStore, ConnectionStore, NotionGateway, PendingSaves, SaveIndex, TableCandidate, TweetProviders } from './ports.js';
+import type {
+  ClaimStore,
+  ConnectionStore,
+  NotionGateway,
+  PendingSaves,
+  SaveIndex,
+  TableCandidate,
+  TweetProviders,
+} from './ports.js';
+import { RetryLaterError } from './save-jobs.js';
 import { tweetKey } from './tweet-key.js';
 import type { WithAccess } from './with-access.js';
-import { resolveTweet } from '../tweets/resolve-tweet.js';
-import type { NotionRateLimiter } from './notion-rate-limit.js';
-import { RetryLaterError } from './save-jobs.js';
-import type { Tweet } from '../tweets/tweet.js';
-import type { Logger } from '../log.js';
 
 /** One save as the worker runs it: a queued {@link QueuedSaveJob} carries `key` and `acceptedAt`. */
 export interface SaveJob {
@@ -100,7 +115,9 @@ const alreadySaved = (row: { pageUrl: string; pageId: string; table: string; twe
   tweet: row.tweet,
 });
 
-type Written = { saved: { pageUrl: string; pageId: string; target: SaveTarget; tweet: Tweet; threadLength?: number | undefined } };
+type Written = {
+  saved: { pageUrl: string; pageId: string; target: SaveTarget; tweet: Tweet; threadLength?: number | undefined };
+};
 
 /** The Notion side of a save: runs behind the queue, after the platform was answered. Never throws. */
 export function createSaveWorker(deps: SaveWorkerDeps) {
@@ -119,7 +136,8 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
       try {
         return await call(token, using);
       } catch (err) {
-        if (err instanceof NotionRateLimitedError) await limiter.block(limiterKey(using), (err.retryAfterSeconds ?? 1) * 1000).catch(() => undefined);
+        if (err instanceof NotionRateLimitedError)
+          await limiter.block(limiterKey(using), (err.retryAfterSeconds ?? 1) * 1000).catch(() => undefined);
         throw err;
       }
     });
@@ -132,23 +150,40 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     const row = buildTweetRow(job.tweet, resolved, { comment: job.comment, tags: job.tags }, deps.now());
     const t = resolved.tweet;
     // What the save index keeps (for replies, Undo and Save again): a thread's text only in part.
-    const text = job.thread && row.text.length > INDEXED_TEXT_MAX ? `${row.text.slice(0, INDEXED_TEXT_MAX)}…` : row.text;
-    const tweet: Tweet = { ...job.tweet, handle: row.handle === 'unknown' ? job.tweet.handle : row.handle, text: text || undefined };
+    const text =
+      job.thread && row.text.length > INDEXED_TEXT_MAX ? `${row.text.slice(0, INDEXED_TEXT_MAX)}…` : row.text;
+    const tweet: Tweet = {
+      ...job.tweet,
+      handle: row.handle === 'unknown' ? job.tweet.handle : row.handle,
+      text: text || undefined,
+    };
     if (t.authorName ?? job.tweet.authorName) tweet.authorName = t.authorName ?? job.tweet.authorName;
-    return { row, tweet: Object.fromEntries(Object.entries(tweet).filter(([, v]) => v !== undefined)) as Tweet, source: resolved.source };
+    return {
+      row,
+      tweet: Object.fromEntries(Object.entries(tweet).filter(([, v]) => v !== undefined)) as Tweet,
+      source: resolved.source,
+    };
   }
 
   /** The shared tables now, for a save that names its table. */
-  const listTables = (user: ChatUser, conn: NotionConnection) => withAccess(user, conn, (token) => notion.listTables(token));
+  const listTables = (user: ChatUser, conn: NotionConnection) =>
+    withAccess(user, conn, (token) => notion.listTables(token));
 
   /** A named table as a target, or its column help when it cannot take a tweet. */
-  function fit(conn: NotionConnection, table: TableCandidate): { conn: NotionConnection; target: SaveTarget } | SaveOutcome {
+  function fit(
+    conn: NotionConnection,
+    table: TableCandidate,
+  ): { conn: NotionConnection; target: SaveTarget } | SaveOutcome {
     if (!table.mapping) return needsTable(unusableStatus(table));
     return { conn, target: toSaveTarget({ ...table, mapping: table.mapping }) };
   }
 
   /** Where this save goes, or the outcome that explains why it cannot go anywhere yet. */
-  async function resolveTarget(user: ChatUser, conn: NotionConnection, job: SaveJob): Promise<{ conn: NotionConnection; target: SaveTarget } | SaveOutcome> {
+  async function resolveTarget(
+    user: ChatUser,
+    conn: NotionConnection,
+    job: SaveJob,
+  ): Promise<{ conn: NotionConnection; target: SaveTarget } | SaveOutcome> {
     if (job.dataSourceId && !sameId(job.dataSourceId, conn.target?.dataSourceId)) {
       const { conn: current, value: tables } = await listTables(user, conn);
       const table = tables.find((t) => sameId(t.dataSourceId, job.dataSourceId));
@@ -171,7 +206,13 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
    * column help (the next save works once the column is added). Only a default target that is gone
    * is replaced by discovery; a table the save named must not be swapped for another.
    */
-  async function refit(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob, err: unknown): Promise<{ conn: NotionConnection; target: SaveTarget } | SaveOutcome> {
+  async function refit(
+    user: ChatUser,
+    conn: NotionConnection,
+    target: SaveTarget,
+    job: SaveJob,
+    err: unknown,
+  ): Promise<{ conn: NotionConnection; target: SaveTarget } | SaveOutcome> {
     log.info({ event: 'save.rediscover', platform: user.platform }, 'cached table no longer fits; looking again');
     if (job.tableName || job.dataSourceId) {
       const { conn: current, value: tables } = await listTables(user, conn);
@@ -179,12 +220,21 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
       if (!table) throw err;
       return fit(current, table);
     }
-    const again = await deps.discover(user, { ...conn, target: undefined }, { preferredId: target.dataSourceId, keepPreferred: true });
+    const again = await deps.discover(
+      user,
+      { ...conn, target: undefined },
+      { preferredId: target.dataSourceId, keepPreferred: true },
+    );
     if (again.status.kind !== 'ready' || !again.conn.target) return needsTable(again.status);
     return { conn: again.conn, target: again.conn.target };
   }
 
-  async function write(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob): Promise<Written | SaveOutcome> {
+  async function write(
+    user: ChatUser,
+    conn: NotionConnection,
+    target: SaveTarget,
+    job: SaveJob,
+  ): Promise<Written | SaveOutcome> {
     const { row, tweet } = await complete(job);
     // The connection the last call ran with: a refresh inside `create` replaced the tokens of `conn`,
     // and the look that follows a refused row must not start from the refused ones.
@@ -197,7 +247,9 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
         return notion.createRow(token, t, row);
       });
       const threadLength = row.body && row.body.length > 1 ? row.body.length : undefined;
-      return { saved: { pageUrl: page.url, pageId: page.pageId, target: t, tweet, ...(threadLength ? { threadLength } : {}) } };
+      return {
+        saved: { pageUrl: page.url, pageId: page.pageId, target: t, tweet, ...(threadLength ? { threadLength } : {}) },
+      };
     };
     try {
       return await create(conn, target);
@@ -217,12 +269,20 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     if (!job.key || !job.acceptedAt) return undefined;
     if (await deps.claims.claim(`attempt:${job.key}`, ATTEMPT_MARK_MS)) return undefined;
     const found = await notion.findRowByTweet(token, target, tweet, job.acceptedAt);
-    log.info({ event: 'save.attempt_resumed', found: Boolean(found) }, found ? 'row of an earlier attempt found' : 'no row of an earlier attempt');
+    log.info(
+      { event: 'save.attempt_resumed', found: Boolean(found) },
+      found ? 'row of an earlier attempt found' : 'no row of an earlier attempt',
+    );
     return found;
   }
 
   /** Another instance holds the claim: wait briefly for its row to appear in the index. */
-  async function awaitOtherInstance(user: ChatUser, dataSourceId: string, key: string, job: SaveJob): Promise<SaveOutcome> {
+  async function awaitOtherInstance(
+    user: ChatUser,
+    dataSourceId: string,
+    key: string,
+    job: SaveJob,
+  ): Promise<SaveOutcome> {
     for (let i = 0; i < OTHER_INSTANCE_POLLS; i++) {
       await new Promise((resolve) => setTimeout(resolve, OTHER_INSTANCE_POLL_MS));
       const record = await saveIndex.find(user, dataSourceId, key);
@@ -234,7 +294,12 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   }
 
   /** Writes the row once per (user, table, tweet), however many saves of it arrive together. */
-  async function saveOnce(user: ChatUser, conn: NotionConnection, target: SaveTarget, job: SaveJob): Promise<SaveOutcome> {
+  async function saveOnce(
+    user: ChatUser,
+    conn: NotionConnection,
+    target: SaveTarget,
+    job: SaveJob,
+  ): Promise<SaveOutcome> {
     // A thread is a row of its own, beside the row of its linked tweet alone.
     const key = job.thread ? `thread:${tweetKey(job.tweet)}` : tweetKey(job.tweet);
     if (!job.force) {
@@ -248,7 +313,8 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
       return first.kind === 'saved' ? alreadySaved(first) : first;
     }
     const task = (async (): Promise<SaveOutcome> => {
-      if (!(await deps.claims.claim(lockKey, SAVING_CLAIM_MS))) return awaitOtherInstance(user, target.dataSourceId, key, job);
+      if (!(await deps.claims.claim(lockKey, SAVING_CLAIM_MS)))
+        return awaitOtherInstance(user, target.dataSourceId, key, job);
       try {
         const written = await write(user, conn, target, job);
         if (!('saved' in written)) return written;
@@ -262,7 +328,10 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
           tweet: saved.tweet,
           savedAt: deps.now().toISOString(),
         });
-        log.info({ event: 'save.saved', platform: user.platform, textFetched: Boolean(saved.tweet.text) }, 'tweet saved');
+        log.info(
+          { event: 'save.saved', platform: user.platform, textFetched: Boolean(saved.tweet.text) },
+          'tweet saved',
+        );
         return {
           kind: 'saved',
           pageUrl: saved.pageUrl,
@@ -303,12 +372,19 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
    * exists) replay it. The list is added to before the mark is set, so a replay that clears the
    * mark meanwhile has either taken this save or leaves the mark for the next one.
    */
-  async function keepForTable(user: ChatUser, job: SaveJob, outcome: Extract<SaveOutcome, { kind: 'needs_table' }>): Promise<SaveOutcome> {
+  async function keepForTable(
+    user: ChatUser,
+    job: SaveJob,
+    outcome: Extract<SaveOutcome, { kind: 'needs_table' }>,
+  ): Promise<SaveOutcome> {
     const at = deps.now().toISOString();
     try {
       await keepSave(deps, user, { ...keptFields(job), queuedAt: at });
       await setPendingMark(connections, user, at);
-      log.info({ event: 'save.kept_for_table', platform: user.platform, status: outcome.status.kind }, 'save kept until a table can take it');
+      log.info(
+        { event: 'save.kept_for_table', platform: user.platform, status: outcome.status.kind },
+        'save kept until a table can take it',
+      );
       return { ...outcome, kept: true };
     } catch (err) {
       log.warn({ event: 'save.keep_failed', platform: user.platform, code: errorCode(err) }, 'could not keep the save');
@@ -343,9 +419,12 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
         if (!conn) return { kind: 'not_connected', connectUrl: (await deps.newConnectLink(user)).url };
         const keep = keptFields(job);
         const ran = await deps.lost.withLiveConnection(user, conn, (c) => attempt(user, c, job), { keep });
-        if (ran.kind === 'done') return ran.value.kind === 'needs_table' ? keepForTable(user, job, ran.value) : ran.value;
+        if (ran.kind === 'done')
+          return ran.value.kind === 'needs_table' ? keepForTable(user, job, ran.value) : ran.value;
         const connectUrl = (await deps.newConnectLink(user)).url;
-        return ran.kind === 'lost' ? { kind: 'reconnect', connectUrl, kept: true } : { kind: 'not_connected', connectUrl };
+        return ran.kind === 'lost'
+          ? { kind: 'reconnect', connectUrl, kept: true }
+          : { kind: 'not_connected', connectUrl };
       } catch (err) {
         if (RetryLaterError.is(err)) throw err;
         // A queued job meets a store or network error that is no verdict on the save (SQLITE_BUSY, a dropped

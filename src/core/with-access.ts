@@ -1,9 +1,9 @@
+import type { Logger } from '../log.js';
 import { chatUserKey, type ChatUser } from './chat-user.js';
-import type { NotionConnection } from './connection.js';
 import { storeRefreshed } from './connection-writes.js';
+import type { NotionConnection } from './connection.js';
 import { DomainError, NotionAccessRevokedError } from './errors.js';
 import type { ConnectionStore, NotionGateway } from './ports.js';
-import type { Logger } from '../log.js';
 
 /**
  * A Notion call made with a connection's token. `call` also gets the connection whose token it
@@ -25,21 +25,36 @@ export type WithAccess = <T>(
  * Gives up with a NotionAccessRevokedError naming the refused token, so the caller marks the
  * connection dead only while it still holds that token.
  */
-export function createWithAccess(deps: { connections: ConnectionStore; notion: NotionGateway; log: Logger }): WithAccess {
+export function createWithAccess(deps: {
+  connections: ConnectionStore;
+  notion: NotionGateway;
+  log: Logger;
+}): WithAccess {
   const { connections, notion, log } = deps;
   const refreshing = new Map<string, Promise<NotionConnection | undefined>>();
 
-  async function refresh(user: ChatUser, conn: NotionConnection, refreshToken: string): Promise<NotionConnection | undefined> {
+  async function refresh(
+    user: ChatUser,
+    conn: NotionConnection,
+    refreshToken: string,
+  ): Promise<NotionConnection | undefined> {
     const grant = await notion.refreshGrant(refreshToken);
     const stored = await storeRefreshed(connections, user, conn, grant);
-    log.info({ event: 'connection.refreshed', platform: user.platform, stored: Boolean(stored) }, 'Notion token refreshed');
+    log.info(
+      { event: 'connection.refreshed', platform: user.platform, stored: Boolean(stored) },
+      'Notion token refreshed',
+    );
     // Disconnected or replaced meanwhile: nobody will use these tokens, so Notion should not keep them either.
     if (!stored) await notion.revokeToken(grant.accessToken).catch(() => undefined);
     return stored;
   }
 
   /** The refresh running for this user, or a new one; undefined when its tokens were not stored (disconnected meanwhile). */
-  function refreshOnce(user: ChatUser, conn: NotionConnection, refreshToken: string): Promise<NotionConnection | undefined> {
+  function refreshOnce(
+    user: ChatUser,
+    conn: NotionConnection,
+    refreshToken: string,
+  ): Promise<NotionConnection | undefined> {
     const key = chatUserKey(user);
     const running = refreshing.get(key);
     if (running) return running;

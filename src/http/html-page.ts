@@ -50,15 +50,20 @@ const STYLE = `
  * often have none and show an empty box) and an image would be an external resource. Decorative:
  * the heading says the same, so screen readers skip it.
  */
-const mark = (shape: string) => `<svg class="mark" viewBox="0 0 40 40" width="40" height="40" aria-hidden="true" focusable="false">${shape}</svg>`;
+const mark = (shape: string) =>
+  `<svg class="mark" viewBox="0 0 40 40" width="40" height="40" aria-hidden="true" focusable="false">${shape}</svg>`;
 const GLYPH = 'fill="none" stroke="#fff" stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round"';
 const MARKS = {
   /** A white tick on a green disc. */
   success: mark(`<circle cx="20" cy="20" r="19" fill="#1a7f4b"/><path ${GLYPH} d="M11.5 20.5l6 6 11-12"/>`),
   /** A white "!" on an amber-red triangle. */
-  error: mark(`<path d="M20 2.5c1.2 0 2.3.6 2.9 1.7l15.3 27.6c1.2 2.2-.4 4.9-2.9 4.9H4.7c-2.5 0-4.1-2.7-2.9-4.9L17.1 4.2c.6-1.1 1.7-1.7 2.9-1.7z" fill="#c4320a"/><path ${GLYPH} d="M20 13.5v10"/><circle cx="20" cy="29.5" r="2.2" fill="#fff"/>`),
+  error: mark(
+    `<path d="M20 2.5c1.2 0 2.3.6 2.9 1.7l15.3 27.6c1.2 2.2-.4 4.9-2.9 4.9H4.7c-2.5 0-4.1-2.7-2.9-4.9L17.1 4.2c.6-1.1 1.7-1.7 2.9-1.7z" fill="#c4320a"/><path ${GLYPH} d="M20 13.5v10"/><circle cx="20" cy="29.5" r="2.2" fill="#fff"/>`,
+  ),
   /** A white "i" on a blue disc. */
-  info: mark(`<circle cx="20" cy="20" r="19" fill="#0b6bcb"/><circle cx="20" cy="12.5" r="2.4" fill="#fff"/><path ${GLYPH} d="M20 18.5v11"/>`),
+  info: mark(
+    `<circle cx="20" cy="20" r="19" fill="#0b6bcb"/><circle cx="20" cy="12.5" r="2.4" fill="#fff"/><path ${GLYPH} d="M20 18.5v11"/>`,
+  ),
 } as const;
 
 function renderForm(form: NonNullable<PageContent['form']>): string {

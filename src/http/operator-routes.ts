@@ -1,5 +1,5 @@
-import type { Router } from './router.js';
 import type { PromMetrics } from '../metrics/prom-metrics.js';
+import type { Router } from './router.js';
 
 /** One dependency the product needs to serve: a name for the answer and a check that throws when it is down. */
 export interface ReadinessCheck {
@@ -25,8 +25,13 @@ async function within(check: () => Promise<void>, ms: number): Promise<boolean> 
 }
 
 /** Runs every check at once: `{ ok, checks: { store: 'ok' | 'down', … } }`. No error text (it may name a host). */
-export async function readiness(checks: readonly ReadinessCheck[], timeoutMs = CHECK_TIMEOUT_MS): Promise<{ ok: boolean; checks: Record<string, 'ok' | 'down'> }> {
-  const results = await Promise.all(checks.map(async (c) => [c.name, (await within(c.check, timeoutMs)) ? 'ok' : 'down'] as const));
+export async function readiness(
+  checks: readonly ReadinessCheck[],
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<{ ok: boolean; checks: Record<string, 'ok' | 'down'> }> {
+  const results = await Promise.all(
+    checks.map(async (c) => [c.name, (await within(c.check, timeoutMs)) ? 'ok' : 'down'] as const),
+  );
   return { ok: results.every(([, r]) => r === 'ok'), checks: Object.fromEntries(results) };
 }
 
@@ -34,7 +39,10 @@ export async function readiness(checks: readonly ReadinessCheck[], timeoutMs = C
  * GET /readyz: 200 while the store and the job queue answer, else 503 (a balancer stops sending traffic; /healthz
  * stays the liveness check, so a store outage does not get the process restarted). GET /metrics: Prometheus text.
  */
-export function addOperatorRoutes(router: Router, deps: { checks: readonly ReadinessCheck[]; metrics: PromMetrics }): void {
+export function addOperatorRoutes(
+  router: Router,
+  deps: { checks: readonly ReadinessCheck[]; metrics: PromMetrics },
+): void {
   router.add('GET', '/readyz', async (_req, res) => {
     const result = await readiness(deps.checks);
     res.writeHead(result.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });

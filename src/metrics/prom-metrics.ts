@@ -17,7 +17,8 @@ export interface PromMetrics extends Metrics {
 /** Metrics in Prometheus format with prom-client; names are prefixed `save_to_notion_`. */
 export function createPromMetrics(options: PromMetricsOptions = {}): PromMetrics {
   const registry = new Registry();
-  const counter = (name: string, help: string) => new Counter({ name: `save_to_notion_${name}`, help, registers: [registry] });
+  const counter = (name: string, help: string) =>
+    new Counter({ name: `save_to_notion_${name}`, help, registers: [registry] });
   const accepted = counter('saves_accepted_total', 'Saves acknowledged to the user and stored as jobs.');
   const written = counter('saves_written_total', "Saves written to the user's Notion table.");
   const retried = counter('saves_retried_total', 'Save job runs that will run again (rate limit, outage, error).');

@@ -16,7 +16,17 @@ const LINK_NAMES = ['link', 'url'];
 /** In order of preference. */
 const DATE_NAMES = ['saved', 'saved at', 'saved on', 'date saved', 'date'];
 /** The tweet's own time; in order of preference. */
-const POSTED_NAMES = ['posted', 'posted at', 'posted on', 'date posted', 'tweeted', 'tweeted at', 'tweeted on', 'created', 'created at'];
+const POSTED_NAMES = [
+  'posted',
+  'posted at',
+  'posted on',
+  'date posted',
+  'tweeted',
+  'tweeted at',
+  'tweeted on',
+  'created',
+  'created at',
+];
 const AUTHOR_NAMES = ['author', 'author name', 'by'];
 const NOTE_NAMES = ['note', 'notes', 'comment', 'comments', 'my note'];
 const TAG_NAMES = ['tags', 'tag', 'labels', 'topics'];
@@ -134,16 +144,23 @@ export function buildRowProperties(mapping: PropertyMapping, row: TweetRow): Rec
   const media = (row.media ?? []).slice(0, ARRAY_ITEMS_MAX);
   if (mapping.media && media.length > 0) {
     properties[mapping.media] = {
-      files: media.map((m) => ({ type: 'external', name: m.name.slice(0, OPTION_NAME_MAX) || 'image', external: { url: m.url } })),
+      files: media.map((m) => ({
+        type: 'external',
+        name: m.name.slice(0, OPTION_NAME_MAX) || 'image',
+        external: { url: m.url },
+      })),
     };
   }
-  if (mapping.likes && row.likes !== undefined && Number.isFinite(row.likes)) properties[mapping.likes] = { number: row.likes };
+  if (mapping.likes && row.likes !== undefined && Number.isFinite(row.likes))
+    properties[mapping.likes] = { number: row.likes };
   return properties;
 }
 
 /** Text as rich text items, cut to Notion's 100 items (a note or a name never comes near). */
 export function richTextOf(text: string): RichTextItem[] {
-  return splitRichText(text).slice(0, RICH_TEXT_ITEMS_MAX).map((content) => ({ type: 'text', text: { content } }));
+  return splitRichText(text)
+    .slice(0, RICH_TEXT_ITEMS_MAX)
+    .map((content) => ({ type: 'text', text: { content } }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { APIErrorCode, ClientErrorCode, isNotionClientError, isHTTPResponseError } from '@notionhq/client';
+import { APIErrorCode, ClientErrorCode, isHTTPResponseError, isNotionClientError } from '@notionhq/client';
 import {
   DomainError,
   NotionAccessRevokedError,
@@ -67,7 +67,9 @@ export function translateOAuthError(err: unknown): DomainError {
   }
   const status = isHTTPResponseError(err) ? err.status : undefined;
   return new OAuthExchangeFailedError(
-    status ? `the Notion token exchange failed with HTTP ${status}${bodyCode(err) ? ` (${bodyCode(err)})` : ''}` : undefined,
+    status
+      ? `the Notion token exchange failed with HTTP ${status}${bodyCode(err) ? ` (${bodyCode(err)})` : ''}`
+      : undefined,
     { cause: err },
   );
 }

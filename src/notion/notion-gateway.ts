@@ -1,4 +1,12 @@
-import { APIErrorCode, Client, LogLevel, isFullDataSource, isFullPage, isNotionClientError, type Logger as NotionLogger } from '@notionhq/client';
+import {
+  APIErrorCode,
+  Client,
+  LogLevel,
+  isFullDataSource,
+  isFullPage,
+  isNotionClientError,
+  type Logger as NotionLogger,
+} from '@notionhq/client';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { setNewest } from '../core/bounded-map.js';
@@ -8,8 +16,8 @@ import type { NotionGateway, TableCandidate } from '../core/ports.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { buildRowProperties, mapSchema, optionNames, richTextOf } from './map-properties.js';
-import { BLOCKS_BYTES_MAX, batchBlocks, pageBodyBlocks } from './page-body.js';
 import { translateNotionError, translateOAuthError } from './notion-errors.js';
+import { BLOCKS_BYTES_MAX, batchBlocks, pageBodyBlocks } from './page-body.js';
 
 /** Page titles (labels for same-named tables) are remembered this long, for this many pages. */
 const PAGE_TITLE_TTL_MS = 10 * 60_000;
@@ -65,11 +73,16 @@ function toGrant(raw: unknown): TokenGrant {
   };
 }
 
-const plainText = (items: { plain_text: string }[]) => items.map((t) => t.plain_text).join('').trim();
+const plainText = (items: { plain_text: string }[]) =>
+  items
+    .map((t) => t.plain_text)
+    .join('')
+    .trim();
 
 /** A page's title as plain text (free-standing pages have one title property). */
 function pageTitleOf(page: { properties: Record<string, { type: string }> }): string {
-  const titleProp = Object.values(page.properties).find((p) => p.type === 'title') as { type: 'title'; title: { plain_text: string }[] } | undefined;
+  const titleProp = Object.values(page.properties).find((p) => p.type === 'title') as
+    { type: 'title'; title: { plain_text: string }[] } | undefined;
   return titleProp ? plainText(titleProp.title) : '';
 }
 
@@ -78,7 +91,17 @@ const titleKey = (title: string) => title.trim().toLowerCase();
 /** The Tweets table offered to users who shared a page but no table (issue: zero-config table). */
 export const TWEETS_TABLE = {
   title: 'Tweets',
-  mapping: { title: 'Handle', text: 'Tweet', link: 'Link', date: 'Saved', posted: 'Posted', author: 'Author', tags: 'Tags', note: 'Note', media: 'Media' },
+  mapping: {
+    title: 'Handle',
+    text: 'Tweet',
+    link: 'Link',
+    date: 'Saved',
+    posted: 'Posted',
+    author: 'Author',
+    tags: 'Tags',
+    note: 'Note',
+    media: 'Media',
+  },
 } as const;
 
 /**
@@ -175,7 +198,9 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
   async function withParentTitles(accessToken: string, tables: TableCandidate[]): Promise<TableCandidate[]> {
     const counts = new Map<string, number>();
     for (const t of tables) counts.set(titleKey(t.title), (counts.get(titleKey(t.title)) ?? 0) + 1);
-    const parents = new Set(tables.filter((t) => t.parentPageId && counts.get(titleKey(t.title))! > 1).map((t) => t.parentPageId!));
+    const parents = new Set(
+      tables.filter((t) => t.parentPageId && counts.get(titleKey(t.title))! > 1).map((t) => t.parentPageId!),
+    );
     if (parents.size === 0) return tables;
     const titles = new Map<string, string | undefined>();
     for (const id of parents) titles.set(id, await pageTitle(accessToken, id));
@@ -189,7 +214,12 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     async exchangeCode(code) {
       try {
         return toGrant(
-          await notion.oauth.token({ ...clientCredentials(), grant_type: 'authorization_code', code, redirect_uri: options.redirectUri() }),
+          await notion.oauth.token({
+            ...clientCredentials(),
+            grant_type: 'authorization_code',
+            code,
+            redirect_uri: options.redirectUri(),
+          }),
         );
       } catch (err) {
         throw translateOAuthError(err);
@@ -198,7 +228,13 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
 
     async refreshGrant(refreshToken) {
       try {
-        return toGrant(await notion.oauth.token({ ...clientCredentials(), grant_type: 'refresh_token', refresh_token: refreshToken }));
+        return toGrant(
+          await notion.oauth.token({
+            ...clientCredentials(),
+            grant_type: 'refresh_token',
+            refresh_token: refreshToken,
+          }),
+        );
       } catch (err) {
         throw translateOAuthError(err);
       }
@@ -248,7 +284,10 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       type CreateArgs = Parameters<typeof notion.pages.create>[0];
       const properties = buildRowProperties(target.mapping, row);
       // The body goes in the same call as far as Notion's limits allow (100 blocks, 500 KB); the rest is appended.
-      const [first = [], ...rest] = batchBlocks(pageBodyBlocks(row.body ?? []), BLOCKS_BYTES_MAX - Buffer.byteLength(JSON.stringify(properties)));
+      const [first = [], ...rest] = batchBlocks(
+        pageBodyBlocks(row.body ?? []),
+        BLOCKS_BYTES_MAX - Buffer.byteLength(JSON.stringify(properties)),
+      );
       const page = await call(
         () =>
           jobClient.pages.create({
@@ -263,12 +302,19 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       for (const [i, children] of rest.entries()) {
         try {
           await call(() =>
-            notion.blocks.children.append({ auth: accessToken, block_id: page.id, children: children as Parameters<typeof notion.blocks.children.append>[0]['children'] }),
+            notion.blocks.children.append({
+              auth: accessToken,
+              block_id: page.id,
+              children: children as Parameters<typeof notion.blocks.children.append>[0]['children'],
+            }),
           );
         } catch (err) {
           // The row exists: failing the save now would only make a second one. The rest of the body is missing.
           const code = err instanceof DomainError ? err.code : 'internal';
-          options.log.warn({ event: 'notion.body_append_failed', code, batch: i + 1, batches: rest.length }, 'could not append the rest of the page body');
+          options.log.warn(
+            { event: 'notion.body_append_failed', code, batch: i + 1, batches: rest.length },
+            'could not append the rest of the page body',
+          );
           break;
         }
       }
@@ -278,9 +324,18 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     async updateRow(accessToken, pageId, mapping, update) {
       const properties: Record<string, unknown> = {};
       if (mapping.note && update.note !== undefined) properties[mapping.note] = { rich_text: richTextOf(update.note) };
-      if (mapping.tags && update.tags !== undefined) properties[mapping.tags] = { multi_select: optionNames(update.tags).map((name) => ({ name })) };
+      if (mapping.tags && update.tags !== undefined)
+        properties[mapping.tags] = { multi_select: optionNames(update.tags).map((name) => ({ name })) };
       if (Object.keys(properties).length === 0) return;
-      await call(() => notion.pages.update({ auth: accessToken, page_id: pageId, properties: properties as Parameters<typeof notion.pages.update>[0]['properties'] }), true);
+      await call(
+        () =>
+          notion.pages.update({
+            auth: accessToken,
+            page_id: pageId,
+            properties: properties as Parameters<typeof notion.pages.update>[0]['properties'],
+          }),
+        true,
+      );
     },
 
     async findRowByTweet(accessToken, target, tweet, since) {
@@ -337,7 +392,13 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       const pages: { id: string; title: string }[] = [];
       for (const page of res.results) {
         // Rows of tables are pages too; only free-standing pages can hold a new table.
-        if (!isFullPage(page) || page.in_trash || page.parent.type === 'data_source_id' || page.parent.type === 'database_id') continue;
+        if (
+          !isFullPage(page) ||
+          page.in_trash ||
+          page.parent.type === 'data_source_id' ||
+          page.parent.type === 'database_id'
+        )
+          continue;
         pages.push({ id: page.id, title: pageTitleOf(page) || 'Untitled' });
       }
       return pages;

@@ -25,7 +25,9 @@ export function parseCallbackParams(query: URLSearchParams): CallbackParams {
   if (error !== undefined) {
     if (!ERROR.test(error)) return { kind: 'malformed', reason: 'bad_error' };
     const validState = isOpaqueToken(state) ? state : undefined;
-    return error === 'access_denied' ? { kind: 'denied', state: validState } : { kind: 'notion_error', error, state: validState };
+    return error === 'access_denied'
+      ? { kind: 'denied', state: validState }
+      : { kind: 'notion_error', error, state: validState };
   }
   if (!isOpaqueToken(state)) return { kind: 'malformed', reason: 'bad_state' };
   if (code === undefined || code === '') return { kind: 'malformed', reason: 'missing_code' };

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readCookies, serializeCookie } from '../http/cookies.js';
 import { sendPage, type PageContent, type PageOptions } from '../http/html-page.js';
@@ -8,10 +9,9 @@ import { STATE_TTL_MS, type Authorization } from './authorization.js';
 import { confirmCookieName, oauthCookiePath, stateCookieName } from './browser-cookies.js';
 import { parseCallbackParams } from './callback-params.js';
 import { oauthPages } from './oauth-pages.js';
+import { CALLBACK_PATH, START_PATH } from './paths.js';
 import { checkSameOrigin } from './same-origin.js';
 import { isOpaqueToken, newOpaqueToken } from './tokens.js';
-import { CALLBACK_PATH, START_PATH } from './paths.js';
-import { timingSafeEqual } from 'node:crypto';
 
 /** How long the confirmation page's form token lives: as long as a link can (a page left open longer asks again). */
 const CONFIRM_TTL_SECONDS = 10 * 60;

@@ -17,8 +17,7 @@ export const DEPLOYMENT_VARIABLES = ['STORE_URL', 'PUBLIC_URL', 'TOKEN_ENCRYPTIO
  * variables are set without any platform's, which is a deployment missing its credentials, not a try-out.
  */
 export type SandboxDecision =
-  | { run: true }
-  | { run: false; reason: 'production' | 'configured' | 'deployment'; variables: string[] };
+  { run: true } | { run: false; reason: 'production' | 'configured' | 'deployment'; variables: string[] };
 
 const isSet = (env: Readonly<Record<string, string | undefined>>, name: string) => (env[name] ?? '').trim() !== '';
 
@@ -29,8 +28,12 @@ const isSet = (env: Readonly<Record<string, string | undefined>>, name: string) 
  * A platform variable means the operator is configuring the real services, so the product runs for real.
  * Pure: reads only the `env` it is given.
  */
-export function shouldRunSandbox(env: Readonly<Record<string, string | undefined>>, options: { checkDeployment?: boolean } = {}): SandboxDecision {
-  if ((env.NODE_ENV ?? '').trim() === 'production') return { run: false, reason: 'production', variables: ['NODE_ENV'] };
+export function shouldRunSandbox(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { checkDeployment?: boolean } = {},
+): SandboxDecision {
+  if ((env.NODE_ENV ?? '').trim() === 'production')
+    return { run: false, reason: 'production', variables: ['NODE_ENV'] };
   const variables = Object.keys(env)
     .filter((name) => REAL_PREFIXES.some((p) => name.startsWith(p)) && isSet(env, name))
     .sort();

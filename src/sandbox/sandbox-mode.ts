@@ -2,11 +2,20 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createApp, type App } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
-import { startNotionSandbox, type NotionSandbox } from './notion/notion-sandbox.js';
 import { startFxTwitterSandbox, type FxTwitterSandbox } from './fxtwitter/fxtwitter-sandbox.js';
+import { startNotionSandbox, type NotionSandbox } from './notion/notion-sandbox.js';
 import { FIRST_TWEET, startOembedSandbox, type OembedSandbox } from './oembed/oembed-sandbox.js';
 import { sandboxRefusedMessage, shouldRunSandbox } from './sandbox-decision.js';
-import { EXAMPLE_MESSAGES, FX_DELETED, FX_TWEETS, SANDBOX_CHANNEL, SANDBOX_TWEETS, SANDBOX_WORKSPACE, seedNotion, type SeededTable } from './sandbox-seed.js';
+import {
+  EXAMPLE_MESSAGES,
+  FX_DELETED,
+  FX_TWEETS,
+  SANDBOX_CHANNEL,
+  SANDBOX_TWEETS,
+  SANDBOX_WORKSPACE,
+  seedNotion,
+  type SeededTable,
+} from './sandbox-seed.js';
 import { startSlackSandbox, type SlackSandbox } from './slack/slack-sandbox.js';
 import { addSandboxRoutes } from './web/sandbox-routes.js';
 import { SandboxSession } from './web/sandbox-session.js';
@@ -58,7 +67,10 @@ const VISITOR = { userId: 'U0SANDBOXYOU', userName: 'you', teamDomain: 'acme-san
  * or DISCORD_* variable is set, or when `env` sets STORE_URL, PUBLIC_URL or TOKEN_ENCRYPTION_KEY;
  * ConfigError for other bad variables (PORT, …).
  */
-export async function startSandbox(env: Readonly<Record<string, string | undefined>>, overrides: SandboxOverrides = {}): Promise<RunningSandbox> {
+export async function startSandbox(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: SandboxOverrides = {},
+): Promise<RunningSandbox> {
   const merged = { ...env, ...overrides.env };
   // The operator's environment gets every rule; the caller's own overrides (tests: memory://, a fresh key)
   // cannot be a forgotten deployment, but production or platform credentials in them still refuse.
@@ -87,7 +99,11 @@ export async function startSandbox(env: Readonly<Record<string, string | undefin
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
   try {
-    const notion = await startNotionSandbox({ clients: [{ clientId: secrets.clientId, clientSecret: secrets.clientSecret, redirectUris: [], name: 'Save to Notion' }] });
+    const notion = await startNotionSandbox({
+      clients: [
+        { clientId: secrets.clientId, clientSecret: secrets.clientSecret, redirectUris: [], name: 'Save to Notion' },
+      ],
+    });
     closers.push(() => notion.close());
     const tables = seedNotion(notion);
     const slack = await startSlackSandbox({ botToken: secrets.botToken, teamId, teamName: SANDBOX_WORKSPACE });
@@ -139,7 +155,15 @@ export async function startSandbox(env: Readonly<Record<string, string | undefin
     notion.registerRedirectUri(secrets.clientId, app.redirectUri);
     const url = `${app.publicUrl}/`;
     log.warn(
-      { event: 'sandbox.started', url, notionApi: notion.url, slackApi: slack.apiUrl, oembed: oembed.url, fxtwitter: fxtwitter.url, teamId },
+      {
+        event: 'sandbox.started',
+        url,
+        notionApi: notion.url,
+        slackApi: slack.apiUrl,
+        oembed: oembed.url,
+        fxtwitter: fxtwitter.url,
+        teamId,
+      },
       `SANDBOX MODE: open ${url} (local emulations of Slack and Notion; no real accounts are used)`,
     );
 

@@ -1,5 +1,5 @@
-import type { NotionSandbox } from './notion/notion-sandbox.js';
 import type { FxSandboxTweet } from './fxtwitter/fxtwitter-sandbox.js';
+import type { NotionSandbox } from './notion/notion-sandbox.js';
 import type { SandboxTweet } from './oembed/oembed-sandbox.js';
 import { classicTweetAttachment, xTweetAttachment } from './slack/payloads.js';
 
@@ -27,8 +27,18 @@ export interface SeededTable {
 
 /** Tweets the oEmbed emulation answers for (tweet 20 by @jack is built in). */
 export const SANDBOX_TWEETS: Record<string, SandboxTweet> = {
-  '1002103360646823936': { handle: 'naval', name: 'Naval', text: 'How to Get Rich (without getting lucky):', date: 'May 31, 2018' },
-  '1591044196705927168': { handle: 'edwardodell', name: 'Edward Odell', text: 'NEVER LEAVE, NEVER PAY', date: 'November 11, 2022' },
+  '1002103360646823936': {
+    handle: 'naval',
+    name: 'Naval',
+    text: 'How to Get Rich (without getting lucky):',
+    date: 'May 31, 2018',
+  },
+  '1591044196705927168': {
+    handle: 'edwardodell',
+    name: 'Edward Odell',
+    text: 'NEVER LEAVE, NEVER PAY',
+    date: 'November 11, 2022',
+  },
 };
 
 /** Rich tweets the FxTwitter emulation answers for: photos and a quote, a three-tweet thread, and a deleted tweet. */
@@ -110,19 +120,40 @@ export const EXAMPLE_MESSAGES: ExampleMessage[] = [
   {
     author: { userId: 'U0SAMIR', name: 'Samir' },
     text: `<https://x.com/tompark/status/${RICH_TWEET_IDS.threadEnd}>`,
-    attachments: [xTweetAttachment({ name: 'Tom Park', handle: 'tompark', statusId: RICH_TWEET_IDS.threadEnd, text: '3/3 Then we split the test suite by timing data. 41 minutes became 19.' })],
+    attachments: [
+      xTweetAttachment({
+        name: 'Tom Park',
+        handle: 'tompark',
+        statusId: RICH_TWEET_IDS.threadEnd,
+        text: '3/3 Then we split the test suite by timing data. 41 minutes became 19.',
+      }),
+    ],
     minutesAgo: 64,
   },
   {
     author: { userId: 'U0PRIYA', name: 'Priya' },
     text: '<https://x.com/naval/status/1002103360646823936>',
-    attachments: [xTweetAttachment({ name: 'Naval', handle: 'naval', statusId: '1002103360646823936', text: SANDBOX_TWEETS['1002103360646823936']!.text })],
+    attachments: [
+      xTweetAttachment({
+        name: 'Naval',
+        handle: 'naval',
+        statusId: '1002103360646823936',
+        text: SANDBOX_TWEETS['1002103360646823936']!.text,
+      }),
+    ],
     minutesAgo: 42,
   },
   {
     author: { userId: 'U0MARCO', name: 'Marco' },
     text: '<https://twitter.com/edwardodell/status/1591044196705927168?s=46&amp;t=Xq1cZ3dW6yBd2ZrZ8Ui4hA>',
-    attachments: [classicTweetAttachment({ name: 'Edward Odell', handle: 'edwardodell', statusId: '1591044196705927168', text: SANDBOX_TWEETS['1591044196705927168']!.text })],
+    attachments: [
+      classicTweetAttachment({
+        name: 'Edward Odell',
+        handle: 'edwardodell',
+        statusId: '1591044196705927168',
+        text: SANDBOX_TWEETS['1591044196705927168']!.text,
+      }),
+    ],
     minutesAgo: 17,
   },
 ];
@@ -140,10 +171,21 @@ export const SECOND_TABLE = 'Reading queue';
  * table. Returns the tables to show on the page.
  */
 export function seedNotion(notion: NotionSandbox): SeededTable[] {
-  const acme = notion.addWorkspace({ name: SANDBOX_WORKSPACE, owner: { name: 'Sandbox User', email: 'you@acme.example' } });
+  const acme = notion.addWorkspace({
+    name: SANDBOX_WORKSPACE,
+    owner: { name: 'Sandbox User', email: 'you@acme.example' },
+  });
   // The columns of the product's own "Create a Tweets table", so a rich save fills every one.
   const tweetsColumns = {
-    Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date', Posted: 'date', Author: 'rich_text', Tags: 'multi_select', Note: 'rich_text', Media: 'files',
+    Name: 'title',
+    Tweet: 'rich_text',
+    Link: 'url',
+    Saved: 'date',
+    Posted: 'date',
+    Author: 'rich_text',
+    Tags: 'multi_select',
+    Note: 'rich_text',
+    Media: 'files',
   };
   const tweets = notion.addTable(acme.id, { title: 'Tweets', properties: tweetsColumns });
   const queueColumns = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
@@ -151,14 +193,38 @@ export function seedNotion(notion: NotionSandbox): SeededTable[] {
   const queue = notion.addTable(acme.id, { title: SECOND_TABLE, properties: queueColumns, untickedOnConsent: true });
   notion.addPage(acme.id, { title: 'Team wiki' });
 
-  const personal = notion.addWorkspace({ name: 'Personal', owner: { name: 'Sandbox User', email: 'you@home.example' } });
+  const personal = notion.addWorkspace({
+    name: 'Personal',
+    owner: { name: 'Sandbox User', email: 'you@home.example' },
+  });
   const readingColumns = { Name: 'title', Tweet: 'rich_text', Link: 'url' };
   const reading = notion.addTable(personal.id, { title: 'Reading list', properties: readingColumns });
 
   const columns = (props: Record<string, string>) => Object.entries(props).map(([name, type]) => ({ name, type }));
   return [
-    { dataSourceId: tweets.dataSourceId, databaseId: tweets.databaseId, databaseUrl: tweets.url, title: 'Tweets', workspace: SANDBOX_WORKSPACE, columns: columns(tweetsColumns) },
-    { dataSourceId: queue.dataSourceId, databaseId: queue.databaseId, databaseUrl: queue.url, title: SECOND_TABLE, workspace: SANDBOX_WORKSPACE, columns: columns(queueColumns) },
-    { dataSourceId: reading.dataSourceId, databaseId: reading.databaseId, databaseUrl: reading.url, title: 'Reading list', workspace: 'Personal', columns: columns(readingColumns) },
+    {
+      dataSourceId: tweets.dataSourceId,
+      databaseId: tweets.databaseId,
+      databaseUrl: tweets.url,
+      title: 'Tweets',
+      workspace: SANDBOX_WORKSPACE,
+      columns: columns(tweetsColumns),
+    },
+    {
+      dataSourceId: queue.dataSourceId,
+      databaseId: queue.databaseId,
+      databaseUrl: queue.url,
+      title: SECOND_TABLE,
+      workspace: SANDBOX_WORKSPACE,
+      columns: columns(queueColumns),
+    },
+    {
+      dataSourceId: reading.dataSourceId,
+      databaseId: reading.databaseId,
+      databaseUrl: reading.url,
+      title: 'Reading list',
+      workspace: 'Personal',
+      columns: columns(readingColumns),
+    },
   ];
 }

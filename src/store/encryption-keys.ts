@@ -28,7 +28,9 @@ function decodeKey(material: string, where: string): Buffer {
   if (!BASE64.test(material)) fail(`${where} is not base64 (generate one with \`openssl rand -base64 32\`)`);
   const key = Buffer.from(material, 'base64');
   if (key.length !== KEY_BYTES) {
-    fail(`${where} decodes to ${key.length} bytes, expected ${KEY_BYTES} (generate one with \`openssl rand -base64 32\`)`);
+    fail(
+      `${where} decodes to ${key.length} bytes, expected ${KEY_BYTES} (generate one with \`openssl rand -base64 32\`)`,
+    );
   }
   return key;
 }
@@ -77,7 +79,9 @@ async function readDevKey(path: string): Promise<EncryptionKey[]> {
     return parseEncryptionKeys(content);
   } catch (e) {
     if (e instanceof ConfigError) {
-      throw new ConfigError(`TOKEN_ENCRYPTION_KEY: the development key file ${path} is not a valid key; delete it to generate a new one`);
+      throw new ConfigError(
+        `TOKEN_ENCRYPTION_KEY: the development key file ${path} is not a valid key; delete it to generate a new one`,
+      );
     }
     throw e;
   }

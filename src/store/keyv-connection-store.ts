@@ -100,13 +100,17 @@ export class KeyvConnectionStore implements ConnectionStore {
       ({ plaintext, stale } = this.cipher.decrypt(blob, key));
       connection = parseConnection(plaintext);
     } catch (e) {
-      this.log.error({ event: 'store.decrypt_failed', storeKey: chatUserKey(user) }, 'a stored connection could not be decrypted');
+      this.log.error(
+        { event: 'store.decrypt_failed', storeKey: chatUserKey(user) },
+        'a stored connection could not be decrypted',
+      );
       throw e instanceof StoreDecryptError ? e : new StoreDecryptError();
     }
 
     // Versions before tokens were dropped on a loss of access kept Notion's refused tokens: secrets
     // kept for nothing. Callers get the record without them, and it is rewritten so.
-    const deadWithTokens = connection.lostAccessAt !== undefined && (connection.accessToken !== '' || connection.refreshToken !== null);
+    const deadWithTokens =
+      connection.lostAccessAt !== undefined && (connection.accessToken !== '' || connection.refreshToken !== null);
     if (deadWithTokens) {
       connection = { ...connection, accessToken: '', refreshToken: null };
       plaintext = JSON.stringify(connection);
@@ -120,10 +124,18 @@ export class KeyvConnectionStore implements ConnectionStore {
         if ((await this.keyv.get(key)) !== blob) return connection;
         await this.keyv.set(key, this.cipher.encrypt(plaintext, key));
         const event = deadWithTokens ? 'store.dead_tokens_dropped' : 'store.reencrypted';
-        this.log.info({ event, storeKey: chatUserKey(user) }, deadWithTokens ? 'dropped the tokens of a dead connection' : 're-encrypted a connection under the current key');
+        this.log.info(
+          { event, storeKey: chatUserKey(user) },
+          deadWithTokens
+            ? 'dropped the tokens of a dead connection'
+            : 're-encrypted a connection under the current key',
+        );
       } catch (e) {
         // The value is still readable as it is; the next read tries again.
-        this.log.warn({ event: 'store.rewrite_failed', storeKey: chatUserKey(user), err: e }, 'could not rewrite a connection');
+        this.log.warn(
+          { event: 'store.rewrite_failed', storeKey: chatUserKey(user), err: e },
+          'could not rewrite a connection',
+        );
       }
     }
     return connection;
@@ -132,7 +144,8 @@ export class KeyvConnectionStore implements ConnectionStore {
   async set(user: ChatUser, connection: NotionConnection): Promise<void> {
     const key = connectionStoreKey(user);
     // Refuse to write what `get` would later report as corrupt. No details: they could quote a token.
-    if (!connectionSchema.safeParse(connection).success) throw new TypeError('the connection to store has an unexpected shape');
+    if (!connectionSchema.safeParse(connection).success)
+      throw new TypeError('the connection to store has an unexpected shape');
     await this.keyv.set(key, this.cipher.encrypt(JSON.stringify(connection), key));
   }
 

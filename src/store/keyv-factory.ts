@@ -1,10 +1,10 @@
-import { mkdir, open } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { KeyvPostgres } from '@keyv/postgres';
-import pg from 'pg';
 import KeyvRedis from '@keyv/redis';
 import { KeyvSqlite } from '@keyv/sqlite';
+import { Keyv, type KeyvStoreAdapter } from 'keyv';
+import { mkdir, open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import pg from 'pg';
 import { ConfigError } from '../config.js';
 
 /** Namespace used when the caller names none; every key is stored as `<namespace>:<key>`. */
@@ -64,7 +64,11 @@ class AtomicKeyvSqlite extends KeyvSqlite implements AtomicSetIfAbsent {
 
   async deleteIfValue(key: string, expected: string): Promise<boolean> {
     const t = this.opts.table;
-    const rows = (await this.query(`DELETE FROM ${t} WHERE key = ? AND json_extract(value, '$.value') = ? RETURNING key`, key, expected)) as unknown[];
+    const rows = (await this.query(
+      `DELETE FROM ${t} WHERE key = ? AND json_extract(value, '$.value') = ? RETURNING key`,
+      key,
+      expected,
+    )) as unknown[];
     return rows.length > 0;
   }
 
@@ -92,7 +96,9 @@ const postgresPools = new WeakMap<object, pg.Pool>();
  */
 class AtomicKeyvPostgres extends KeyvPostgres implements AtomicSetIfAbsent {
   override async delete(key: string): Promise<boolean> {
-    const rows = await this.query(`DELETE FROM ${this.opts.schema}.${this.opts.table} WHERE key = $1 RETURNING key`, [key]);
+    const rows = await this.query(`DELETE FROM ${this.opts.schema}.${this.opts.table} WHERE key = $1 RETURNING key`, [
+      key,
+    ]);
     return rows.length > 0;
   }
 
@@ -119,7 +125,10 @@ class AtomicKeyvPostgres extends KeyvPostgres implements AtomicSetIfAbsent {
 
   async deleteIfValue(key: string, expected: string): Promise<boolean> {
     const t = `${this.opts.schema}.${this.opts.table}`;
-    const rows = await this.query(`DELETE FROM ${t} WHERE key = $1 AND (value::jsonb ->> 'value') = $2 RETURNING key`, [key, expected]);
+    const rows = await this.query(`DELETE FROM ${t} WHERE key = $1 AND (value::jsonb ->> 'value') = $2 RETURNING key`, [
+      key,
+      expected,
+    ]);
     return rows.length > 0;
   }
 
@@ -167,14 +176,20 @@ class ClaimingKeyvRedis extends KeyvRedis<unknown> implements AtomicSetIfAbsent 
 
   async deleteIfValue(key: string, expected: string): Promise<boolean> {
     const client = await this.getClient();
-    const deleted = await client.eval(DELETE_IF_VALUE_LUA, { keys: [this.createKeyPrefix(key, this.namespace)], arguments: [expected] });
+    const deleted = await client.eval(DELETE_IF_VALUE_LUA, {
+      keys: [this.createKeyPrefix(key, this.namespace)],
+      arguments: [expected],
+    });
     return deleted === 1;
   }
 
   async replaceIfValue(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
     const client = await this.getClient();
     const keys = [this.createKeyPrefix(key, this.namespace)];
-    const replaced = await client.eval(REPLACE_IF_VALUE_LUA, { keys, arguments: [expected, value, String(Math.max(1, Math.round(ttlMs)))] });
+    const replaced = await client.eval(REPLACE_IF_VALUE_LUA, {
+      keys,
+      arguments: [expected, value, String(Math.max(1, Math.round(ttlMs)))],
+    });
     return replaced === 1;
   }
 }
@@ -221,7 +236,8 @@ function keyvKey(keyv: Keyv, key: string): string {
  */
 export async function deleteIfValue(keyv: Keyv, key: string, expected: string): Promise<boolean> {
   const store = keyv.store as Partial<AtomicSetIfAbsent>;
-  if (typeof store.deleteIfValue === 'function') return store.deleteIfValue.call(keyv.store, keyvKey(keyv, key), expected);
+  if (typeof store.deleteIfValue === 'function')
+    return store.deleteIfValue.call(keyv.store, keyvKey(keyv, key), expected);
   // memory://: one process, and nothing runs between these two steps that could take the key over.
   return (await keyv.get(key)) === expected && keyv.delete(key);
 }
@@ -283,7 +299,8 @@ export function storeScheme(storeUrl: string): string {
 /** `sqlite://./data/x.sqlite` -> `<cwd>/data/x.sqlite`; `sqlite:///abs/x.sqlite` -> `/abs/x.sqlite`. */
 export function sqlitePath(storeUrl: string): string {
   const path = storeUrl.trim().replace(/^sqlite:\/\//i, '');
-  if (path === '') throw new ConfigError('STORE_URL: a sqlite:// URL needs a file path, e.g. sqlite://./data/save-to-notion.sqlite');
+  if (path === '')
+    throw new ConfigError('STORE_URL: a sqlite:// URL needs a file path, e.g. sqlite://./data/save-to-notion.sqlite');
   return path === ':memory:' ? path : resolve(process.cwd(), path);
 }
 
@@ -303,7 +320,10 @@ export async function prepareSqliteFile(path: string): Promise<void> {
   }
 }
 
-async function openAdapter(storeUrl: string, namespace: string): Promise<{ store: KeyvStoreAdapter | Map<unknown, unknown>; keyPrefix: boolean }> {
+async function openAdapter(
+  storeUrl: string,
+  namespace: string,
+): Promise<{ store: KeyvStoreAdapter | Map<unknown, unknown>; keyPrefix: boolean }> {
   const scheme = storeScheme(storeUrl);
   switch (scheme) {
     case 'memory':
@@ -325,7 +345,8 @@ async function openAdapter(storeUrl: string, namespace: string): Promise<{ store
           disableOfflineQueue: true,
           socket: {
             connectTimeout: CONNECT_TIMEOUT_MS,
-            reconnectStrategy: (attempts: number, cause: Error) => (connectedOnce ? Math.min(2 ** attempts * 100, 2_000) : cause),
+            reconnectStrategy: (attempts: number, cause: Error) =>
+              connectedOnce ? Math.min(2 ** attempts * 100, 2_000) : cause,
           },
         },
         { namespace, throwOnErrors: true, throwOnConnectError: true, connectionTimeout: CONNECT_TIMEOUT_MS },
@@ -343,7 +364,9 @@ async function openAdapter(storeUrl: string, namespace: string): Promise<{ store
         keyPrefix: true,
       };
     default:
-      throw new ConfigError('STORE_URL: must start with sqlite://, redis://, rediss://, postgres://, postgresql:// or memory://');
+      throw new ConfigError(
+        'STORE_URL: must start with sqlite://, redis://, rediss://, postgres://, postgresql:// or memory://',
+      );
   }
 }
 

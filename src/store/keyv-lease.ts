@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Keyv } from 'keyv';
+import { randomBytes } from 'node:crypto';
 import { deleteIfValue, setIfAbsent } from './keyv-factory.js';
 
 /** Far longer than the one read and one write a lease covers; it only matters when a holder dies. */

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Keyv } from 'keyv';
+import { createHash } from 'node:crypto';
 import type { OneTimeStore } from '../core/ports.js';
 
 /** The store key of a one-time token: only its SHA-256 is stored, so a dump holds no usable link or state. */
@@ -18,7 +18,8 @@ export class KeyvOneTimeStore<T> implements OneTimeStore<T> {
   private readonly prefix: string;
 
   constructor(options: { keyv: Keyv; prefix: string }) {
-    if (!/^[a-z0-9-]+$/i.test(options.prefix)) throw new TypeError('a one-time store prefix is letters, digits and "-"');
+    if (!/^[a-z0-9-]+$/i.test(options.prefix))
+      throw new TypeError('a one-time store prefix is letters, digits and "-"');
     this.keyv = options.keyv;
     this.prefix = options.prefix;
   }

@@ -1,7 +1,7 @@
 import type { Keyv } from 'keyv';
+import { randomBytes } from 'node:crypto';
 import { chatUserKey, type ChatUser } from '../core/chat-user.js';
 import type { PendingSave, PendingSaves } from '../core/ports.js';
-import { randomBytes } from 'node:crypto';
 import { deleteIfValue, setIfAbsent } from './keyv-factory.js';
 import { openRecord, sealRecord } from './sealed-records.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -26,7 +26,13 @@ export const PENDING_PREFIX = 'pending:';
 export function isPendingList(value: unknown): value is PendingSave[] {
   return (
     Array.isArray(value) &&
-    value.every((s: unknown) => typeof s === 'object' && s !== null && typeof (s as PendingSave).tweet === 'object' && typeof (s as PendingSave).queuedAt === 'string')
+    value.every(
+      (s: unknown) =>
+        typeof s === 'object' &&
+        s !== null &&
+        typeof (s as PendingSave).tweet === 'object' &&
+        typeof (s as PendingSave).queuedAt === 'string',
+    )
   );
 }
 

@@ -13,7 +13,11 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 export function isSavedRecord(value: unknown): value is SavedRecord {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
-  return ['pageId', 'pageUrl', 'dataSourceId', 'table', 'tweetKey', 'savedAt'].every((k) => isString(r[k])) && typeof r.tweet === 'object' && r.tweet !== null;
+  return (
+    ['pageId', 'pageUrl', 'dataSourceId', 'table', 'tweetKey', 'savedAt'].every((k) => isString(r[k])) &&
+    typeof r.tweet === 'object' &&
+    r.tweet !== null
+  );
 }
 
 /** The key prefixes of the index's records (for `rotate-keys`). */

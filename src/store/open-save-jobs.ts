@@ -1,16 +1,16 @@
 import type { NotionRateLimiter } from '../core/notion-rate-limit.js';
 import type { SaveJobQueue } from '../core/save-jobs.js';
 import type { Logger } from '../log.js';
-import { storeScheme } from './keyv-factory.js';
 import { BullmqSaveJobQueue, type BullmqSaveJobQueueOptions } from './jobs/bullmq-save-job-queue.js';
 import { createJobCodec } from './jobs/job-codec.js';
+import type { JobQueueOptions } from './jobs/job-queue-options.js';
 import { MemorySaveJobQueue } from './jobs/memory-save-job-queue.js';
 import { PgbossSaveJobQueue, type PgbossSaveJobQueueOptions } from './jobs/pgboss-save-job-queue.js';
 import { SqliteSaveJobQueue, sqliteQueryOf, type SqliteSaveJobQueueOptions } from './jobs/sqlite-save-job-queue.js';
-import type { JobQueueOptions } from './jobs/job-queue-options.js';
+import { storeScheme } from './keyv-factory.js';
 import type { OpenedStore } from './open-store.js';
-import { openNotionRateLimiter } from './rate-limit/open-notion-rate-limiter.js';
 import type { NotionRateSettings } from './rate-limit/flexible-notion-rate-limiter.js';
+import { openNotionRateLimiter } from './rate-limit/open-notion-rate-limiter.js';
 
 /** The slice of Config the job queue and the rate limiter need. */
 export interface SaveJobsStoreConfig {
@@ -54,7 +54,13 @@ export async function openSaveJobQueue(
       break;
     case 'postgres':
     case 'postgresql':
-      queue = await PgbossSaveJobQueue.open({ schema: 'save_to_notion_jobs', ...common, ...tuning, postgresUrl: config.storeUrl, codec });
+      queue = await PgbossSaveJobQueue.open({
+        schema: 'save_to_notion_jobs',
+        ...common,
+        ...tuning,
+        postgresUrl: config.storeUrl,
+        codec,
+      });
       break;
     default:
       throw new TypeError(`openSaveJobQueue: no job queue for ${scheme}://`);

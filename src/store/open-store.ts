@@ -4,15 +4,15 @@ import type { ChatUser } from '../core/chat-user.js';
 import type { ClaimStore, ConnectionStore, LiveLinks, OneTimeStore, PendingSaves, SaveIndex } from '../core/ports.js';
 import type { Logger } from '../log.js';
 import { loadOrCreateDevKey, parseEncryptionKeys, type EncryptionKey } from './encryption-keys.js';
-import { closeKeyv, createKeyv, storeScheme, sweepExpired } from './keyv-factory.js';
-import { KeyvConnectionStore } from './keyv-connection-store.js';
-import { KeyvOneTimeStore } from './keyv-one-time-store.js';
 import { KeyvClaimStore } from './keyv-claim-store.js';
+import { KeyvConnectionStore } from './keyv-connection-store.js';
+import { closeKeyv, createKeyv, storeScheme, sweepExpired } from './keyv-factory.js';
 import { KeyvLiveLinks } from './keyv-live-links.js';
+import { KeyvOneTimeStore } from './keyv-one-time-store.js';
 import { KeyvPendingSaves } from './keyv-pending-saves.js';
 import { KeyvSaveIndex } from './keyv-save-index.js';
-import { createTokenCipher, type TokenCipher } from './token-cipher.js';
 import { KeyvWorkspaceInstallStore } from './keyv-workspace-install-store.js';
+import { createTokenCipher, type TokenCipher } from './token-cipher.js';
 import type { WorkspaceInstallStore } from './workspace-install-store.js';
 
 /** The slice of Config the store needs. */
@@ -66,7 +66,11 @@ export interface OpenStoreOptions {
 }
 
 /** Key prefixes inside the Keyv namespace. */
-export const STORE_PREFIXES = { linkTokens: 'link', oauthStates: 'oauth-state', installStates: 'install-state' } as const;
+export const STORE_PREFIXES = {
+  linkTokens: 'link',
+  oauthStates: 'oauth-state',
+  installStates: 'install-state',
+} as const;
 
 /**
  * The keys TOKEN_ENCRYPTION_KEY names (the first encrypts), or outside production the development key
@@ -92,7 +96,10 @@ export async function openStore(
   const keys = await resolveEncryptionKeys(config, log);
   const cipher = createTokenCipher(keys);
   const keyv = await createKeyv(config.storeUrl, {});
-  log.info({ event: 'store.opened', store: storeScheme(config.storeUrl), keyIds: keys.map((k) => k.kid) }, 'store opened');
+  log.info(
+    { event: 'store.opened', store: storeScheme(config.storeUrl), keyIds: keys.map((k) => k.kid) },
+    'store opened',
+  );
 
   const sweep = async (now = Date.now()) => {
     const removed = await sweepExpired(keyv, now);

@@ -19,7 +19,12 @@ export function sealRecord(cipher: TokenCipher, key: string, value: unknown): st
  * that does not decrypt under `key`, parse, or pass `isValid` is a StoreDecryptError, never a value:
  * the message and cause never quote the contents.
  */
-export function openRecord<T>(cipher: TokenCipher, key: string, stored: unknown, isValid: (value: unknown) => value is T): OpenedRecord<T> {
+export function openRecord<T>(
+  cipher: TokenCipher,
+  key: string,
+  stored: unknown,
+  isValid: (value: unknown) => value is T,
+): OpenedRecord<T> {
   if (typeof stored !== 'string') {
     if (!isValid(stored)) throw new StoreDecryptError({ cause: new Error('stored record has an unexpected shape') });
     return { value: stored, stale: true };
@@ -35,7 +40,8 @@ export function openRecord<T>(cipher: TokenCipher, key: string, stored: unknown,
   return { value, stale };
 }
 
-const sameStored = (a: unknown, b: unknown) => a === b || (typeof a === 'object' && a !== null && JSON.stringify(a) === JSON.stringify(b));
+const sameStored = (a: unknown, b: unknown) =>
+  a === b || (typeof a === 'object' && a !== null && JSON.stringify(a) === JSON.stringify(b));
 
 /**
  * Writes `replacement` under `key` only while the key still holds `read`, keeping its time to live: a
@@ -43,7 +49,12 @@ const sameStored = (a: unknown, b: unknown) => a === b || (typeof a === 'object'
  * narrows the window to one round trip; callers rewrite what they read, which is the same either way.
  * True when it wrote.
  */
-export async function rewriteIfUnchanged(keyv: Keyv, key: string, read: unknown, replacement: string): Promise<boolean> {
+export async function rewriteIfUnchanged(
+  keyv: Keyv,
+  key: string,
+  read: unknown,
+  replacement: string,
+): Promise<boolean> {
   const raw = await keyv.get(key, { raw: true });
   if (raw === undefined || !sameStored(raw.value, read)) return false;
   const ttl = typeof raw.expires === 'number' ? raw.expires - Date.now() : undefined;

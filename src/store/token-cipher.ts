@@ -61,7 +61,13 @@ export function createTokenCipher(keys: readonly EncryptionKey[]): TokenCipher {
       cipher.setAAD(additionalData(current, aad));
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return [VERSION, current, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join('.');
+      return [
+        VERSION,
+        current,
+        iv.toString('base64url'),
+        tag.toString('base64url'),
+        ciphertext.toString('base64url'),
+      ].join('.');
     },
 
     decrypt(blob, aad) {

@@ -24,7 +24,8 @@ const BLOCKQUOTE_ATTRIBUTION = new RegExp(
   String.raw`(?:(?:^|\n)[ \t]*(?:[—–]|--?|&mdash;)|[ \t]*(?:[—–]|&mdash;))[ \t]*([^\n()]{0,50}?)[ \t]*\(@([A-Za-z0-9_]{1,15})\)(?:[ \t]+(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|${DATE}))?[ \t]*$`,
 );
 /** `Jack (@jack): text`, `Jack (@jack) on X: text`, or the same with a newline instead of the colon. */
-const NAME_PAREN_HANDLE = /^([^\n()@:]{1,50}?)[ \t]*\(@([A-Za-z0-9_]{1,15})\)(?:[ \t]+on[ \t]+(?:X|Twitter))?[ \t]*(?::[ \t]*|\n|$)/;
+const NAME_PAREN_HANDLE =
+  /^([^\n()@:]{1,50}?)[ \t]*\(@([A-Za-z0-9_]{1,15})\)(?:[ \t]+on[ \t]+(?:X|Twitter))?[ \t]*(?::[ \t]*|\n|$)/;
 /** `Jack @jack · 21m` (the name and handle on one line), optionally followed by text. */
 const ONE_LINE_HEADER = new RegExp(String.raw`^(?:(.{1,50}?)\s+)?@([A-Za-z0-9_]{1,15})\s*·\s*(${DATE})(?:\s+|$)`, 'i');
 const NAME_HANDLE_LINE = /^(.{1,50}?)\s+@([A-Za-z0-9_]{1,15})$/;
@@ -119,7 +120,11 @@ export function extractAttribution(input: string, linkHandle: string | undefined
     } else if (nameHandle && lines.length > 1 && isMeta(second)) {
       note(nameHandle[2], nameHandle[1]);
       consumed = 1;
-    } else if (handleSecond && isPlausibleName(first) && (lines.length === 2 || isMeta(third) || withoutFooter.footer)) {
+    } else if (
+      handleSecond &&
+      isPlausibleName(first) &&
+      (lines.length === 2 || isMeta(third) || withoutFooter.footer)
+    ) {
       // `Name\n@handle` then `·`/date (timeline copy), or then the text when the focused-tweet footer was there.
       note(handleSecond[1], first);
       consumed = 2;
@@ -131,7 +136,10 @@ export function extractAttribution(input: string, linkHandle: string | undefined
       while (consumed < lines.length && isMeta(lines[consumed] ?? '')) consumed++;
       if (/^Replying to\b/i.test(lines[consumed] ?? '')) {
         consumed++;
-        while (consumed < lines.length && /^(?:@[A-Za-z0-9_]{1,15}|and|,|and \d+ others?)$/i.test(lines[consumed] ?? '')) {
+        while (
+          consumed < lines.length &&
+          /^(?:@[A-Za-z0-9_]{1,15}|and|,|and \d+ others?)$/i.test(lines[consumed] ?? '')
+        ) {
           consumed++;
         }
       }

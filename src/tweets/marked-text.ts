@@ -123,7 +123,8 @@ export function render(tokenized: Tokenized, dropId: string | undefined, dropAll
     (_whole: string, before: string | undefined, index: string, after: string | undefined) => {
       const link = tokenized.links[Number(index)];
       if (link === undefined) return `${before ?? ''}${after ?? ''}`;
-      const wrapped = before !== undefined && after !== undefined && (before === '(' ? after === ')' : before === after);
+      const wrapped =
+        before !== undefined && after !== undefined && (before === '(' ? after === ')' : before === after);
       // The tweet link goes, with its label ("this tweet") and the formatting wrapped right around it.
       if (isDropped(link)) return wrapped ? REMOVED : `${before ?? ''}${REMOVED}${after ?? ''}`;
       const label = labelOf(link);

@@ -1,7 +1,7 @@
 import type { MarkedText } from './marked-text.js';
 import { firstTweetLink, parseTweetInput } from './parse-tweet-input.js';
-import type { TweetInput, TweetUnfurl } from './tweet.js';
 import { canonicalTweetUrl, parseTweetLink } from './tweet-link.js';
+import type { TweetInput, TweetUnfurl } from './tweet.js';
 
 /**
  * What a chat message offers to save: a DM to the bot, or the message a "Save to Notion"

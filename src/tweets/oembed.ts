@@ -83,7 +83,20 @@ function readOembed(data: z.infer<typeof OembedResponse>): OembedTweet | undefin
   return result;
 }
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 /** The embed ends with `&mdash; Name (@handle) <a href="…/status/…">March 21, 2006</a>`: that day, as `YYYY-MM-DD`. */
 function postedDayOf(html: string): string | undefined {
@@ -99,11 +112,7 @@ function postedDayOf(html: string): string | undefined {
 
 /** `<br>` to newline, tags dropped (their text kept), entities decoded. */
 function htmlToText(html: string): string {
-  return decodeHtmlEntities(
-    html
-      .replace(/<br\s*\/?>/gi, '\n')
-      .replace(/<[^>]*>/g, ''),
-  ).trim();
+  return decodeHtmlEntities(html.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]*>/g, '')).trim();
 }
 
 function handleFromAuthorUrl(authorUrl: string | undefined): string | undefined {

@@ -1,15 +1,12 @@
 import { extractAttribution, sameHandle } from './attribution.js';
 import { cleanText, hasWords, render, tokenize, type MarkedText } from './marked-text.js';
-import type { Tweet, TweetInput } from './tweet.js';
 import { canonicalTweetUrl, type TweetLink } from './tweet-link.js';
+import type { Tweet, TweetInput } from './tweet.js';
 import { readUnfurl, unfurlMatches } from './unfurl-facts.js';
 
 /** What a user's `/save-tweet` input (plus any platform unfurl) amounts to. */
 export type ParsedTweetInput =
-  | { kind: 'tweet'; tweet: Tweet }
-  | { kind: 'empty' }
-  | { kind: 'not_tweet_link'; url: string }
-  | { kind: 'no_tweet' };
+  { kind: 'tweet'; tweet: Tweet } | { kind: 'empty' } | { kind: 'not_tweet_link'; url: string } | { kind: 'no_tweet' };
 
 /**
  * Reads what people paste into `/save-tweet` or a message shortcut, once the adapter decoded the platform's markup:
@@ -42,7 +39,8 @@ export function parseTweetInput(input: TweetInput): ParsedTweetInput {
   if (useUnfurl) {
     handle ??= unfurl.link?.handle ?? unfurl.handle ?? unfurl.bareName;
     authorName ??=
-      unfurl.authorName ?? (unfurl.bareName !== undefined && !sameHandle(unfurl.bareName, handle) ? unfurl.bareName : undefined);
+      unfurl.authorName ??
+      (unfurl.bareName !== undefined && !sameHandle(unfurl.bareName, handle) ? unfurl.bareName : undefined);
     // The unfurl carries the tweet's own text; words typed around the link are the poster's comment.
     text = unfurl.text ?? text;
   }

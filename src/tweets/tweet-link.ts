@@ -31,7 +31,18 @@ const TWEET_HOSTS = new Set([
 const HOST_PREFIXES = ['www.', 'mobile.', 'm.', 'd.', 'g.'];
 
 /** First path segments that are X pages, not handles. */
-const RESERVED_SEGMENTS = new Set(['i', 'home', 'search', 'explore', 'settings', 'notifications', 'messages', 'intent', 'share', 'hashtag']);
+const RESERVED_SEGMENTS = new Set([
+  'i',
+  'home',
+  'search',
+  'explore',
+  'settings',
+  'notifications',
+  'messages',
+  'intent',
+  'share',
+  'hashtag',
+]);
 
 /** The bare host names of tweet sites, for finding scheme-less links in text. */
 export const TWEET_HOST_NAMES: readonly string[] = [...TWEET_HOSTS];

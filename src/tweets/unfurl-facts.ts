@@ -1,8 +1,8 @@
 import { sameHandle } from './attribution.js';
 import { decodeHtmlEntities } from './html-text.js';
 import { cleanText, render, tokenize } from './marked-text.js';
-import type { TweetUnfurl } from './tweet.js';
 import { HANDLE_PATTERN, parseTweetLink, type TweetLink } from './tweet-link.js';
+import type { TweetUnfurl } from './tweet.js';
 
 /** What a platform's link preview says about the tweet. */
 export interface UnfurlFacts {
@@ -29,7 +29,9 @@ export function readUnfurl(unfurl: TweetUnfurl): UnfurlFacts {
       if (url !== undefined) facts.otherLink = url;
     }
   }
-  const author = decodeHtmlEntities(unfurl.author ?? '').trim().slice(0, AUTHOR_MAX);
+  const author = decodeHtmlEntities(unfurl.author ?? '')
+    .trim()
+    .slice(0, AUTHOR_MAX);
   if (author) {
     const named = /^(.*?)\s*\(@([A-Za-z0-9_]{1,15})\)(?:\s+on\s+(?:X|Twitter))?$/i.exec(author);
     const at = /^@([A-Za-z0-9_]{1,15})$/.exec(author);
@@ -48,7 +50,11 @@ export function readUnfurl(unfurl: TweetUnfurl): UnfurlFacts {
 }
 
 /** An unfurl about another tweet or author, or about a page that is not a tweet, is ignored. */
-export function unfurlMatches(unfurl: UnfurlFacts, messageLink: TweetLink | undefined, typedHandle: string | undefined): boolean {
+export function unfurlMatches(
+  unfurl: UnfurlFacts,
+  messageLink: TweetLink | undefined,
+  typedHandle: string | undefined,
+): boolean {
   // A profile or other page's preview (bio, description) is not a tweet's text.
   if (unfurl.otherLink !== undefined) return false;
   if (messageLink !== undefined && unfurl.link !== undefined && unfurl.link.id !== messageLink.id) return false;

@@ -56,7 +56,9 @@ describe('two connects finishing at once', () => {
       // One token is live at Notion: the stored one, which both instances use.
       expect(notion.activeTokenCount(acme.id)).toBe(1);
       for (const [i, product] of [first, second].entries()) {
-        const saved = await product.app.core.saveResult(await product.app.core.saveTweet(sam, { text: `@jack round ${round} on ${i}` }));
+        const saved = await product.app.core.saveResult(
+          await product.app.core.saveTweet(sam, { text: `@jack round ${round} on ${i}` }),
+        );
         expect(saved.kind).toBe('saved');
       }
     }

@@ -9,8 +9,8 @@ import { slashCommandBody } from '../../src/sandbox/slack/payloads.js';
 import { sendSignedRequest } from '../../src/sandbox/slack/sign-request.js';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
 import { completeConnect } from '../helpers/connect-flow.js';
-import { startProduct, TEST_CLIENT, waitFor } from '../helpers/product.js';
 import { spawnProduct, type ProductProcess } from '../helpers/product-process.js';
+import { startProduct, TEST_CLIENT, waitFor } from '../helpers/product.js';
 
 /**
  * Issue 12: once a save is acknowledged it reaches Notion exactly once, through a `kill -9` of the product, a
@@ -61,7 +61,10 @@ describe('durable saves against the product process (sqlite://)', () => {
     try {
       for (let i = 0; i < count; i++) {
         const ws = notion.addWorkspace({ name: `Workspace ${i}` });
-        const table = notion.addTable(ws.id, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date' } });
+        const table = notion.addTable(ws.id, {
+          title: 'Tweets',
+          properties: { Name: 'title', Tweet: 'rich_text', Link: 'url', Saved: 'date' },
+        });
         const user: ChatUser = { platform: 'slack', teamId: 'T0DURABLE', userId: `U0DUR${i}` };
         await completeConnect((await product.app.core.connectUser(user)).url, notion, { workspaceId: ws.id });
         tables.set(user.userId, table.dataSourceId);
@@ -81,8 +84,19 @@ describe('durable saves against the product process (sqlite://)', () => {
   }
 
   /** `/save-tweet <link> <text>`, signed; true when Slack got its 200 (the save is acknowledged). */
-  async function saveTweet(p: ProductProcess, user: ChatUser, link: string, responseUrl = slack.newResponseUrl({ userId: user.userId })) {
-    const body = slashCommandBody({ teamId: user.teamId!, userId: user.userId, command: '/save-tweet', text: `${link} tweet ${link.slice(-4)}`, responseUrl });
+  async function saveTweet(
+    p: ProductProcess,
+    user: ChatUser,
+    link: string,
+    responseUrl = slack.newResponseUrl({ userId: user.userId }),
+  ) {
+    const body = slashCommandBody({
+      teamId: user.teamId!,
+      userId: user.userId,
+      command: '/save-tweet',
+      text: `${link} tweet ${link.slice(-4)}`,
+      responseUrl,
+    });
     try {
       const res = await sendSignedRequest(`${p.url}/slack/events`, body, { signingSecret: SIGNING_SECRET });
       await res.arrayBuffer();
@@ -115,8 +129,16 @@ describe('durable saves against the product process (sqlite://)', () => {
         return saveTweet(p, user, link).then((ok) => void (ok && acked.push(link)));
       }),
     );
-    await waitFor(() => [...rowLinks().values()].reduce((a, b) => a + b, 0) >= 6, { timeoutMs: 30_000, what: 'some rows' }).catch((err) => {
-      console.log(p.logs.filter((l) => !l.includes('"level":30') || l.includes('save.')).slice(-40).join('\n'));
+    await waitFor(() => [...rowLinks().values()].reduce((a, b) => a + b, 0) >= 6, {
+      timeoutMs: 30_000,
+      what: 'some rows',
+    }).catch((err) => {
+      console.log(
+        p.logs
+          .filter((l) => !l.includes('"level":30') || l.includes('save.'))
+          .slice(-40)
+          .join('\n'),
+      );
       throw err;
     });
     p.child.kill('SIGKILL');
@@ -127,9 +149,17 @@ describe('durable saves against the product process (sqlite://)', () => {
     expect(acked.filter((l) => before.has(l)).length).toBeLessThan(acked.length); // the crash left saves unwritten
 
     p = await start();
-    await waitFor(() => acked.every((l) => rowLinks().has(l)), { timeoutMs: 100_000, what: 'every acknowledged save to land' }).catch((err) => {
+    await waitFor(() => acked.every((l) => rowLinks().has(l)), {
+      timeoutMs: 100_000,
+      what: 'every acknowledged save to land',
+    }).catch((err) => {
       console.log('MISSING', acked.filter((l) => !rowLinks().has(l)).length, 'of', acked.length);
-      console.log(p.logs.filter((l) => !l.includes('"level":30') || /save\.(retry|attempt|gave|failed)/.test(l)).slice(-30).join('\n'));
+      console.log(
+        p.logs
+          .filter((l) => !l.includes('"level":30') || /save\.(retry|attempt|gave|failed)/.test(l))
+          .slice(-30)
+          .join('\n'),
+      );
       throw err;
     });
     const after = rowLinks();
@@ -152,7 +182,10 @@ describe('durable saves against the product process (sqlite://)', () => {
 
     p = await start();
     const id = responseUrl.slice(responseUrl.lastIndexOf('/') + 1);
-    const answer = await waitFor(() => slack.responses.find((r) => r.id === id && /^Saved /.test(r.body.text ?? '')), { timeoutMs: 70_000, what: 'the Saved answer' });
+    const answer = await waitFor(() => slack.responses.find((r) => r.id === id && /^Saved /.test(r.body.text ?? '')), {
+      timeoutMs: 70_000,
+      what: 'the Saved answer',
+    });
     expect(answer.body.text).toMatch(/^Saved the tweet|^Saved @/);
     expect(rowLinks().get(link)).toBe(1);
     expect(p.logs.some((l) => l.includes('"event":"save.attempt_resumed"') && l.includes('"found":true'))).toBe(true);
@@ -165,7 +198,10 @@ describe('durable saves against the product process (sqlite://)', () => {
     const links = Array.from({ length: 5 }, (_, i) => `https://x.com/jack/status/${30 + i}`);
     const urls = links.map(() => slack.newResponseUrl({ userId: sam!.userId }));
     for (const [i, link] of links.entries()) expect(await saveTweet(p, sam!, link, urls[i])).toBe(true);
-    await waitFor(() => p.logs.filter((l) => l.includes('"event":"save.retry_later"')).length >= 5, { timeoutMs: 20_000, what: 'the saves to wait' });
+    await waitFor(() => p.logs.filter((l) => l.includes('"event":"save.retry_later"')).length >= 5, {
+      timeoutMs: 20_000,
+      what: 'the saves to wait',
+    });
     expect(rowLinks().size).toBe(0);
     notion.setOutage(false);
     await waitFor(() => links.every((l) => rowLinks().get(l) === 1), { timeoutMs: 60_000, what: 'the saves to land' });
@@ -198,7 +234,10 @@ describe('durable saves against the product process (sqlite://)', () => {
     expect([...rowLinks().values()].every((n) => n === 1)).toBe(true);
     notion.setLatency(0);
     p = await start();
-    await waitFor(() => links.every((l) => rowLinks().get(l) === 1), { timeoutMs: 60_000, what: 'the rest to land after the restart' });
+    await waitFor(() => links.every((l) => rowLinks().get(l) === 1), {
+      timeoutMs: 60_000,
+      what: 'the rest to land after the restart',
+    });
     expect([...rowLinks().values()].every((n) => n === 1)).toBe(true);
   }, 90_000);
 });

@@ -40,7 +40,9 @@ describe('the store stays small', () => {
   it('an unconnected user saving again and again gets one link, not a row per save', async () => {
     const urls = new Set<string>();
     for (let i = 0; i < 5; i++) {
-      const outcome = await product.app.core.saveResult(await product.app.core.saveTweet(sam, { text: `@jack tweet ${i}` }));
+      const outcome = await product.app.core.saveResult(
+        await product.app.core.saveTweet(sam, { text: `@jack tweet ${i}` }),
+      );
       expect(outcome.kind).toBe('not_connected');
       if (outcome.kind === 'not_connected') urls.add(outcome.connectUrl);
     }

@@ -5,8 +5,13 @@
  */
 import { expect } from 'vitest';
 import { registerCommands } from '../../scripts/discord-register.js';
+import {
+  startFakeDiscord,
+  type FakeDiscord,
+  type FakeMessage,
+  type FakeUser,
+} from '../../src/sandbox/discord/discord-sandbox.js';
 import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
-import { startFakeDiscord, type FakeDiscord, type FakeMessage, type FakeUser } from '../../src/sandbox/discord/discord-sandbox.js';
 import { completeConnect } from './connect-flow.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from './product.js';
 
@@ -41,7 +46,8 @@ export function actionButton(message: FakeMessage | undefined, prefix: string): 
 
 /** The plain text of a title or rich text property of a Notion row. */
 export function text(row: { properties: Record<string, unknown> }, name: string): string {
-  const prop = row.properties[name] as { rich_text?: { plain_text: string }[]; title?: { plain_text: string }[] } | undefined;
+  const prop = row.properties[name] as
+    { rich_text?: { plain_text: string }[]; title?: { plain_text: string }[] } | undefined;
   return (prop?.rich_text ?? prop?.title ?? []).map((t) => t.plain_text).join('');
 }
 
@@ -93,16 +99,31 @@ export async function connectThroughDiscordOf(
   return waitFor(() => discord.dmsTo(user.id)[before + 1]?.message, { what: 'the connected DM' });
 }
 
-export async function startDiscordWorld(options: { oembedUrl: string; fxtwitterUrl?: string; tableProperties?: Record<string, string> }): Promise<DiscordWorld> {
+export async function startDiscordWorld(options: {
+  oembedUrl: string;
+  fxtwitterUrl?: string;
+  tableProperties?: Record<string, string>;
+}): Promise<DiscordWorld> {
   const discord = await startFakeDiscord();
-  await registerCommands({ config: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl } });
+  await registerCommands({
+    config: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl },
+  });
   const notion = await startNotionSandbox({ clients: [{ ...TEST_CLIENT, redirectUris: [] }] });
   const acme = notion.addWorkspace({ name: 'Acme' });
-  const tweets = notion.addTable(acme.id, { title: 'Tweets', properties: options.tableProperties ?? { Name: 'title', Tweet: 'rich_text', Link: 'url' } });
-  const product = await startProduct({ notion, oembedUrl: options.oembedUrl, ...(options.fxtwitterUrl ? { fxtwitterUrl: options.fxtwitterUrl } : {}), env: discordEnv(discord) });
+  const tweets = notion.addTable(acme.id, {
+    title: 'Tweets',
+    properties: options.tableProperties ?? { Name: 'title', Tweet: 'rich_text', Link: 'url' },
+  });
+  const product = await startProduct({
+    notion,
+    oembedUrl: options.oembedUrl,
+    ...(options.fxtwitterUrl ? { fxtwitterUrl: options.fxtwitterUrl } : {}),
+    env: discordEnv(discord),
+  });
   const kim = discord.user('kim');
 
-  const nthDm = (user: FakeUser, n: number, what: string) => waitFor(() => discord.dmsTo(user.id)[n]?.message, { what });
+  const nthDm = (user: FakeUser, n: number, what: string) =>
+    waitFor(() => discord.dmsTo(user.id)[n]?.message, { what });
 
   return {
     discord,

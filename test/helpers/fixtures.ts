@@ -6,7 +6,8 @@ import type { ButtonLocation } from '../../src/sandbox/slack/payloads.js';
 /** A tweet link (jack's first tweet). */
 export const JACK = 'https://x.com/jack/status/20';
 /** A tweet pasted as Slack shows it: the author, the text, the link. */
-export const NAVAL_WITH_TEXT = '@naval How to get rich without getting lucky https://twitter.com/naval/status/1002103360646823936';
+export const NAVAL_WITH_TEXT =
+  '@naval How to get rich without getting lucky https://twitter.com/naval/status/1002103360646823936';
 /** A bare link to the same tweet of naval's. */
 export const NAVAL_LINK = 'https://x.com/naval/status/1002103360646823936';
 

@@ -49,7 +49,9 @@ export async function startProduct(options: {
     ...options.env,
   });
   const sink = options.logSink;
-  const log = sink ? createLogger(config.logLevel, { write: (line: string) => void sink.push(line) }) : createLogger(config.logLevel);
+  const log = sink
+    ? createLogger(config.logLevel, { write: (line: string) => void sink.push(line) })
+    : createLogger(config.logLevel);
   const app = await createApp(config, {
     log,
     host: '127.0.0.1',
@@ -63,7 +65,10 @@ export async function startProduct(options: {
 }
 
 /** Polls `check` until it returns a truthy value; fails after `timeoutMs` instead of sleeping blindly. */
-export async function waitFor<T>(check: () => T | Promise<T>, { timeoutMs = 5000, what = 'condition' } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  { timeoutMs = 5000, what = 'condition' } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

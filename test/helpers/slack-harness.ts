@@ -14,7 +14,13 @@ import { waitFor, type Product } from './product.js';
  * The attachment Slack puts on a message that shares (forwards) another one: `is_share`, the original's
  * text and author, and its Slack permalink as `from_url`, as Slack sends them.
  */
-export function sharedMessageAttachment(opts: { teamId: string; channelId: string; authorId: string; authorName: string; text: string }): Record<string, unknown> {
+export function sharedMessageAttachment(opts: {
+  teamId: string;
+  channelId: string;
+  authorId: string;
+  authorName: string;
+  text: string;
+}): Record<string, unknown> {
   const ts = '1700000000.000100';
   const permalink = `https://acme.slack.com/archives/${opts.channelId}/p${ts.replace('.', '')}`;
   return {
@@ -24,7 +30,14 @@ export function sharedMessageAttachment(opts: { teamId: string; channelId: strin
     channel_team: opts.teamId,
     channel_name: 'general',
     is_msg_unfurl: false,
-    message_blocks: [{ team: opts.teamId, channel: opts.channelId, ts, message: { blocks: [{ type: 'rich_text', block_id: 'Shr1', elements: [] }] } }],
+    message_blocks: [
+      {
+        team: opts.teamId,
+        channel: opts.channelId,
+        ts,
+        message: { blocks: [{ type: 'rich_text', block_id: 'Shr1', elements: [] }] },
+      },
+    ],
     id: 1,
     color: 'D0D0D0',
     fallback: `[November 14th, 2023 10:13 PM] ${opts.authorName}: ${opts.text}`,
@@ -42,7 +55,11 @@ export function sharedMessageAttachment(opts: { teamId: string; channelId: strin
 
 /** A row property as plain text (title, rich text or url). */
 export function plain(row: SandboxRow, name: string): string {
-  const prop = row.properties[name] as { rich_text?: { plain_text: string }[]; title?: { plain_text: string }[]; url?: string | null };
+  const prop = row.properties[name] as {
+    rich_text?: { plain_text: string }[];
+    title?: { plain_text: string }[];
+    url?: string | null;
+  };
   if ('url' in prop) return prop.url ?? '';
   return (prop.rich_text ?? prop.title ?? []).map((t) => t.plain_text).join('');
 }
@@ -59,12 +76,16 @@ export interface BlockElement {
 
 /** Every element of every actions block, flattened. */
 export function elements(message: { blocks?: unknown[] | undefined }): BlockElement[] {
-  return (message.blocks ?? []).flatMap((b) => ((b as { type: string }).type === 'actions' ? (b as { elements: never[] }).elements : []));
+  return (message.blocks ?? []).flatMap((b) =>
+    (b as { type: string }).type === 'actions' ? (b as { elements: never[] }).elements : [],
+  );
 }
 
 /** The element with this action_id (throws a readable error when the message has none). */
 export function button(message: { blocks?: unknown[] | undefined }, actionId: string | RegExp): BlockElement {
-  const found = elements(message).find((e) => (typeof actionId === 'string' ? e.action_id === actionId : actionId.test(e.action_id ?? '')));
+  const found = elements(message).find((e) =>
+    typeof actionId === 'string' ? e.action_id === actionId : actionId.test(e.action_id ?? ''),
+  );
   if (!found) throw new Error(`no element ${String(actionId)} in ${JSON.stringify(message.blocks)}`);
   return found;
 }
@@ -78,7 +99,11 @@ export function slackDriver(env: { notion: NotionSandbox; slack: SlackSandbox; p
   const events = `${product.url}/slack/events`;
 
   const post = (body: string, opts: { timestamp?: number; headers?: Record<string, string>; secret?: string } = {}) =>
-    sendSignedRequest(events, body, { signingSecret: opts.secret ?? SIGNING_SECRET, timestamp: opts.timestamp, headers: opts.headers });
+    sendSignedRequest(events, body, {
+      signingSecret: opts.secret ?? SIGNING_SECRET,
+      timestamp: opts.timestamp,
+      headers: opts.headers,
+    });
 
   /** Runs a slash command; returns the HTTP ack and the response_url the sandbox handed out. */
   async function command(who: Person, name: string, text: string) {
@@ -87,13 +112,21 @@ export function slackDriver(env: { notion: NotionSandbox; slack: SlackSandbox; p
     const res = await post(slashCommandBody({ ...who, command: name, text, responseUrl, channelId: 'C0GENERAL' }));
     const ackMs = Date.now() - started;
     const ackText = await res.text();
-    return { res, ackMs, ack: ackText ? (JSON.parse(ackText) as { text?: string; response_type?: string; blocks?: unknown[] }) : undefined, responseUrl };
+    return {
+      res,
+      ackMs,
+      ack: ackText ? (JSON.parse(ackText) as { text?: string; response_type?: string; blocks?: unknown[] }) : undefined,
+      responseUrl,
+    };
   }
 
-  const responsesTo = (responseUrl: string): RecordedResponse[] => slack.responses.filter((r) => responseUrl.endsWith(`/${r.id}`));
+  const responsesTo = (responseUrl: string): RecordedResponse[] =>
+    slack.responses.filter((r) => responseUrl.endsWith(`/${r.id}`));
   /** Waits for the first answer POSTed to a response_url. */
-  const firstAnswer = (responseUrl: string) => waitFor(() => responsesTo(responseUrl)[0], { what: 'a response_url answer' });
-  const dms = (who: Person): SandboxMessage[] => slack.messagesTo(who.userId).filter((m) => m.via === 'chat.postMessage');
+  const firstAnswer = (responseUrl: string) =>
+    waitFor(() => responsesTo(responseUrl)[0], { what: 'a response_url answer' });
+  const dms = (who: Person): SandboxMessage[] =>
+    slack.messagesTo(who.userId).filter((m) => m.via === 'chat.postMessage');
 
   /** `/save-tweet <text>` and its (first) ephemeral answer. */
   async function save(who: Person, text: string): Promise<RecordedResponse> {
@@ -107,10 +140,20 @@ export function slackDriver(env: { notion: NotionSandbox; slack: SlackSandbox; p
    * bound to the message that holds the button. Returns the ack and that response_url.
    */
   async function click(who: Person, element: BlockElement, where: ButtonLocation) {
-    if (!element.action_id || element.value === undefined) throw new Error(`not a value button: ${JSON.stringify(element)}`);
+    if (!element.action_id || element.value === undefined)
+      throw new Error(`not a value button: ${JSON.stringify(element)}`);
     const responseUrl = slack.newResponseUrl({ userId: who.userId, channelId: where.channelId });
     const started = Date.now();
-    const res = await post(buttonActionBody({ ...who, actionId: element.action_id, value: element.value, label: element.text?.text, where, responseUrl }));
+    const res = await post(
+      buttonActionBody({
+        ...who,
+        actionId: element.action_id,
+        value: element.value,
+        label: element.text?.text,
+        where,
+        responseUrl,
+      }),
+    );
     const ackMs = Date.now() - started;
     return { res, ackMs, ackBody: await res.text(), responseUrl };
   }

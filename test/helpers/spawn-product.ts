@@ -42,7 +42,9 @@ export async function spawnProduct(env: Record<string, string> = {}): Promise<Sp
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = '';
     const onData = (chunk: Buffer) => {

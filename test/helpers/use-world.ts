@@ -3,20 +3,19 @@
  * the world before each test and stop it after, and returns an object whose getters give the
  * current test's world (call it at the top of a `describe`).
  */
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { ChatUser } from '../../src/core/chat-user.js';
 import type { Core } from '../../src/core/core.js';
 import type { SaveOutcome } from '../../src/core/outcomes.js';
-import { expect } from 'vitest';
-import { appHomeOpenedEvent, eventCallbackBody } from '../../src/sandbox/slack/payloads.js';
-import { startOembedSandbox, type OembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
 import { startFxTwitterSandbox, type FxTwitterSandbox } from '../../src/sandbox/fxtwitter/fxtwitter-sandbox.js';
-import { startDiscordWorld, type DiscordWorld } from './discord-harness.js';
-import { slackSam as sam, type SlackPerson as Person } from './fixtures.js';
-import { slackDriver, type SlackDriver } from './slack-harness.js';
+import { startOembedSandbox, type OembedSandbox } from '../../src/sandbox/oembed/oembed-sandbox.js';
+import { appHomeOpenedEvent, eventCallbackBody } from '../../src/sandbox/slack/payloads.js';
 import { completeConnect } from './connect-flow.js';
 import { recordNotices, type CoreNotices } from './core-notices.js';
+import { startDiscordWorld, type DiscordWorld } from './discord-harness.js';
+import { slackSam as sam, type SlackPerson as Person } from './fixtures.js';
 import { waitFor } from './product.js';
+import { slackDriver, type SlackDriver } from './slack-harness.js';
 import { startWorld, type World } from './world.js';
 
 type WorldOptions = NonNullable<Parameters<typeof startWorld>[0]>;
@@ -59,15 +58,33 @@ export function useCoreWorld(options: WorldOptions | (() => WorldOptions) = {}):
   afterEach(() => current(world, 'the world').stop());
   const w = () => current(world, 'the world');
   return {
-    get world() { return w(); },
-    get notion() { return w().notion; },
-    get product() { return w().product; },
-    get acme() { return w().acme; },
-    get table() { return w().table; },
-    get notices() { return current(notices, 'the notices'); },
-    get core() { return w().product.app.core; },
-    save: async (user, text, saveOptions) => await w().product.app.core.saveResult(await w().product.app.core.saveTweet(user, { text }, saveOptions)),
-    liveRows: (dataSourceId) => w().notion.rows(dataSourceId).filter((r) => !r.inTrash),
+    get world() {
+      return w();
+    },
+    get notion() {
+      return w().notion;
+    },
+    get product() {
+      return w().product;
+    },
+    get acme() {
+      return w().acme;
+    },
+    get table() {
+      return w().table;
+    },
+    get notices() {
+      return current(notices, 'the notices');
+    },
+    get core() {
+      return w().product.app.core;
+    },
+    save: async (user, text, saveOptions) =>
+      await w().product.app.core.saveResult(await w().product.app.core.saveTweet(user, { text }, saveOptions)),
+    liveRows: (dataSourceId) =>
+      w()
+        .notion.rows(dataSourceId)
+        .filter((r) => !r.inTrash),
     async connect(user, opts = {}) {
       const core = w().product.app.core;
       const page = await completeConnect((await core.connectUser(user)).url, w().notion, opts);
@@ -104,13 +121,27 @@ export function useSlackWorld(options: Omit<WorldOptions, 'slack'> = {}): SlackW
   afterEach(() => current(world, 'the world').stop());
   const w = () => current(world, 'the world');
   return {
-    get world() { return w(); },
-    get notion() { return w().notion; },
-    get slack() { return w().slack!; },
-    get product() { return w().product; },
-    get acme() { return w().acme; },
-    get tweets() { return w().table; },
-    get d() { return current(d, 'the Slack driver'); },
+    get world() {
+      return w();
+    },
+    get notion() {
+      return w().notion;
+    },
+    get slack() {
+      return w().slack!;
+    },
+    get product() {
+      return w().product;
+    },
+    get acme() {
+      return w().acme;
+    },
+    get tweets() {
+      return w().table;
+    },
+    get d() {
+      return current(d, 'the Slack driver');
+    },
     async homeAfter(trigger) {
       const slack = w().slack!;
       const before = slack.callsTo('views.publish').length;
@@ -120,7 +151,13 @@ export function useSlackWorld(options: Omit<WorldOptions, 'slack'> = {}): SlackW
     },
     openHome(who = sam) {
       const slack = w().slack!;
-      return current(d, 'the Slack driver').post(eventCallbackBody({ teamId: who.teamId, botUserId: slack.botUserId, event: appHomeOpenedEvent({ userId: who.userId, channel: slack.imChannelFor(who.userId) }) }));
+      return current(d, 'the Slack driver').post(
+        eventCallbackBody({
+          teamId: who.teamId,
+          botUserId: slack.botUserId,
+          event: appHomeOpenedEvent({ userId: who.userId, channel: slack.imChannelFor(who.userId) }),
+        }),
+      );
     },
   };
 }
@@ -155,13 +192,27 @@ export function useDiscordWorld(
   });
   const w = () => current(world, 'the Discord world');
   return {
-    get discord() { return w().discord; },
-    get notion() { return w().notion; },
-    get product() { return w().product; },
-    get acme() { return w().acme; },
-    get tweets() { return w().tweets; },
-    get kim() { return w().kim; },
-    get fxtwitter() { return current(fxtwitter, 'the FxTwitter sandbox'); },
+    get discord() {
+      return w().discord;
+    },
+    get notion() {
+      return w().notion;
+    },
+    get product() {
+      return w().product;
+    },
+    get acme() {
+      return w().acme;
+    },
+    get tweets() {
+      return w().tweets;
+    },
+    get kim() {
+      return w().kim;
+    },
+    get fxtwitter() {
+      return current(fxtwitter, 'the FxTwitter sandbox');
+    },
     finalReply: (...args) => w().finalReply(...args),
     connectThroughDiscord: (...args) => w().connectThroughDiscord(...args),
     nthDm: (...args) => w().nthDm(...args),

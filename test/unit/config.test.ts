@@ -23,15 +23,31 @@ describe('loadConfig', () => {
   });
 
   it('reads the rate limit, the give-up time and the worker concurrency', () => {
-    const c = loadConfig({ NOTION_RATE_PER_SECOND: '2', NOTION_BURST: '2', SAVE_GIVE_UP_AFTER_HOURS: '1.5', SAVE_WORKER_CONCURRENCY: '8' });
+    const c = loadConfig({
+      NOTION_RATE_PER_SECOND: '2',
+      NOTION_BURST: '2',
+      SAVE_GIVE_UP_AFTER_HOURS: '1.5',
+      SAVE_WORKER_CONCURRENCY: '8',
+    });
     expect(c.notionRate).toEqual({ perSecond: 2, burst: 2 });
     expect(c.saveJobs).toEqual({ giveUpAfterHours: 1.5, concurrency: 8 });
   });
 
   it('reads a blank value as its default, as an .env template leaves it', () => {
     const blank = {
-      PORT: '', NODE_ENV: ' ', LOG_LEVEL: '', STORE_URL: '', DATA_DIR: '', NOTION_API_URL: '', SLACK_API_URL: '', DISCORD_API_URL: '', TWEET_OEMBED_URL: '',
-      NOTION_RATE_PER_SECOND: '', NOTION_BURST: '', SAVE_GIVE_UP_AFTER_HOURS: '', SAVE_WORKER_CONCURRENCY: '',
+      PORT: '',
+      NODE_ENV: ' ',
+      LOG_LEVEL: '',
+      STORE_URL: '',
+      DATA_DIR: '',
+      NOTION_API_URL: '',
+      SLACK_API_URL: '',
+      DISCORD_API_URL: '',
+      TWEET_OEMBED_URL: '',
+      NOTION_RATE_PER_SECOND: '',
+      NOTION_BURST: '',
+      SAVE_GIVE_UP_AFTER_HOURS: '',
+      SAVE_WORKER_CONCURRENCY: '',
     };
     expect(loadConfig(blank)).toEqual(loadConfig({}));
   });
@@ -43,7 +59,9 @@ describe('loadConfig', () => {
   });
 
   it('derives the redirect URI from PUBLIC_URL', () => {
-    expect(loadConfig({ PUBLIC_URL: 'https://tweets.example.com/' }).redirectUri).toBe('https://tweets.example.com/oauth/notion/callback');
+    expect(loadConfig({ PUBLIC_URL: 'https://tweets.example.com/' }).redirectUri).toBe(
+      'https://tweets.example.com/oauth/notion/callback',
+    );
   });
 
   it('production refuses an http:// PUBLIC_URL except on this machine', () => {
@@ -54,7 +72,9 @@ describe('loadConfig', () => {
       /^PUBLIC_URL: must start with https:\/\/ when NODE_ENV=production .*localhost and 127\.0\.0\.1$/,
     );
     expect(() => loadConfig({ ...prod, PUBLIC_URL: 'http://10.0.0.5:3000' })).toThrow(/^PUBLIC_URL: /);
-    expect(loadConfig({ ...prod, PUBLIC_URL: 'https://tweets.example.com' }).publicUrl).toBe('https://tweets.example.com');
+    expect(loadConfig({ ...prod, PUBLIC_URL: 'https://tweets.example.com' }).publicUrl).toBe(
+      'https://tweets.example.com',
+    );
     expect(loadConfig({ ...prod, PUBLIC_URL: 'http://localhost:3000' }).publicUrl).toBe('http://localhost:3000');
     expect(loadConfig({ ...prod, PUBLIC_URL: 'http://127.0.0.1:3000' }).publicUrl).toBe('http://127.0.0.1:3000');
     expect(loadConfig(prod).publicUrl).toBe('http://localhost:3000');
@@ -74,9 +94,18 @@ describe('loadConfig', () => {
     [{ SAVE_WORKER_CONCURRENCY: 'many' }, /^SAVE_WORKER_CONCURRENCY: /],
     [{ NODE_ENV: 'production' }, /^TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production/],
     [{ NOTION_CLIENT_ID: 'x' }, /^NOTION_CLIENT_SECRET: /],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /Slack is partly configured: set SLACK_SIGNING_SECRET too \(or SLACK_APP_TOKEN for Socket Mode\)/],
-    [{ SLACK_APP_TOKEN: 'xapp-1' }, /^Slack is partly configured: set SLACK_BOT_TOKEN too, or unset all Slack variables$/],
-    [{ SLACK_SIGNING_SECRET: 'shh', SLACK_APP_TOKEN: 'xapp-1' }, /^Slack is partly configured: set SLACK_BOT_TOKEN too, or unset all/],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1' },
+      /Slack is partly configured: set SLACK_SIGNING_SECRET too \(or SLACK_APP_TOKEN for Socket Mode\)/,
+    ],
+    [
+      { SLACK_APP_TOKEN: 'xapp-1' },
+      /^Slack is partly configured: set SLACK_BOT_TOKEN too, or unset all Slack variables$/,
+    ],
+    [
+      { SLACK_SIGNING_SECRET: 'shh', SLACK_APP_TOKEN: 'xapp-1' },
+      /^Slack is partly configured: set SLACK_BOT_TOKEN too, or unset all/,
+    ],
     [{ DISCORD_TOKEN: 'abc' }, /Discord is partly configured: set DISCORD_APPLICATION_ID/],
   ])('names the variable in a one-line error: %o', (env, message) => {
     let error: unknown;
@@ -97,7 +126,9 @@ describe('loadConfig', () => {
       appToken: undefined,
       apiUrl: 'https://slack.com/api/',
     });
-    expect(() => loadConfig({ SLACK_SIGNING_SECRET: 'shh' })).toThrow(/^Slack is partly configured: set SLACK_BOT_TOKEN too, or unset all/);
+    expect(() => loadConfig({ SLACK_SIGNING_SECRET: 'shh' })).toThrow(
+      /^Slack is partly configured: set SLACK_BOT_TOKEN too, or unset all/,
+    );
   });
 
   it('Socket Mode needs only the bot token and the app token: its requests are not signed', () => {
@@ -108,13 +139,23 @@ describe('loadConfig', () => {
       apiUrl: 'https://slack.com/api/',
     });
     // A blank secret, as a copied .env.example leaves it, is the same as none.
-    expect(loadConfig({ SLACK_SIGNING_SECRET: '', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack?.signingSecret).toBeUndefined();
+    expect(
+      loadConfig({ SLACK_SIGNING_SECRET: '', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack
+        ?.signingSecret,
+    ).toBeUndefined();
     // A secret set anyway is kept (and unused).
-    expect(loadConfig({ SLACK_SIGNING_SECRET: 'shh', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({ appToken: 'xapp-1', signingSecret: 'shh' });
+    expect(
+      loadConfig({ SLACK_SIGNING_SECRET: 'shh', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack,
+    ).toMatchObject({ appToken: 'xapp-1', signingSecret: 'shh' });
   });
 
   it('distribution mode: the three OAuth variables and the signing secret, no bot token', () => {
-    const dist = { SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'csecret', SLACK_STATE_SECRET: 'a-state-secret-of-32-characters!', SLACK_SIGNING_SECRET: 'shh' };
+    const dist = {
+      SLACK_CLIENT_ID: '1.2',
+      SLACK_CLIENT_SECRET: 'csecret',
+      SLACK_STATE_SECRET: 'a-state-secret-of-32-characters!',
+      SLACK_SIGNING_SECRET: 'shh',
+    };
     expect(loadConfig(dist).slack).toEqual({
       botToken: undefined,
       appToken: undefined,
@@ -127,18 +168,51 @@ describe('loadConfig', () => {
         authorizeUrl: 'https://slack.com/oauth/v2/authorize',
       },
     });
-    expect(loadConfig({ ...dist, SLACK_AUTHORIZE_URL: 'http://127.0.0.1:9/oauth/v2/authorize' }).slack?.distribution?.authorizeUrl).toBe('http://127.0.0.1:9/oauth/v2/authorize');
+    expect(
+      loadConfig({ ...dist, SLACK_AUTHORIZE_URL: 'http://127.0.0.1:9/oauth/v2/authorize' }).slack?.distribution
+        ?.authorizeUrl,
+    ).toBe('http://127.0.0.1:9/oauth/v2/authorize');
     // Single-workspace configs carry no distribution settings.
     expect(loadConfig({ SLACK_SIGNING_SECRET: 'shh', SLACK_BOT_TOKEN: 'xoxb-1' }).slack?.distribution).toBeUndefined();
   });
 
   it.each([
-    [{ SLACK_CLIENT_ID: '1.2' }, /^Slack distribution is partly configured: set SLACK_CLIENT_SECRET and SLACK_STATE_SECRET too/],
-    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c' }, /^Slack distribution is partly configured: set SLACK_STATE_SECRET too/],
-    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'x'.repeat(32), SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' }, /^SLACK_BOT_TOKEN: unset it to distribute/],
-    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'x'.repeat(32), SLACK_SIGNING_SECRET: 's', SLACK_APP_TOKEN: 'xapp-1' }, /^SLACK_APP_TOKEN: Socket Mode is not supported/],
-    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'x'.repeat(32) }, /^SLACK_SIGNING_SECRET: required when distributing/],
-    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'short', SLACK_SIGNING_SECRET: 's' }, /^SLACK_STATE_SECRET: must be at least 16/],
+    [
+      { SLACK_CLIENT_ID: '1.2' },
+      /^Slack distribution is partly configured: set SLACK_CLIENT_SECRET and SLACK_STATE_SECRET too/,
+    ],
+    [
+      { SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c' },
+      /^Slack distribution is partly configured: set SLACK_STATE_SECRET too/,
+    ],
+    [
+      {
+        SLACK_CLIENT_ID: '1.2',
+        SLACK_CLIENT_SECRET: 'c',
+        SLACK_STATE_SECRET: 'x'.repeat(32),
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_BOT_TOKEN: 'xoxb-1',
+      },
+      /^SLACK_BOT_TOKEN: unset it to distribute/,
+    ],
+    [
+      {
+        SLACK_CLIENT_ID: '1.2',
+        SLACK_CLIENT_SECRET: 'c',
+        SLACK_STATE_SECRET: 'x'.repeat(32),
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_APP_TOKEN: 'xapp-1',
+      },
+      /^SLACK_APP_TOKEN: Socket Mode is not supported/,
+    ],
+    [
+      { SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'x'.repeat(32) },
+      /^SLACK_SIGNING_SECRET: required when distributing/,
+    ],
+    [
+      { SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'short', SLACK_SIGNING_SECRET: 's' },
+      /^SLACK_STATE_SECRET: must be at least 16/,
+    ],
   ])('distribution mode half-set is a one-line error: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

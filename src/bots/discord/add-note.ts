@@ -7,8 +7,8 @@ import {
   type ButtonInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import type { Core } from '../../core/core.js';
 import { NOTE_FORM, NOT_YOUR_NOTE_TEXT } from '../../chat/note-messages.js';
+import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { chatUserOf } from './chat-user.js';
 import { notedReply } from './replies.js';

@@ -1,11 +1,11 @@
 import type { Message } from 'discord.js';
+import { acceptTweet } from '../../chat/settle-save.js';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { chatUserOf } from './chat-user.js';
 import { tweetInputOfMessage } from './embed-unfurl.js';
 import { errorFields } from './errors.js';
 import { failureReply, saveReply } from './replies.js';
-import { acceptTweet } from '../../chat/settle-save.js';
 
 export interface DirectMessageOptions {
   core: Core;

@@ -40,7 +40,10 @@ function safeLinkTarget(url: string): string {
  */
 export const discordFormatter: Formatter = {
   bold: (text) => `**${escapeDiscordText(text)}**`,
-  link: (url, text) => (WEB_URL.test(url.trim()) ? `[${escapeDiscordText(text)}](${safeLinkTarget(url.trim())})` : `**${escapeDiscordText(text)}**`),
+  link: (url, text) =>
+    WEB_URL.test(url.trim())
+      ? `[${escapeDiscordText(text)}](${safeLinkTarget(url.trim())})`
+      : `**${escapeDiscordText(text)}**`,
   // Inside inline code Discord renders nothing (no markdown, links or mentions) and ignores backslashes;
   // only a backtick would end it early, so a look-alike keeps the example readable.
   code: (text) => `\`${text.replace(/\r\n|[\n\r]/g, ' ').replace(/`/g, 'ˋ')}\``,

@@ -37,7 +37,12 @@ export function unfurlFromEmbeds(embeds: readonly EmbedLike[] | null | undefined
     const text = embed.description?.trim() || undefined;
     if (text === undefined) return { url, author: authorOf(embed.author?.name), text };
     const marked = decodeDiscordMarkup(text);
-    return { url, author: authorOf(embed.author?.name), text: marked.text, ...(marked.links ? { links: marked.links } : {}) };
+    return {
+      url,
+      author: authorOf(embed.author?.name),
+      text: marked.text,
+      ...(marked.links ? { links: marked.links } : {}),
+    };
   }
   return undefined;
 }
@@ -59,7 +64,8 @@ export interface MessageLike {
  */
 export function tweetInputOfMessage(message: MessageLike): TweetInput {
   const snapshots = message.messageSnapshots ? [...message.messageSnapshots.values()] : [];
-  const unfurl = unfurlFromEmbeds(message.embeds) ?? snapshots.map((s) => unfurlFromEmbeds(s.embeds)).find((u) => u !== undefined);
+  const unfurl =
+    unfurlFromEmbeds(message.embeds) ?? snapshots.map((s) => unfurlFromEmbeds(s.embeds)).find((u) => u !== undefined);
   const text = [message.content, ...snapshots.map((s) => s.content)]
     .map((t) => t?.trim() ?? '')
     .filter((t) => t.length > 0)

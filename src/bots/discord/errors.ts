@@ -29,8 +29,7 @@ export function isTokenRejection(e: unknown): boolean {
 /** 50007 "Cannot send messages to this user" / 50278 "no mutual guilds": the user does not take DMs from us. */
 export function isDmBlocked(e: unknown): boolean {
   return (
-    e instanceof DiscordAPIError &&
-    (e.code === RESTJSONErrorCodes.CannotSendMessagesToThisUser || e.code === 50278)
+    e instanceof DiscordAPIError && (e.code === RESTJSONErrorCodes.CannotSendMessagesToThisUser || e.code === 50278)
   );
 }
 
@@ -45,7 +44,12 @@ export function errorFields(e: unknown): Record<string, unknown> {
   }
   if (e instanceof Error) {
     const code = (e as { code?: unknown }).code;
-    return { errName: e.name, errMessage: e.message, ...(typeof code === 'string' || typeof code === 'number' ? { errCode: code } : {}), errStack: e.stack };
+    return {
+      errName: e.name,
+      errMessage: e.message,
+      ...(typeof code === 'string' || typeof code === 'number' ? { errCode: code } : {}),
+      errStack: e.stack,
+    };
   }
   return { errName: typeof e };
 }

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
-import type { ChatBot } from '../chat-bot.js';
+import { randomBytes } from 'node:crypto';
 import type { DiscordConfig } from '../../config.js';
 import type { Core } from '../../core/core.js';
 import { LeaseHolder, type LeaseStore } from '../../core/lease.js';
 import { withLogContext, type Logger } from '../../log.js';
+import type { ChatBot } from '../chat-bot.js';
 import { createDirectMessageHandler } from './direct-messages.js';
 import { DiscordTokenRejectedError, errorFields, isTokenRejection } from './errors.js';
 import { createInteractionRouter } from './interaction-router.js';
@@ -59,11 +59,17 @@ export function createDiscordBot(options: DiscordBotOptions): ChatBot {
       ...clientOptions,
     });
     // Discord's own ids make the log lines of one interaction or message easy to follow.
-    client.on(Events.InteractionCreate, (interaction) => withLogContext({ requestId: interaction.id }, () => void route(interaction)));
-    client.on(Events.MessageCreate, (message) => withLogContext({ requestId: message.id }, () => void onDirectMessage(message)));
+    client.on(Events.InteractionCreate, (interaction) =>
+      withLogContext({ requestId: interaction.id }, () => void route(interaction)),
+    );
+    client.on(Events.MessageCreate, (message) =>
+      withLogContext({ requestId: message.id }, () => void onDirectMessage(message)),
+    );
     client.on(Events.Error, (err) => log.error(errorFields(err), 'discord client error'));
     client.on(Events.Warn, (message) => log.warn({ message }, 'discord client warning'));
-    client.on(Events.ShardError, (err, shardId) => log.warn({ shardId, ...errorFields(err) }, 'gateway connection error'));
+    client.on(Events.ShardError, (err, shardId) =>
+      log.warn({ shardId, ...errorFields(err) }, 'gateway connection error'),
+    );
     client.on(Events.ShardDisconnect, (event, shardId) =>
       log.error({ shardId, closeCode: event.code }, 'gateway closed for good; not reconnecting'),
     );
@@ -86,14 +92,20 @@ export function createDiscordBot(options: DiscordBotOptions): ChatBot {
         throw new DiscordTokenRejectedError({ cause: err });
       }
       log.error(errorFields(err), 'could not connect to Discord');
-      throw new Error(`Could not connect to Discord at ${config.apiUrl}: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-      });
+      throw new Error(
+        `Could not connect to Discord at ${config.apiUrl}: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
     gateway = client;
     const appId = client.application?.id;
     if (appId && appId !== config.applicationId) {
-      log.warn({ applicationId: config.applicationId, tokenApplicationId: appId }, 'DISCORD_APPLICATION_ID is not the application of DISCORD_TOKEN; commands registered for it will not reach this bot');
+      log.warn(
+        { applicationId: config.applicationId, tokenApplicationId: appId },
+        'DISCORD_APPLICATION_ID is not the application of DISCORD_TOKEN; commands registered for it will not reach this bot',
+      );
     }
     log.info({ botUser: client.user?.tag, applicationId: appId }, 'discord bot connected');
   }

@@ -1,10 +1,10 @@
 import { ApplicationCommandType, MessageFlags, type Interaction } from 'discord.js';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
+import { handleNoteModal } from './add-note.js';
 import { commands as allCommands, type Command } from './commands/index.js';
 import { errorFields } from './errors.js';
 import { failureReply, TABLE_PICKER_ID } from './replies.js';
-import { handleNoteModal } from './add-note.js';
 import { handleSaveButton } from './save-buttons.js';
 import { handleTablePick } from './table-picker.js';
 
@@ -25,17 +25,26 @@ function typeOf(command: Command): ApplicationCommandType {
  * (without the interaction token) and answered with core's generic wording, never a
  * stack trace.
  */
-export function createInteractionRouter(options: InteractionRouterOptions): (interaction: Interaction) => Promise<void> {
+export function createInteractionRouter(
+  options: InteractionRouterOptions,
+): (interaction: Interaction) => Promise<void> {
   const { core, log } = options;
   const byName = new Map((options.commands ?? allCommands).map((c) => [c.data.name, { command: c, type: typeOf(c) }]));
 
   return async (interaction) => {
-    const fields = { interactionId: interaction.id, userId: interaction.user.id, guildId: interaction.guildId ?? undefined };
+    const fields = {
+      interactionId: interaction.id,
+      userId: interaction.user.id,
+      guildId: interaction.guildId ?? undefined,
+    };
     try {
       if (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) {
         const entry = byName.get(interaction.commandName);
         if (!entry || entry.type !== interaction.commandType) {
-          log.warn({ ...fields, command: interaction.commandName }, 'unknown command (re-run npm run discord:register)');
+          log.warn(
+            { ...fields, command: interaction.commandName },
+            'unknown command (re-run npm run discord:register)',
+          );
           await interaction.reply({
             content: 'This command is not available any more. Try again in a minute.',
             flags: MessageFlags.Ephemeral,

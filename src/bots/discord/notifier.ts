@@ -71,7 +71,9 @@ export function createDiscordNotifier(client: Client, log: Logger): ChatNotifier
             ? { message_reference: { message_id: replyTo.inReplyTo, fail_if_not_exists: false } }
             : {};
           const noPing = { allowed_mentions: { parse: [], replied_user: false } };
-          await client.rest.post(Routes.channelMessages(replyTo.channelId), { body: { ...restBody(body), ...reference, ...noPing } });
+          await client.rest.post(Routes.channelMessages(replyTo.channelId), {
+            body: { ...restBody(body), ...reference, ...noPing },
+          });
           log.info(fields, 'save result sent');
           return;
         } catch (err) {

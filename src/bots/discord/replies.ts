@@ -2,10 +2,10 @@ import {
   ActionRowBuilder,
   ButtonBuilder,
   ButtonStyle,
-  TimestampStyles,
-  time,
   StringSelectMenuBuilder,
   StringSelectMenuOptionBuilder,
+  TimestampStyles,
+  time,
   type MessageActionRowComponentBuilder,
   type MessageMentionOptions,
 } from 'discord.js';
@@ -21,11 +21,13 @@ import {
   saveOutcomeText,
   undoOutcomeText,
 } from '../../chat/messages.js';
+import { ADD_NOTE_LABEL, noteOutcomeText, notedSaveOutcome } from '../../chat/note-messages.js';
 import type {
   ChooseTargetOutcome,
-  ConnectedNotice,
   ConnectLink,
+  ConnectedNotice,
   DisconnectOutcome,
+  NoteOutcome,
   PageChoice,
   ReconnectNotice,
   SaveOutcome,
@@ -34,8 +36,6 @@ import type {
   UndoOutcome,
 } from '../../core/outcomes.js';
 import { discordFormatter as f } from './discord-formatter.js';
-import { ADD_NOTE_LABEL, notedSaveOutcome, noteOutcomeText } from '../../chat/note-messages.js';
-import type { NoteOutcome } from '../../core/outcomes.js';
 
 /** A message body that fits `reply`, `editReply`, `followUp`, `channel.send` and `user.send`. */
 export interface DiscordReply {
@@ -83,7 +83,9 @@ function connectComponents(link: ConnectLink): ActionRowBuilder<MessageActionRow
 /** What a connected user's status offers next to the connect link (the table's own link is in the text). */
 function statusComponents(status: TargetStatus): ActionRowBuilder<MessageActionRowComponentBuilder>[] {
   if (status.kind !== 'ready') return targetComponents(status);
-  return status.choices && status.choices.tables.length > 1 ? [tablePickerRow(status.choices.tables, status.choices.currentId)] : [];
+  return status.choices && status.choices.tables.length > 1
+    ? [tablePickerRow(status.choices.tables, status.choices.currentId)]
+    : [];
 }
 
 /** The personal link, by DM. */
@@ -106,12 +108,17 @@ export const TABLE_PICKER_ID = 'save-to-notion:choose-table';
 const MAX_OPTIONS = 25;
 
 /** A select menu offering the shared tables (Notion data source ids as values); `currentId` is shown selected. */
-export function tablePickerRow(tables: readonly TableChoice[], currentId?: string): ActionRowBuilder<MessageActionRowComponentBuilder> {
+export function tablePickerRow(
+  tables: readonly TableChoice[],
+  currentId?: string,
+): ActionRowBuilder<MessageActionRowComponentBuilder> {
   const options = tables
     .filter((t) => t.id.length > 0 && t.id.length <= 100)
     .slice(0, MAX_OPTIONS)
     .map((t) => {
-      const option = new StringSelectMenuOptionBuilder().setValue(t.id).setLabel((t.title.trim() || 'Untitled').slice(0, 100));
+      const option = new StringSelectMenuOptionBuilder()
+        .setValue(t.id)
+        .setLabel((t.title.trim() || 'Untitled').slice(0, 100));
       return t.id === currentId ? option.setDefault(true) : option;
     });
   return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
@@ -166,7 +173,11 @@ function linkButton(url: string, label: string): ButtonBuilder {
 
 /** "Create a Tweets table in <page>", one button per shared page (the first 5). */
 export function createTableRow(pages: readonly PageChoice[]): ActionRowBuilder<MessageActionRowComponentBuilder>[] {
-  return buttonRow(pages.map((p) => actionButton('create', p.id, LABELS.createTable(p.title.trim() || 'Untitled'), ButtonStyle.Primary)));
+  return buttonRow(
+    pages.map((p) =>
+      actionButton('create', p.id, LABELS.createTable(p.title.trim() || 'Untitled'), ButtonStyle.Primary),
+    ),
+  );
 }
 
 /** The menu, the create-table buttons (also next to the column help when pages are shared) or the table's link. */
@@ -200,7 +211,13 @@ export function saveReply(outcome: SaveOutcome, command = '/save-tweet'): Discor
         ]),
       );
     case 'already_saved':
-      return reply(content, buttonRow([linkButton(outcome.pageUrl, LABELS.openInNotion), actionButton('again', outcome.pageId, LABELS.saveAgain, ButtonStyle.Secondary)]));
+      return reply(
+        content,
+        buttonRow([
+          linkButton(outcome.pageUrl, LABELS.openInNotion),
+          actionButton('again', outcome.pageId, LABELS.saveAgain, ButtonStyle.Secondary),
+        ]),
+      );
     case 'not_connected':
       return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.connect)]);
     case 'reconnect':
@@ -220,7 +237,8 @@ export function saveReply(outcome: SaveOutcome, command = '/save-tweet'): Discor
 export function undoReply(outcome: UndoOutcome): DiscordReply {
   const content = undoOutcomeText(f, outcome);
   if (outcome.kind === 'not_connected') return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.connect)]);
-  if (outcome.kind === 'reconnect' || outcome.kind === 'unreachable') return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.reconnect)]);
+  if (outcome.kind === 'reconnect' || outcome.kind === 'unreachable')
+    return reply(content, [linkButtonRow(outcome.connectUrl, LABELS.reconnect)]);
   return reply(content);
 }
 

@@ -16,7 +16,10 @@ export { buttonId, parseButtonId, type ButtonAction } from './replies.js';
  * and leaves the message as it was. Core decides whose rows these are: it acts for the clicker only.
  * Returns false for a custom id that is not one of these buttons.
  */
-export async function handleSaveButton(interaction: ButtonInteraction, deps: { core: Core; log: Logger }): Promise<boolean> {
+export async function handleSaveButton(
+  interaction: ButtonInteraction,
+  deps: { core: Core; log: Logger },
+): Promise<boolean> {
   const parsed = parseButtonId(interaction.customId);
   if (!parsed) return false;
   const { core, log } = deps;

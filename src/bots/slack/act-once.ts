@@ -31,7 +31,10 @@ export function interactionKey(body: unknown): string | undefined {
   const b = body as InteractionFields;
   const isCommand = str(b.command) !== undefined;
   const type = str(b.type);
-  if (!isCommand && !['block_actions', 'message_action', 'shortcut', 'view_submission', 'interactive_message'].includes(type ?? '')) {
+  if (
+    !isCommand &&
+    !['block_actions', 'message_action', 'shortcut', 'view_submission', 'interactive_message'].includes(type ?? '')
+  ) {
     return undefined;
   }
   const team = str(b.team_id) ?? str(b.team?.id) ?? '-';
@@ -59,11 +62,17 @@ export function registerActOnce(app: App, deps: { core: Core; log: Logger }): vo
     try {
       first = await deps.core.acceptOnce(key);
     } catch (err) {
-      deps.log.warn({ event: 'interaction.dedupe_failed', err: errorSummary(err) }, 'could not check for a replayed request; handling it');
+      deps.log.warn(
+        { event: 'interaction.dedupe_failed', err: errorSummary(err) },
+        'could not check for a replayed request; handling it',
+      );
       first = true;
     }
     if (first) return args.next();
-    deps.log.warn({ event: 'interaction.replayed', type: (args.body as InteractionFields).type ?? 'command' }, 'replayed Slack request acknowledged and ignored');
+    deps.log.warn(
+      { event: 'interaction.replayed', type: (args.body as InteractionFields).type ?? 'command' },
+      'replayed Slack request acknowledged and ignored',
+    );
     if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
     return undefined;
   });

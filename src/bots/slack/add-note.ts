@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { NOT_YOUR_NOTE_TEXT, NOTE_FORM, notedSaveOutcome, noteOutcomeText } from '../../chat/note-messages.js';
 import type { Core } from '../../core/core.js';
-import { NOTE_FORM, NOT_YOUR_NOTE_TEXT, notedSaveOutcome, noteOutcomeText } from '../../chat/note-messages.js';
 import type { NoteOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section, type SlackMessage } from './blocks.js';
@@ -22,7 +22,9 @@ interface NoteMetadata {
 function readMetadata(raw: string): NoteMetadata | undefined {
   try {
     const m = JSON.parse(raw) as Partial<NoteMetadata>;
-    return typeof m.pageId === 'string' && /^[0-9a-f-]{32,36}$/i.test(m.pageId) ? { pageId: m.pageId, responseUrl: typeof m.responseUrl === 'string' ? m.responseUrl : undefined } : undefined;
+    return typeof m.pageId === 'string' && /^[0-9a-f-]{32,36}$/i.test(m.pageId)
+      ? { pageId: m.pageId, responseUrl: typeof m.responseUrl === 'string' ? m.responseUrl : undefined }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -43,14 +45,25 @@ function noteView(metadata: NoteMetadata) {
         block_id: NOTE_BLOCK,
         optional: true,
         label: { type: 'plain_text' as const, text: NOTE_FORM.noteLabel },
-        element: { type: 'plain_text_input' as const, action_id: 'value', multiline: true, max_length: NOTE_INPUT_MAX, placeholder: { type: 'plain_text' as const, text: NOTE_FORM.notePlaceholder } },
+        element: {
+          type: 'plain_text_input' as const,
+          action_id: 'value',
+          multiline: true,
+          max_length: NOTE_INPUT_MAX,
+          placeholder: { type: 'plain_text' as const, text: NOTE_FORM.notePlaceholder },
+        },
       },
       {
         type: 'input' as const,
         block_id: TAGS_BLOCK,
         optional: true,
         label: { type: 'plain_text' as const, text: NOTE_FORM.tagsLabel },
-        element: { type: 'plain_text_input' as const, action_id: 'value', max_length: 500, placeholder: { type: 'plain_text' as const, text: NOTE_FORM.tagsPlaceholder } },
+        element: {
+          type: 'plain_text_input' as const,
+          action_id: 'value',
+          max_length: 500,
+          placeholder: { type: 'plain_text' as const, text: NOTE_FORM.tagsPlaceholder },
+        },
       },
     ],
   };
@@ -61,7 +74,14 @@ function notedMessage(outcome: NoteOutcome): SlackMessage {
   const line = noteOutcomeText(f, outcome);
   if (outcome.kind !== 'noted') return { text: line, blocks: [section(line)] };
   const saved = saveOutcomeMessage(notedSaveOutcome(outcome));
-  return { text: `${saved.text}\n${line}`, blocks: [...saved.blocks.slice(0, 1), { type: 'context', elements: [{ type: 'mrkdwn', text: line.slice(0, 3000) }] }, ...saved.blocks.slice(1)] };
+  return {
+    text: `${saved.text}\n${line}`,
+    blocks: [
+      ...saved.blocks.slice(0, 1),
+      { type: 'context', elements: [{ type: 'mrkdwn', text: line.slice(0, 3000) }] },
+      ...saved.blocks.slice(1),
+    ],
+  };
 }
 
 /**
@@ -75,14 +95,22 @@ export function registerAddNote(app: App, deps: { core: Core; log: Logger }): vo
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.addNote, async ({ ack, body, action, client, respond }) => {
     await ack();
     const user = slackUser(body.team?.id ?? body.user.team_id, body.user.id, body.user.username ?? body.user.name);
-    const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.addNote, teamId: user.teamId, userId: user.userId });
+    const log = deps.log.child({
+      event: 'block_actions',
+      actionId: ACTION_IDS.addNote,
+      teamId: user.teamId,
+      userId: user.userId,
+    });
     const pageId = action.value?.trim();
     if (!pageId || !/^[0-9a-f-]{32,36}$/i.test(pageId) || !(await core.canAddNote(user, pageId))) {
       await respondEphemeral(respond, { text: NOT_YOUR_NOTE_TEXT, blocks: [section(NOT_YOUR_NOTE_TEXT)] }, log);
       return;
     }
     try {
-      await client.views.open({ trigger_id: body.trigger_id, view: noteView({ pageId, responseUrl: body.response_url }) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: noteView({ pageId, responseUrl: body.response_url }),
+      });
     } catch (err) {
       log.warn({ err: errorSummary(err) }, 'could not open the note form');
     }
@@ -91,10 +119,17 @@ export function registerAddNote(app: App, deps: { core: Core; log: Logger }): vo
   app.view<ViewSubmitAction>(NOTE_VIEW_CALLBACK_ID, async ({ ack, body, view }) => {
     await ack();
     const user = slackUser(body.team?.id ?? body.user.team_id ?? '', body.user.id, body.user.name);
-    const log = deps.log.child({ event: 'view_submission', callbackId: NOTE_VIEW_CALLBACK_ID, teamId: user.teamId, userId: user.userId });
+    const log = deps.log.child({
+      event: 'view_submission',
+      callbackId: NOTE_VIEW_CALLBACK_ID,
+      teamId: user.teamId,
+      userId: user.userId,
+    });
     const metadata = readMetadata(view.private_metadata);
     const value = (block: string) => view.state.values[block]?.value?.value ?? '';
-    const outcome: NoteOutcome = metadata ? await core.addNote(user, metadata.pageId, { note: value(NOTE_BLOCK), tags: value(TAGS_BLOCK) }) : { kind: 'not_found' };
+    const outcome: NoteOutcome = metadata
+      ? await core.addNote(user, metadata.pageId, { note: value(NOTE_BLOCK), tags: value(TAGS_BLOCK) })
+      : { kind: 'not_found' };
     log.info({ outcome: outcome.kind }, 'note finished');
     if (!metadata?.responseUrl) return;
     const message = notedMessage(outcome);
@@ -102,7 +137,12 @@ export function registerAddNote(app: App, deps: { core: Core; log: Logger }): vo
       const res = await fetch(metadata.responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', replace_original: outcome.kind === 'noted', text: message.text, blocks: message.blocks }),
+        body: JSON.stringify({
+          response_type: 'ephemeral',
+          replace_original: outcome.kind === 'noted',
+          text: message.text,
+          blocks: message.blocks,
+        }),
       });
       await res.body?.cancel().catch(() => undefined);
       if (!res.ok) log.warn({ status: res.status }, 'response_url answer failed');

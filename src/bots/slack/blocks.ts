@@ -1,8 +1,7 @@
 import type { types } from '@slack/bolt';
-import { ADD_NOTE_LABEL } from '../../chat/note-messages.js';
 import {
-  connectPromptText,
   connectedText,
+  connectPromptText,
   LABELS,
   otherWaysText,
   pendingSavedText,
@@ -13,10 +12,11 @@ import {
   targetStatusText,
   undoOutcomeText,
 } from '../../chat/messages.js';
+import { ADD_NOTE_LABEL } from '../../chat/note-messages.js';
 import type {
+  ConnectedNotice,
   ConnectionStatus,
   ConnectLink,
-  ConnectedNotice,
   PageChoice,
   ReconnectNotice,
   SaveOutcome,
@@ -80,10 +80,15 @@ export function connectMessage(link: ConnectLink): SlackMessage {
   const { current } = link;
   const label = current.connected ? LABELS.reconnect : LABELS.connect;
   const text = connectPromptText(f, current);
-  const tableBlocks = current.connected && !current.needsReconnect && current.target ? targetBlocks(current.target) : [];
+  const tableBlocks =
+    current.connected && !current.needsReconnect && current.target ? targetBlocks(current.target) : [];
   return {
     text,
-    blocks: [section(text), ...tableBlocks, { type: 'actions', elements: [urlButton(label, link.url, ACTION_IDS.connectLink, true)] }],
+    blocks: [
+      section(text),
+      ...tableBlocks,
+      { type: 'actions', elements: [urlButton(label, link.url, ACTION_IDS.connectLink, true)] },
+    ],
   };
 }
 
@@ -119,7 +124,14 @@ export function createTableButtons(pages: PageChoice[]): KnownBlock {
     block_id: 'create_table',
     elements: pages
       .slice(0, MAX_CREATE_TABLE_BUTTONS)
-      .map((p, i) => valueButton(LABELS.createTable(p.title || 'Untitled'), p.id, `${ACTION_IDS.createTable}_${i}`, i === 0 ? 'primary' : undefined)),
+      .map((p, i) =>
+        valueButton(
+          LABELS.createTable(p.title || 'Untitled'),
+          p.id,
+          `${ACTION_IDS.createTable}_${i}`,
+          i === 0 ? 'primary' : undefined,
+        ),
+      ),
   };
 }
 
@@ -130,8 +142,10 @@ export function createTableButtons(pages: PageChoice[]): KnownBlock {
  */
 export function targetBlocks(status: TargetStatus): KnownBlock[] {
   if (status.kind === 'choose' && status.tables.length > 0) return [tablePicker(status.tables)];
-  if (status.kind === 'ready' && status.choices && status.choices.tables.length > 1) return [tablePicker(status.choices.tables, status.choices.currentId)];
-  if ((status.kind === 'create_offer' || status.kind === 'unusable') && status.pages?.length) return [createTableButtons(status.pages)];
+  if (status.kind === 'ready' && status.choices && status.choices.tables.length > 1)
+    return [tablePicker(status.choices.tables, status.choices.currentId)];
+  if ((status.kind === 'create_offer' || status.kind === 'unusable') && status.pages?.length)
+    return [createTableButtons(status.pages)];
   return [];
 }
 
@@ -172,7 +186,10 @@ export function saveOutcomeMessage(outcome: SaveOutcome): SlackMessage {
           {
             type: 'actions',
             block_id: 'already_saved',
-            elements: [urlButton(LABELS.openInNotion, outcome.pageUrl, ACTION_IDS.openInNotion), valueButton(LABELS.saveAgain, outcome.pageId, ACTION_IDS.saveAgain)],
+            elements: [
+              urlButton(LABELS.openInNotion, outcome.pageUrl, ACTION_IDS.openInNotion),
+              valueButton(LABELS.saveAgain, outcome.pageId, ACTION_IDS.saveAgain),
+            ],
           },
         ],
       };

@@ -8,7 +8,8 @@ import type { Logger } from '../../log.js';
  */
 export function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'bolt' });
-  const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  const text = (msg: unknown[]) =>
+    msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
   let level = LogLevel.INFO;
   return {
     debug: () => undefined,

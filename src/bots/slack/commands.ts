@@ -1,14 +1,14 @@
 import type { App, SlashCommand } from '@slack/bolt';
-import type { Core } from '../../core/core.js';
 import { decodeSlackMarkup } from '../../chat/chat-markup.js';
 import { splitTableChoice } from '../../chat/inline-table.js';
 import { CHECK_DMS_TEXT, disconnectText, unknownOptionText } from '../../chat/messages.js';
+import { acceptTweet } from '../../chat/settle-save.js';
+import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section } from './blocks.js';
 import { sendConnectLink } from './connect-link.js';
 import { COMMANDS } from './constants.js';
 import { respondEphemeral, responseUrlReplyTo } from './reply.js';
-import { acceptTweet } from '../../chat/settle-save.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
 import type { WorkspaceNames } from './workspace-names.js';
@@ -23,7 +23,11 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger; work
     slackUser(c.team_id, c.user_id, c.user_name, deps.workspaces.of(c.team_id, c.team_domain));
 
   /** These commands take no options; anything typed after them is answered, not acted on. */
-  const refuseOptions = async (name: string, text: string | undefined, ack: (msg: { response_type: 'ephemeral'; text: string }) => Promise<void>) => {
+  const refuseOptions = async (
+    name: string,
+    text: string | undefined,
+    ack: (msg: { response_type: 'ephemeral'; text: string }) => Promise<void>,
+  ) => {
     if (!text?.trim()) return false;
     deps.log.info({ event: 'command.unknown_option', command: name }, 'command given options it does not take');
     await ack({ response_type: 'ephemeral', text: unknownOptionText(f, name, text) });
@@ -34,7 +38,12 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger; work
     if (await refuseOptions(COMMANDS.connect, command.text, ack)) return;
     await ack({ response_type: 'ephemeral', text: CHECK_DMS_TEXT });
     const user = commandUser(command);
-    const log = deps.log.child({ event: 'command', command: COMMANDS.connect, teamId: user.teamId, userId: user.userId });
+    const log = deps.log.child({
+      event: 'command',
+      command: COMMANDS.connect,
+      teamId: user.teamId,
+      userId: user.userId,
+    });
     await sendConnectLink({ core, client, log }, user, respond);
   });
 
@@ -50,7 +59,14 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger; work
     const log = deps.log.child({ event: 'command', command: COMMANDS.save, teamId: user.teamId, userId: user.userId });
     const { text: tweet, tableName } = splitTableChoice(text);
     // Stored as a job before Slack is acknowledged (one store write, well within the 3 s); the answer comes later.
-    const outcome = await acceptTweet(core, user, decodeSlackMarkup(tweet), log, responseUrlReplyTo(command.response_url), { table: tableName });
+    const outcome = await acceptTweet(
+      core,
+      user,
+      decodeSlackMarkup(tweet),
+      log,
+      responseUrlReplyTo(command.response_url),
+      { table: tableName },
+    );
     await ack();
     if (outcome) await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
   });
@@ -64,10 +80,18 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger; work
       return;
     }
     const user = commandUser(command);
-    const log = deps.log.child({ event: 'command', command: COMMANDS.saveThread, teamId: user.teamId, userId: user.userId });
+    const log = deps.log.child({
+      event: 'command',
+      command: COMMANDS.saveThread,
+      teamId: user.teamId,
+      userId: user.userId,
+    });
     const { text: tweet, tableName } = splitTableChoice(text);
     const replyTo = responseUrlReplyTo(command.response_url);
-    const outcome = await acceptTweet(core, user, decodeSlackMarkup(tweet), log, replyTo, { table: tableName, thread: true });
+    const outcome = await acceptTweet(core, user, decodeSlackMarkup(tweet), log, replyTo, {
+      table: tableName,
+      thread: true,
+    });
     await ack();
     if (outcome) await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
   });
@@ -76,7 +100,12 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger; work
     if (await refuseOptions(COMMANDS.disconnect, command.text, ack)) return;
     await ack();
     const user = commandUser(command);
-    const log = deps.log.child({ event: 'command', command: COMMANDS.disconnect, teamId: user.teamId, userId: user.userId });
+    const log = deps.log.child({
+      event: 'command',
+      command: COMMANDS.disconnect,
+      teamId: user.teamId,
+      userId: user.userId,
+    });
     let text: string;
     try {
       const outcome = await core.disconnectUser(user);

@@ -1,6 +1,6 @@
 import type { RespondFn, webApi } from '@slack/bolt';
-import type { Core } from '../../core/core.js';
 import type { ChatUser } from '../../core/chat-user.js';
+import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { connectMessage, saveOutcomeMessage } from './blocks.js';
 import { errorSummary, respondEphemeral } from './reply.js';

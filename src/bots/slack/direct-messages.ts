@@ -1,12 +1,12 @@
 import type { App } from '@slack/bolt';
+import { acceptTweet } from '../../chat/settle-save.js';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage } from './blocks.js';
 import { errorSummary } from './reply.js';
-import { acceptTweet } from '../../chat/settle-save.js';
 import { slackUser } from './slack-user.js';
-import type { WorkspaceNames } from './workspace-names.js';
 import { tweetInputFromMessage } from './unfurl.js';
+import type { WorkspaceNames } from './workspace-names.js';
 
 /** The fields of a `message` event this handler reads. */
 interface ImMessage {
@@ -25,7 +25,12 @@ interface ImMessage {
 }
 
 /** The dedupe key of one delivered message event: Slack retries resend the same event_id. */
-export function messageEventKey(eventId: string | undefined, teamId: string | undefined, channel: string, ts: string): string {
+export function messageEventKey(
+  eventId: string | undefined,
+  teamId: string | undefined,
+  channel: string,
+  ts: string,
+): string {
   return eventId ? `slack:event:${eventId}` : `slack:msg:${teamId ?? '-'}:${channel}:${ts}`;
 }
 
@@ -51,7 +56,11 @@ export function registerDirectMessages(app: App, deps: { core: Core; log: Logger
       return;
     }
     const user = slackUser(teamId, msg.user, undefined, deps.workspaces.of(teamId));
-    const replyTo = { kind: 'dm', channelId: msg.channel, ...(msg.thread_ts ? { inReplyTo: msg.thread_ts } : {}) } as const;
+    const replyTo = {
+      kind: 'dm',
+      channelId: msg.channel,
+      ...(msg.thread_ts ? { inReplyTo: msg.thread_ts } : {}),
+    } as const;
     const outcome = await acceptTweet(deps.core, user, tweetInputFromMessage(msg), log, replyTo);
     // Stored as a job: the notifier answers in this DM when it is done.
     if (!outcome) return;

@@ -1,6 +1,6 @@
 import type { App, webApi } from '@slack/bolt';
-import type { Core } from '../../core/core.js';
 import type { ChatUser } from '../../core/chat-user.js';
+import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { homeView } from './blocks.js';
 import { sendConnectLink } from './connect-link.js';
@@ -13,7 +13,11 @@ import type { WorkspaceNames } from './workspace-names.js';
  * Publishes the user's App Home: connection status, target table or picker, how to save.
  * `notice`: what became of a click in the tab, when the status alone does not say it.
  */
-export async function publishHome(deps: { core: Core; client: webApi.WebClient; log: Logger }, user: ChatUser, notice?: string): Promise<void> {
+export async function publishHome(
+  deps: { core: Core; client: webApi.WebClient; log: Logger },
+  user: ChatUser,
+  notice?: string,
+): Promise<void> {
   try {
     const status = await deps.core.connectionStatus(user);
     await deps.client.views.publish({ user_id: user.userId, view: homeView(status, notice) });
@@ -26,7 +30,10 @@ export async function publishHome(deps: { core: Core; client: webApi.WebClient; 
  * Whether a block action came from the Home tab. Such actions have no response_url: their outcome
  * is shown by republishing the tab (`publishHome`, with a notice for what the status does not show).
  */
-export function fromHomeTab(body: { container?: { type?: string } | undefined; view?: { type?: string } | undefined }): boolean {
+export function fromHomeTab(body: {
+  container?: { type?: string } | undefined;
+  view?: { type?: string } | undefined;
+}): boolean {
   return body.container?.type === 'view' || body.view?.type === 'home';
 }
 
@@ -46,7 +53,12 @@ export function registerHomeTab(app: App, deps: { core: Core; log: Logger; works
     await ack();
     const teamId = body.team?.id ?? body.user.team_id;
     const user = slackUser(teamId, body.user.id, body.user.name, deps.workspaces.of(teamId, body.team?.domain));
-    const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.homeConnect, teamId: user.teamId, userId: user.userId });
+    const log = deps.log.child({
+      event: 'block_actions',
+      actionId: ACTION_IDS.homeConnect,
+      teamId: user.teamId,
+      userId: user.userId,
+    });
     await sendConnectLink({ core: deps.core, client, log }, user);
   });
 }

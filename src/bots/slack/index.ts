@@ -1,6 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
-import type { ChatBot } from '../chat-bot.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SlackConfig } from '../../config.js';
 import type { ChatUser } from '../../core/chat-user.js';
 import type { Core } from '../../core/core.js';
@@ -9,7 +8,9 @@ import type { Router } from '../../http/router.js';
 import { MAX_BODY_BYTES } from '../../http/server.js';
 import type { Logger } from '../../log.js';
 import type { WorkspaceInstallStore } from '../../store/workspace-install-store.js';
+import type { ChatBot } from '../chat-bot.js';
 import { registerActOnce } from './act-once.js';
+import { registerAddNote } from './add-note.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerCommands } from './commands.js';
 import { BOT_SCOPES, EVENTS_PATH, INSTALL_PATH, INSTALL_START_PATH, OAUTH_REDIRECT_PATH } from './constants.js';
@@ -17,17 +18,20 @@ import { registerDirectMessages } from './direct-messages.js';
 import { registerHomeTab } from './home-tab.js';
 import { addSlackInstallRoutes } from './install-routes.js';
 import { createInstallStateStore, INSTALL_STATE_TTL_SECONDS } from './install-state-store.js';
-import { createSlackInstallationStore, NoInstallationError, type SlackInstallationStore } from './installation-store.js';
+import {
+  createSlackInstallationStore,
+  NoInstallationError,
+  type SlackInstallationStore,
+} from './installation-store.js';
 import { registerMessageShortcut } from './message-shortcut.js';
 import { answerNotInstalled } from './not-installed.js';
 import { createSlackNotifier } from './notifier.js';
-import { registerUninstall, type OnUninstalled } from './uninstall.js';
 import { errorSummary } from './reply.js';
 import { checkRequestTimestamp } from './request-timestamp.js';
-import { createWorkspaceNames } from './workspace-names.js';
 import { registerSaveActions } from './save-actions.js';
-import { registerAddNote } from './add-note.js';
 import { registerTablePicker } from './table-picker.js';
+import { registerUninstall, type OnUninstalled } from './uninstall.js';
+import { createWorkspaceNames } from './workspace-names.js';
 
 export interface SlackBotOptions {
   config: SlackConfig;
@@ -37,7 +41,8 @@ export interface SlackBotOptions {
   /** Clock for the request-timestamp check (tests). */
   now?: () => number;
   /** Distribution mode: where installations, install states and refresh leases are kept (shared by all instances). */
-  installs?: { store: WorkspaceInstallStore; states: OneTimeStore<Record<string, unknown>>; claims: ClaimStore } | undefined;
+  installs?:
+    { store: WorkspaceInstallStore; states: OneTimeStore<Record<string, unknown>>; claims: ClaimStore } | undefined;
   /** The product's public base URL (final once the server listens): install links and the OAuth redirect. */
   publicUrl?: () => string;
   /** Distribution mode: run after a workspace's installation was deleted. */
@@ -74,7 +79,11 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
   let app: App;
   if (distribution) {
     if (!options.installs) throw new Error('Slack distribution mode needs the installation store');
-    installations = createSlackInstallationStore({ installs: options.installs.store, claims: options.installs.claims, log });
+    installations = createSlackInstallationStore({
+      installs: options.installs.store,
+      claims: options.installs.claims,
+      log,
+    });
     receiver = new HTTPReceiver({
       signingSecret: config.signingSecret,
       endpoints: [EVENTS_PATH],
@@ -107,11 +116,26 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
       processBeforeResponse: false,
       bodyLimit: MAX_BODY_BYTES,
     });
-    app = new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true, extendedErrorHandler: true });
+    app = new App({
+      token: config.botToken,
+      receiver,
+      clientOptions,
+      logger,
+      deferInitialization: true,
+      extendedErrorHandler: true,
+    });
   } else {
     // Socket Mode gets no signing secret: its requests arrive unsigned over the app's own WebSocket
     // (Bolt's SocketModeReceiver needs only the app token), so config does not require one there.
-    app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger, deferInitialization: true, extendedErrorHandler: true });
+    app = new App({
+      token: config.botToken,
+      appToken: config.appToken,
+      socketMode: true,
+      clientOptions,
+      logger,
+      deferInitialization: true,
+      extendedErrorHandler: true,
+    });
   }
 
   const workspaces = createWorkspaceNames();
@@ -121,7 +145,9 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
     // Org-wide installs are keyed by the org, but users (and their DMs) by their workspace: remember which org covers it.
     app.use(async ({ context, next }) => {
       if (context.isEnterpriseInstall && context.enterpriseId && context.teamId) {
-        await store.rememberOrg(context.teamId, context.enterpriseId).catch((err: unknown) => log.warn({ err: errorSummary(err) }, 'could not remember the org of a workspace'));
+        await store
+          .rememberOrg(context.teamId, context.enterpriseId)
+          .catch((err: unknown) => log.warn({ err: errorSummary(err) }, 'could not remember the org of a workspace'));
       }
       await next();
     });
@@ -174,7 +200,10 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
           await app.init(); // auth.test: a wrong bot token stops start-up here
         } catch (err) {
           const code = errorSummary(err).code;
-          throw new Error(`Slack rejected SLACK_BOT_TOKEN at start-up (auth.test: ${typeof code === 'string' ? code : 'request failed'})`, { cause: err });
+          throw new Error(
+            `Slack rejected SLACK_BOT_TOKEN at start-up (auth.test: ${typeof code === 'string' ? code : 'request failed'})`,
+            { cause: err },
+          );
         }
         initialized = true;
         // The workspace's name for the connect confirmation page; without it the page names the domain.
@@ -188,9 +217,9 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
       const botToken = config.botToken;
       const tokenFor = installations
         ? (() => {
-          const store = installations;
-          return async (user: ChatUser) => (user.teamId ? store.botTokenForTeam(user.teamId) : undefined);
-        })()
+            const store = installations;
+            return async (user: ChatUser) => (user.teamId ? store.botTokenForTeam(user.teamId) : undefined);
+          })()
         : async () => botToken;
       core.registerNotifier('slack', createSlackNotifier(app.client, tokenFor, log));
       if (socketMode) {
@@ -198,7 +227,12 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
       } else if (!mounted) {
         router.add('POST', EVENTS_PATH, handleEvents);
         if (receiver?.installer) {
-          addSlackInstallRoutes({ router, installer: receiver.installer, redirectUri: () => `${publicUrl()}${OAUTH_REDIRECT_PATH}`, log });
+          addSlackInstallRoutes({
+            router,
+            installer: receiver.installer,
+            redirectUri: () => `${publicUrl()}${OAUTH_REDIRECT_PATH}`,
+            log,
+          });
         }
         mounted = true;
       }

@@ -1,5 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { InstallURLOptions, StateStore } from '@slack/bolt';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { OneTimeStore } from '../../core/ports.js';
 
 /** How long an install may take from `/slack/install` to Slack's redirect back (Bolt's cookie lives as long). */

@@ -1,6 +1,6 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
-import type { ClaimStore } from '../../core/ports.js';
 import { setNewest } from '../../core/bounded-map.js';
+import type { ClaimStore } from '../../core/ports.js';
 import type { Logger } from '../../log.js';
 import type { WorkspaceInstallKey, WorkspaceInstallStore } from '../../store/workspace-install-store.js';
 

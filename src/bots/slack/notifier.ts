@@ -1,20 +1,37 @@
 import type { webApi } from '@slack/bolt';
 import type { ChatUser } from '../../core/chat-user.js';
 import type { ChatNotifier, SaveOutcome } from '../../core/outcomes.js';
-import type { Logger } from '../../log.js';
 import type { ReplyTo } from '../../core/save-jobs.js';
+import type { Logger } from '../../log.js';
 import { createDmNotifier } from '../dm-notifier.js';
-import { connectedMessage, pendingSavedMessage, reconnectNeededMessage, saveOutcomeMessage, type SlackMessage } from './blocks.js';
+import {
+  connectedMessage,
+  pendingSavedMessage,
+  reconnectNeededMessage,
+  saveOutcomeMessage,
+  type SlackMessage,
+} from './blocks.js';
 import { errorSummary } from './reply.js';
 import { sendSlackDm } from './send-dm.js';
 
 /** POSTs an ephemeral answer to a response_url (never logged: it is a credential); false when Slack refused it. */
-async function postToResponseUrl(url: string, message: SlackMessage, replaceOriginal: boolean, log: Logger, where: Record<string, unknown>): Promise<boolean> {
+async function postToResponseUrl(
+  url: string,
+  message: SlackMessage,
+  replaceOriginal: boolean,
+  log: Logger,
+  where: Record<string, unknown>,
+): Promise<boolean> {
   try {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', text: message.text, blocks: message.blocks, replace_original: replaceOriginal }),
+      body: JSON.stringify({
+        response_type: 'ephemeral',
+        text: message.text,
+        blocks: message.blocks,
+        replace_original: replaceOriginal,
+      }),
       signal: AbortSignal.timeout(10_000),
     });
     if (res.ok) {
@@ -43,7 +60,8 @@ export function createSlackNotifier(
 ): ChatNotifier {
   const tokenOf = async (user: ChatUser) => {
     const botToken = await botTokenFor(user);
-    if (botToken === undefined) throw Object.assign(new Error('the workspace has no installation'), { code: 'not_installed' });
+    if (botToken === undefined)
+      throw Object.assign(new Error('the workspace has no installation'), { code: 'not_installed' });
     return botToken;
   };
   const dmNotifier = createDmNotifier(

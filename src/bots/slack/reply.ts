@@ -1,7 +1,7 @@
 import type { RespondFn } from '@slack/bolt';
+import type { ReplyTo } from '../../core/save-jobs.js';
 import type { Logger } from '../../log.js';
 import type { SlackMessage } from './blocks.js';
-import type { ReplyTo } from '../../core/save-jobs.js';
 
 /**
  * Answers through the payload's response_url, ephemerally (visible to the user only).
@@ -36,7 +36,12 @@ const RESPONSE_URL_TTL_MS = 30 * 60_000;
 export function responseUrlReplyTo(responseUrl: string | undefined, opts: { replaceOriginal?: boolean } = {}): ReplyTo {
   if (!responseUrl) return { kind: 'dm' };
   const expiresAt = new Date(Date.now() + RESPONSE_URL_TTL_MS).toISOString();
-  return { kind: 'slack_response_url', url: responseUrl, expiresAt, ...(opts.replaceOriginal ? { replaceOriginal: true } : {}) };
+  return {
+    kind: 'slack_response_url',
+    url: responseUrl,
+    expiresAt,
+    ...(opts.replaceOriginal ? { replaceOriginal: true } : {}),
+  };
 }
 
 /** A loggable summary of an error from Bolt or the Web API: code and message, never request data. */

@@ -1,17 +1,17 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { chooseTargetText, CREATE_TABLE_FAILED_TEXT } from '../../chat/messages.js';
+import { acceptSave } from '../../chat/settle-save.js';
 import type { Core } from '../../core/core.js';
 import type { ChooseTargetOutcome, UndoOutcome } from '../../core/outcomes.js';
 import type { Logger } from '../../log.js';
-import { chooseTargetText, CREATE_TABLE_FAILED_TEXT } from '../../chat/messages.js';
 import { saveOutcomeMessage, section, undoOutcomeMessage } from './blocks.js';
 import { ACTION_IDS, CREATE_TABLE_ACTION } from './constants.js';
 import { fromHomeTab, publishHome } from './home-tab.js';
 import { respondEphemeral, responseUrlReplyTo } from './reply.js';
-import { acceptSave } from '../../chat/settle-save.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
-import type { WorkspaceNames } from './workspace-names.js';
 import { chooseOutcomeMessage } from './table-picker.js';
+import type { WorkspaceNames } from './workspace-names.js';
 
 type ButtonClick = BlockAction<ButtonAction>;
 
@@ -44,7 +44,12 @@ export function registerSaveActions(app: App, deps: { core: Core; log: Logger; w
   app.action<ButtonClick>(ACTION_IDS.undoSave, async ({ ack, body, action, respond }) => {
     await ack();
     const user = clicker(body, deps.workspaces);
-    const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.undoSave, teamId: user.teamId, userId: user.userId });
+    const log = deps.log.child({
+      event: 'block_actions',
+      actionId: ACTION_IDS.undoSave,
+      teamId: user.teamId,
+      userId: user.userId,
+    });
     const pageId = notionIdOf(action);
     let outcome: UndoOutcome;
     if (!pageId) {
@@ -64,21 +69,35 @@ export function registerSaveActions(app: App, deps: { core: Core; log: Logger; w
 
   app.action<ButtonClick>(ACTION_IDS.saveAgain, async ({ ack, body, action, respond }) => {
     const user = clicker(body, deps.workspaces);
-    const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.saveAgain, teamId: user.teamId, userId: user.userId });
+    const log = deps.log.child({
+      event: 'block_actions',
+      actionId: ACTION_IDS.saveAgain,
+      teamId: user.teamId,
+      userId: user.userId,
+    });
     const pageId = notionIdOf(action);
     // Stored as a job before the ack; its answer replaces the reply through the response_url.
     const replyTo = responseUrlReplyTo(body.response_url, { replaceOriginal: true });
-    const outcome = pageId ? await acceptSave(() => core.saveAgain(user, pageId, replyTo), log) : ({ kind: 'not_found' } as const);
+    const outcome = pageId
+      ? await acceptSave(() => core.saveAgain(user, pageId, replyTo), log)
+      : ({ kind: 'not_found' } as const);
     await ack();
     if (!outcome) return;
     // Someone else's (or a forgotten) save: tell the clicker privately, leave the reply alone.
-    await respondEphemeral(respond, saveOutcomeMessage(outcome), log, { replaceOriginal: outcome.kind !== 'not_found' });
+    await respondEphemeral(respond, saveOutcomeMessage(outcome), log, {
+      replaceOriginal: outcome.kind !== 'not_found',
+    });
   });
 
   app.action<ButtonClick>(CREATE_TABLE_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
     const user = clicker(body, deps.workspaces);
-    const log = deps.log.child({ event: 'block_actions', actionId: ACTION_IDS.createTable, teamId: user.teamId, userId: user.userId });
+    const log = deps.log.child({
+      event: 'block_actions',
+      actionId: ACTION_IDS.createTable,
+      teamId: user.teamId,
+      userId: user.userId,
+    });
     const pageId = notionIdOf(action);
     if (!pageId) return;
     // The Home tab has no response_url: the tab is republished with the new state (and a failure) instead.
@@ -89,7 +108,12 @@ export function registerSaveActions(app: App, deps: { core: Core; log: Logger; w
     } catch (err) {
       log.error({ err }, 'create table failed');
       if (inHomeTab) await publishHome({ core, client, log }, user, CREATE_TABLE_FAILED_TEXT);
-      else await respondEphemeral(respond, { text: CREATE_TABLE_FAILED_TEXT, blocks: [section(CREATE_TABLE_FAILED_TEXT)] }, log);
+      else
+        await respondEphemeral(
+          respond,
+          { text: CREATE_TABLE_FAILED_TEXT, blocks: [section(CREATE_TABLE_FAILED_TEXT)] },
+          log,
+        );
       return;
     }
     log.info({ outcome: outcome.kind }, 'create table finished');

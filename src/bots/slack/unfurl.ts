@@ -50,13 +50,16 @@ export function unfurlFromAttachment(attachment: SlackAttachment): TweetUnfurl |
   const twitterByUrl = url !== undefined && isTweetSiteUrl(decodeHtmlEntities(url));
   if (!isTwitterService(service) && !(service === undefined && twitterByUrl && str(attachment.text))) return undefined;
 
-  const author = str(attachment.author_subname) ?? str(attachment.author_name) ?? authorFromTitle(str(attachment.title));
+  const author =
+    str(attachment.author_subname) ?? str(attachment.author_name) ?? authorFromTitle(str(attachment.title));
   const text = str(attachment.text);
   const link = url ?? str(attachment.title_link) ?? str(attachment.author_link);
   if (!text && !link) return undefined;
   if (text === undefined) return { author, text, url: link };
   const marked = decodeSlackMarkup(text);
-  return marked.links ? { author, text: marked.text, links: marked.links, url: link } : { author, text: marked.text, url: link };
+  return marked.links
+    ? { author, text: marked.text, links: marked.links, url: link }
+    : { author, text: marked.text, url: link };
 }
 
 /** The first Twitter/X unfurl among a message's attachments (the image-only extras are skipped). */

@@ -1,5 +1,5 @@
-import type { ChatUser } from '../chat-user.js';
 import { reconnectClaim } from '../access-lost.js';
+import type { ChatUser } from '../chat-user.js';
 import type { NotionConnection, TokenGrant } from '../connection.js';
 import { errorCode, StoreDecryptError } from '../errors.js';
 import type { ConnectionStatus, ConnectLink } from '../outcomes.js';
@@ -7,7 +7,10 @@ import type { UseCaseContext } from './context.js';
 import type { ReplayKeptSaves } from './replay-kept-saves.js';
 
 /** `Core.connectUser`: a fresh personal connect link, and what the user has now. */
-export function createConnectUser(ctx: UseCaseContext, connectionStatus: (user: ChatUser) => Promise<ConnectionStatus>) {
+export function createConnectUser(
+  ctx: UseCaseContext,
+  connectionStatus: (user: ChatUser) => Promise<ConnectionStatus>,
+) {
   return async function connectUser(user: ChatUser): Promise<ConnectLink> {
     const link = await ctx.newConnectLink(user);
     let current: ConnectionStatus = { connected: false };
@@ -37,7 +40,15 @@ export function createOnConnected(ctx: UseCaseContext, replay: ReplayKeptSaves) 
       await ctx.notifierFor(user)?.notifyConnected(user, { workspaceName: conn.workspaceName, status });
       if (status.kind === 'ready') await replay.replay(user);
     } catch (err) {
-      log.error({ event: 'connect.followup_failed', platform: user.platform, code: errorCode(err), err: (err as Error).message }, 'could not finish setting up after connect');
+      log.error(
+        {
+          event: 'connect.followup_failed',
+          platform: user.platform,
+          code: errorCode(err),
+          err: (err as Error).message,
+        },
+        'could not finish setting up after connect',
+      );
     }
   }
 
@@ -62,12 +73,22 @@ export function createOnConnected(ctx: UseCaseContext, replay: ReplayKeptSaves) 
     // A claim left held only delays the next loss's DM; it must not stop the setup below.
     await ctx.claims
       .release(reconnectClaim(user))
-      .catch((err: unknown) => log.warn({ event: 'connect.release_claim_failed', platform: user.platform, code: errorCode(err) }, 'could not reset the reconnect DM'));
+      .catch((err: unknown) =>
+        log.warn(
+          { event: 'connect.release_claim_failed', platform: user.platform, code: errorCode(err) },
+          'could not reset the reconnect DM',
+        ),
+      );
     if (previous && previous.accessToken !== grant.accessToken && !previous.lostAccessAt) {
       ctx.track(
         notion
           .revokeToken(previous.accessToken)
-          .catch((err: unknown) => log.warn({ event: 'connection.revoke_previous_failed', code: errorCode(err) }, 'could not revoke the replaced token')),
+          .catch((err: unknown) =>
+            log.warn(
+              { event: 'connection.revoke_previous_failed', code: errorCode(err) },
+              'could not revoke the replaced token',
+            ),
+          ),
       );
     }
     ctx.track(afterConnect(user, conn, previous?.target?.dataSourceId));

@@ -12,7 +12,12 @@ export function createConnectionStatus(ctx: UseCaseContext, replay: ReplayKeptSa
 
   /** Lists the shared tables now (and remembers them); `lost` / `gone` as withLiveConnection says. */
   async function listChoices(user: ChatUser, conn: NotionConnection) {
-    const ran = await lost.withLiveConnection(user, conn, (c) => withAccess(user, c, (token) => notion.listTables(token)), { quiet: true });
+    const ran = await lost.withLiveConnection(
+      user,
+      conn,
+      (c) => withAccess(user, c, (token) => notion.listTables(token)),
+      { quiet: true },
+    );
     if (ran.kind !== 'done') return ran;
     return { kind: 'done' as const, tables: recentTables.remember(user, ran.value.conn, ran.value.value) };
   }
@@ -23,13 +28,21 @@ export function createConnectionStatus(ctx: UseCaseContext, replay: ReplayKeptSa
    * `recent-tables.ts`), so the answer does not wait on Notion; else listed once. Without a listing
    * (Notion busy), just the target.
    */
-  async function readyWithChoices(user: ChatUser, conn: NotionConnection, target: SaveTarget): Promise<{ target: TargetStatus; needsReconnect?: true }> {
+  async function readyWithChoices(
+    user: ChatUser,
+    conn: NotionConnection,
+    target: SaveTarget,
+  ): Promise<{ target: TargetStatus; needsReconnect?: true }> {
     const withChoices = (tables: TableChoice[]): TargetStatus => {
       if (tables.length < 2) return ready(target);
       const currentId = tables.find((t) => sameId(t.id, target.dataSourceId))?.id;
       return { ...ready(target), choices: { tables, ...(currentId ? { currentId } : {}) } };
     };
-    const listFailed = (err: unknown) => log.warn({ event: 'status.list_failed', platform: user.platform, code: errorCode(err) }, 'could not list the shared tables');
+    const listFailed = (err: unknown) =>
+      log.warn(
+        { event: 'status.list_failed', platform: user.platform, code: errorCode(err) },
+        'could not list the shared tables',
+      );
     const remembered = recentTables.get(user, conn);
     if (remembered) {
       if (!remembered.fresh) ctx.track(listChoices(user, conn).catch(listFailed));
@@ -51,7 +64,10 @@ export function createConnectionStatus(ctx: UseCaseContext, replay: ReplayKeptSa
    * user can switch. Never throws for Notion's sake: a lost connection reads as `needsReconnect`,
    * an unreachable Notion as no known target (or the stored one alone).
    */
-  async function targetOf(user: ChatUser, conn: NotionConnection): Promise<{ target: TargetStatus | undefined; needsReconnect?: true }> {
+  async function targetOf(
+    user: ChatUser,
+    conn: NotionConnection,
+  ): Promise<{ target: TargetStatus | undefined; needsReconnect?: true }> {
     if (conn.lostAccessAt) return { target: conn.target ? ready(conn.target) : undefined, needsReconnect: true };
     if (conn.target) {
       if (conn.pendingSince) replay.fromStatus(user);
@@ -64,7 +80,10 @@ export function createConnectionStatus(ctx: UseCaseContext, replay: ReplayKeptSa
       if (ran.value.status.kind === 'ready' && ran.value.conn.pendingSince) replay.fromStatus(user);
       return { target: ran.value.status };
     } catch (err) {
-      log.warn({ event: 'status.discover_failed', platform: user.platform, code: errorCode(err) }, 'could not look at the shared tables');
+      log.warn(
+        { event: 'status.discover_failed', platform: user.platform, code: errorCode(err) },
+        'could not look at the shared tables',
+      );
       return { target: undefined };
     }
   }
@@ -72,6 +91,11 @@ export function createConnectionStatus(ctx: UseCaseContext, replay: ReplayKeptSa
   return async function connectionStatus(user: ChatUser): Promise<ConnectionStatus> {
     const conn = await connections.get(user);
     if (!conn) return { connected: false };
-    return { connected: true, workspaceName: conn.workspaceName, connectedAt: conn.connectedAt, ...(await targetOf(user, conn)) };
+    return {
+      connected: true,
+      workspaceName: conn.workspaceName,
+      connectedAt: conn.connectedAt,
+      ...(await targetOf(user, conn)),
+    };
   };
 }

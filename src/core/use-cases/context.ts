@@ -1,13 +1,22 @@
-import type { ChatUser, Platform } from '../chat-user.js';
+import type { Logger } from '../../log.js';
 import { createAccessLost, type AccessLost, type LiveOutcome } from '../access-lost.js';
+import type { ChatUser, Platform } from '../chat-user.js';
+import { createConnectLinks } from '../connect-links.js';
 import type { NotionConnection, SaveTarget } from '../connection.js';
 import { createDiscover, type Discover } from '../discover-target.js';
 import type { ChatNotifier, ChooseTargetOutcome, TargetStatus } from '../outcomes.js';
-import { createConnectLinks } from '../connect-links.js';
-import type { ClaimStore, ConnectionStore, LiveLinks, NotionGateway, OneTimeStore, PendingSaves, SaveIndex, TweetProviders } from '../ports.js';
+import type {
+  ClaimStore,
+  ConnectionStore,
+  LiveLinks,
+  NotionGateway,
+  OneTimeStore,
+  PendingSaves,
+  SaveIndex,
+  TweetProviders,
+} from '../ports.js';
 import { createRecentTables, type RecentTables } from '../recent-tables.js';
 import { createWithAccess, type WithAccess } from '../with-access.js';
-import type { Logger } from '../../log.js';
 
 /** What the use cases need from the store, Notion and the process. */
 export interface CoreDeps {
@@ -57,7 +66,8 @@ export function createUseCaseContext(deps: CoreDeps): UseCaseContext {
 
   function notifierFor(user: ChatUser): ChatNotifier | undefined {
     const notifier = notifiers.get(user.platform);
-    if (!notifier) log.warn({ event: 'notify.no_adapter', platform: user.platform }, 'no adapter can message this user');
+    if (!notifier)
+      log.warn({ event: 'notify.no_adapter', platform: user.platform }, 'no adapter can message this user');
     return notifier;
   }
 
@@ -65,15 +75,37 @@ export function createUseCaseContext(deps: CoreDeps): UseCaseContext {
   const recentTables = createRecentTables(now);
   const discover = createDiscover({ connections, notion, withAccess, listed: recentTables.remember });
   const lost = createAccessLost({ ...deps, now, newConnectLink, notifierFor, track });
-  return { ...deps, now, notifiers, notifierFor, track, background, newConnectLink, withAccess, recentTables, discover, lost };
+  return {
+    ...deps,
+    now,
+    notifiers,
+    notifierFor,
+    track,
+    background,
+    newConnectLink,
+    withAccess,
+    recentTables,
+    discover,
+    lost,
+  };
 }
 
-export const ready = (target: SaveTarget): Extract<TargetStatus, { kind: 'ready' }> => ({ kind: 'ready', table: target.title, url: target.url });
+export const ready = (target: SaveTarget): Extract<TargetStatus, { kind: 'ready' }> => ({
+  kind: 'ready',
+  table: target.title,
+  url: target.url,
+});
 
 /** The answer when Notion refused the stored connection (`lost`) or none is stored any more (`gone`). */
-export async function lostReply(ctx: UseCaseContext, ran: Exclude<LiveOutcome<unknown>, { kind: 'done' }>, user: ChatUser) {
+export async function lostReply(
+  ctx: UseCaseContext,
+  ran: Exclude<LiveOutcome<unknown>, { kind: 'done' }>,
+  user: ChatUser,
+) {
   const connectUrl = (await ctx.newConnectLink(user)).url;
-  return ran.kind === 'lost' ? ({ kind: 'reconnect', connectUrl } as const) : ({ kind: 'not_connected', connectUrl } as const);
+  return ran.kind === 'lost'
+    ? ({ kind: 'reconnect', connectUrl } as const)
+    : ({ kind: 'not_connected', connectUrl } as const);
 }
 
 /**

@@ -1,13 +1,18 @@
 import type { ChatUser } from '../chat-user.js';
-import type { SaveTarget } from '../connection.js';
 import { storeTarget } from '../connection-writes.js';
+import type { SaveTarget } from '../connection.js';
 import { createTableOnce } from '../create-table-once.js';
 import type { ChooseTargetOutcome } from '../outcomes.js';
 import { sameId, toSaveTarget } from '../pick-target.js';
 import { ready, withTables, type UseCaseContext } from './context.js';
 import type { ReplayKeptSaves } from './replay-kept-saves.js';
 
-const created = (target: SaveTarget): ChooseTargetOutcome => ({ kind: 'created', table: target.title, url: target.url, pageTitle: target.parentTitle });
+const created = (target: SaveTarget): ChooseTargetOutcome => ({
+  kind: 'created',
+  table: target.title,
+  url: target.url,
+  pageTitle: target.parentTitle,
+});
 
 /** `Core.createTweetsTable`: one Tweets table per page however often the offer is clicked, made the target. */
 export function createCreateTweetsTable(ctx: UseCaseContext, replay: ReplayKeptSaves) {
@@ -22,7 +27,8 @@ export function createCreateTweetsTable(ctx: UseCaseContext, replay: ReplayKeptS
         const before = conn.target;
         if (!conn.lostAccessAt && before && sameId(before.parentPageId, pageId)) {
           const listed = await withAccess(user, conn, (token) => notion.listTables(token));
-          if (listed.value.some((t) => t.mapping && sameId(t.dataSourceId, before.dataSourceId))) return created(before);
+          if (listed.value.some((t) => t.mapping && sameId(t.dataSourceId, before.dataSourceId)))
+            return created(before);
           conn = listed.conn;
         }
         const made = await withAccess(user, conn, (token) => notion.createTweetsTable(token, pageId));
@@ -41,7 +47,9 @@ export function createCreateTweetsTable(ctx: UseCaseContext, replay: ReplayKeptS
     const current = async () => {
       const target = (await connections.get(user))?.target;
       if (target && sameId(target.parentPageId, pageId)) return create();
-      return withTables(ctx, user, async (conn) => (conn.target ? ready(conn.target) : (await ctx.discover(user, conn)).status));
+      return withTables(ctx, user, async (conn) =>
+        conn.target ? ready(conn.target) : (await ctx.discover(user, conn)).status,
+      );
     };
     return tableOnce(user, pageId, create, current);
   };

@@ -18,7 +18,10 @@ export function createDisconnectUser(ctx: UseCaseContext) {
       try {
         await ctx.notion.revokeToken(conn.accessToken);
       } catch (err) {
-        log.warn({ event: 'disconnect.revoke_failed', platform: user.platform, code: errorCode(err) }, 'revoke failed; deleting locally anyway');
+        log.warn(
+          { event: 'disconnect.revoke_failed', platform: user.platform, code: errorCode(err) },
+          'revoke failed; deleting locally anyway',
+        );
       }
     }
     const existed = await connections.delete(user);

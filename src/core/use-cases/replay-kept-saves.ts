@@ -1,5 +1,5 @@
-import { chatUserKey, type ChatUser } from '../chat-user.js';
 import { setNewest } from '../bounded-map.js';
+import { chatUserKey, type ChatUser } from '../chat-user.js';
 import { clearPendingMark, setPendingMark } from '../connection-writes.js';
 import { releaseKept } from '../kept-saves.js';
 import type { SaveOutcome } from '../outcomes.js';
@@ -68,7 +68,15 @@ export function createReplayKeptSaves(ctx: UseCaseContext, runner: KeptSaveRunne
         }
       }
       const settled = outcomes.filter((o) => !((o.kind === 'needs_table' || o.kind === 'reconnect') && o.kept));
-      log.info({ event: 'save.replayed', platform: user.platform, count: outcomes.length, waiting: outcomes.length - settled.length }, 'kept saves replayed');
+      log.info(
+        {
+          event: 'save.replayed',
+          platform: user.platform,
+          count: outcomes.length,
+          waiting: outcomes.length - settled.length,
+        },
+        'kept saves replayed',
+      );
       if (settled.length > 0) await ctx.notifierFor(user)?.notifyPendingSaved(user, settled);
     } finally {
       replaying.delete(key);
@@ -76,7 +84,11 @@ export function createReplayKeptSaves(ctx: UseCaseContext, runner: KeptSaveRunne
   }
 
   function inBackground(user: ChatUser): void {
-    ctx.track(replay(user).catch((err: unknown) => log.warn({ event: 'save.replay_failed', err: (err as Error).message }, 'replay failed')));
+    ctx.track(
+      replay(user).catch((err: unknown) =>
+        log.warn({ event: 'save.replay_failed', err: (err as Error).message }, 'replay failed'),
+      ),
+    );
   }
 
   /**

@@ -16,7 +16,8 @@ export function createUndoSave(ctx: UseCaseContext) {
         withAccess(user, c, async (token) => {
           const result = await notion.trashPage(token, record.pageId);
           // Notion's 404 means deleted or no longer shared alike; the row's table tells them apart.
-          if (result === 'gone' && !(await notion.canReadTable(token, record.dataSourceId))) return 'unreachable' as const;
+          if (result === 'gone' && !(await notion.canReadTable(token, record.dataSourceId)))
+            return 'unreachable' as const;
           return result;
         }),
       );
@@ -28,7 +29,9 @@ export function createUndoSave(ctx: UseCaseContext) {
         return { kind: 'unreachable', table: record.table, connectUrl: (await ctx.newConnectLink(user)).url };
       }
       await ctx.saveIndex.forget(user, record);
-      return value === 'trashed' ? { kind: 'removed', table: record.table, tweet: record.tweet } : { kind: 'already_deleted', table: record.table };
+      return value === 'trashed'
+        ? { kind: 'removed', table: record.table, tweet: record.tweet }
+        : { kind: 'already_deleted', table: record.table };
     } catch (err) {
       log.warn({ event: 'save.undo_failed', platform: user.platform, code: errorCode(err) }, 'undo failed');
       return { kind: 'failed', reason: DomainError.is(err) ? 'notion_unavailable' : 'internal' };

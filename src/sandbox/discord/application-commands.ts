@@ -2,8 +2,8 @@
  * `GET`/`PUT /applications/{id}[/guilds/{id}]/commands`: the bot's registered commands, replaced
  * as a whole by a bulk overwrite after Discord's validation (application-commands.mdx).
  */
-import { snowflake } from './ids.js';
 import { invalidForm, methodNotAllowed, missingAccess, type Answer } from './http-io.js';
+import { snowflake } from './ids.js';
 import type { DiscordState, RegisteredCommand } from './state.js';
 import { validateCommands } from './validate.js';
 

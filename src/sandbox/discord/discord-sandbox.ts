@@ -26,13 +26,13 @@ import {
   type DmRecord,
   type EditRecord,
   type RegisteredCommand,
-  type ShownModal,
   type RequestRecord,
+  type ShownModal,
 } from './state.js';
 
-export { tweetEmbed, type APIEmbedLike, type FakeMessage, type FakeUser } from './objects.js';
 export { PRIVILEGED_INTENTS } from './gateway.js';
 export type { DispatchedInteraction, InteractionSpec } from './interactions.js';
+export { tweetEmbed, type APIEmbedLike, type FakeMessage, type FakeUser } from './objects.js';
 export type { CallbackRecord, CommandPut, DmRecord, EditRecord, RegisteredCommand, ShownModal } from './state.js';
 
 export interface FakeDiscordOptions {
@@ -74,8 +74,14 @@ export class FakeDiscord {
 
   constructor(options: FakeDiscordOptions = {}) {
     const applicationId = options.applicationId ?? snowflake();
-    const token = options.token ?? `${Buffer.from(applicationId).toString('base64url')}.GfAkE0.fake-bot-token-${snowflake()}`;
-    const state = new DiscordState(token, applicationId, options.botUsername ?? 'Save to Notion', options.ackDeadlineMs ?? 3000);
+    const token =
+      options.token ?? `${Buffer.from(applicationId).toString('base64url')}.GfAkE0.fake-bot-token-${snowflake()}`;
+    const state = new DiscordState(
+      token,
+      applicationId,
+      options.botUsername ?? 'Save to Notion',
+      options.ackDeadlineMs ?? 3000,
+    );
     this.state = state;
     this.token = token;
     this.applicationId = applicationId;

@@ -87,7 +87,12 @@ export class FakeGateway {
     if (url.searchParams.get('encoding') !== 'json') return this.closeWith(ws, 4002, 'Decode error');
     if (url.searchParams.has('compress')) return this.closeWith(ws, 4002, 'Decode error (the fake does not compress)');
     let session: Session | undefined;
-    this.send(ws, { op: 10, d: { heartbeat_interval: this.options.heartbeatInterval, _trace: ['["fake-gateway",{"micros":0}]'] }, s: null, t: null });
+    this.send(ws, {
+      op: 10,
+      d: { heartbeat_interval: this.options.heartbeatInterval, _trace: ['["fake-gateway",{"micros":0}]'] },
+      s: null,
+      t: null,
+    });
 
     ws.on('message', (raw, isBinary) => {
       let payload: { op?: unknown; d?: unknown };
@@ -103,11 +108,20 @@ export class FakeGateway {
           return this.send(ws, { op: 11, d: null, s: null, t: null });
         case 2: {
           if (session) return this.closeWith(ws, 4005, 'Already authenticated');
-          const d = (payload.d ?? {}) as { token?: unknown; intents?: unknown; shard?: unknown; properties?: unknown; compress?: unknown };
+          const d = (payload.d ?? {}) as {
+            token?: unknown;
+            intents?: unknown;
+            shard?: unknown;
+            properties?: unknown;
+            compress?: unknown;
+          };
           if (d.token !== this.options.token) return this.closeWith(ws, 4004, 'Authentication failed');
-          if (typeof d.intents !== 'number' || !Number.isInteger(d.intents) || d.intents < 0) return this.closeWith(ws, 4013, 'Invalid intent(s)');
-          if (d.intents & PRIVILEGED_INTENTS & ~this.options.allowedPrivilegedIntents) return this.closeWith(ws, 4014, 'Disallowed intent(s)');
-          if (d.shard !== undefined && JSON.stringify(d.shard) !== '[0,1]') return this.closeWith(ws, 4010, 'Invalid shard');
+          if (typeof d.intents !== 'number' || !Number.isInteger(d.intents) || d.intents < 0)
+            return this.closeWith(ws, 4013, 'Invalid intent(s)');
+          if (d.intents & PRIVILEGED_INTENTS & ~this.options.allowedPrivilegedIntents)
+            return this.closeWith(ws, 4014, 'Disallowed intent(s)');
+          if (d.shard !== undefined && JSON.stringify(d.shard) !== '[0,1]')
+            return this.closeWith(ws, 4010, 'Invalid shard');
           this.identifies.push({ intents: d.intents, shard: d.shard, properties: d.properties, compress: d.compress });
           session = { id: newSessionId(), seq: 0, intents: d.intents, events: [], socket: ws };
           this.sessions.set(session.id, session);

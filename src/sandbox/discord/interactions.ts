@@ -6,8 +6,22 @@
 import { HttpError, invalidForm, type Answer } from './http-io.js';
 import { interactionToken, snowflake } from './ids.js';
 import { applyEdit } from './messages.js';
-import { channelObject, memberObject, messageObject, type APIEmbedLike, type FakeMessage, type FakeUser } from './objects.js';
-import { EPHEMERAL, LOADING, type CallbackRecord, type DiscordContext, type DiscordState, type ShownModal } from './state.js';
+import {
+  channelObject,
+  memberObject,
+  messageObject,
+  type APIEmbedLike,
+  type FakeMessage,
+  type FakeUser,
+} from './objects.js';
+import {
+  EPHEMERAL,
+  LOADING,
+  type CallbackRecord,
+  type DiscordContext,
+  type DiscordState,
+  type ShownModal,
+} from './state.js';
 import { isEmptyMessage, validateMessage } from './validate.js';
 
 type Where = {
@@ -17,7 +31,12 @@ type Where = {
 
 export type InteractionSpec =
   | ({ kind: 'chat_input'; name: string; user: FakeUser; options?: Record<string, string | number | boolean> } & Where)
-  | ({ kind: 'message'; name: string; user: FakeUser; target: { content?: string; embeds?: APIEmbedLike[]; author?: FakeUser } } & Where)
+  | ({
+      kind: 'message';
+      name: string;
+      user: FakeUser;
+      target: { content?: string; embeds?: APIEmbedLike[]; author?: FakeUser };
+    } & Where)
   | { kind: 'select'; customId: string; values: string[]; user: FakeUser; message: FakeMessage }
   /**
    * The user submits a modal the bot showed (MODAL_SUBMIT, type 5): `modal` is the one recorded in `modals`,
@@ -50,7 +69,11 @@ function validateModal(data: Record<string, unknown>): { path: string[]; code: s
   rows.forEach((row, i) => {
     const inner = row.type === 1 && Array.isArray(row.components) ? (row.components as Record<string, unknown>[]) : [];
     if (inner.length !== 1 || inner[0]!.type !== 4) {
-      issues.push({ path: ['components', String(i)], code: 'COMPONENT_TYPE_INVALID', message: 'A modal row holds exactly one text input.' });
+      issues.push({
+        path: ['components', String(i)],
+        code: 'COMPONENT_TYPE_INVALID',
+        message: 'A modal row holds exactly one text input.',
+      });
       return;
     }
     const input = inner[0]!;
@@ -61,7 +84,8 @@ function validateModal(data: Record<string, unknown>): { path: string[]; code: s
       issues.push({ path: [...p, 'style'], code: 'BASE_TYPE_CHOICES', message: 'Value must be one of (1, 2).' });
     }
     const max = input.max_length;
-    if (max !== undefined && (typeof max !== 'number' || max < 1 || max > 4000)) bad([...p, 'max_length'], 'Must be between 1 and 4000.');
+    if (max !== undefined && (typeof max !== 'number' || max < 1 || max > 4000))
+      bad([...p, 'max_length'], 'Must be between 1 and 4000.');
     const placeholder = input.placeholder;
     if (placeholder !== undefined && (typeof placeholder !== 'string' || placeholder.length > 100)) {
       bad([...p, 'placeholder'], 'Must be 100 or fewer in length.');
@@ -98,12 +122,11 @@ export function dispatchInteraction(ctx: DiscordContext, spec: InteractionSpec):
     : spec.kind === 'modal_submit'
       ? spec.modal.guildId === undefined
       : spec.kind !== 'select' && spec.kind !== 'button' && spec.in === 'dm';
-  const channel =
-    clicked
-      ? state.channels.get(clicked.channel_id)!.channel
-      : inDm
-        ? state.dmChannelFor(spec.user)
-        : state.channels.get(state.guild.channelId)!.channel;
+  const channel = clicked
+    ? state.channels.get(clicked.channel_id)!.channel
+    : inDm
+      ? state.dmChannelFor(spec.user)
+      : state.channels.get(state.guild.channelId)!.channel;
   const guildId = inDm ? undefined : state.guild.id;
 
   let type: number;
@@ -119,15 +142,28 @@ export function dispatchInteraction(ctx: DiscordContext, spec: InteractionSpec):
       return { name, type: def.type, value };
     });
     for (const def of command.options ?? []) {
-      if (def.required && !(def.name in (spec.options ?? {}))) throw new Error(`fake discord: /${spec.name} needs "${def.name}" (Discord enforces required options)`);
+      if (def.required && !(def.name in (spec.options ?? {})))
+        throw new Error(`fake discord: /${spec.name} needs "${def.name}" (Discord enforces required options)`);
     }
-    data = { id: command.id, name: command.name, type: 1, ...(options.length ? { options } : {}), ...(command.guild_id ? { guild_id: command.guild_id } : {}) };
+    data = {
+      id: command.id,
+      name: command.name,
+      type: 1,
+      ...(options.length ? { options } : {}),
+      ...(command.guild_id ? { guild_id: command.guild_id } : {}),
+    };
   } else if (spec.kind === 'message') {
     type = 2;
     const command = state.findCommand(spec.name, 3, guildId);
     if (!command) throw new Error(`fake discord: message command "${spec.name}" is not registered`);
     const author = spec.target.author ?? state.addUser('someone');
-    const target = messageObject({ channelId: channel.id, guildId, author, content: spec.target.content ?? '', embeds: spec.target.embeds ?? [] });
+    const target = messageObject({
+      channelId: channel.id,
+      guildId,
+      author,
+      content: spec.target.content ?? '',
+      embeds: spec.target.embeds ?? [],
+    });
     state.channels.get(channel.id)?.messages.push(target);
     data = {
       id: command.id,
@@ -143,7 +179,10 @@ export function dispatchInteraction(ctx: DiscordContext, spec: InteractionSpec):
     if (!state.modals.includes(spec.modal)) throw new Error('fake discord: that modal was never shown');
     data = {
       custom_id: spec.modal.customId,
-      components: spec.modal.inputs.map((i) => ({ type: 1, components: [{ type: 4, custom_id: i.customId, value: spec.values[i.customId] ?? '' }] })),
+      components: spec.modal.inputs.map((i) => ({
+        type: 1,
+        components: [{ type: 4, custom_id: i.customId, value: spec.values[i.customId] ?? '' }],
+      })),
     };
   } else if (spec.kind === 'select') {
     type = 3;
@@ -171,7 +210,12 @@ export function dispatchInteraction(ctx: DiscordContext, spec: InteractionSpec):
     context: inDm ? 1 : 0,
     attachment_size_limit: 10485760,
     ...(guildId
-      ? { guild_id: guildId, guild: { id: guildId, locale: 'en-US', features: [] }, guild_locale: 'en-US', member: memberObject(spec.user) }
+      ? {
+          guild_id: guildId,
+          guild: { id: guildId, locale: 'en-US', features: [] },
+          guild_locale: 'en-US',
+          member: memberObject(spec.user),
+        }
       : { user: spec.user }),
     ...(message ? { message: structuredClone(message) } : {}),
   };
@@ -197,24 +241,33 @@ export function dispatchInteraction(ctx: DiscordContext, spec: InteractionSpec):
  * its URL instead), a value the menu does not offer, a disabled component, or a message the
  * user cannot see (someone else's ephemeral message or DM).
  */
-function clickableMessage(state: DiscordState, spec: Extract<InteractionSpec, { kind: 'select' | 'button' }>): FakeMessage {
+function clickableMessage(
+  state: DiscordState,
+  spec: Extract<InteractionSpec, { kind: 'select' | 'button' }>,
+): FakeMessage {
   const message = state.findMessage(spec.message.id);
   if (!message) throw new Error(`fake discord: message ${spec.message.id} does not exist`);
-  const all = (message.components as { components?: Record<string, unknown>[] }[]).flatMap((row) => row.components ?? []);
+  const all = (message.components as { components?: Record<string, unknown>[] }[]).flatMap(
+    (row) => row.components ?? [],
+  );
   const component = all.find((c) => c.custom_id === spec.customId);
   const wanted = spec.kind === 'button' ? 2 : 3;
-  if (!component || component.type !== wanted) throw new Error(`fake discord: the message has no ${spec.kind} "${spec.customId}"`);
+  if (!component || component.type !== wanted)
+    throw new Error(`fake discord: the message has no ${spec.kind} "${spec.customId}"`);
   if (component.disabled === true) throw new Error(`fake discord: "${spec.customId}" is disabled`);
   if (spec.kind === 'select') {
     const offered = new Set(((component.options as { value: string }[] | undefined) ?? []).map((o) => o.value));
-    if (spec.values.some((v) => !offered.has(v))) throw new Error(`fake discord: the menu does not offer ${spec.values.join(', ')}`);
+    if (spec.values.some((v) => !offered.has(v)))
+      throw new Error(`fake discord: the menu does not offer ${spec.values.join(', ')}`);
   }
   const skip = spec.kind === 'button' && spec.skipVisibilityCheck === true;
   if (!skip) {
     const owner = (message.interaction_metadata?.user as FakeUser | undefined)?.id;
-    if (message.flags & EPHEMERAL && owner !== spec.user.id) throw new Error(`fake discord: ${spec.user.username} cannot see another user's ephemeral message`);
+    if (message.flags & EPHEMERAL && owner !== spec.user.id)
+      throw new Error(`fake discord: ${spec.user.username} cannot see another user's ephemeral message`);
     const channel = state.channels.get(message.channel_id)?.channel;
-    if (channel?.type === 1 && channel.recipient?.id !== spec.user.id) throw new Error(`fake discord: ${spec.user.username} cannot see another user's DMs`);
+    if (channel?.type === 1 && channel.recipient?.id !== spec.user.id)
+      throw new Error(`fake discord: ${spec.user.username} cannot see another user's DMs`);
   }
   return message;
 }
@@ -247,26 +300,46 @@ export function interactionCallback(
     refuse(new HttpError(404, { message: 'Unknown interaction', code: 10062 }));
   }
   const s = state!;
-  if (s.acknowledged) refuse(new HttpError(400, { message: 'Interaction has already been acknowledged.', code: 40060 }));
+  if (s.acknowledged)
+    refuse(new HttpError(400, { message: 'Interaction has already been acknowledged.', code: 40060 }));
   // A modal cannot answer a modal submit; deferUpdate/update only when it came from a message's button.
   const allowed = s.type === 2 ? [4, 5, 9] : s.type === 5 ? (s.source ? [4, 5, 6, 7] : [4, 5]) : [4, 5, 6, 7, 9];
-  if (!allowed.includes(record.type)) refuse(invalidForm([{ path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'Interaction response type is invalid for this interaction' }]));
+  if (!allowed.includes(record.type))
+    refuse(
+      invalidForm([
+        {
+          path: ['type'],
+          code: 'INTERACTION_RESPONSE_TYPE_INVALID',
+          message: 'Interaction response type is invalid for this interaction',
+        },
+      ]),
+    );
   if (record.type === 4 || record.type === 7 || record.type === 5) {
     const issues = validateMessage(b.data ?? {}, { allowedFlags: record.type === 5 ? EPHEMERAL : undefined });
     if (issues.length) refuse(invalidForm(issues.map((i) => ({ ...i, path: ['data', ...i.path] }))));
-    if (record.type === 4 && isEmptyMessage(b.data ?? {})) refuse(new HttpError(400, { message: 'Cannot send an empty message', code: 50006 }));
+    if (record.type === 4 && isEmptyMessage(b.data ?? {}))
+      refuse(new HttpError(400, { message: 'Cannot send an empty message', code: 50006 }));
   }
   if (record.type === 9) {
     const issues = validateModal(b.data ?? {});
     if (issues.length) refuse(invalidForm(issues.map((i) => ({ ...i, path: ['data', ...i.path] }))));
-    const d = b.data as { custom_id: string; title: string; components: { components: { custom_id: string; label: string; style: number; required?: boolean }[] }[] };
+    const d = b.data as {
+      custom_id: string;
+      title: string;
+      components: { components: { custom_id: string; label: string; style: number; required?: boolean }[] }[];
+    };
     discord.modals.push({
       interactionId: s.id,
       customId: d.custom_id,
       title: d.title,
       inputs: d.components.map((r) => {
         const input = r.components[0]!;
-        return { customId: input.custom_id, label: input.label, style: input.style, required: input.required !== false };
+        return {
+          customId: input.custom_id,
+          label: input.label,
+          style: input.style,
+          required: input.required !== false,
+        };
       }),
       message: s.source,
       channelId: s.channelId,
@@ -288,7 +361,12 @@ export function interactionCallback(
     });
     s.original.application_id = discord.applicationId;
     s.original.webhook_id = discord.applicationId;
-    s.original.interaction_metadata = { id: s.id, type: s.type, user: s.user, authorizing_integration_owners: { '0': s.guildId ?? '0' } };
+    s.original.interaction_metadata = {
+      id: s.id,
+      type: s.type,
+      user: s.user,
+      authorizing_integration_owners: { '0': s.guildId ?? '0' },
+    };
   } else if ((record.type === 6 || record.type === 7) && s.source) {
     s.original = s.source;
     if (record.type === 7) applyEdit(s.original, b.data ?? {});
@@ -297,7 +375,13 @@ export function interactionCallback(
   return {
     status: 200,
     body: {
-      interaction: { id: s.id, type: s.type, response_message_id: s.original?.id, response_message_loading: record.type === 5, response_message_ephemeral: Boolean(record.flags & EPHEMERAL) },
+      interaction: {
+        id: s.id,
+        type: s.type,
+        response_message_id: s.original?.id,
+        response_message_loading: record.type === 5,
+        response_message_ephemeral: Boolean(record.flags & EPHEMERAL),
+      },
       resource: { type: record.type, ...(s.original ? { message: s.original } : {}) },
     },
   };
@@ -331,12 +415,18 @@ export function interactionWebhook(
     });
     message.application_id = discord.applicationId;
     message.webhook_id = discord.applicationId;
-    message.interaction_metadata = { id: state.id, type: state.type, user: state.user, authorizing_integration_owners: { '0': state.guildId ?? '0' } };
+    message.interaction_metadata = {
+      id: state.id,
+      type: state.type,
+      user: state.user,
+      authorizing_integration_owners: { '0': state.guildId ?? '0' },
+    };
     state.followUps.push(message);
     discord.followUps.push({ interactionId: state.id, messageId: message.id, body: b, message });
     return { status: 200, body: message };
   }
-  const target = messageId === '@original' ? state.original : [state.original, ...state.followUps].find((x) => x?.id === messageId);
+  const target =
+    messageId === '@original' ? state.original : [state.original, ...state.followUps].find((x) => x?.id === messageId);
   if (!target) throw new HttpError(404, { message: 'Unknown Message', code: 10008 });
   if (method === 'GET') return { status: 200, body: target };
   if (method === 'DELETE') {
@@ -349,6 +439,11 @@ export function interactionWebhook(
   const issues = validateMessage({ ...b, flags: undefined });
   if (issues.length) throw invalidForm(issues);
   applyEdit(target, b);
-  discord.originalEdits.push({ interactionId: state.id, messageId: target.id, body: b, message: structuredClone(target) });
+  discord.originalEdits.push({
+    interactionId: state.id,
+    messageId: target.id,
+    body: b,
+    message: structuredClone(target),
+  });
   return { status: 200, body: target };
 }

@@ -15,7 +15,11 @@ export function createChannelMessage(ctx: DiscordContext, entry: ChannelEntry, b
   if (channel.type === 1 && channel.recipient) {
     const code = state.blocked.get(channel.recipient.id);
     if (code === 50007) throw new HttpError(403, { message: 'Cannot send messages to this user', code: 50007 });
-    if (code === 50278) throw new HttpError(403, { message: 'Cannot send messages to this user due to having no mutual guilds', code: 50278 });
+    if (code === 50278)
+      throw new HttpError(403, {
+        message: 'Cannot send messages to this user due to having no mutual guilds',
+        code: 50278,
+      });
   }
   const b = (body ?? {}) as Record<string, unknown>;
   const issues = validateMessage(b, { allowedFlags: 4 | 4096 | 32768 });
@@ -23,7 +27,9 @@ export function createChannelMessage(ctx: DiscordContext, entry: ChannelEntry, b
   if (isEmptyMessage(b)) throw emptyMessage();
   const ref = b.message_reference as { message_id?: string; fail_if_not_exists?: boolean } | undefined;
   if (ref && ref.fail_if_not_exists !== false && !entry.messages.some((x) => x.id === ref.message_id)) {
-    throw invalidForm([{ path: ['message_reference'], code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }]);
+    throw invalidForm([
+      { path: ['message_reference'], code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' },
+    ]);
   }
   const message = messageObject({
     channelId: channel.id,
@@ -61,9 +67,19 @@ export function dispatchDirectMessage(ctx: DiscordContext, init: DirectMessageSp
   const { state, gateway } = ctx;
   state.users.set(init.user.id, init.user);
   const channel = state.dmChannelFor(init.user);
-  const message = messageObject({ channelId: channel.id, author: init.user, content: init.content ?? '', embeds: init.embeds ?? [] });
+  const message = messageObject({
+    channelId: channel.id,
+    author: init.user,
+    content: init.content ?? '',
+    embeds: init.embeds ?? [],
+  });
   if (init.forward) {
-    message.message_reference = { type: 1, channel_id: state.guild.channelId, guild_id: state.guild.id, message_id: snowflake() };
+    message.message_reference = {
+      type: 1,
+      channel_id: state.guild.channelId,
+      guild_id: state.guild.id,
+      message_id: snowflake(),
+    };
     message.message_snapshots = [
       {
         message: {
@@ -83,7 +99,8 @@ export function dispatchDirectMessage(ctx: DiscordContext, init: DirectMessageSp
   }
   state.channels.get(channel.id)!.messages.push(message);
   const delivered = gateway.dispatch('MESSAGE_CREATE', { ...message, channel_type: 1 }, INTENT_DIRECT_MESSAGES);
-  if (!delivered) throw new Error('fake discord: the bot did not subscribe to DIRECT_MESSAGES, so Discord would not deliver this DM');
+  if (!delivered)
+    throw new Error('fake discord: the bot did not subscribe to DIRECT_MESSAGES, so Discord would not deliver this DM');
   return message;
 }
 
@@ -94,7 +111,8 @@ export function redeliverMessage(ctx: DiscordContext, message: FakeMessage): voi
 
 /** Applies an edit's content, components and embeds; an edited message is no longer loading. */
 export function applyEdit(message: FakeMessage, body: Record<string, unknown>): void {
-  if (typeof body.content === 'string' || body.content === null) message.content = (body.content as string | null) ?? '';
+  if (typeof body.content === 'string' || body.content === null)
+    message.content = (body.content as string | null) ?? '';
   if (Array.isArray(body.components)) message.components = body.components;
   if (Array.isArray(body.embeds)) message.embeds = body.embeds as APIEmbedLike[];
   message.flags &= ~LOADING;

@@ -41,7 +41,13 @@ export interface APIEmbedLike {
 }
 
 /** The embed Discord unfurls for a tweet link (author "Name (@handle)", the text as description). */
-export function tweetEmbed(init: { handle: string; name?: string; text: string; id: string; host?: string }): APIEmbedLike {
+export function tweetEmbed(init: {
+  handle: string;
+  name?: string;
+  text: string;
+  id: string;
+  host?: string;
+}): APIEmbedLike {
   const host = init.host ?? 'twitter.com';
   return {
     type: 'rich',
@@ -74,7 +80,13 @@ export interface FakeChannel {
 
 export function channelObject(channel: FakeChannel, lastMessageId: string | null = null): Record<string, unknown> {
   if (channel.type === 1) {
-    return { id: channel.id, type: 1, last_message_id: lastMessageId, flags: 0, recipients: channel.recipient ? [channel.recipient] : [] };
+    return {
+      id: channel.id,
+      type: 1,
+      last_message_id: lastMessageId,
+      flags: 0,
+      recipients: channel.recipient ? [channel.recipient] : [],
+    };
   }
   return {
     id: channel.id,

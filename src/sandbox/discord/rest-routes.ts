@@ -66,7 +66,18 @@ function routeRequest(ctx: DiscordContext, method: string, path: string, url: UR
     bot();
     return {
       status: 200,
-      body: { id: state.applicationId, name: state.botUser.username, icon: null, description: '', bot_public: true, bot_require_code_grant: false, flags: 0, bot: state.botUser, team: null, verify_key: '0'.repeat(64) },
+      body: {
+        id: state.applicationId,
+        name: state.botUser.username,
+        icon: null,
+        description: '',
+        bot_public: true,
+        bot_require_code_grant: false,
+        flags: 0,
+        bot: state.botUser,
+        team: null,
+        verify_key: '0'.repeat(64),
+      },
     };
   }
   if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path))) {
@@ -91,7 +102,8 @@ function routeRequest(ctx: DiscordContext, method: string, path: string, url: UR
     bot();
     const entry = state.channels.get(m[1]!);
     if (!entry) throw new HttpError(404, { message: 'Unknown Channel', code: 10003 });
-    if (!m[2] && method === 'GET') return { status: 200, body: channelObject(entry.channel, state.lastMessageId(entry.channel.id)) };
+    if (!m[2] && method === 'GET')
+      return { status: 200, body: channelObject(entry.channel, state.lastMessageId(entry.channel.id)) };
     if (m[2] === '/typing' && method === 'POST') return { status: 204 };
     if (m[2] === '/messages' && method === 'POST') return createChannelMessage(ctx, entry, body);
   }

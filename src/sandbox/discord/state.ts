@@ -156,7 +156,7 @@ export class DiscordState {
 
   /** The registered command a client would see in `guildId` (guild commands shadow global ones). */
   findCommand(name: string, type: number, guildId?: string): RegisteredCommand | undefined {
-    const inGuild = guildId ? this.guildCommands.get(guildId) ?? [] : [];
+    const inGuild = guildId ? (this.guildCommands.get(guildId) ?? []) : [];
     return [...inGuild, ...this.globalCommands].find((c) => c.name === name && c.type === type);
   }
 

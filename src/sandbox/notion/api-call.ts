@@ -16,7 +16,10 @@ export interface ApiCall {
 }
 
 /** A route handler returns the response body; the dispatcher adds `request_id` and sends it with 200. */
-export type ApiHandler = (ctx: SandboxContext, call: ApiCall) => Record<string, unknown> | Promise<Record<string, unknown>>;
+export type ApiHandler = (
+  ctx: SandboxContext,
+  call: ApiCall,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 /** Parses a path or body id, answering Notion's validation error for non-UUIDs. */
 export function requireId(raw: unknown, param: string): string {
@@ -26,7 +29,12 @@ export function requireId(raw: unknown, param: string): string {
 }
 
 /** A data source the installation can see, else 404 (unknown and unshared look the same). */
-export function visibleDataSource(ctx: SandboxContext, bot: Bot, raw: unknown, param = 'data_source_id'): DataSourceRecord {
+export function visibleDataSource(
+  ctx: SandboxContext,
+  bot: Bot,
+  raw: unknown,
+  param = 'data_source_id',
+): DataSourceRecord {
   const id = requireId(raw, param);
   const ds = ctx.content.dataSources.get(id);
   if (!ds || !ctx.grants.canSee(bot, id)) throw objectNotFound('data_source', id);

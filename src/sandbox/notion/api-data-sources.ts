@@ -1,6 +1,6 @@
 import { visibleDataSource, type ApiHandler } from './api-call.js';
-import { paginate } from './pagination.js';
 import { renderDataSource, renderPage } from './page-objects.js';
+import { paginate } from './pagination.js';
 import { compileFilter, sortPages } from './query-filter.js';
 
 /** GET /v1/data_sources/:id: the schema. */

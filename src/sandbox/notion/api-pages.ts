@@ -1,9 +1,18 @@
-import { archivedError, inTrash, knownUsers, requireId, visibleDatabase, visibleDataSource, visiblePage, type ApiHandler } from './api-call.js';
+import {
+  archivedError,
+  inTrash,
+  knownUsers,
+  requireId,
+  visibleDatabase,
+  visibleDataSource,
+  visiblePage,
+  type ApiHandler,
+} from './api-call.js';
 import { normalizeChildren } from './blocks.js';
 import type { SandboxContext } from './context.js';
 import { bodyValidationError, objectNotFound, tooLong, validationError } from './errors.js';
-import { isRecord } from './http-io.js';
 import type { Bot } from './grants.js';
+import { isRecord } from './http-io.js';
 import { renderPage } from './page-objects.js';
 import type { PropertySchema } from './property-schema.js';
 import { MAX_URL } from './rich-text.js';
@@ -13,17 +22,29 @@ import { validatePropertyValues } from './validate-properties.js';
 /** Free-standing pages have a single title property named `title`. */
 const PAGE_SCHEMA: readonly PropertySchema[] = [{ id: 'title', name: 'title', type: 'title', config: {} }];
 
-function resolveParent(ctx: SandboxContext, bot: Bot, parent: unknown): { parent: PageParent; schema: readonly PropertySchema[] } {
+function resolveParent(
+  ctx: SandboxContext,
+  bot: Bot,
+  parent: unknown,
+): { parent: PageParent; schema: readonly PropertySchema[] } {
   if (!isRecord(parent)) throw bodyValidationError('body.parent', 'should be an object');
-  const kind = typeof parent.type === 'string' ? parent.type : ['data_source_id', 'database_id', 'page_id', 'workspace'].find((k) => k in parent);
+  const kind =
+    typeof parent.type === 'string'
+      ? parent.type
+      : ['data_source_id', 'database_id', 'page_id', 'workspace'].find((k) => k in parent);
   if (kind === 'data_source_id') {
     const ds = visibleDataSource(ctx, bot, parent.data_source_id, 'parent.data_source_id');
-    return { parent: { type: 'data_source_id', dataSourceId: ds.id, databaseId: ds.databaseId }, schema: ds.properties };
+    return {
+      parent: { type: 'data_source_id', dataSourceId: ds.id, databaseId: ds.databaseId },
+      schema: ds.properties,
+    };
   }
   if (kind === 'database_id') {
     const db = visibleDatabase(ctx, bot, parent.database_id, 'parent.database_id');
     if (db.dataSourceIds.length !== 1) {
-      throw validationError(`Database with ID ${db.id} has multiple data sources. Use a data_source_id parent instead.`);
+      throw validationError(
+        `Database with ID ${db.id} has multiple data sources. Use a data_source_id parent instead.`,
+      );
     }
     const ds = ctx.content.dataSource(db.dataSourceIds[0]!);
     return { parent: { type: 'data_source_id', dataSourceId: ds.id, databaseId: db.id }, schema: ds.properties };
@@ -32,7 +53,10 @@ function resolveParent(ctx: SandboxContext, bot: Bot, parent: unknown): { parent
     const page = visiblePage(ctx, bot, parent.page_id, 'parent.page_id');
     return { parent: { type: 'page_id', pageId: page.id }, schema: PAGE_SCHEMA };
   }
-  if (kind === 'workspace') throw validationError('Public integrations cannot create pages at the top level of a workspace. Use a page_id parent.');
+  if (kind === 'workspace')
+    throw validationError(
+      'Public integrations cannot create pages at the top level of a workspace. Use a page_id parent.',
+    );
   throw bodyValidationError('body.parent', 'should define `data_source_id`, `database_id` or `page_id`');
 }
 
@@ -54,19 +78,31 @@ function iconOrCover(value: unknown, path: string, allowEmoji: boolean): unknown
 /** POST /v1/pages */
 export const createPage: ApiHandler = (ctx, { bot, body, version }) => {
   const { parent, schema } = resolveParent(ctx, bot, body.parent);
-  const parentId = parent.type === 'data_source_id' ? parent.dataSourceId : parent.type === 'page_id' ? parent.pageId : null;
+  const parentId =
+    parent.type === 'data_source_id' ? parent.dataSourceId : parent.type === 'page_id' ? parent.pageId : null;
   if (parentId && inTrash(ctx, parentId)) throw archivedError();
   const values = validatePropertyValues(body.properties, schema, { knownUserIds: knownUsers(ctx, bot.workspaceId) });
-  if (body.markdown !== undefined && body.children !== undefined) throw validationError('`markdown` and `children` cannot be used together.');
-  if (body.markdown !== undefined && typeof body.markdown !== 'string') throw bodyValidationError('body.markdown', 'should be a string');
+  if (body.markdown !== undefined && body.children !== undefined)
+    throw validationError('`markdown` and `children` cannot be used together.');
+  if (body.markdown !== undefined && typeof body.markdown !== 'string')
+    throw bodyValidationError('body.markdown', 'should be a string');
   const icon = iconOrCover(body.icon, 'body.icon', true);
   const cover = iconOrCover(body.cover, 'body.cover', false);
   const time = iso(ctx.content.now());
   // Block ids need the page id, which the store assigns; validate first, then re-parent.
   const children = normalizeChildren(body.children, 'pending', 'body.children', time);
-  const page = ctx.content.addPage({ workspaceId: bot.workspaceId, parent, values, createdBy: bot.id, icon, cover, children });
+  const page = ctx.content.addPage({
+    workspaceId: bot.workspaceId,
+    parent,
+    values,
+    createdBy: bot.id,
+    icon,
+    cover,
+    children,
+  });
   for (const child of children) child.parent = { type: 'page_id', page_id: page.id };
-  if (typeof body.markdown === 'string') page.children.push({ object: 'block', type: 'markdown', markdown: body.markdown });
+  if (typeof body.markdown === 'string')
+    page.children.push({ object: 'block', type: 'markdown', markdown: body.markdown });
   return renderPage(ctx.content, page, version);
 };
 
@@ -76,7 +112,8 @@ export const retrievePage: ApiHandler = (ctx, { bot, params, version }) =>
 
 function trashFlag(body: Record<string, unknown>): boolean | undefined {
   for (const key of ['in_trash', 'archived'] as const) {
-    if (body[key] !== undefined && typeof body[key] !== 'boolean') throw bodyValidationError(`body.${key}`, `should be a boolean, instead was \`${JSON.stringify(body[key])}\``);
+    if (body[key] !== undefined && typeof body[key] !== 'boolean')
+      throw bodyValidationError(`body.${key}`, `should be a boolean, instead was \`${JSON.stringify(body[key])}\``);
   }
   const a = body.in_trash as boolean | undefined;
   const b = body.archived as boolean | undefined;
@@ -94,7 +131,8 @@ export const updatePage: ApiHandler = (ctx, { bot, params, body, version }) => {
   if (edits && ((page.inTrash && trash !== false) || (parentId && inTrash(ctx, parentId)))) throw archivedError();
   let values = new Map<string, unknown>();
   if (body.properties !== undefined) {
-    const schema = page.parent.type === 'data_source_id' ? ctx.content.dataSource(page.parent.dataSourceId).properties : PAGE_SCHEMA;
+    const schema =
+      page.parent.type === 'data_source_id' ? ctx.content.dataSource(page.parent.dataSourceId).properties : PAGE_SCHEMA;
     values = validatePropertyValues(body.properties, schema, { knownUserIds: knownUsers(ctx, bot.workspaceId) });
   }
   const icon = body.icon === undefined ? page.icon : iconOrCover(body.icon, 'body.icon', true);

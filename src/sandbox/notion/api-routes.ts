@@ -1,6 +1,6 @@
 import type { ApiHandler } from './api-call.js';
-import { createDatabase, retrieveDatabase } from './api-databases.js';
 import { queryDataSource, retrieveDataSource } from './api-data-sources.js';
+import { createDatabase, retrieveDatabase } from './api-databases.js';
 import { appendChildren, createPage, retrievePage, updatePage } from './api-pages.js';
 import { search } from './api-search.js';
 import type { Exchange, SandboxContext } from './context.js';
@@ -19,7 +19,11 @@ const me: ApiHandler = (ctx, { bot }) => {
     name: ctx.grants.clients.get(bot.clientId)?.name ?? null,
     avatar_url: null,
     type: 'bot',
-    bot: { owner: { type: 'user', user: { object: 'user', id: ws.owner.id } }, workspace_name: ws.name, workspace_id: ws.id },
+    bot: {
+      owner: { type: 'user', user: { object: 'user', id: ws.owner.id } },
+      workspace_name: ws.name,
+      workspace_id: ws.id,
+    },
   };
 };
 
@@ -38,12 +42,18 @@ const ROUTES: { method: string; pattern: RegExp; handler: ApiHandler }[] = [
 
 function checkVersion(header: string | string[] | undefined): ApiVersion {
   if (header === undefined) {
-    throw new NotionApiError(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');
+    throw new NotionApiError(
+      400,
+      'missing_version',
+      'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.',
+    );
   }
   const value = Array.isArray(header) ? header.join(',') : header;
   const version = VERSIONS.find((v) => v === value);
   if (!version) {
-    throw validationError(`Notion-Version header failed validation: Notion-Version header should be one of ${VERSIONS.map((v) => `"${v}"`).join(', ')}, instead was \`${JSON.stringify(value)}\`.`);
+    throw validationError(
+      `Notion-Version header failed validation: Notion-Version header should be one of ${VERSIONS.map((v) => `"${v}"`).join(', ')}, instead was \`${JSON.stringify(value)}\`.`,
+    );
   }
   return version;
 }
@@ -53,11 +63,14 @@ function checkVersion(header: string | string[] | undefined): ApiVersion {
  * the bearer token, the connection's rate limit (when one is set), the route and the JSON body, in that order.
  */
 export async function handleApi(ctx: SandboxContext, ex: Exchange): Promise<void> {
-  if (ctx.outage) throw new NotionApiError(503, 'service_unavailable', 'Notion is unavailable, please try again later.');
+  if (ctx.outage)
+    throw new NotionApiError(503, 'service_unavailable', 'Notion is unavailable, please try again later.');
   if (ctx.rateLimit.remaining > 0) {
     ctx.rateLimit.remaining--;
     const seconds = String(ctx.rateLimit.retryAfterSeconds);
-    throw new NotionApiError(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': seconds });
+    throw new NotionApiError(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', {
+      'retry-after': seconds,
+    });
   }
   const version = checkVersion(ex.req.headers['notion-version']);
   const token = parseBearer(ex.req.headers.authorization);

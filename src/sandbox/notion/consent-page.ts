@@ -6,9 +6,14 @@ export interface ConsentWorkspace {
   name: string;
   icon: string | null;
   /** `parent`: the title of the page an item sits in, shown so two items with the same title can be told apart. */
-  items: { id: string; kind: 'page' | 'table'; title: string; parent?: string | undefined; /** Offered ticked unless false. */ ticked?: boolean }[];
+  items: {
+    id: string;
+    kind: 'page' | 'table';
+    title: string;
+    parent?: string | undefined;
+    /** Offered ticked unless false. */ ticked?: boolean;
+  }[];
 }
-
 
 const STYLE = `
 *{box-sizing:border-box}

@@ -53,5 +53,7 @@ export function invalidRequestUrl(): NotionApiError {
 
 /** 400 for an id in the path that is not a UUID, worded like the real path validator. */
 export function invalidPathId(param: string, raw: string): NotionApiError {
-  return validationError(`path failed validation: path.${param} should be a valid uuid, instead was \`${JSON.stringify(raw)}\`.`);
+  return validationError(
+    `path failed validation: path.${param} should be a valid uuid, instead was \`${JSON.stringify(raw)}\`.`,
+  );
 }

@@ -85,14 +85,22 @@ export class GrantStore {
   /** The pending grant for a code issued to this client, marking it used; null if unknown, used, expired or foreign. */
   peekCode(code: string, clientId: string): PendingCode | null {
     const pending = this.codes.get(code);
-    if (!pending || pending.used || pending.clientId !== clientId || pending.expiresAt <= this.content.now()) return null;
+    if (!pending || pending.used || pending.clientId !== clientId || pending.expiresAt <= this.content.now())
+      return null;
     return pending;
   }
 
   /** Turns a code into an installation with a fresh bot and a token pair. */
   redeemCode(pending: PendingCode): { bot: Bot; accessToken: string; refreshToken: string } {
     pending.used = true;
-    const bot: Bot = { id: newId(), clientId: pending.clientId, workspaceId: pending.workspaceId, shared: new Set(pending.shared), hidden: new Set(), duplicatedTemplateId: pending.duplicatedTemplateId };
+    const bot: Bot = {
+      id: newId(),
+      clientId: pending.clientId,
+      workspaceId: pending.workspaceId,
+      shared: new Set(pending.shared),
+      hidden: new Set(),
+      duplicatedTemplateId: pending.duplicatedTemplateId,
+    };
     this.bots.set(bot.id, bot);
     this.exchanges++;
     return { bot, ...this.issueTokens(bot.id) };
@@ -160,7 +168,8 @@ export class GrantStore {
   /** Removes an object from every installation in the workspace, even where it was shared through a parent. */
   unshare(workspaceId: string, objectId: string): void {
     const id = normalizeId(objectId);
-    if (!id || this.content.workspaceOf(id) !== workspaceId) throw new Error(`no object ${objectId} in workspace ${workspaceId}`);
+    if (!id || this.content.workspaceOf(id) !== workspaceId)
+      throw new Error(`no object ${objectId} in workspace ${workspaceId}`);
     // Permissions live on the database, not on its data sources.
     const target = this.content.dataSources.get(id)?.databaseId ?? id;
     for (const bot of this.bots.values()) {

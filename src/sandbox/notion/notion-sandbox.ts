@@ -5,20 +5,26 @@ import { handleApi } from './api-routes.js';
 import type { Exchange, RequestLogEntry, SandboxContext } from './context.js';
 import { NotionApiError } from './errors.js';
 import { GrantStore, type IntegrationTemplate } from './grants.js';
-export type { IntegrationTemplate };
 import { sendJson } from './http-io.js';
 import { normalizeId, notionUrl } from './ids.js';
 import { exchangeToken, introspectToken, revokeToken, showConsent, submitConsent } from './oauth-routes.js';
 import { pageProperties } from './page-objects.js';
 import { newProperty } from './property-schema.js';
-import { plainRichText, plainText } from './rich-text.js';
 import { ConnectionRateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { plainRichText, plainText } from './rich-text.js';
 import { ContentStore, iso } from './state.js';
+export type { IntegrationTemplate };
 
 /** Options for {@link startNotionSandbox}. */
 export interface NotionSandboxOptions {
   /** Public integrations that may run the OAuth flow. `name` is shown on the consent page. */
-  clients: { clientId: string; clientSecret: string; redirectUris: string[]; name?: string; template?: IntegrationTemplate }[];
+  clients: {
+    clientId: string;
+    clientSecret: string;
+    redirectUris: string[];
+    name?: string;
+    template?: IntegrationTemplate;
+  }[];
   /** Default 0 (any free port). */
   port?: number;
   /** Default 127.0.0.1. */
@@ -57,7 +63,11 @@ export interface NotionSandbox {
   close(): Promise<void>;
   /** Registers another redirect URI for a client (the product learns its port after listening). */
   registerRedirectUri(clientId: string, uri: string): void;
-  addWorkspace(input: { name: string; icon?: string | null; id?: string; owner?: { name: string; email: string } }): { id: string; name: string; ownerId: string };
+  addWorkspace(input: { name: string; icon?: string | null; id?: string; owner?: { name: string; email: string } }): {
+    id: string;
+    name: string;
+    ownerId: string;
+  };
   /**
    * Creates a database with one data source in the workspace. properties: name -> Notion property type
    * ('title' | 'rich_text' | 'url' | 'date' | 'number' | 'select' | 'multi_select' | 'checkbox' | 'email' |
@@ -67,7 +77,14 @@ export interface NotionSandbox {
    */
   addTable(
     workspaceId: string,
-    input: { title: string; properties: Record<string, string>; id?: string; dataSourceId?: string; parentPageId?: string; untickedOnConsent?: boolean },
+    input: {
+      title: string;
+      properties: Record<string, string>;
+      id?: string;
+      dataSourceId?: string;
+      parentPageId?: string;
+      untickedOnConsent?: boolean;
+    },
   ): { databaseId: string; dataSourceId: string; url: string };
   /** A plain page (can be shared; tables can be created under it later). */
   addPage(workspaceId: string, input: { title: string; parentPageId?: string }): { pageId: string; url: string };
@@ -146,13 +163,22 @@ async function serve(ctx: SandboxContext, req: IncomingMessage, res: ServerRespo
   try {
     await route(ctx, ex);
   } catch (err) {
-    const e = NotionApiError.is(err) ? err : new NotionApiError(500, 'internal_server_error', 'Unexpected error occurred.');
-    if (!NotionApiError.is(err)) process.emitWarning(`notion sandbox: ${err instanceof Error ? err.stack : String(err)}`);
+    const e = NotionApiError.is(err)
+      ? err
+      : new NotionApiError(500, 'internal_server_error', 'Unexpected error occurred.');
+    if (!NotionApiError.is(err))
+      process.emitWarning(`notion sandbox: ${err instanceof Error ? err.stack : String(err)}`);
     if (res.headersSent) {
       res.end();
       return;
     }
-    sendJson(res, e.status, { object: 'error', status: e.status, code: e.code, message: e.message, request_id: ex.requestId }, ex.requestId, e.headers);
+    sendJson(
+      res,
+      e.status,
+      { object: 'error', status: e.status, code: e.code, message: e.message, request_id: ex.requestId },
+      ex.requestId,
+      e.headers,
+    );
   }
 }
 
@@ -165,7 +191,13 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
   const content = new ContentStore(options.now ?? Date.now);
   const grants = new GrantStore(content);
   for (const c of options.clients) {
-    grants.clients.set(c.clientId, { clientId: c.clientId, clientSecret: c.clientSecret, redirectUris: [...c.redirectUris], name: c.name ?? 'Save to Notion', template: c.template });
+    grants.clients.set(c.clientId, {
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      redirectUris: [...c.redirectUris],
+      name: c.name ?? 'Save to Notion',
+      template: c.template,
+    });
   }
   const ctx: SandboxContext = {
     content,
@@ -208,7 +240,8 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
     },
     addTable(workspaceId, input) {
       const parentPageId = input.parentPageId === undefined ? undefined : normalizeId(input.parentPageId);
-      if (parentPageId === null || (parentPageId && !content.pages.has(parentPageId))) throw new Error(`unknown parent page ${input.parentPageId}`);
+      if (parentPageId === null || (parentPageId && !content.pages.has(parentPageId)))
+        throw new Error(`unknown parent page ${input.parentPageId}`);
       const { database, dataSource } = content.addTable(workspaceId, {
         title: plainRichText(input.title),
         properties: content.schemaFromTypes(input.properties),
@@ -221,7 +254,8 @@ export async function startNotionSandbox(options: NotionSandboxOptions): Promise
     },
     addPage(workspaceId, input) {
       const parent = input.parentPageId === undefined ? undefined : normalizeId(input.parentPageId);
-      if (parent === null || (parent && !content.pages.has(parent))) throw new Error(`unknown parent page ${input.parentPageId}`);
+      if (parent === null || (parent && !content.pages.has(parent)))
+        throw new Error(`unknown parent page ${input.parentPageId}`);
       const page = content.addPlainPage(workspaceId, input.title, parent);
       return { pageId: page.id, url: notionUrl(page.id) };
     },

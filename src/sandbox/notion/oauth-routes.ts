@@ -6,7 +6,16 @@ import { parseBasicAuth, parseJsonObject, readBody, redirect, sendHtml, sendJson
 import { normalizeId } from './ids.js';
 import { plainRichText } from './rich-text.js';
 
-const FORM_FIELDS = new Set(['client_id', 'redirect_uri', 'state', 'response_type', 'owner', 'workspace_id', 'share', 'decision']);
+const FORM_FIELDS = new Set([
+  'client_id',
+  'redirect_uri',
+  'state',
+  'response_type',
+  'owner',
+  'workspace_id',
+  'share',
+  'decision',
+]);
 const AUTHORIZE_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'owner', 'state'] as const;
 const MAX_FORM_BYTES = 64 * 1024;
 
@@ -32,10 +41,12 @@ function validateAuthorize(ctx: SandboxContext, params: URLSearchParams): Author
   const given = params.get('redirect_uri') || null;
   let redirectUri: string;
   if (given === null) {
-    if (client.redirectUris.length !== 1) throw new ConsentError('redirect_uri is required when the integration has several redirect URIs.');
+    if (client.redirectUris.length !== 1)
+      throw new ConsentError('redirect_uri is required when the integration has several redirect URIs.');
     redirectUri = client.redirectUris[0]!;
   } else {
-    if (!client.redirectUris.includes(given)) throw new ConsentError('redirect_uri does not match any redirect URI registered for this integration.');
+    if (!client.redirectUris.includes(given))
+      throw new ConsentError('redirect_uri does not match any redirect URI registered for this integration.');
     redirectUri = given;
   }
   return { client, redirectUri, givenRedirectUri: given, state: params.get('state') || null };
@@ -45,7 +56,12 @@ function shareableItems(ctx: SandboxContext, workspaceId: string): ConsentWorksp
   const items: ConsentWorkspace['items'] = [];
   for (const page of ctx.content.pages.values()) {
     if (page.workspaceId === workspaceId && !page.inTrash && page.parent.type !== 'data_source_id') {
-      items.push({ id: page.id, kind: 'page', title: ctx.content.pageTitle(page), parent: ctx.content.parentPage(page.id)?.title });
+      items.push({
+        id: page.id,
+        kind: 'page',
+        title: ctx.content.pageTitle(page),
+        parent: ctx.content.parentPage(page.id)?.title,
+      });
     }
   }
   for (const db of ctx.content.databases.values()) {
@@ -77,19 +93,28 @@ function consentError(ex: Exchange, err: unknown): void {
 export function showConsent(ctx: SandboxContext, ex: Exchange): void {
   try {
     const auth = validateAuthorize(ctx, ex.url.searchParams);
-    const workspaces = [...ctx.content.workspaces.values()].map((ws) => ({ id: ws.id, name: ws.name, icon: ws.icon, items: shareableItems(ctx, ws.id) }));
-    if (workspaces.length === 0) throw new ConsentError('There is no workspace to connect yet.');
-    sendHtml(ex.res, 200, renderConsentPage({
-      integrationName: auth.client.name,
-      workspaces,
-      hidden: {
-        client_id: auth.client.clientId,
-        redirect_uri: auth.givenRedirectUri ?? '',
-        state: auth.state ?? '',
-        response_type: 'code',
-        owner: 'user',
-      },
+    const workspaces = [...ctx.content.workspaces.values()].map((ws) => ({
+      id: ws.id,
+      name: ws.name,
+      icon: ws.icon,
+      items: shareableItems(ctx, ws.id),
     }));
+    if (workspaces.length === 0) throw new ConsentError('There is no workspace to connect yet.');
+    sendHtml(
+      ex.res,
+      200,
+      renderConsentPage({
+        integrationName: auth.client.name,
+        workspaces,
+        hidden: {
+          client_id: auth.client.clientId,
+          redirect_uri: auth.givenRedirectUri ?? '',
+          state: auth.state ?? '',
+          response_type: 'code',
+          owner: 'user',
+        },
+      }),
+    );
   } catch (err) {
     consentError(ex, err);
   }
@@ -137,7 +162,8 @@ export async function submitConsent(ctx: SandboxContext, ex: Exchange): Promise<
     const form = new URLSearchParams(text);
     for (const key of form.keys()) if (!FORM_FIELDS.has(key)) throw new ConsentError(`Unexpected form field: ${key}.`);
     for (const key of FORM_FIELDS) {
-      if (key !== 'share' && form.getAll(key).length > 1) throw new ConsentError(`The ${key} field was given more than once.`);
+      if (key !== 'share' && form.getAll(key).length > 1)
+        throw new ConsentError(`The ${key} field was given more than once.`);
     }
     const auth = validateAuthorize(ctx, form);
     const decision = form.get('decision');
@@ -147,9 +173,12 @@ export async function submitConsent(ctx: SandboxContext, ex: Exchange): Promise<
     }
     if (decision !== 'allow') throw new ConsentError('Choose "Allow access" or "Cancel".');
     const workspaceId = normalizeId(form.get('workspace_id'));
-    if (!workspaceId || !ctx.content.workspaces.has(workspaceId)) throw new ConsentError('Choose one of your workspaces.');
+    if (!workspaceId || !ctx.content.workspaces.has(workspaceId))
+      throw new ConsentError('Choose one of your workspaces.');
     const shared = sharedIds(ctx, workspaceId, form);
-    const duplicatedTemplateId = auth.client.template ? duplicateTemplate(ctx, workspaceId, auth.client.template) : null;
+    const duplicatedTemplateId = auth.client.template
+      ? duplicateTemplate(ctx, workspaceId, auth.client.template)
+      : null;
     if (duplicatedTemplateId) shared.push(duplicatedTemplateId);
     const code = ctx.grants.issueCode({
       clientId: auth.client.clientId,
@@ -168,9 +197,13 @@ function oauthError(status: number, code: string, message: string): NotionApiErr
   return new NotionApiError(status, code, message);
 }
 
-async function clientAndBody(ctx: SandboxContext, ex: Exchange): Promise<{ client: OAuthClient; body: Record<string, unknown> }> {
+async function clientAndBody(
+  ctx: SandboxContext,
+  ex: Exchange,
+): Promise<{ client: OAuthClient; body: Record<string, unknown> }> {
   const client = ctx.grants.authenticate(parseBasicAuth(ex.req.headers.authorization));
-  if (!client) throw oauthError(401, 'invalid_client', 'Client authentication failed: unknown client or wrong client secret.');
+  if (!client)
+    throw oauthError(401, 'invalid_client', 'Client authentication failed: unknown client or wrong client secret.');
   let body: Record<string, unknown>;
   try {
     body = parseJsonObject(await readBody(ex.req));
@@ -182,7 +215,12 @@ async function clientAndBody(ctx: SandboxContext, ex: Exchange): Promise<{ clien
 
 function requiredString(body: Record<string, unknown>, field: string): string {
   const value = body[field];
-  if (typeof value !== 'string' || value === '') throw oauthError(400, 'invalid_request', `body.${field} should be defined, instead was \`${JSON.stringify(value)}\`.`);
+  if (typeof value !== 'string' || value === '')
+    throw oauthError(
+      400,
+      'invalid_request',
+      `body.${field} should be defined, instead was \`${JSON.stringify(value)}\`.`,
+    );
   return value;
 }
 
@@ -196,10 +234,17 @@ export async function exchangeToken(ctx: SandboxContext, ex: Exchange): Promise<
     const pending = ctx.grants.peekCode(requiredString(body, 'code'), client.clientId);
     if (!pending) throw oauthError(400, 'invalid_grant', 'Invalid code: this code has been revoked.');
     const given = body.redirect_uri;
-    if (given !== undefined && typeof given !== 'string') throw oauthError(400, 'invalid_request', 'body.redirect_uri should be a string.');
-    if (pending.redirectUri !== null && given === undefined) throw oauthError(400, 'invalid_request', 'body.redirect_uri should be defined, as it was in the authorization request.');
+    if (given !== undefined && typeof given !== 'string')
+      throw oauthError(400, 'invalid_request', 'body.redirect_uri should be a string.');
+    if (pending.redirectUri !== null && given === undefined)
+      throw oauthError(
+        400,
+        'invalid_request',
+        'body.redirect_uri should be defined, as it was in the authorization request.',
+      );
     const expectedUri = pending.redirectUri ?? client.redirectUris[0];
-    if (given !== undefined && given !== expectedUri) throw oauthError(400, 'invalid_grant', 'Invalid redirect_uri: it does not match the authorization request.');
+    if (given !== undefined && given !== expectedUri)
+      throw oauthError(400, 'invalid_grant', 'Invalid redirect_uri: it does not match the authorization request.');
     issued = ctx.grants.redeemCode(pending);
   } else if (grantType === 'refresh_token') {
     issued = ctx.grants.refresh(requiredString(body, 'refresh_token'), client.clientId);
@@ -208,21 +253,33 @@ export async function exchangeToken(ctx: SandboxContext, ex: Exchange): Promise<
     throw oauthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${grantType}.`);
   }
   const ws = ctx.content.workspace(issued.bot.workspaceId);
-  sendJson(ex.res, 200, {
-    access_token: issued.accessToken,
-    token_type: 'bearer',
-    refresh_token: issued.refreshToken,
-    bot_id: issued.bot.id,
-    workspace_name: ws.name,
-    workspace_icon: ws.icon,
-    workspace_id: ws.id,
-    owner: {
-      type: 'user',
-      user: { object: 'user', id: ws.owner.id, name: ws.owner.name, avatar_url: null, type: 'person', person: { email: ws.owner.email } },
+  sendJson(
+    ex.res,
+    200,
+    {
+      access_token: issued.accessToken,
+      token_type: 'bearer',
+      refresh_token: issued.refreshToken,
+      bot_id: issued.bot.id,
+      workspace_name: ws.name,
+      workspace_icon: ws.icon,
+      workspace_id: ws.id,
+      owner: {
+        type: 'user',
+        user: {
+          object: 'user',
+          id: ws.owner.id,
+          name: ws.owner.name,
+          avatar_url: null,
+          type: 'person',
+          person: { email: ws.owner.email },
+        },
+      },
+      duplicated_template_id: issued.bot.duplicatedTemplateId,
+      request_id: ex.requestId,
     },
-    duplicated_template_id: issued.bot.duplicatedTemplateId,
-    request_id: ex.requestId,
-  }, ex.requestId);
+    ex.requestId,
+  );
 }
 
 /** POST /v1/oauth/revoke: the installation's tokens stop working. */
@@ -239,4 +296,3 @@ export async function introspectToken(ctx: SandboxContext, ex: Exchange): Promis
   const scope = result.active ? { scope: 'read_content update_content insert_content' } : {};
   sendJson(ex.res, 200, { ...result, ...scope, request_id: ex.requestId }, ex.requestId);
 }
-

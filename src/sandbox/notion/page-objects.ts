@@ -61,16 +61,23 @@ export function renderPage(store: ContentStore, page: PageRecord, version: ApiVe
 /** A data source's schema: `{name: {id, name, description, type, [type]: config}}`. */
 export function schemaObject(properties: readonly PropertySchema[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const p of properties) out[p.name] = { id: p.id, name: p.name, description: null, type: p.type, [p.type]: p.config };
+  for (const p of properties)
+    out[p.name] = { id: p.id, name: p.name, description: null, type: p.type, [p.type]: p.config };
   return out;
 }
 
 function databaseParent(db: DatabaseRecord): Record<string, unknown> {
-  return db.parent.type === 'page_id' ? { type: 'page_id', page_id: db.parent.page_id } : { type: 'workspace', workspace: true };
+  return db.parent.type === 'page_id'
+    ? { type: 'page_id', page_id: db.parent.page_id }
+    : { type: 'workspace', workspace: true };
 }
 
 /** A full data source object, as retrieve and search return it. */
-export function renderDataSource(store: ContentStore, ds: DataSourceRecord, version: ApiVersion): Record<string, unknown> {
+export function renderDataSource(
+  store: ContentStore,
+  ds: DataSourceRecord,
+  version: ApiVersion,
+): Record<string, unknown> {
   const db = store.databases.get(ds.databaseId);
   if (!db) throw new Error(`data source ${ds.id} lost its database`);
   const owner = store.workspaces.get(ds.workspaceId)?.owner.id;
@@ -108,7 +115,14 @@ export function renderDatabase(store: ContentStore, db: DatabaseRecord, version:
     is_locked: false,
     created_time: iso(db.createdTime),
     last_edited_time: iso(db.lastEditedTime),
-    data_sources: db.dataSourceIds.map((id) => ({ id, name: store.dataSources.get(id)?.title.map((t) => t.plain_text).join('') ?? '' })),
+    data_sources: db.dataSourceIds.map((id) => ({
+      id,
+      name:
+        store.dataSources
+          .get(id)
+          ?.title.map((t) => t.plain_text)
+          .join('') ?? '',
+    })),
     icon: null,
     cover: null,
     url: notionUrl(db.id),

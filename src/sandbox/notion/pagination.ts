@@ -4,7 +4,9 @@ import { validationError } from './errors.js';
 export function pageSize(raw: unknown, path = 'body.page_size'): number {
   if (raw === undefined) return 100;
   if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || raw > 100) {
-    throw validationError(`body failed validation: ${path} should be an integer between 1 and 100, instead was \`${JSON.stringify(raw)}\`.`);
+    throw validationError(
+      `body failed validation: ${path} should be an integer between 1 and 100, instead was \`${JSON.stringify(raw)}\`.`,
+    );
   }
   return raw;
 }

@@ -19,14 +19,34 @@ export interface SelectOption {
 
 /** Property types whose values the API computes; a request that sets one is rejected. */
 export const READ_ONLY_TYPES: ReadonlySet<string> = new Set([
-  'created_time', 'created_by', 'last_edited_time', 'last_edited_by', 'rollup', 'formula', 'unique_id', 'button',
+  'created_time',
+  'created_by',
+  'last_edited_time',
+  'last_edited_by',
+  'rollup',
+  'formula',
+  'unique_id',
+  'button',
   'verification',
 ]);
 
 /** Every property type the sandbox can hold in a schema. */
 export const PROPERTY_TYPES: ReadonlySet<string> = new Set([
-  'title', 'rich_text', 'url', 'date', 'number', 'select', 'multi_select', 'status', 'checkbox', 'email',
-  'phone_number', 'people', 'files', 'relation', ...READ_ONLY_TYPES,
+  'title',
+  'rich_text',
+  'url',
+  'date',
+  'number',
+  'select',
+  'multi_select',
+  'status',
+  'checkbox',
+  'email',
+  'phone_number',
+  'people',
+  'files',
+  'relation',
+  ...READ_ONLY_TYPES,
 ]);
 
 function option(name: string, color = 'default'): SelectOption {
@@ -43,10 +63,19 @@ export function defaultConfig(type: string): Record<string, unknown> {
       return { options: [] as SelectOption[] };
     case 'status': {
       const options = [option('Not started'), option('In progress', 'blue'), option('Done', 'green')];
-      const group = (name: string, color: string, o: SelectOption) => ({ id: newId().slice(0, 8), name, color, option_ids: [o.id] });
+      const group = (name: string, color: string, o: SelectOption) => ({
+        id: newId().slice(0, 8),
+        name,
+        color,
+        option_ids: [o.id],
+      });
       return {
         options,
-        groups: [group('To-do', 'gray', options[0]!), group('In progress', 'blue', options[1]!), group('Complete', 'green', options[2]!)],
+        groups: [
+          group('To-do', 'gray', options[0]!),
+          group('In progress', 'blue', options[1]!),
+          group('Complete', 'green', options[2]!),
+        ],
       };
     }
     case 'formula':
@@ -56,7 +85,13 @@ export function defaultConfig(type: string): Record<string, unknown> {
     case 'relation':
       return { database_id: newId(), data_source_id: newId(), type: 'single_property', single_property: {} };
     case 'rollup':
-      return { function: 'show_original', relation_property_name: '', relation_property_id: '', rollup_property_name: '', rollup_property_id: '' };
+      return {
+        function: 'show_original',
+        relation_property_name: '',
+        relation_property_id: '',
+        rollup_property_name: '',
+        rollup_property_id: '',
+      };
     default:
       if (!PROPERTY_TYPES.has(type)) throw new Error(`unknown Notion property type: ${type}`);
       return {};
@@ -64,7 +99,12 @@ export function defaultConfig(type: string): Record<string, unknown> {
 }
 
 /** A new schema entry with a fresh id (`title` for the title property, as in Notion). */
-export function newProperty(name: string, type: string, taken: ReadonlySet<string>, config?: Record<string, unknown>): PropertySchema {
+export function newProperty(
+  name: string,
+  type: string,
+  taken: ReadonlySet<string>,
+  config?: Record<string, unknown>,
+): PropertySchema {
   const id = type === 'title' ? 'title' : newPropertyId(taken);
   return { id, name, type, config: config ?? defaultConfig(type) };
 }

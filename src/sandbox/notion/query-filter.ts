@@ -19,7 +19,8 @@ function single(cond: unknown, path: string): [string, unknown] {
 }
 
 function expectType(value: unknown, type: 'string' | 'number' | 'boolean', path: string): void {
-  if (typeof value !== type) throw bodyValidationError(path, `should be a ${type}, instead was \`${JSON.stringify(value)}\``);
+  if (typeof value !== type)
+    throw bodyValidationError(path, `should be a ${type}, instead was \`${JSON.stringify(value)}\``);
 }
 
 function textCondition(cond: unknown, path: string): (v: string) => boolean {
@@ -30,13 +31,20 @@ function textCondition(cond: unknown, path: string): (v: string) => boolean {
   const a = arg as string;
   const lower = a.toLowerCase();
   switch (op) {
-    case 'equals': return (v) => v === a;
-    case 'does_not_equal': return (v) => v !== a;
-    case 'contains': return (v) => v.toLowerCase().includes(lower);
-    case 'does_not_contain': return (v) => !v.toLowerCase().includes(lower);
-    case 'starts_with': return (v) => v.toLowerCase().startsWith(lower);
-    case 'ends_with': return (v) => v.toLowerCase().endsWith(lower);
-    default: throw bodyValidationError(`${path}.${op}`, 'is not a supported text filter condition');
+    case 'equals':
+      return (v) => v === a;
+    case 'does_not_equal':
+      return (v) => v !== a;
+    case 'contains':
+      return (v) => v.toLowerCase().includes(lower);
+    case 'does_not_contain':
+      return (v) => !v.toLowerCase().includes(lower);
+    case 'starts_with':
+      return (v) => v.toLowerCase().startsWith(lower);
+    case 'ends_with':
+      return (v) => v.toLowerCase().endsWith(lower);
+    default:
+      throw bodyValidationError(`${path}.${op}`, 'is not a supported text filter condition');
   }
 }
 
@@ -47,8 +55,12 @@ function numberCondition(cond: unknown, path: string): (v: number | null) => boo
   expectType(arg, 'number', `${path}.${op}`);
   const a = arg as number;
   const ops: Record<string, (v: number) => boolean> = {
-    equals: (v) => v === a, does_not_equal: (v) => v !== a, greater_than: (v) => v > a, less_than: (v) => v < a,
-    greater_than_or_equal_to: (v) => v >= a, less_than_or_equal_to: (v) => v <= a,
+    equals: (v) => v === a,
+    does_not_equal: (v) => v !== a,
+    greater_than: (v) => v > a,
+    less_than: (v) => v < a,
+    greater_than_or_equal_to: (v) => v >= a,
+    less_than_or_equal_to: (v) => v <= a,
   };
   const fn = ops[op];
   if (!fn) throw bodyValidationError(`${path}.${op}`, 'is not a supported number filter condition');
@@ -59,10 +71,15 @@ function dateCondition(cond: unknown, path: string): (v: string | null) => boole
   const [op, arg] = single(cond, path);
   if (op === 'is_empty') return (v) => v === null;
   if (op === 'is_not_empty') return (v) => v !== null;
-  if (typeof arg !== 'string' || Number.isNaN(Date.parse(arg))) throw bodyValidationError(`${path}.${op}`, 'should be a valid ISO 8601 date string');
+  if (typeof arg !== 'string' || Number.isNaN(Date.parse(arg)))
+    throw bodyValidationError(`${path}.${op}`, 'should be a valid ISO 8601 date string');
   const a = Date.parse(arg);
   const ops: Record<string, (v: number) => boolean> = {
-    equals: (v) => v === a, before: (v) => v < a, after: (v) => v > a, on_or_before: (v) => v <= a, on_or_after: (v) => v >= a,
+    equals: (v) => v === a,
+    before: (v) => v < a,
+    after: (v) => v > a,
+    on_or_before: (v) => v <= a,
+    on_or_after: (v) => v >= a,
   };
   const fn = ops[op];
   if (!fn) throw bodyValidationError(`${path}.${op}`, 'is not a supported date filter condition');
@@ -73,7 +90,13 @@ function optionName(value: unknown): string | null {
   return isRecord(value) && typeof value.name === 'string' ? value.name : null;
 }
 
-function propertyPredicate(store: ContentStore, prop: PropertySchema, key: string, cond: unknown, path: string): Predicate {
+function propertyPredicate(
+  store: ContentStore,
+  prop: PropertySchema,
+  key: string,
+  cond: unknown,
+  path: string,
+): Predicate {
   const get: Getter = (page) => store.valueOf(page, prop);
   if (TEXT_TYPES.has(key)) {
     const test = textCondition(cond, path);
@@ -85,7 +108,8 @@ function propertyPredicate(store: ContentStore, prop: PropertySchema, key: strin
   if (key === 'checkbox') {
     const [op, arg] = single(cond, path);
     expectType(arg, 'boolean', `${path}.${op}`);
-    if (op !== 'equals' && op !== 'does_not_equal') throw bodyValidationError(`${path}.${op}`, 'is not a supported checkbox filter condition');
+    if (op !== 'equals' && op !== 'does_not_equal')
+      throw bodyValidationError(`${path}.${op}`, 'is not a supported checkbox filter condition');
     return (page) => (get(page) === arg) === (op === 'equals');
   }
   if (key === 'number') {
@@ -97,7 +121,8 @@ function propertyPredicate(store: ContentStore, prop: PropertySchema, key: strin
     if (op === 'is_empty') return (page) => get(page) === null;
     if (op === 'is_not_empty') return (page) => get(page) !== null;
     expectType(arg, 'string', `${path}.${op}`);
-    if (op !== 'equals' && op !== 'does_not_equal') throw bodyValidationError(`${path}.${op}`, `is not a supported ${key} filter condition`);
+    if (op !== 'equals' && op !== 'does_not_equal')
+      throw bodyValidationError(`${path}.${op}`, `is not a supported ${key} filter condition`);
     return (page) => (optionName(get(page)) === arg) === (op === 'equals');
   }
   if (key === 'multi_select') {
@@ -106,7 +131,8 @@ function propertyPredicate(store: ContentStore, prop: PropertySchema, key: strin
     if (op === 'is_empty') return (page) => names(page).length === 0;
     if (op === 'is_not_empty') return (page) => names(page).length > 0;
     expectType(arg, 'string', `${path}.${op}`);
-    if (op !== 'contains' && op !== 'does_not_contain') throw bodyValidationError(`${path}.${op}`, 'is not a supported multi_select filter condition');
+    if (op !== 'contains' && op !== 'does_not_contain')
+      throw bodyValidationError(`${path}.${op}`, 'is not a supported multi_select filter condition');
     return (page) => names(page).includes(arg as string) === (op === 'contains');
   }
   if (key === 'date' || key === 'created_time' || key === 'last_edited_time') {
@@ -123,7 +149,12 @@ function propertyPredicate(store: ContentStore, prop: PropertySchema, key: strin
  * Compiles a data source query filter (property filters, timestamp filters, `and` / `or`) against a schema.
  * Throws 400 validation_error for unknown properties and filters that do not match the property's type.
  */
-export function compileFilter(store: ContentStore, schema: readonly PropertySchema[], filter: unknown, path = 'body.filter'): Predicate {
+export function compileFilter(
+  store: ContentStore,
+  schema: readonly PropertySchema[],
+  filter: unknown,
+  path = 'body.filter',
+): Predicate {
   if (filter === undefined || filter === null) return () => true;
   if (!isRecord(filter)) throw bodyValidationError(path, 'should be an object');
   for (const compound of ['and', 'or'] as const) {
@@ -139,7 +170,8 @@ export function compileFilter(store: ContentStore, schema: readonly PropertySche
     const test = dateCondition(filter[ts], `${path}.${ts}`);
     return (page) => test(new Date(ts === 'created_time' ? page.createdTime : page.lastEditedTime).toISOString());
   }
-  if (typeof filter.property !== 'string') throw bodyValidationError(path, 'should define `property`, `timestamp`, `and` or `or`');
+  if (typeof filter.property !== 'string')
+    throw bodyValidationError(path, 'should define `property`, `timestamp`, `and` or `or`');
   const prop = findProperty(schema, filter.property);
   if (!prop) throw validationError(`Could not find property with name or id: ${filter.property}`);
   const keys = Object.keys(filter).filter((k) => k !== 'property' && k !== 'type');
@@ -149,9 +181,15 @@ export function compileFilter(store: ContentStore, schema: readonly PropertySche
   return propertyPredicate(store, prop, key, filter[key], `${path}.${key}`);
 }
 
-function sortKey(store: ContentStore, schema: readonly PropertySchema[], sort: unknown, path: string): { get: Getter; dir: number } {
+function sortKey(
+  store: ContentStore,
+  schema: readonly PropertySchema[],
+  sort: unknown,
+  path: string,
+): { get: Getter; dir: number } {
   if (!isRecord(sort)) throw bodyValidationError(path, 'should be an object');
-  if (sort.direction !== 'ascending' && sort.direction !== 'descending') throw bodyValidationError(`${path}.direction`, 'should be `"ascending"` or `"descending"`');
+  if (sort.direction !== 'ascending' && sort.direction !== 'descending')
+    throw bodyValidationError(`${path}.direction`, 'should be `"ascending"` or `"descending"`');
   const dir = sort.direction === 'ascending' ? 1 : -1;
   if (sort.timestamp === 'created_time') return { get: (p) => p.createdTime, dir };
   if (sort.timestamp === 'last_edited_time') return { get: (p) => p.lastEditedTime, dir };
@@ -170,7 +208,12 @@ function sortKey(store: ContentStore, schema: readonly PropertySchema[], sort: u
 }
 
 /** Orders pages by `sorts`; without sorts, newest first. */
-export function sortPages(store: ContentStore, schema: readonly PropertySchema[], pages: PageRecord[], sorts: unknown): PageRecord[] {
+export function sortPages(
+  store: ContentStore,
+  schema: readonly PropertySchema[],
+  pages: PageRecord[],
+  sorts: unknown,
+): PageRecord[] {
   // Pages arrive in creation order; reversing first keeps same-millisecond pages newest first too.
   if (sorts === undefined) return [...pages].reverse().sort((a, b) => b.createdTime - a.createdTime);
   if (!Array.isArray(sorts)) throw bodyValidationError('body.sorts', 'should be an array');

@@ -29,7 +29,15 @@ function defaultAnnotations(): Record<string, unknown> {
 /** Plain text as a one-item rich text array, the way Notion returns an unformatted title. */
 export function plainRichText(text: string): RichTextResponse[] {
   if (text === '') return [];
-  return [{ type: 'text', text: { content: text, link: null }, annotations: defaultAnnotations(), plain_text: text, href: null }];
+  return [
+    {
+      type: 'text',
+      text: { content: text, link: null },
+      annotations: defaultAnnotations(),
+      plain_text: text,
+      href: null,
+    },
+  ];
 }
 
 /** The concatenated plain text of a rich text array. */
@@ -55,10 +63,12 @@ function annotations(value: unknown, path: string): Record<string, unknown> {
   if (!isRecord(value)) throw bodyValidationError(path, 'should be an object');
   for (const [key, v] of Object.entries(value)) {
     if ((ANNOTATION_FLAGS as readonly string[]).includes(key)) {
-      if (typeof v !== 'boolean') throw bodyValidationError(`${path}.${key}`, `should be a boolean, instead was \`${JSON.stringify(v)}\``);
+      if (typeof v !== 'boolean')
+        throw bodyValidationError(`${path}.${key}`, `should be a boolean, instead was \`${JSON.stringify(v)}\``);
       result[key] = v;
     } else if (key === 'color') {
-      if (typeof v !== 'string' || !COLORS.has(v)) throw bodyValidationError(`${path}.color`, `should be a valid color, instead was \`${JSON.stringify(v)}\``);
+      if (typeof v !== 'string' || !COLORS.has(v))
+        throw bodyValidationError(`${path}.color`, `should be a valid color, instead was \`${JSON.stringify(v)}\``);
       result.color = v;
     } else {
       throw bodyValidationError(path, `should not have property \`${key}\``);
@@ -71,10 +81,12 @@ function textItem(item: Record<string, unknown>, path: string): RichTextResponse
   const text = item.text;
   if (!isRecord(text)) throw bodyValidationError(`${path}.text`, 'should be an object');
   if (typeof text.content !== 'string') throw bodyValidationError(`${path}.text.content`, 'should be a string');
-  if (text.content.length > MAX_TEXT_CONTENT) throw tooLong(`${path}.text.content`, MAX_TEXT_CONTENT, text.content.length);
+  if (text.content.length > MAX_TEXT_CONTENT)
+    throw tooLong(`${path}.text.content`, MAX_TEXT_CONTENT, text.content.length);
   let link: { url: string } | null = null;
   if (text.link !== undefined && text.link !== null) {
-    if (!isRecord(text.link) || typeof text.link.url !== 'string') throw bodyValidationError(`${path}.text.link.url`, 'should be a string');
+    if (!isRecord(text.link) || typeof text.link.url !== 'string')
+      throw bodyValidationError(`${path}.text.link.url`, 'should be a string');
     if (text.link.url.length > MAX_URL) throw tooLong(`${path}.text.link.url`, MAX_URL, text.link.url.length);
     if (!isAcceptableUrl(text.link.url)) throw validationError('Invalid URL for link.');
     link = { url: text.link.url };
@@ -90,8 +102,10 @@ function textItem(item: Record<string, unknown>, path: string): RichTextResponse
 
 function equationItem(item: Record<string, unknown>, path: string): RichTextResponse {
   const eq = item.equation;
-  if (!isRecord(eq) || typeof eq.expression !== 'string') throw bodyValidationError(`${path}.equation.expression`, 'should be a string');
-  if (eq.expression.length > MAX_EQUATION) throw tooLong(`${path}.equation.expression`, MAX_EQUATION, eq.expression.length);
+  if (!isRecord(eq) || typeof eq.expression !== 'string')
+    throw bodyValidationError(`${path}.equation.expression`, 'should be a string');
+  if (eq.expression.length > MAX_EQUATION)
+    throw tooLong(`${path}.equation.expression`, MAX_EQUATION, eq.expression.length);
   return {
     type: 'equation',
     equation: { expression: eq.expression },
@@ -120,7 +134,8 @@ function mentionItem(item: Record<string, unknown>, path: string): RichTextRespo
 
 /** Validates a request rich text array against Notion's limits and returns it in response shape. */
 export function normalizeRichText(value: unknown, path: string): RichTextResponse[] {
-  if (!Array.isArray(value)) throw bodyValidationError(path, `should be an array, instead was \`${JSON.stringify(value)}\``);
+  if (!Array.isArray(value))
+    throw bodyValidationError(path, `should be an array, instead was \`${JSON.stringify(value)}\``);
   if (value.length > MAX_RICH_TEXT_ITEMS) throw tooLong(path, MAX_RICH_TEXT_ITEMS, value.length);
   return value.map((item: unknown, i) => {
     const itemPath = `${path}[${i}]`;

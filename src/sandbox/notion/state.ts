@@ -88,11 +88,20 @@ export class ContentStore {
     return ws;
   }
 
-  addWorkspace(input: { name: string; icon?: string | null; id?: string; owner?: { name: string; email: string } }): Workspace {
+  addWorkspace(input: {
+    name: string;
+    icon?: string | null;
+    id?: string;
+    owner?: { name: string; email: string };
+  }): Workspace {
     const id = input.id === undefined ? newId() : normalizeId(input.id);
     if (!id) throw new Error(`workspace id is not a UUID: ${input.id}`);
     if (this.workspaces.has(id)) throw new Error(`workspace ${id} already exists`);
-    const owner = { id: newId(), name: input.owner?.name ?? 'Sandbox User', email: input.owner?.email ?? 'user@example.com' };
+    const owner = {
+      id: newId(),
+      name: input.owner?.name ?? 'Sandbox User',
+      email: input.owner?.email ?? 'user@example.com',
+    };
     const ws: Workspace = { id, name: input.name, icon: input.icon ?? null, owner };
     this.workspaces.set(id, ws);
     return ws;
@@ -101,7 +110,14 @@ export class ContentStore {
   /** Creates a database with one data source. Throws unless there is exactly one title property. */
   addTable(
     workspaceId: string,
-    input: { title: RichTextResponse[]; properties: PropertySchema[]; parent: DatabaseParent; id?: string; dataSourceId?: string; isInline?: boolean },
+    input: {
+      title: RichTextResponse[];
+      properties: PropertySchema[];
+      parent: DatabaseParent;
+      id?: string;
+      dataSourceId?: string;
+      isInline?: boolean;
+    },
   ): { database: DatabaseRecord; dataSource: DataSourceRecord } {
     const ws = this.workspace(workspaceId);
     const titles = input.properties.filter((p) => p.type === 'title').length;
@@ -113,12 +129,25 @@ export class ContentStore {
     const time = this.touch(databaseId);
     this.touch(dataSourceId);
     const database: DatabaseRecord = {
-      id: databaseId, workspaceId: ws.id, title: input.title, parent: input.parent, dataSourceIds: [dataSourceId],
-      isInline: input.isInline ?? false, inTrash: false, createdTime: time, lastEditedTime: time,
+      id: databaseId,
+      workspaceId: ws.id,
+      title: input.title,
+      parent: input.parent,
+      dataSourceIds: [dataSourceId],
+      isInline: input.isInline ?? false,
+      inTrash: false,
+      createdTime: time,
+      lastEditedTime: time,
     };
     const dataSource: DataSourceRecord = {
-      id: dataSourceId, databaseId, workspaceId: ws.id, title: input.title, properties: input.properties,
-      createdTime: time, lastEditedTime: time, nextNumber: 1,
+      id: dataSourceId,
+      databaseId,
+      workspaceId: ws.id,
+      title: input.title,
+      properties: input.properties,
+      createdTime: time,
+      lastEditedTime: time,
+      nextNumber: 1,
     };
     this.databases.set(databaseId, database);
     this.dataSources.set(dataSourceId, dataSource);
@@ -137,7 +166,15 @@ export class ContentStore {
   }
 
   /** A page under a data source, another page or the workspace. */
-  addPage(input: { workspaceId: string; parent: PageParent; values: Map<string, unknown>; createdBy: string; icon?: unknown; cover?: unknown; children?: unknown[] }): PageRecord {
+  addPage(input: {
+    workspaceId: string;
+    parent: PageParent;
+    values: Map<string, unknown>;
+    createdBy: string;
+    icon?: unknown;
+    cover?: unknown;
+    children?: unknown[];
+  }): PageRecord {
     const id = newId();
     const time = this.touch(id);
     let number = 0;
@@ -146,9 +183,19 @@ export class ContentStore {
       if (ds) number = ds.nextNumber++;
     }
     const page: PageRecord = {
-      id, workspaceId: input.workspaceId, parent: input.parent, values: input.values, number, inTrash: false,
-      createdTime: time, lastEditedTime: time, createdBy: input.createdBy, lastEditedBy: input.createdBy,
-      icon: input.icon ?? null, cover: input.cover ?? null, children: input.children ?? [],
+      id,
+      workspaceId: input.workspaceId,
+      parent: input.parent,
+      values: input.values,
+      number,
+      inTrash: false,
+      createdTime: time,
+      lastEditedTime: time,
+      createdBy: input.createdBy,
+      lastEditedBy: input.createdBy,
+      icon: input.icon ?? null,
+      cover: input.cover ?? null,
+      children: input.children ?? [],
     };
     this.pages.set(id, page);
     return page;
@@ -158,7 +205,12 @@ export class ContentStore {
   addPlainPage(workspaceId: string, title: string, parentPageId?: string): PageRecord {
     const ws = this.workspace(workspaceId);
     const parent: PageParent = parentPageId ? { type: 'page_id', pageId: parentPageId } : { type: 'workspace' };
-    return this.addPage({ workspaceId: ws.id, parent, values: new Map([['title', plainRichText(title)]]), createdBy: ws.owner.id });
+    return this.addPage({
+      workspaceId: ws.id,
+      parent,
+      values: new Map([['title', plainRichText(title)]]),
+      createdBy: ws.owner.id,
+    });
   }
 
   dataSource(id: string): DataSourceRecord {
@@ -183,14 +235,24 @@ export class ContentStore {
   parentPage(id: string): { id: string; title: string } | undefined {
     const db = this.databases.get(id);
     const page = db ? undefined : this.pages.get(id);
-    const parentId = db?.parent.type === 'page_id' ? db.parent.page_id : page?.parent.type === 'page_id' ? page.parent.pageId : undefined;
+    const parentId =
+      db?.parent.type === 'page_id'
+        ? db.parent.page_id
+        : page?.parent.type === 'page_id'
+          ? page.parent.pageId
+          : undefined;
     const parent = parentId === undefined ? undefined : this.pages.get(parentId);
     return parent ? { id: parent.id, title: this.pageTitle(parent) } : undefined;
   }
 
   /** The workspace an object belongs to, if it exists. */
   workspaceOf(id: string): string | null {
-    return this.databases.get(id)?.workspaceId ?? this.dataSources.get(id)?.workspaceId ?? this.pages.get(id)?.workspaceId ?? null;
+    return (
+      this.databases.get(id)?.workspaceId ??
+      this.dataSources.get(id)?.workspaceId ??
+      this.pages.get(id)?.workspaceId ??
+      null
+    );
   }
 
   /** A page's title as plain text (title property for rows). */

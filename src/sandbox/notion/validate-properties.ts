@@ -34,13 +34,15 @@ function expected(name: string, type: string): Error {
 
 function stringOrNull(value: unknown, path: string, max: number): string | null {
   if (value === null) return null;
-  if (typeof value !== 'string') throw bodyValidationError(path, `should be a string or \`null\`, instead was \`${JSON.stringify(value)}\``);
+  if (typeof value !== 'string')
+    throw bodyValidationError(path, `should be a string or \`null\`, instead was \`${JSON.stringify(value)}\``);
   if (value.length > max) throw tooLong(path, max, value.length);
   return value;
 }
 
 function array(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw bodyValidationError(path, `should be an array, instead was \`${JSON.stringify(value)}\``);
+  if (!Array.isArray(value))
+    throw bodyValidationError(path, `should be an array, instead was \`${JSON.stringify(value)}\``);
   if (value.length > MAX_ITEMS) throw tooLong(path, MAX_ITEMS, value.length);
   return value;
 }
@@ -54,13 +56,20 @@ function option(prop: PropertySchema, value: unknown, path: string): SelectOptio
     if (!found) throw validationError(`Invalid ${prop.type} option id: ${value.id}`);
     return found;
   }
-  if (typeof value.name !== 'string' || value.name.trim() === '') throw bodyValidationError(`${path}.name`, 'should be a non-empty string');
+  if (typeof value.name !== 'string' || value.name.trim() === '')
+    throw bodyValidationError(`${path}.name`, 'should be a non-empty string');
   if (value.name.length > MAX_OPTION_NAME) throw tooLong(`${path}.name`, MAX_OPTION_NAME, value.name.length);
   if (value.name.includes(',')) throw validationError(`Invalid ${prop.type} option, commas not allowed: ${value.name}`);
   const found = options.find((o) => o.name === value.name);
   if (found) return found;
-  if (prop.type === 'status') throw validationError(`Invalid status option. Status option "${value.name}" does not exist.`);
-  const created: SelectOption = { id: newId().slice(0, 8), name: value.name, color: typeof value.color === 'string' ? value.color : 'default', description: null };
+  if (prop.type === 'status')
+    throw validationError(`Invalid status option. Status option "${value.name}" does not exist.`);
+  const created: SelectOption = {
+    id: newId().slice(0, 8),
+    name: value.name,
+    color: typeof value.color === 'string' ? value.color : 'default',
+    description: null,
+  };
   options.push(created);
   return created;
 }
@@ -71,7 +80,8 @@ function dateValue(value: unknown, path: string): unknown {
   const start = normalizeIsoDate(value.start, `${path}.start`);
   const end = value.end === undefined || value.end === null ? null : normalizeIsoDate(value.end, `${path}.end`);
   const tz = value.time_zone ?? null;
-  if (tz !== null && typeof tz !== 'string') throw bodyValidationError(`${path}.time_zone`, 'should be a string or `null`');
+  if (tz !== null && typeof tz !== 'string')
+    throw bodyValidationError(`${path}.time_zone`, 'should be a string or `null`');
   return { start, end, time_zone: tz };
 }
 
@@ -112,10 +122,12 @@ function valueFor(prop: PropertySchema, raw: unknown, path: string, ctx: Propert
     case 'phone_number':
       return stringOrNull(raw, path, MAX_PHONE);
     case 'number':
-      if (raw !== null && (typeof raw !== 'number' || !Number.isFinite(raw))) throw bodyValidationError(path, `should be a number or \`null\`, instead was \`${JSON.stringify(raw)}\``);
+      if (raw !== null && (typeof raw !== 'number' || !Number.isFinite(raw)))
+        throw bodyValidationError(path, `should be a number or \`null\`, instead was \`${JSON.stringify(raw)}\``);
       return raw;
     case 'checkbox':
-      if (typeof raw !== 'boolean') throw bodyValidationError(path, `should be a boolean, instead was \`${JSON.stringify(raw)}\``);
+      if (typeof raw !== 'boolean')
+        throw bodyValidationError(path, `should be a boolean, instead was \`${JSON.stringify(raw)}\``);
       return raw;
     case 'date':
       return dateValue(raw, path);
@@ -156,14 +168,19 @@ export function findProperty(schema: readonly PropertySchema[], key: string): Pr
  * Validates a request's `properties` against a schema as strictly as Notion does and returns the values
  * in response shape, keyed by property id. Throws NotionApiError (400 validation_error) on the first problem.
  */
-export function validatePropertyValues(input: unknown, schema: readonly PropertySchema[], ctx: PropertyWriteContext): Map<string, unknown> {
+export function validatePropertyValues(
+  input: unknown,
+  schema: readonly PropertySchema[],
+  ctx: PropertyWriteContext,
+): Map<string, unknown> {
   const result = new Map<string, unknown>();
   if (input === undefined) return result;
   if (!isRecord(input)) throw bodyValidationError('body.properties', 'should be an object');
   for (const [key, value] of Object.entries(input)) {
     const prop = findProperty(schema, key);
     if (!prop) throw validationError(`${key} is not a property that exists.`);
-    if (READ_ONLY_TYPES.has(prop.type)) throw validationError(`${prop.name} is a ${prop.type} property, which cannot be set through the API.`);
+    if (READ_ONLY_TYPES.has(prop.type))
+      throw validationError(`${prop.name} is a ${prop.type} property, which cannot be set through the API.`);
     if (!isRecord(value)) throw expected(prop.name, prop.type);
     const keys = Object.keys(value).filter((k) => k !== 'id' && k !== 'type');
     if ((value.type !== undefined && value.type !== prop.type) || keys.length !== 1 || keys[0] !== prop.type) {

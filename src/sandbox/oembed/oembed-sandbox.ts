@@ -25,24 +25,35 @@ export interface OembedSandbox {
 }
 
 /** Tweet 20, the first tweet, as publish.twitter.com returns it. */
-export const FIRST_TWEET: SandboxTweet = { handle: 'jack', name: 'jack', text: 'just setting up my twttr', date: 'March 21, 2006' };
+export const FIRST_TWEET: SandboxTweet = {
+  handle: 'jack',
+  name: 'jack',
+  text: 'just setting up my twttr',
+  date: 'March 21, 2006',
+};
 
 /** The URL forms publish.twitter.com accepts: `https://(www.|mobile.)(twitter|x).com/<name>/status(es)/<id>`. */
-const TWEET_URL = /^https?:\/\/(?:(?:www|mobile)\.)?(?:twitter|x)\.com\/(?:#!\/)?(\w{1,15})\/status(?:es)?\/(\d{1,20})(?:[/?#].*)?$/i;
+const TWEET_URL =
+  /^https?:\/\/(?:(?:www|mobile)\.)?(?:twitter|x)\.com\/(?:#!\/)?(\w{1,15})\/status(?:es)?\/(\d{1,20})(?:[/?#].*)?$/i;
 
 /**
  * A local emulation of publish.twitter.com's oEmbed endpoint on 127.0.0.1 (port 0): `GET /oembed?url=…` answers
  * the real JSON shape (text escaped into `html` as Twitter does, links and mentions as anchors, newlines as `<br>`),
  * 404 for unknown ids, 400 for a missing or non-tweet url. Seeded with tweet 20 by @jack.
  */
-export async function startOembedSandbox(options: { tweets?: Record<string, SandboxTweet> } = {}): Promise<OembedSandbox> {
+export async function startOembedSandbox(
+  options: { tweets?: Record<string, SandboxTweet> } = {},
+): Promise<OembedSandbox> {
   const tweets = new Map<string, SandboxTweet>(Object.entries({ '20': FIRST_TWEET, ...options.tweets }));
   const hanging = new Set<string>();
   const requests: string[] = [];
 
   const send = (res: ServerResponse, status: number, body: unknown): void => {
     const json = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+    });
     res.end(json);
   };
 
@@ -129,7 +140,8 @@ function tweetHtml(text: string): string {
     .map((part, i) => {
       if (i % 2 === 0) return escapeHtml(part).replace(/\n/g, '<br>');
       if (part.startsWith('@')) return `<a href="https://twitter.com/${part.slice(1)}?ref_src=twsrc%5Etfw">${part}</a>`;
-      if (part.startsWith('#')) return `<a href="https://twitter.com/hashtag/${part.slice(1)}?src=hash&amp;ref_src=twsrc%5Etfw">${part}</a>`;
+      if (part.startsWith('#'))
+        return `<a href="https://twitter.com/hashtag/${part.slice(1)}?src=hash&amp;ref_src=twsrc%5Etfw">${part}</a>`;
       if (part.startsWith('pic.')) return `<a href="https://t.co/${part.slice(-10)}">${escapeHtml(part)}</a>`;
       return `<a href="${escapeHtml(part)}">${escapeHtml(part)}</a>`;
     })

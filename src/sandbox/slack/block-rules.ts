@@ -31,18 +31,30 @@ function textObject(v: unknown, max: number, plainOnly: boolean): string | undef
 
 function elementError(el: unknown): string | undefined {
   if (!isObj(el) || typeof el.type !== 'string') return 'element without type';
-  if (el.action_id !== undefined && (typeof el.action_id !== 'string' || el.action_id.length === 0 || el.action_id.length > ACTION_ID_MAX)) return 'bad action_id';
+  if (
+    el.action_id !== undefined &&
+    (typeof el.action_id !== 'string' || el.action_id.length === 0 || el.action_id.length > ACTION_ID_MAX)
+  )
+    return 'bad action_id';
   if (el.type === 'button') {
     const text = textObject(el.text, BUTTON_TEXT_MAX, true);
     if (text) return `button: ${text}`;
-    if (el.value !== undefined && (typeof el.value !== 'string' || el.value.length > BUTTON_VALUE_MAX)) return 'button: bad value';
+    if (el.value !== undefined && (typeof el.value !== 'string' || el.value.length > BUTTON_VALUE_MAX))
+      return 'button: bad value';
     if (el.url !== undefined && (typeof el.url !== 'string' || el.url.length > URL_MAX)) return 'button: bad url';
     if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') return 'button: bad style';
   }
   if (el.type === 'static_select') {
-    if (!Array.isArray(el.options) || el.options.length === 0 || el.options.length > OPTIONS_MAX) return 'static_select: 1 to 100 options';
+    if (!Array.isArray(el.options) || el.options.length === 0 || el.options.length > OPTIONS_MAX)
+      return 'static_select: 1 to 100 options';
     for (const o of el.options as unknown[]) {
-      if (!isObj(o) || textObject(o.text, OPTION_TEXT_MAX, true) || typeof o.value !== 'string' || o.value.length > OPTION_VALUE_MAX) return 'static_select: bad option';
+      if (
+        !isObj(o) ||
+        textObject(o.text, OPTION_TEXT_MAX, true) ||
+        typeof o.value !== 'string' ||
+        o.value.length > OPTION_VALUE_MAX
+      )
+        return 'static_select: bad option';
     }
   }
   return undefined;
@@ -57,18 +69,23 @@ export function messageBlocksError(blocks: unknown): string | undefined {
     const at = `blocks[${i}]`;
     if (!isObj(block) || typeof block.type !== 'string') return `${at}: no type`;
     if (block.block_id !== undefined) {
-      if (typeof block.block_id !== 'string' || block.block_id.length === 0 || block.block_id.length > BLOCK_ID_MAX) return `${at}: bad block_id`;
+      if (typeof block.block_id !== 'string' || block.block_id.length === 0 || block.block_id.length > BLOCK_ID_MAX)
+        return `${at}: bad block_id`;
       if (blockIds.has(block.block_id)) return `${at}: duplicate block_id`;
       blockIds.add(block.block_id);
     }
     if (block.type === 'section') {
-      const text = block.text === undefined && Array.isArray(block.fields) ? undefined : textObject(block.text, SECTION_TEXT_MAX, false);
+      const text =
+        block.text === undefined && Array.isArray(block.fields)
+          ? undefined
+          : textObject(block.text, SECTION_TEXT_MAX, false);
       if (text) return `${at}: ${text}`;
     } else if (block.type === 'header') {
       const text = textObject(block.text, HEADER_TEXT_MAX, true);
       if (text) return `${at}: ${text}`;
     } else if (block.type === 'actions') {
-      if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > ACTIONS_MAX_ELEMENTS) return `${at}: 1 to 25 elements`;
+      if (!Array.isArray(block.elements) || block.elements.length === 0 || block.elements.length > ACTIONS_MAX_ELEMENTS)
+        return `${at}: 1 to 25 elements`;
       const actionIds = new Set<string>();
       for (const el of block.elements as unknown[]) {
         const err = elementError(el);

@@ -69,7 +69,13 @@ export interface SlackMessagePayload {
 }
 
 /** A user's message with the rich_text block Slack adds to it. */
-export function userMessage(opts: { userId: string; teamId: string; text: string; attachments?: Record<string, unknown>[]; ts?: string }): SlackMessagePayload {
+export function userMessage(opts: {
+  userId: string;
+  teamId: string;
+  text: string;
+  attachments?: Record<string, unknown>[];
+  ts?: string;
+}): SlackMessagePayload {
   return {
     client_msg_id: `${rand(4)}-${rand(2)}-${rand(2)}-${rand(2)}-${rand(6)}`,
     type: 'message',
@@ -77,13 +83,24 @@ export function userMessage(opts: { userId: string; teamId: string; text: string
     user: opts.userId,
     ts: opts.ts ?? nowTs(),
     team: opts.teamId,
-    blocks: [{ type: 'rich_text', block_id: rand(3), elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: opts.text }] }] }],
+    blocks: [
+      {
+        type: 'rich_text',
+        block_id: rand(3),
+        elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: opts.text }] }],
+      },
+    ],
     ...(opts.attachments ? { attachments: opts.attachments } : {}),
   };
 }
 
 /** The classic Twitter unfurl attachment (`service_name: "twitter"`), as in real exports. */
-export function classicTweetAttachment(opts: { name: string; handle: string; statusId: string; text: string }): Record<string, unknown> {
+export function classicTweetAttachment(opts: {
+  name: string;
+  handle: string;
+  statusId: string;
+  text: string;
+}): Record<string, unknown> {
   const link = `https://twitter.com/${opts.handle}/status/${opts.statusId}`;
   return {
     from_url: `${link}?s=46&amp;t=Xq1cZ3dW6yBd2ZrZ8Ui4hA`,
@@ -104,7 +121,12 @@ export function classicTweetAttachment(opts: { name: string; handle: string; sta
 }
 
 /** The X-era unfurl (`service_name: "X (formerly Twitter)"`, title "Name (@handle) on X", no author fields). */
-export function xTweetAttachment(opts: { name: string; handle: string; statusId: string; text: string }): Record<string, unknown> {
+export function xTweetAttachment(opts: {
+  name: string;
+  handle: string;
+  statusId: string;
+  text: string;
+}): Record<string, unknown> {
   const link = `https://x.com/${opts.handle}/status/${opts.statusId}`;
   return {
     from_url: link,
@@ -124,23 +146,38 @@ export function xTweetAttachment(opts: { name: string; handle: string; statusId:
 
 /** The extra image-only attachment Slack adds to tweets with media. */
 export function imageOnlyAttachment(fromUrl: string): Record<string, unknown> {
-  return { fallback: '1200x1200px image', image_url: 'https://pbs.twimg.com/media/1.jpg', image_width: 1200, image_height: 1200, image_bytes: 1, from_url: fromUrl, id: 2 };
+  return {
+    fallback: '1200x1200px image',
+    image_url: 'https://pbs.twimg.com/media/1.jpg',
+    image_width: 1200,
+    image_height: 1200,
+    image_bytes: 1,
+    from_url: fromUrl,
+    id: 2,
+  };
 }
 
 /** A `message_action` (message shortcut) payload, form-encoded as `payload=<json>`. */
-export function messageShortcutBody(opts: SlackActor & {
-  callbackId: string;
-  message: SlackMessagePayload;
-  responseUrl: string;
-  channelId?: string;
-  channelName?: string;
-}): string {
+export function messageShortcutBody(
+  opts: SlackActor & {
+    callbackId: string;
+    message: SlackMessagePayload;
+    responseUrl: string;
+    channelId?: string;
+    channelName?: string;
+  },
+): string {
   const payload = {
     type: 'message_action',
     token: VERIFICATION_TOKEN,
     action_ts: nowTs(),
     team: { id: opts.teamId, domain: opts.teamDomain ?? 'sandbox' },
-    user: { id: opts.userId, username: opts.userName ?? 'sandbox-user', name: opts.userName ?? 'sandbox-user', team_id: opts.teamId },
+    user: {
+      id: opts.userId,
+      username: opts.userName ?? 'sandbox-user',
+      name: opts.userName ?? 'sandbox-user',
+      team_id: opts.teamId,
+    },
     channel: { id: opts.channelId ?? 'C0SANDBOX1', name: opts.channelName ?? 'general' },
     is_enterprise_install: false,
     enterprise: null,
@@ -154,18 +191,38 @@ export function messageShortcutBody(opts: SlackActor & {
 }
 
 /** A `message.im` event: a user writing to the app in its Messages tab. */
-export function imMessageEvent(opts: { userId: string; teamId: string; channel: string; text: string; attachments?: Record<string, unknown>[] }): Record<string, unknown> {
+export function imMessageEvent(opts: {
+  userId: string;
+  teamId: string;
+  channel: string;
+  text: string;
+  attachments?: Record<string, unknown>[];
+}): Record<string, unknown> {
   const message = userMessage(opts);
   return { ...message, channel: opts.channel, event_ts: message.ts, channel_type: 'im' };
 }
 
 /** The bot's own message echoed back as a `message.im` event (which the app must ignore). */
-export function botImMessageEvent(opts: { botUserId: string; botId: string; teamId: string; channel: string; text: string }): Record<string, unknown> {
+export function botImMessageEvent(opts: {
+  botUserId: string;
+  botId: string;
+  teamId: string;
+  channel: string;
+  text: string;
+}): Record<string, unknown> {
   const ts = nowTs();
   return {
-    type: 'message', text: opts.text, user: opts.botUserId, bot_id: opts.botId, app_id: API_APP_ID, ts, team: opts.teamId,
+    type: 'message',
+    text: opts.text,
+    user: opts.botUserId,
+    bot_id: opts.botId,
+    app_id: API_APP_ID,
+    ts,
+    team: opts.teamId,
     bot_profile: { id: opts.botId, app_id: API_APP_ID, name: 'Save to Notion', team_id: opts.teamId },
-    channel: opts.channel, event_ts: ts, channel_type: 'im',
+    channel: opts.channel,
+    event_ts: ts,
+    channel_type: 'im',
   };
 }
 
@@ -175,7 +232,13 @@ export function appHomeOpenedEvent(opts: { userId: string; channel: string }): R
 }
 
 /** An Events API `event_callback` envelope (JSON), with `event_id`, `event_time` and `authorizations`. */
-export function eventCallbackBody(opts: { teamId: string; botUserId: string; event: Record<string, unknown>; eventId?: string; eventTime?: number }): string {
+export function eventCallbackBody(opts: {
+  teamId: string;
+  botUserId: string;
+  event: Record<string, unknown>;
+  eventId?: string;
+  eventTime?: number;
+}): string {
   return JSON.stringify({
     token: VERIFICATION_TOKEN,
     team_id: opts.teamId,
@@ -186,7 +249,15 @@ export function eventCallbackBody(opts: { teamId: string; botUserId: string; eve
     type: 'event_callback',
     event_id: opts.eventId ?? `Ev${rand(5).toUpperCase()}`,
     event_time: opts.eventTime ?? Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: null, team_id: opts.teamId, user_id: opts.botUserId, is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: opts.teamId,
+        user_id: opts.botUserId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
     is_ext_shared_channel: false,
     event_context: `4-${rand(12)}`,
   });
@@ -197,22 +268,29 @@ export function eventCallbackBody(opts: { teamId: string; botUserId: string; eve
  * `payload=<json>`. `where: 'message'` (a DM or ephemeral message, with a response_url) or
  * `'home'` (the Home tab: a view container and no response_url, as Slack sends it).
  */
-export function staticSelectActionBody(opts: SlackActor & {
-  actionId: string;
-  blockId?: string;
-  value: string;
-  label?: string;
-  where?: 'message' | 'home';
-  responseUrl?: string;
-  channelId?: string;
-  messageTs?: string;
-}): string {
+export function staticSelectActionBody(
+  opts: SlackActor & {
+    actionId: string;
+    blockId?: string;
+    value: string;
+    label?: string;
+    where?: 'message' | 'home';
+    responseUrl?: string;
+    channelId?: string;
+    messageTs?: string;
+  },
+): string {
   const where = opts.where ?? 'message';
   const channelId = opts.channelId ?? 'D0SANDBOX1';
   const messageTs = opts.messageTs ?? nowTs();
   const payload: Record<string, unknown> = {
     type: 'block_actions',
-    user: { id: opts.userId, username: opts.userName ?? 'sandbox-user', name: opts.userName ?? 'sandbox-user', team_id: opts.teamId },
+    user: {
+      id: opts.userId,
+      username: opts.userName ?? 'sandbox-user',
+      name: opts.userName ?? 'sandbox-user',
+      team_id: opts.teamId,
+    },
     api_app_id: API_APP_ID,
     token: VERIFICATION_TOKEN,
     trigger_id: triggerId(),
@@ -225,7 +303,10 @@ export function staticSelectActionBody(opts: SlackActor & {
         type: 'static_select',
         action_id: opts.actionId,
         block_id: opts.blockId ?? 'table_picker',
-        selected_option: { text: { type: 'plain_text', text: opts.label ?? opts.value, emoji: true }, value: opts.value },
+        selected_option: {
+          text: { type: 'plain_text', text: opts.label ?? opts.value, emoji: true },
+          value: opts.value,
+        },
         placeholder: { type: 'plain_text', text: 'Pick a table', emoji: true },
         action_ts: nowTs(),
       },
@@ -234,12 +315,27 @@ export function staticSelectActionBody(opts: SlackActor & {
   if (where === 'message') {
     payload.container = { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: false };
     payload.channel = { id: channelId, name: 'directmessage' };
-    payload.message = { type: 'message', user: 'U0SANDBOT', ts: messageTs, bot_id: 'B0SANDBOT', text: 'Pick a table', team: opts.teamId };
+    payload.message = {
+      type: 'message',
+      user: 'U0SANDBOT',
+      ts: messageTs,
+      bot_id: 'B0SANDBOT',
+      text: 'Pick a table',
+      team: opts.teamId,
+    };
     if (opts.responseUrl) payload.response_url = opts.responseUrl;
   } else {
     const viewId = `V${rand(5).toUpperCase()}`;
     payload.container = { type: 'view', view_id: viewId };
-    payload.view = { id: viewId, team_id: opts.teamId, type: 'home', blocks: [], state: { values: {} }, hash: rand(8), app_id: API_APP_ID };
+    payload.view = {
+      id: viewId,
+      team_id: opts.teamId,
+      type: 'home',
+      blocks: [],
+      state: { values: {} },
+      hash: rand(8),
+      app_id: API_APP_ID,
+    };
   }
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
@@ -249,28 +345,51 @@ export type ButtonLocation =
   /** An ephemeral message (a slash command or shortcut answer): Slack cannot show it back, so no `message`. */
   | { kind: 'ephemeral'; channelId: string; messageTs?: string }
   /** A posted message (e.g. in the app's DM): `message` is the one that holds the button. */
-  | { kind: 'message'; channelId: string; messageTs: string; message?: { text?: string | undefined; blocks?: unknown[] | undefined } };
+  | {
+      kind: 'message';
+      channelId: string;
+      messageTs: string;
+      message?: { text?: string | undefined; blocks?: unknown[] | undefined };
+    };
 
 /**
  * A `view_submission` payload for a modal the app opened, form-encoded as `payload=<json>`, as Slack sends it: the
  * view as stored (id, callback_id, private_metadata, blocks) with `state.values[block_id][action_id]` holding what the
  * user typed in each plain_text_input.
  */
-export function viewSubmissionBody(opts: SlackActor & { view: { id: string; view: Record<string, unknown> }; values: Record<string, string> }): string {
-  const blocks = (opts.view.view.blocks as { type?: string; block_id?: string; element?: { action_id?: string } }[] | undefined) ?? [];
+export function viewSubmissionBody(
+  opts: SlackActor & { view: { id: string; view: Record<string, unknown> }; values: Record<string, string> },
+): string {
+  const blocks =
+    (opts.view.view.blocks as { type?: string; block_id?: string; element?: { action_id?: string } }[] | undefined) ??
+    [];
   const values: Record<string, Record<string, { type: string; value: string | null }>> = {};
   for (const block of blocks) {
     if (block.type !== 'input' || !block.block_id || !block.element?.action_id) continue;
-    values[block.block_id] = { [block.element.action_id]: { type: 'plain_text_input', value: opts.values[block.block_id] ?? null } };
+    values[block.block_id] = {
+      [block.element.action_id]: { type: 'plain_text_input', value: opts.values[block.block_id] ?? null },
+    };
   }
   const payload = {
     type: 'view_submission',
     team: { id: opts.teamId, domain: opts.teamDomain ?? 'sandbox' },
-    user: { id: opts.userId, username: opts.userName ?? 'sandbox-user', name: opts.userName ?? 'sandbox-user', team_id: opts.teamId },
+    user: {
+      id: opts.userId,
+      username: opts.userName ?? 'sandbox-user',
+      name: opts.userName ?? 'sandbox-user',
+      team_id: opts.teamId,
+    },
     api_app_id: API_APP_ID,
     token: VERIFICATION_TOKEN,
     trigger_id: triggerId(),
-    view: { ...opts.view.view, id: opts.view.id, team_id: opts.teamId, state: { values }, hash: rand(8), app_id: API_APP_ID },
+    view: {
+      ...opts.view.view,
+      id: opts.view.id,
+      team_id: opts.teamId,
+      state: { values },
+      hash: rand(8),
+      app_id: API_APP_ID,
+    },
     response_urls: [],
     is_enterprise_install: false,
     enterprise: null,
@@ -284,23 +403,35 @@ export function viewSubmissionBody(opts: SlackActor & { view: { id: string; view
  * `response_url` that can replace (or answer privately to) that same message, and the button
  * as `{type: "button", action_id, block_id, text, value, action_ts}`.
  */
-export function buttonActionBody(opts: SlackActor & {
-  actionId: string;
-  value: string;
-  where: ButtonLocation;
-  responseUrl: string;
-  blockId?: string;
-  label?: string;
-}): string {
+export function buttonActionBody(
+  opts: SlackActor & {
+    actionId: string;
+    value: string;
+    where: ButtonLocation;
+    responseUrl: string;
+    blockId?: string;
+    label?: string;
+  },
+): string {
   const { where } = opts;
   const messageTs = where.messageTs ?? nowTs();
   const isIm = where.channelId.startsWith('D');
   const payload: Record<string, unknown> = {
     type: 'block_actions',
-    user: { id: opts.userId, username: opts.userName ?? 'sandbox-user', name: opts.userName ?? 'sandbox-user', team_id: opts.teamId },
+    user: {
+      id: opts.userId,
+      username: opts.userName ?? 'sandbox-user',
+      name: opts.userName ?? 'sandbox-user',
+      team_id: opts.teamId,
+    },
     api_app_id: API_APP_ID,
     token: VERIFICATION_TOKEN,
-    container: { type: 'message', message_ts: messageTs, channel_id: where.channelId, is_ephemeral: where.kind === 'ephemeral' },
+    container: {
+      type: 'message',
+      message_ts: messageTs,
+      channel_id: where.channelId,
+      is_ephemeral: where.kind === 'ephemeral',
+    },
     trigger_id: triggerId(),
     team: { id: opts.teamId, domain: opts.teamDomain ?? 'sandbox' },
     enterprise: null,

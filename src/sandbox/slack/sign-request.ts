@@ -10,7 +10,11 @@ export interface SlackSignatureHeaders {
  * Signs a request body exactly as Slack does (v0): HMAC-SHA256 over `v0:{timestamp}:{body}`
  * with the signing secret, hex, prefixed `v0=`. `timestamp` is in Unix seconds.
  */
-export function signSlackRequest(signingSecret: string, body: string, timestamp: number = Math.floor(Date.now() / 1000)): SlackSignatureHeaders {
+export function signSlackRequest(
+  signingSecret: string,
+  body: string,
+  timestamp: number = Math.floor(Date.now() / 1000),
+): SlackSignatureHeaders {
   const ts = String(timestamp);
   const digest = createHmac('sha256', signingSecret).update(`v0:${ts}:${body}`).digest('hex');
   return { 'x-slack-signature': `v0=${digest}`, 'x-slack-request-timestamp': ts };
@@ -27,8 +31,14 @@ export interface SendToSlackEndpointOptions {
 }
 
 /** POSTs a body to a Slack request URL the way Slack does: signed, with Slack's content type. */
-export async function sendSignedRequest(url: string, body: string, options: SendToSlackEndpointOptions): Promise<Response> {
-  const contentType = options.contentType ?? (body.trimStart().startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded');
+export async function sendSignedRequest(
+  url: string,
+  body: string,
+  options: SendToSlackEndpointOptions,
+): Promise<Response> {
+  const contentType =
+    options.contentType ??
+    (body.trimStart().startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded');
   return fetch(url, {
     method: 'POST',
     body,

@@ -1,10 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { readCappedBody } from '../read-body.js';
 import { messageBlocksError } from './block-rules.js';
-import { OAuthFailure, SandboxInstalls, type SandboxEnterprise, type SandboxGrant, type SandboxOAuthClient, type SandboxWorkspace } from './installs.js';
+import {
+  OAuthFailure,
+  SandboxInstalls,
+  type SandboxEnterprise,
+  type SandboxGrant,
+  type SandboxOAuthClient,
+  type SandboxWorkspace,
+} from './installs.js';
 
 /** One Web API call as the sandbox received it; the token is never recorded. */
 export interface RecordedCall {
@@ -115,7 +122,11 @@ export interface SlackSandbox {
 export interface OpenedView {
   id: string;
   triggerId: string;
-  view: Record<string, unknown> & { callback_id?: string; private_metadata?: string; blocks: Record<string, unknown>[] };
+  view: Record<string, unknown> & {
+    callback_id?: string;
+    private_metadata?: string;
+    blocks: Record<string, unknown>[];
+  };
 }
 
 /** Block Kit limits on a modal (docs.slack.dev/reference/views/modal-views). */
@@ -123,13 +134,19 @@ function checkModal(view: unknown): OpenedView['view'] {
   if (view === null || typeof view !== 'object') throw new ApiError('invalid_arguments');
   const v = view as Record<string, unknown>;
   const plain = (x: unknown, max: number) =>
-    x !== null && typeof x === 'object' && (x as { type?: unknown }).type === 'plain_text' && typeof (x as { text?: unknown }).text === 'string' && ((x as { text: string }).text.length <= max);
+    x !== null &&
+    typeof x === 'object' &&
+    (x as { type?: unknown }).type === 'plain_text' &&
+    typeof (x as { text?: unknown }).text === 'string' &&
+    (x as { text: string }).text.length <= max;
   if (v.type !== 'modal') throw new ApiError('invalid_arguments');
   if (!plain(v.title, 24)) throw new ApiError('invalid_arguments');
-  if (!Array.isArray(v.blocks) || v.blocks.length === 0 || v.blocks.length > 100) throw new ApiError('invalid_arguments');
+  if (!Array.isArray(v.blocks) || v.blocks.length === 0 || v.blocks.length > 100)
+    throw new ApiError('invalid_arguments');
   if (v.submit !== undefined && !plain(v.submit, 24)) throw new ApiError('invalid_arguments');
   if (v.close !== undefined && !plain(v.close, 24)) throw new ApiError('invalid_arguments');
-  if (typeof v.private_metadata === 'string' && v.private_metadata.length > 3000) throw new ApiError('invalid_arguments');
+  if (typeof v.private_metadata === 'string' && v.private_metadata.length > 3000)
+    throw new ApiError('invalid_arguments');
   if (typeof v.callback_id === 'string' && v.callback_id.length > 255) throw new ApiError('invalid_arguments');
   const blockIds = new Set<string>();
   let inputs = 0;
@@ -145,7 +162,8 @@ function checkModal(view: unknown): OpenedView['view'] {
     if (!plain(b.label, 2000)) throw new ApiError('invalid_blocks');
     const el = b.element as Record<string, unknown> | undefined;
     if (!el || el.type !== 'plain_text_input' || typeof el.action_id !== 'string') throw new ApiError('invalid_blocks');
-    if (el.max_length !== undefined && (typeof el.max_length !== 'number' || el.max_length > 3000)) throw new ApiError('invalid_blocks');
+    if (el.max_length !== undefined && (typeof el.max_length !== 'number' || el.max_length > 3000))
+      throw new ApiError('invalid_blocks');
     if (el.placeholder !== undefined && !plain(el.placeholder, 150)) throw new ApiError('invalid_blocks');
   }
   // A modal with inputs needs a submit button.
@@ -262,7 +280,10 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
   const delivered: SandboxMessage[] = [];
   const openedViews: OpenedView[] = [];
   const ims = new Map<string, string>();
-  const responseUrls = new Map<string, { uses: number; expires: number; userId?: string | undefined; channelId?: string | undefined }>();
+  const responseUrls = new Map<
+    string,
+    { uses: number; expires: number; userId?: string | undefined; channelId?: string | undefined }
+  >();
   let tsCounter = 0;
   let base = '';
   const installs = new SandboxInstalls({
@@ -272,10 +293,26 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     tokenRotation: options.tokenRotation ?? false,
   });
   if (options.botToken) {
-    installs.grants.set(options.botToken, { kind: 'bot', teamId, teamName, isEnterpriseInstall: false, botUserId, botId, revoked: false });
+    installs.grants.set(options.botToken, {
+      kind: 'bot',
+      teamId,
+      teamName,
+      isEnterpriseInstall: false,
+      botUserId,
+      botId,
+      revoked: false,
+    });
   }
   if (options.appToken) {
-    installs.grants.set(options.appToken, { kind: 'app', teamId, teamName, isEnterpriseInstall: false, botUserId, botId, revoked: false });
+    installs.grants.set(options.appToken, {
+      kind: 'app',
+      teamId,
+      teamName,
+      isEnterpriseInstall: false,
+      botUserId,
+      botId,
+      revoked: false,
+    });
   }
 
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
@@ -299,7 +336,10 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
 
   const methods: Record<string, (args: Args, grant: SandboxGrant) => Answer> = {
     'api.test': (args) => ({ ok: true, args }),
-    'apps.connections.open': () => ({ ok: true, url: `${base.replace(/^http/, 'ws')}/link/?ticket=${randomBytes(16).toString('hex')}` }),
+    'apps.connections.open': () => ({
+      ok: true,
+      url: `${base.replace(/^http/, 'ws')}/link/?ticket=${randomBytes(16).toString('hex')}`,
+    }),
     'auth.test': (_args, g) => ({
       ok: true,
       url: g.isEnterpriseInstall
@@ -319,7 +359,15 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       checkBlocks(args);
       const ts = nextTs();
       const threadTs = str(args.thread_ts);
-      delivered.push({ via: 'chat.postMessage', channel, ts, text: str(args.text), blocks: args.blocks as unknown[] | undefined, threadTs, teamId: g.teamId });
+      delivered.push({
+        via: 'chat.postMessage',
+        channel,
+        ts,
+        text: str(args.text),
+        blocks: args.blocks as unknown[] | undefined,
+        threadTs,
+        teamId: g.teamId,
+      });
       return {
         ok: true,
         channel,
@@ -344,7 +392,15 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       if (!hasText(args)) throw new ApiError('no_text');
       checkBlocks(args);
       const ts = nextTs();
-      delivered.push({ via: 'chat.postEphemeral', channel, user, ts, text: str(args.text), blocks: args.blocks as unknown[] | undefined, teamId: g.teamId });
+      delivered.push({
+        via: 'chat.postEphemeral',
+        channel,
+        user,
+        ts,
+        text: str(args.text),
+        blocks: args.blocks as unknown[] | undefined,
+        teamId: g.teamId,
+      });
       return { ok: true, message_ts: ts };
     },
     'chat.update': (args, g) => {
@@ -357,10 +413,20 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       checkBlocks(args);
       found.text = str(args.text);
       found.blocks = args.blocks as unknown[] | undefined;
-      return { ok: true, channel, ts, text: args.text ?? '', message: { type: 'message', text: args.text ?? '', user: g.botUserId, bot_id: g.botId } };
+      return {
+        ok: true,
+        channel,
+        ts,
+        text: args.text ?? '',
+        message: { type: 'message', text: args.text ?? '', user: g.botUserId, bot_id: g.botId },
+      };
     },
     'conversations.open': (args) => {
-      const users = str(args.users)?.split(',').map((u) => u.trim()).filter(Boolean) ?? [];
+      const users =
+        str(args.users)
+          ?.split(',')
+          .map((u) => u.trim())
+          .filter(Boolean) ?? [];
       const channelArg = str(args.channel);
       if (channelArg) {
         if (!isIm(channelArg)) throw new ApiError('channel_not_found');
@@ -371,7 +437,11 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       if (users.some((u) => !/^[UW]/.test(u) || !ID.test(u))) throw new ApiError('user_not_found');
       if (users.length > 1) return { ok: true, channel: { id: `G${randomBytes(5).toString('hex').toUpperCase()}` } };
       const existed = ims.has(users[0]!);
-      return { ok: true, ...(existed ? { already_open: true, no_op: true } : {}), channel: { id: imChannelFor(users[0]!) } };
+      return {
+        ok: true,
+        ...(existed ? { already_open: true, no_op: true } : {}),
+        channel: { id: imChannelFor(users[0]!) },
+      };
     },
     'views.open': (args) => {
       const trigger = str(args.trigger_id);
@@ -381,7 +451,18 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       const view = checkModal(args.view);
       const id = `V${randomBytes(5).toString('hex').toUpperCase()}`;
       openedViews.push({ id, triggerId: trigger, view });
-      return { ok: true, view: { ...view, id, team_id: teamId, app_id: 'A0SANDBOX', bot_id: botId, state: { values: {} }, hash: randomBytes(8).toString('hex') } };
+      return {
+        ok: true,
+        view: {
+          ...view,
+          id,
+          team_id: teamId,
+          app_id: 'A0SANDBOX',
+          bot_id: botId,
+          state: { values: {} },
+          hash: randomBytes(8).toString('hex'),
+        },
+      };
     },
     'views.publish': (args, g) => {
       const userId = str(args.user_id);
@@ -394,12 +475,24 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       if (!Array.isArray(v.blocks) || v.blocks.length > 100) throw new ApiError('invalid_arguments');
       return {
         ok: true,
-        view: { id: `V${randomBytes(5).toString('hex').toUpperCase()}`, team_id: g.teamId, type: 'home', blocks: v.blocks, app_id: 'A0SANDBOX', bot_id: g.botId },
+        view: {
+          id: `V${randomBytes(5).toString('hex').toUpperCase()}`,
+          team_id: g.teamId,
+          type: 'home',
+          blocks: v.blocks,
+          app_id: 'A0SANDBOX',
+          bot_id: g.botId,
+        },
       };
     },
   };
 
-  const send = (res: ServerResponse, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    contentType = 'application/json; charset=utf-8',
+  ): void => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
     res.end(text);
@@ -414,19 +507,32 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       return;
     }
     const auth = req.headers.authorization;
-    const bearer = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;
+    const bearer =
+      typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;
     const token = bearer ?? str(args.token);
     delete args.token;
     // The grant the call ran with, once its token was checked (a holder: `record` reads it later).
     const seen: { grant?: SandboxGrant | undefined } = {};
     const record = (answer: Answer) => {
-      calls.push({ method, args, ok: answer.ok, error: answer.error, teamId: seen.grant?.teamId, enterpriseId: seen.grant?.enterpriseId });
+      calls.push({
+        method,
+        args,
+        ok: answer.ok,
+        error: answer.error,
+        teamId: seen.grant?.teamId,
+        enterpriseId: seen.grant?.enterpriseId,
+      });
       send(res, 200, answer);
     };
     if (method === 'oauth.v2.access') {
       // Client credentials, no token: as form fields (Bolt's InstallProvider) or HTTP Basic.
-      const basic = typeof auth === 'string' && /^Basic\s+/i.test(auth) ? Buffer.from(auth.replace(/^Basic\s+/i, ''), 'base64').toString('utf8') : undefined;
-      const basicAuth = basic?.includes(':') ? { id: basic.slice(0, basic.indexOf(':')), secret: basic.slice(basic.indexOf(':') + 1) } : undefined;
+      const basic =
+        typeof auth === 'string' && /^Basic\s+/i.test(auth)
+          ? Buffer.from(auth.replace(/^Basic\s+/i, ''), 'base64').toString('utf8')
+          : undefined;
+      const basicAuth = basic?.includes(':')
+        ? { id: basic.slice(0, basic.indexOf(':')), secret: basic.slice(basic.indexOf(':') + 1) }
+        : undefined;
       const recorded = { ...args };
       for (const k of ['client_secret', 'code', 'refresh_token']) if (k in recorded) recorded[k] = '[redacted]';
       try {
@@ -442,7 +548,8 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     }
     const handler = methods[method];
     if (!handler) return record({ ok: false, error: 'unknown_method' });
-    if (method === 'api.test') return record(handler(args, { kind: 'bot', isEnterpriseInstall: false, botUserId, botId, revoked: false }));
+    if (method === 'api.test')
+      return record(handler(args, { kind: 'bot', isEnterpriseInstall: false, botUserId, botId, revoked: false }));
     // apps.connections.open takes the app-level token, every other method a bot token.
     const checked = installs.check(token, method === 'apps.connections.open' ? 'app' : 'bot');
     if (typeof checked === 'string') return record({ ok: false, error: checked });
@@ -460,7 +567,8 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     const raw = await readBody(req).catch(() => undefined);
     if (!entry || entry.expires < Date.now()) return send(res, 404, 'expired_url', 'text/plain');
     if (entry.uses >= RESPONSE_URL_USES) return send(res, 404, 'used_url', 'text/plain');
-    if (!String(req.headers['content-type'] ?? '').includes('application/json')) return send(res, 400, 'invalid_payload', 'text/plain');
+    if (!String(req.headers['content-type'] ?? '').includes('application/json'))
+      return send(res, 400, 'invalid_payload', 'text/plain');
     let body: RecordedResponse['body'];
     try {
       const parsed: unknown = JSON.parse(raw ?? '');
@@ -474,14 +582,23 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     }
     for (const flag of ['replace_original', 'delete_original'] as const) {
       const v = body[flag] as unknown;
-      if (v !== undefined && typeof v !== 'boolean' && v !== 'true' && v !== 'false') return send(res, 400, 'invalid_payload', 'text/plain');
+      if (v !== undefined && typeof v !== 'boolean' && v !== 'true' && v !== 'false')
+        return send(res, 400, 'invalid_payload', 'text/plain');
     }
-    if (body.blocks !== undefined && messageBlocksError(body.blocks)) return send(res, 400, 'invalid_blocks', 'text/plain');
+    if (body.blocks !== undefined && messageBlocksError(body.blocks))
+      return send(res, 400, 'invalid_blocks', 'text/plain');
     const deleting = body.delete_original === true || (body.delete_original as unknown) === 'true';
-    if (!deleting && !str(body.text) && !(Array.isArray(body.blocks) && body.blocks.length > 0)) return send(res, 400, 'no_text', 'text/plain');
+    if (!deleting && !str(body.text) && !(Array.isArray(body.blocks) && body.blocks.length > 0))
+      return send(res, 400, 'no_text', 'text/plain');
     entry.uses += 1;
     responses.push({ id, userId: entry.userId, channelId: entry.channelId, body });
-    delivered.push({ via: 'response_url', channel: entry.channelId, user: entry.userId, text: str(body.text), blocks: body.blocks });
+    delivered.push({
+      via: 'response_url',
+      channel: entry.channelId,
+      user: entry.userId,
+      text: str(body.text),
+      blocks: body.blocks,
+    });
     send(res, 200, 'ok', 'text/html');
   };
 
@@ -506,9 +623,9 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       ? handleApi(req, res, url, api[1]!)
       : url.pathname === '/oauth/v2/authorize'
         ? handleAuthorize(req, res, url)
-      : hook
-        ? handleResponseUrl(req, res, hook[1]!)
-        : Promise.resolve(send(res, 404, { ok: false, error: 'not_found' }));
+        : hook
+          ? handleResponseUrl(req, res, hook[1]!)
+          : Promise.resolve(send(res, 404, { ok: false, error: 'not_found' }));
     work.catch(() => {
       if (!res.headersSent) send(res, 500, { ok: false, error: 'internal_error' });
     });
@@ -527,7 +644,8 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       ws.on('message', (data) => {
         try {
           const ack = JSON.parse(String(data)) as { envelope_id?: unknown; payload?: unknown };
-          if (typeof ack.envelope_id === 'string') pendingAcks.get(ack.envelope_id)?.({ envelope_id: ack.envelope_id, payload: ack.payload });
+          if (typeof ack.envelope_id === 'string')
+            pendingAcks.get(ack.envelope_id)?.({ envelope_id: ack.envelope_id, payload: ack.payload });
         } catch {
           // Not JSON: real Slack ignores it too.
         }
@@ -535,7 +653,14 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
       ws.on('close', () => {
         if (socket === ws) socket = undefined;
       });
-      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'sandbox', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0SANDBOX' } }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          debug_info: { host: 'sandbox', approximate_connection_time: 18060 },
+          connection_info: { app_id: 'A0SANDBOX' },
+        }),
+      );
     });
   });
 
@@ -552,7 +677,14 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     installations: () =>
       [...installs.grants.values()]
         .filter((g) => g.kind === 'bot')
-        .map((g) => ({ teamId: g.teamId, enterpriseId: g.enterpriseId, isEnterpriseInstall: g.isEnterpriseInstall, botUserId: g.botUserId, botId: g.botId, revoked: g.revoked })),
+        .map((g) => ({
+          teamId: g.teamId,
+          enterpriseId: g.enterpriseId,
+          isEnterpriseInstall: g.isEnterpriseInstall,
+          botUserId: g.botUserId,
+          botId: g.botId,
+          revoked: g.revoked,
+        })),
     uninstall: (id) => installs.uninstall(id),
     issuedTokens: () => installs.issued,
     refreshCount: () => installs.refreshCount,
@@ -567,14 +699,22 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
     responses,
     newResponseUrl(opts = {}) {
       const id = randomBytes(12).toString('base64url');
-      responseUrls.set(id, { uses: 0, expires: Date.now() + RESPONSE_URL_TTL_MS, userId: opts.userId, channelId: opts.channelId });
+      responseUrls.set(id, {
+        uses: 0,
+        expires: Date.now() + RESPONSE_URL_TTL_MS,
+        userId: opts.userId,
+        channelId: opts.channelId,
+      });
       return `${base}/response/${id}`;
     },
     imChannelFor,
     messagesTo(target) {
       const im = /^[UW]/.test(target) ? ims.get(target) : undefined;
       return delivered.filter(
-        (m) => m.channel === target || (im !== undefined && m.channel === im) || (m.via !== 'chat.postMessage' && m.user === target),
+        (m) =>
+          m.channel === target ||
+          (im !== undefined && m.channel === im) ||
+          (m.via !== 'chat.postMessage' && m.user === target),
       );
     },
     callsTo: (method) => calls.filter((c) => c.method === method),
@@ -599,7 +739,9 @@ export async function startSlackSandbox(options: SlackSandboxOptions): Promise<S
             payload,
             type,
             accepts_response_payload: type !== 'events_api',
-            ...(type === 'events_api' ? { retry_attempt: opts.retryAttempt ?? 0, retry_reason: opts.retryReason ?? '' } : {}),
+            ...(type === 'events_api'
+              ? { retry_attempt: opts.retryAttempt ?? 0, retry_reason: opts.retryReason ?? '' }
+              : {}),
           }),
         );
       });

@@ -157,7 +157,8 @@
         highlightNewRows();
         reveal('dms', inDms);
         // The visitor's own DMs are never news to them.
-        if (!firstSync) for (const node of inDms) if (!onScreen(node) && !node.querySelector('[data-own]')) unread.add(node);
+        if (!firstSync)
+          for (const node of inDms) if (!onScreen(node) && !node.querySelector('[data-own]')) unread.add(node);
         // Before revealing the channel's answer: the "new DM" pill makes the composer taller. When the pill comes
         // with a later poll than the answer, the answer is brought above the taller composer again.
         const pillBefore = unread.size > 0;
@@ -243,7 +244,11 @@
   async function post(path, body, list) {
     follow = { list, until: Date.now() + FOLLOW_MS };
     try {
-      const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const json = await res.json().catch(() => ({ ok: res.ok }));
       return json;
     } catch {
@@ -265,7 +270,11 @@
       dmPanel.scrollIntoView({ block: 'start' });
       return;
     }
-    if (narrow.matches && target.getBoundingClientRect().bottom - dmPanel.getBoundingClientRect().top <= window.innerHeight) dmPanel.scrollIntoView({ block: 'start' });
+    if (
+      narrow.matches &&
+      target.getBoundingClientRect().bottom - dmPanel.getBoundingClientRect().top <= window.innerHeight
+    )
+      dmPanel.scrollIntoView({ block: 'start' });
     else target.scrollIntoView({ block: narrow.matches ? 'start' : 'nearest' });
     target.tabIndex = -1;
     target.focus({ preventScroll: true });
@@ -329,7 +338,11 @@
     if (button) {
       button.disabled = true;
       const list = listOf(button);
-      const result = await post('/sandbox/api/action', { messageKey: button.dataset.messageKey, actionId: button.dataset.actionId }, list);
+      const result = await post(
+        '/sandbox/api/action',
+        { messageKey: button.dataset.messageKey, actionId: button.dataset.actionId },
+        list,
+      );
       button.disabled = false;
       if (!result.ok) statusFor(list).textContent = result.error || 'That did not work.';
       refresh();
@@ -338,9 +351,14 @@
 
   document.addEventListener('change', async (event) => {
     const select = event.target;
-    if (!(select instanceof window.HTMLSelectElement) || !select.classList.contains('bk-select') || !select.value) return;
+    if (!(select instanceof window.HTMLSelectElement) || !select.classList.contains('bk-select') || !select.value)
+      return;
     const list = listOf(select);
-    const result = await post('/sandbox/api/action', { messageKey: select.dataset.messageKey, actionId: select.dataset.actionId, value: select.value }, list);
+    const result = await post(
+      '/sandbox/api/action',
+      { messageKey: select.dataset.messageKey, actionId: select.dataset.actionId, value: select.value },
+      list,
+    );
     if (!result.ok) statusFor(list).textContent = result.error || 'That did not work.';
     refresh();
   });

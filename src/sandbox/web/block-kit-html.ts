@@ -12,7 +12,8 @@ export interface RenderContext extends MrkdwnOptions {
 }
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
@@ -61,7 +62,9 @@ function block(b: unknown, i: number, ctx: RenderContext): string {
   if (!o) return '';
   switch (o.type) {
     case 'section': {
-      const fields = list(o.fields).map((f) => `<div>${textObject(f, ctx)}</div>`).join('');
+      const fields = list(o.fields)
+        .map((f) => `<div>${textObject(f, ctx)}</div>`)
+        .join('');
       return `<div class="bk-section">${textObject(o.text, ctx)}${fields ? `<div class="bk-fields">${fields}</div>` : ''}</div>`;
     }
     case 'header':
@@ -69,12 +72,16 @@ function block(b: unknown, i: number, ctx: RenderContext): string {
     case 'divider':
       return '<hr class="bk-divider">';
     case 'context':
-      return `<div class="bk-context">${list(o.elements).map((e) => textObject(e, ctx)).join(' ')}</div>`;
+      return `<div class="bk-context">${list(o.elements)
+        .map((e) => textObject(e, ctx))
+        .join(' ')}</div>`;
     case 'actions': {
       const elements = list(o.elements)
         .map(obj)
         .filter((e): e is Json => e !== undefined)
-        .map((e, j) => (e.type === 'button' ? button(e, ctx) : e.type === 'static_select' ? staticSelect(e, `${i}-${j}`, ctx) : ''))
+        .map((e, j) =>
+          e.type === 'button' ? button(e, ctx) : e.type === 'static_select' ? staticSelect(e, `${i}-${j}`, ctx) : '',
+        )
         .join('');
       return `<div class="bk-actions">${elements}</div>`;
     }
@@ -84,7 +91,10 @@ function block(b: unknown, i: number, ctx: RenderContext): string {
 }
 
 /** Renders a message's blocks, or its `text` as mrkdwn when it has none. */
-export function renderMessageBody(message: { text?: string | undefined; blocks?: unknown[] | undefined }, ctx: RenderContext): string {
+export function renderMessageBody(
+  message: { text?: string | undefined; blocks?: unknown[] | undefined },
+  ctx: RenderContext,
+): string {
   const blocks = list(message.blocks);
   if (blocks.length === 0) return `<div class="bk-section">${mrkdwnToHtml(message.text ?? '', ctx)}</div>`;
   return blocks.map((b, i) => block(b, i, ctx)).join('');
@@ -103,7 +113,9 @@ export function renderAttachment(a: unknown, ctx: MrkdwnOptions): string {
     ? `<div class="att-author"><strong>${escapeHtml(str(o.author_name))}</strong>${str(o.author_subname) ? ` <span class="att-sub">${escapeHtml(str(o.author_subname))}</span>` : ''}</div>`
     : '';
   const titleText = escapeHtml(str(o.title));
-  const title = titleText ? `<div class="att-title">${str(o.title_link) ? anchor(str(o.title_link), titleText, ctx) : titleText}</div>` : '';
+  const title = titleText
+    ? `<div class="att-title">${str(o.title_link) ? anchor(str(o.title_link), titleText, ctx) : titleText}</div>`
+    : '';
   const serviceLine = !author && service ? `<div class="att-service">${service}</div>` : '';
   const footer = str(o.footer) ? `<div class="att-footer">${escapeHtml(str(o.footer))}</div>` : '';
   return `<div class="attachment">${serviceLine}${author}${title}<div class="att-text">${mrkdwnToHtml(str(o.text), ctx)}</div>${footer}</div>`;

@@ -55,7 +55,13 @@ function controlSequence(inner: string, options: MrkdwnOptions): string {
  */
 function emphasis(html: string): string {
   const wrap = (marker: string, tag: string) => (s: string) =>
-    s.replace(new RegExp(`(^|[\\s(>\\uE000])\\${marker}(?=\\S)([^\\n<${marker}]*?[^\\s<])\\${marker}(?=$|[\\s.,!?:;)<\\uE000])`, 'g'), `$1<${tag}>$2</${tag}>`);
+    s.replace(
+      new RegExp(
+        `(^|[\\s(>\\uE000])\\${marker}(?=\\S)([^\\n<${marker}]*?[^\\s<])\\${marker}(?=$|[\\s.,!?:;)<\\uE000])`,
+        'g',
+      ),
+      `$1<${tag}>$2</${tag}>`,
+    );
   return wrap('~', 's')(wrap('_', 'em')(wrap('*', 'strong')(html)));
 }
 

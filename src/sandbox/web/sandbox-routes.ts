@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Router } from '../../http/router.js';
-import { readCappedBody } from '../read-body.js';
 import type { Logger } from '../../log.js';
+import { readCappedBody } from '../read-body.js';
 import { escapeHtml } from './mrkdwn.js';
 import type { ActionResult, SandboxSession } from './sandbox-session.js';
 
@@ -97,7 +97,9 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
     async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
       if (!hostAllowed(req)) {
         req.resume();
-        res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('The sandbox answers on localhost only.\n');
+        res
+          .writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
+          .end('The sandbox answers on localhost only.\n');
         return;
       }
       await handler(req, res);
@@ -135,8 +137,15 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
     'GET',
     '/',
     guarded(async (_req, res) => {
-      const page = (await html).replaceAll('{{workspace}}', escapeHtml(o.workspace)).replaceAll('{{channel}}', escapeHtml(o.channel));
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'x-frame-options': 'DENY', ...COMMON_HEADERS });
+      const page = (await html)
+        .replaceAll('{{workspace}}', escapeHtml(o.workspace))
+        .replaceAll('{{channel}}', escapeHtml(o.channel));
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': PAGE_CSP,
+        'x-frame-options': 'DENY',
+        ...COMMON_HEADERS,
+      });
       res.end(page);
     }),
   );

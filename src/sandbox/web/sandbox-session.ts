@@ -2,6 +2,7 @@ import { COMMANDS, SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID }
 import { escapeMrkdwn } from '../../bots/slack/slack-formatter.js';
 import type { Logger } from '../../log.js';
 import type { NotionSandbox } from '../notion/notion-sandbox.js';
+import type { SandboxTweet } from '../oembed/oembed-sandbox.js';
 import type { ExampleMessage, SeededTable } from '../sandbox-seed.js';
 import {
   eventCallbackBody,
@@ -17,7 +18,6 @@ import {
 } from '../slack/payloads.js';
 import { sendSignedRequest } from '../slack/sign-request.js';
 import type { SlackSandbox } from '../slack/slack-sandbox.js';
-import type { SandboxTweet } from '../oembed/oembed-sandbox.js';
 import {
   messageItem,
   notionLinks,
@@ -117,7 +117,13 @@ export class SandboxSession {
         id: this.nextId('ex'),
         at,
         author: example.author,
-        message: userMessage({ userId: example.author.userId, teamId: o.actor.teamId, text: example.text, attachments: example.attachments, ts: `${(at / 1000).toFixed(6)}` }),
+        message: userMessage({
+          userId: example.author.userId,
+          teamId: o.actor.teamId,
+          text: example.text,
+          attachments: example.attachments,
+          ts: `${(at / 1000).toFixed(6)}`,
+        }),
       });
     }
   }
@@ -143,7 +149,12 @@ export class SandboxSession {
       .filter((b) => b.type === 'input' && typeof b.block_id === 'string')
       .map((b) => {
         const el = (b.element ?? {}) as { multiline?: unknown; placeholder?: unknown };
-        return { blockId: b.block_id as string, label: text(b.label), multiline: el.multiline === true, placeholder: text(el.placeholder) };
+        return {
+          blockId: b.block_id as string,
+          label: text(b.label),
+          multiline: el.multiline === true,
+          placeholder: text(el.placeholder),
+        };
       });
     return { id: opened.id, title: text(opened.view.title), submit: text(opened.view.submit) || 'Submit', inputs };
   }
@@ -187,20 +198,35 @@ export class SandboxSession {
     if (!text.startsWith('/')) {
       const id = tweetIdIn(text);
       const tweet = id ? this.o.tweets[id.statusId] : undefined;
-      const attachments = id && tweet ? [xTweetAttachment({ name: tweet.name, handle: tweet.handle, statusId: id.statusId, text: tweet.text })] : undefined;
+      const attachments =
+        id && tweet
+          ? [xTweetAttachment({ name: tweet.name, handle: tweet.handle, statusId: id.statusId, text: tweet.text })]
+          : undefined;
       const at = this.now();
       this.push({
         kind: 'message',
         id: this.nextId('m'),
         at,
         author: { userId: this.o.actor.userId, name: VISITOR_NAME },
-        message: userMessage({ userId: this.o.actor.userId, teamId: this.o.actor.teamId, text: slackifyText(text), attachments, ts: `${(at / 1000).toFixed(6)}` }),
+        message: userMessage({
+          userId: this.o.actor.userId,
+          teamId: this.o.actor.teamId,
+          text: slackifyText(text),
+          attachments,
+          ts: `${(at / 1000).toFixed(6)}`,
+        }),
       });
       return { ok: true };
     }
     const command = text.split(/\s+/, 1)[0] ?? '';
     const argText = text.slice(command.length).trim();
-    const entry: Extract<Entry, { kind: 'command' }> = { kind: 'command', id: this.nextId('c'), at: this.now(), text, responseIds: [] };
+    const entry: Extract<Entry, { kind: 'command' }> = {
+      kind: 'command',
+      id: this.nextId('c'),
+      at: this.now(),
+      text,
+      responseIds: [],
+    };
     this.push(entry);
     if (!(Object.values(COMMANDS) as string[]).includes(command)) {
       entry.note = `${command} is not a valid command here. Try ${Object.values(COMMANDS).join(', ')}.`;
@@ -209,7 +235,14 @@ export class SandboxSession {
     const responseUrl = this.newResponseUrl();
     entry.responseIds.push(responseId(responseUrl));
     const { status, ack } = await this.send(
-      slashCommandBody({ ...this.o.actor, command, text: argText, responseUrl, channelId: this.o.channel.id, channelName: this.o.channel.name }),
+      slashCommandBody({
+        ...this.o.actor,
+        command,
+        text: argText,
+        responseUrl,
+        channelId: this.o.channel.id,
+        channelName: this.o.channel.name,
+      }),
     );
     if (status !== 200) entry.note = `The app answered HTTP ${status}.`;
     if (ack && (ack.text || ack.blocks)) entry.ack = ack;
@@ -226,36 +259,61 @@ export class SandboxSession {
   async directMessage(input: string): Promise<ActionResult> {
     const text = input.trim();
     if (text === '') return { ok: false, error: 'Type a message first.' };
-    if (text.startsWith('/')) return { ok: false, error: 'Send commands in the #general message box. Here, send the app a tweet link.' };
+    if (text.startsWith('/'))
+      return { ok: false, error: 'Send commands in the #general message box. Here, send the app a tweet link.' };
     // Whatever the bot sent before this message is shown above it.
     this.orderDms();
     const channel = this.o.slack.imChannelFor(this.o.actor.userId);
-    const event = imMessageEvent({ userId: this.o.actor.userId, teamId: this.o.actor.teamId, channel, text: slackifyText(text) });
+    const event = imMessageEvent({
+      userId: this.o.actor.userId,
+      teamId: this.o.actor.teamId,
+      channel,
+      text: slackifyText(text),
+    });
     const id = tweetIdIn(text);
     const tweet = id ? this.o.tweets[id.statusId] : undefined;
     const dm: VisitorDm = {
       key: `you:${this.nextId('d')}`,
       at: this.now(),
       text: String(event.text),
-      attachments: id && tweet ? [xTweetAttachment({ name: tweet.name, handle: tweet.handle, statusId: id.statusId, text: tweet.text })] : [],
+      attachments:
+        id && tweet
+          ? [xTweetAttachment({ name: tweet.name, handle: tweet.handle, statusId: id.statusId, text: tweet.text })]
+          : [],
     };
     this.visitorDms.push(dm);
     if (this.visitorDms.length > MAX_ENTRIES) this.visitorDms.splice(0, this.visitorDms.length - MAX_ENTRIES);
     this.orderOf(dm.key);
-    const { status } = await this.send(eventCallbackBody({ teamId: this.o.actor.teamId, botUserId: this.o.slack.botUserId, event }));
+    const { status } = await this.send(
+      eventCallbackBody({ teamId: this.o.actor.teamId, botUserId: this.o.slack.botUserId, event }),
+    );
     if (status !== 200) dm.note = `The app answered HTTP ${status}.`;
     return { ok: true };
   }
 
   /** "Save to Notion" on a message in #general: a signed `message_action` for the message shortcut. */
   async shortcut(messageId: string, thread = false): Promise<ActionResult> {
-    const target = this.entries.find((e): e is Extract<Entry, { kind: 'message' }> => e.kind === 'message' && e.id === messageId);
+    const target = this.entries.find(
+      (e): e is Extract<Entry, { kind: 'message' }> => e.kind === 'message' && e.id === messageId,
+    );
     if (!target) return { ok: false, error: 'That message is gone.' };
     const responseUrl = this.newResponseUrl();
-    const entry: Extract<Entry, { kind: 'invocation' }> = { kind: 'invocation', id: this.nextId('s'), at: this.now(), responseIds: [responseId(responseUrl)] };
+    const entry: Extract<Entry, { kind: 'invocation' }> = {
+      kind: 'invocation',
+      id: this.nextId('s'),
+      at: this.now(),
+      responseIds: [responseId(responseUrl)],
+    };
     this.push(entry);
     const { status } = await this.send(
-      messageShortcutBody({ ...this.o.actor, callbackId: thread ? SAVE_THREAD_SHORTCUT_CALLBACK_ID : SAVE_SHORTCUT_CALLBACK_ID, message: target.message, responseUrl, channelId: this.o.channel.id, channelName: this.o.channel.name }),
+      messageShortcutBody({
+        ...this.o.actor,
+        callbackId: thread ? SAVE_THREAD_SHORTCUT_CALLBACK_ID : SAVE_SHORTCUT_CALLBACK_ID,
+        message: target.message,
+        responseUrl,
+        channelId: this.o.channel.id,
+        channelName: this.o.channel.name,
+      }),
     );
     if (status !== 200) entry.note = `The app answered HTTP ${status}.`;
     return { ok: true };
@@ -267,7 +325,11 @@ export class SandboxSession {
    * with a response_url whose answers replace, delete or follow that message. The element is looked
    * up in the message as shown, so the page can only trigger what the bot actually offered.
    */
-  async blockAction(input: { messageKey: string; actionId: string; value?: string | undefined }): Promise<ActionResult> {
+  async blockAction(input: {
+    messageKey: string;
+    actionId: string;
+    value?: string | undefined;
+  }): Promise<ActionResult> {
     const message = this.messageByKey(input.messageKey);
     const found = message && findActionElement(message, input.actionId, input.value);
     if (!found) return { ok: false, error: 'That button or choice is not offered any more.' };
@@ -276,7 +338,12 @@ export class SandboxSession {
     const responseUrl = this.o.slack.newResponseUrl({ userId: this.o.actor.userId, channelId });
     const id = responseId(responseUrl);
     this.actionOrigins.set(id, { messageKey: input.messageKey, place });
-    const entry: Extract<Entry, { kind: 'invocation' }> = { kind: 'invocation', id: this.nextId('a'), at: this.now(), responseIds: place === 'channel' ? [id] : [] };
+    const entry: Extract<Entry, { kind: 'invocation' }> = {
+      kind: 'invocation',
+      id: this.nextId('a'),
+      at: this.now(),
+      responseIds: place === 'channel' ? [id] : [],
+    };
     this.push(entry);
     const messageTs = place === 'dm' ? input.messageKey.slice(3) : `${(entry.at / 1000).toFixed(6)}`;
     const selectBody = staticSelectActionBody({
@@ -337,8 +404,10 @@ export class SandboxSession {
       if (!origin) return;
       const body = r.body;
       if (body.delete_original === true) this.overrides.set(origin.messageKey, 'deleted');
-      else if (body.replace_original === true) this.overrides.set(origin.messageKey, { text: body.text, blocks: body.blocks });
-      else if (origin.place === 'dm') extra.push({ place: 'dm', id: `dmr:${r.id}:${index}`, body: { text: body.text, blocks: body.blocks } });
+      else if (body.replace_original === true)
+        this.overrides.set(origin.messageKey, { text: body.text, blocks: body.blocks });
+      else if (origin.place === 'dm')
+        extra.push({ place: 'dm', id: `dmr:${r.id}:${index}`, body: { text: body.text, blocks: body.blocks } });
     });
     return extra;
   }
@@ -369,7 +438,10 @@ export class SandboxSession {
 
   /** Everything the page shows, rendered to escaped HTML per message. */
   view(): SandboxView {
-    const tables: ShownTable[] = this.tables().map((table) => ({ table, rows: this.o.notion.rows(table.dataSourceId) }));
+    const tables: ShownTable[] = this.tables().map((table) => ({
+      table,
+      rows: this.o.notion.rows(table.dataSourceId),
+    }));
     const links = notionLinks(tables);
     const extra = this.applyActionAnswers();
     const channel: ShownMessage[] = [];
@@ -382,7 +454,16 @@ export class SandboxSession {
     for (const e of this.entries) {
       if (e.kind === 'message') {
         const attachments = e.message.attachments ?? [];
-        channel.push({ kind: 'person', key: e.id, author: e.author.name, at: e.at, text: e.message.text, attachments, shortcut: true, own: false });
+        channel.push({
+          kind: 'person',
+          key: e.id,
+          author: e.author.name,
+          at: e.at,
+          text: e.message.text,
+          attachments,
+          shortcut: true,
+          own: false,
+        });
         continue;
       }
       if (e.kind === 'command') {
@@ -414,7 +495,19 @@ export class SandboxSession {
     }
     for (const dm of this.visitorDms) {
       const order = this.orderOf(dm.key);
-      dms.push({ order, shown: { kind: 'person', key: dm.key, author: VISITOR_NAME, at: dm.at, text: dm.text, attachments: dm.attachments, shortcut: false, own: true } });
+      dms.push({
+        order,
+        shown: {
+          kind: 'person',
+          key: dm.key,
+          author: VISITOR_NAME,
+          at: dm.at,
+          text: dm.text,
+          attachments: dm.attachments,
+          shortcut: false,
+          own: true,
+        },
+      });
       if (dm.note) dms.push({ order, shown: { kind: 'note', key: `note:${dm.key}`, at: dm.at, text: dm.note } });
     }
 
@@ -459,15 +552,28 @@ interface ActionElement {
   style?: string | undefined;
 }
 
-function findActionElement(message: MessageBody, actionId: string, value: string | undefined): ActionElement | undefined {
-  type El = { type?: string; action_id?: string; url?: string; value?: string; style?: string; text?: { text?: string }; options?: { value?: string; text?: { text?: string } }[] };
+function findActionElement(
+  message: MessageBody,
+  actionId: string,
+  value: string | undefined,
+): ActionElement | undefined {
+  type El = {
+    type?: string;
+    action_id?: string;
+    url?: string;
+    value?: string;
+    style?: string;
+    text?: { text?: string };
+    options?: { value?: string; text?: { text?: string } }[];
+  };
   for (const block of message.blocks ?? []) {
     const b = block as { type?: string; block_id?: string; elements?: El[] };
     if (b.type !== 'actions') continue;
     for (const el of b.elements ?? []) {
       if (el.action_id !== actionId) continue;
       const blockId = b.block_id ?? 'actions';
-      if (el.type === 'button' && !el.url) return { type: 'button', blockId, value: el.value ?? '', label: el.text?.text ?? '', style: el.style };
+      if (el.type === 'button' && !el.url)
+        return { type: 'button', blockId, value: el.value ?? '', label: el.text?.text ?? '', style: el.style };
       if (el.type === 'static_select' && value !== undefined) {
         const option = (el.options ?? []).find((o) => o.value === value);
         if (option) return { type: 'static_select', blockId, value, label: option.text?.text ?? value };
@@ -482,7 +588,9 @@ function findActionElement(message: MessageBody, actionId: string, value: string
  * (user, team, container, channel, message, response_url), with the action as Slack sends a button.
  */
 function asButtonClick(selectBody: string, button: ActionElement): string {
-  const payload = JSON.parse(new URLSearchParams(selectBody).get('payload') ?? '{}') as { actions?: Record<string, unknown>[] };
+  const payload = JSON.parse(new URLSearchParams(selectBody).get('payload') ?? '{}') as {
+    actions?: Record<string, unknown>[];
+  };
   const action = payload.actions?.[0] ?? {};
   payload.actions = [
     {

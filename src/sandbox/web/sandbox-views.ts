@@ -90,16 +90,25 @@ export function messageItem(m: ShownMessage, links: MrkdwnOptions): ViewItem {
     }
     case 'command': {
       const body = `<div class="bk-section command-text"><code>${escapeHtml(m.text)}</code></div>`;
-      return { id: m.key, html: messageHtml({ key: m.key, author: VISITOR_NAME, app: false, at: m.at, ephemeral: false, body }) };
+      return {
+        id: m.key,
+        html: messageHtml({ key: m.key, author: VISITOR_NAME, app: false, at: m.at, ephemeral: false, body }),
+      };
     }
     case 'app': {
       const rendered = renderMessageBody(m.body, { ...links, messageKey: m.key });
       const body = m.inDms ? rendered : linkToDms(rendered);
-      return { id: m.key, html: messageHtml({ key: m.key, author: APP_NAME, app: true, at: m.at, ephemeral: m.ephemeral, body }) };
+      return {
+        id: m.key,
+        html: messageHtml({ key: m.key, author: APP_NAME, app: true, at: m.at, ephemeral: m.ephemeral, body }),
+      };
     }
     case 'note': {
       const body = `<div class="bk-section">${escapeHtml(m.text)}</div>`;
-      return { id: m.key, html: messageHtml({ key: m.key, author: 'Slackbot (sandbox)', app: false, at: m.at, ephemeral: true, body }) };
+      return {
+        id: m.key,
+        html: messageHtml({ key: m.key, author: 'Slackbot (sandbox)', app: false, at: m.at, ephemeral: true, body }),
+      };
     }
   }
 }
@@ -134,7 +143,12 @@ export function notionLinks(tables: ShownTable[]): MrkdwnOptions {
 /** A table as Notion shows it: its columns with their type glyphs, the live rows, where it is and how many rows. */
 export function tableHtml(t: SeededTable, allRows: SandboxRow[]): string {
   const rows = allRows.filter((r) => !r.inTrash);
-  const head = t.columns.map((c) => `<th scope="col"><span class="col-type" aria-hidden="true">${COLUMN_ICONS[c.type] ?? ''}</span>${escapeHtml(c.name)}</th>`).join('');
+  const head = t.columns
+    .map(
+      (c) =>
+        `<th scope="col"><span class="col-type" aria-hidden="true">${COLUMN_ICONS[c.type] ?? ''}</span>${escapeHtml(c.name)}</th>`,
+    )
+    .join('');
   const body = rows.length
     ? rows
         .map((r) => {
@@ -167,9 +181,15 @@ export function tableHtml(t: SeededTable, allRows: SandboxRow[]): string {
 }
 
 const richPlain = (items: unknown): string =>
-  Array.isArray(items) ? items.map((i) => (i && typeof i === 'object' ? String((i as { plain_text?: unknown }).plain_text ?? '') : '')).join('') : '';
+  Array.isArray(items)
+    ? items
+        .map((i) => (i && typeof i === 'object' ? String((i as { plain_text?: unknown }).plain_text ?? '') : ''))
+        .join('')
+    : '';
 const httpLink = (url: string, label: string) =>
-  /^https?:\/\//i.test(url) ? `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(label)}</a>` : escapeHtml(label);
+  /^https?:\/\//i.test(url)
+    ? `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(label)}</a>`
+    : escapeHtml(label);
 
 /** One block of a row's page as the Notion pane shows it (images as their caption and link: the page loads none). */
 export function blockHtml(block: unknown): string {
@@ -241,7 +261,9 @@ export function propertyText(value: unknown): string {
       const start = v.date?.start;
       if (!start) return '';
       const d = new Date(start);
-      return Number.isNaN(d.getTime()) ? start : d.toLocaleString('en-US', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+      return Number.isNaN(d.getTime())
+        ? start
+        : d.toLocaleString('en-US', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
     }
     default:
       return '';
@@ -256,19 +278,33 @@ export function linkToDms(html: string): string {
   return html.replace(/\bCheck your DMs\b/g, '<a href="#dms" class="to-dms">$&</a>');
 }
 
-const initials = (name: string) => name.replace(/[^\p{L}\p{N} ]/gu, '').split(' ').filter(Boolean).map((w) => w[0]!.toUpperCase()).join('').slice(0, 2) || '?';
+const initials = (name: string) =>
+  name
+    .replace(/[^\p{L}\p{N} ]/gu, '')
+    .split(' ')
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase())
+    .join('')
+    .slice(0, 2) || '?';
 const timeLabel = (ms: number) => new Date(ms).toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' });
 
-const svg = (body: string) => `<svg class="icon" viewBox="0 0 20 20" width="14" height="14" aria-hidden="true" focusable="false">${body}</svg>`;
+const svg = (body: string) =>
+  `<svg class="icon" viewBox="0 0 20 20" width="14" height="14" aria-hidden="true" focusable="false">${body}</svg>`;
 const STROKE = 'fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"';
 /** Notion's column-type glyphs, drawn inline (no emoji font or image needed). */
 const COLUMN_ICONS: Record<string, string> = {
   title: 'Aa',
   rich_text: svg(`<path ${STROKE} d="M4 6h12M4 10h12M4 14h8"/>`),
-  url: svg(`<path ${STROKE} d="M8.5 11.5l3-3M7.5 9.5 6 11a2.5 2.5 0 0 0 3.5 3.5l1.5-1.5M12.5 10.5 14 9a2.5 2.5 0 0 0-3.5-3.5L9 7"/>`),
-  date: svg(`<rect ${STROKE} x="3.5" y="4.5" width="13" height="12" rx="2"/><path ${STROKE} d="M3.5 8.5h13M7 3v3M13 3v3"/>`),
+  url: svg(
+    `<path ${STROKE} d="M8.5 11.5l3-3M7.5 9.5 6 11a2.5 2.5 0 0 0 3.5 3.5l1.5-1.5M12.5 10.5 14 9a2.5 2.5 0 0 0-3.5-3.5L9 7"/>`,
+  ),
+  date: svg(
+    `<rect ${STROKE} x="3.5" y="4.5" width="13" height="12" rx="2"/><path ${STROKE} d="M3.5 8.5h13M7 3v3M13 3v3"/>`,
+  ),
 };
-const EYE_ICON = svg('<path fill="currentColor" d="M10 4C5 4 1.7 8.3 1.1 9.4a1.2 1.2 0 0 0 0 1.2C1.7 11.7 5 16 10 16s8.3-4.3 8.9-5.4a1.2 1.2 0 0 0 0-1.2C18.3 8.3 15 4 10 4zm0 10a4 4 0 1 1 0-8 4 4 0 0 1 0 8zm0-6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z"/>');
+const EYE_ICON = svg(
+  '<path fill="currentColor" d="M10 4C5 4 1.7 8.3 1.1 9.4a1.2 1.2 0 0 0 0 1.2C1.7 11.7 5 16 10 16s8.3-4.3 8.9-5.4a1.2 1.2 0 0 0 0-1.2C18.3 8.3 15 4 10 4zm0 10a4 4 0 1 1 0-8 4 4 0 0 1 0 8zm0-6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z"/>',
+);
 
 /** A Notion id without dashes, lowercase: the form it takes in a notion.so URL. */
 function compactId(id: string): string {
@@ -282,7 +318,16 @@ function notionObjectId(url: string): string | undefined {
   return NOTION_OBJECT_URL.exec(url)?.[1]?.toLowerCase();
 }
 
-function messageHtml(m: { key: string; author: string; app: boolean; at: number; ephemeral: boolean; body: string; shortcutFor?: string; own?: boolean }): string {
+function messageHtml(m: {
+  key: string;
+  author: string;
+  app: boolean;
+  at: number;
+  ephemeral: boolean;
+  body: string;
+  shortcutFor?: string;
+  own?: boolean;
+}): string {
   const tone = m.app ? 'app' : `tone-${[...m.author].reduce((n, c) => n + c.charCodeAt(0), 0) % 5}`;
   const avatar = m.app ? 'N' : initials(m.author);
   const eph = m.ephemeral ? `<div class="eph-note">${EYE_ICON} Only visible to you</div>` : '';

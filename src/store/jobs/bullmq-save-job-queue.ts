@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { createHash } from 'node:crypto';
 import type { SaveJob, SaveJobHandler, SaveJobQueue, SaveQueueStats } from '../../core/save-jobs.js';
 import { RetryLaterError } from '../../core/save-jobs.js';
 import type { JobCodec } from './job-codec.js';
-import { newRedisClient, type RedisClient } from './redis-client.js';
 import { errorSummary, resolveJobQueueOptions, retryDelayMs, type JobQueueOptions } from './job-queue-options.js';
+import { newRedisClient, type RedisClient } from './redis-client.js';
 
 export interface BullmqSaveJobQueueOptions extends JobQueueOptions {
   redisUrl: string;
@@ -31,7 +31,6 @@ const ATTEMPTS = 1_000_000;
 const BACKOFF_TYPE = 'save-jitter';
 /** How many delayed jobs the oldest-job gauge looks at (the delayed set is ordered by run time, not age). */
 const OLDEST_SCAN = 500;
-
 
 /**
  * BullMQ job ids may not contain `:` nor be all digits (those read as BullMQ's own counters): a digest of the key.
@@ -61,7 +60,10 @@ export class BullmqSaveJobQueue implements SaveJobQueue {
   private active = 0;
   private readonly settledWaiters = new Set<() => void>();
 
-  private constructor(private readonly redisUrl: string, options: BullmqSaveJobQueueOptions) {
+  private constructor(
+    private readonly redisUrl: string,
+    options: BullmqSaveJobQueueOptions,
+  ) {
     this.options = resolveJobQueueOptions(options);
     this.codec = options.codec;
     this.queueName = options.queueName ?? 'save-jobs';
@@ -94,7 +96,10 @@ export class BullmqSaveJobQueue implements SaveJobQueue {
   }
 
   private logError(source: string, err: unknown): void {
-    this.options.log?.warn({ event: 'save_job.engine_error', engine: 'bullmq', source, err: errorSummary(err) }, 'job queue error');
+    this.options.log?.warn(
+      { event: 'save_job.engine_error', engine: 'bullmq', source, err: errorSummary(err) },
+      'job queue error',
+    );
   }
 
   async add(job: SaveJob): Promise<void> {
@@ -136,7 +141,10 @@ export class BullmqSaveJobQueue implements SaveJobQueue {
     try {
       saveJob = this.codec.decode(job.data.payload);
     } catch (err) {
-      this.options.log?.error({ event: 'save_job.unreadable', engine: 'bullmq', err: errorSummary(err) }, 'stored save job cannot be read');
+      this.options.log?.error(
+        { event: 'save_job.unreadable', engine: 'bullmq', err: errorSummary(err) },
+        'stored save job cannot be read',
+      );
       throw new UnrecoverableError('unreadable save job');
     }
     this.active++;

@@ -16,7 +16,12 @@ const optionalString = z.string().optional();
 
 const replyToSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('slack_response_url'), url: z.string(), expiresAt: z.string() }),
-  z.object({ kind: z.literal('discord_interaction'), applicationId: z.string(), token: z.string(), expiresAt: z.string() }),
+  z.object({
+    kind: z.literal('discord_interaction'),
+    applicationId: z.string(),
+    token: z.string(),
+    expiresAt: z.string(),
+  }),
   z.object({ kind: z.literal('dm'), channelId: optionalString }),
 ]) satisfies z.ZodType<ReplyTo>;
 

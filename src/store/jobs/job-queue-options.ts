@@ -38,7 +38,10 @@ export function resolveJobQueueOptions(options: JobQueueOptions): ResolvedJobQue
  * Wait before the next run after the `failures`-th handler error: exponential, capped, with "equal jitter" (half
  * fixed, half random) so many jobs failing together in an outage do not come back together.
  */
-export function retryDelayMs(failures: number, options: Pick<ResolvedJobQueueOptions, 'retryBaseMs' | 'retryMaxMs' | 'random'>): number {
+export function retryDelayMs(
+  failures: number,
+  options: Pick<ResolvedJobQueueOptions, 'retryBaseMs' | 'retryMaxMs' | 'random'>,
+): number {
   const exp = Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
   return Math.round(exp / 2 + (exp / 2) * options.random());
 }

@@ -139,7 +139,10 @@ export class PgbossSaveJobQueue implements SaveJobQueue {
   }
 
   private logError(err: unknown): void {
-    this.options.log?.warn({ event: 'save_job.engine_error', engine: 'pg-boss', err: errorSummary(err) }, 'job queue error');
+    this.options.log?.warn(
+      { event: 'save_job.engine_error', engine: 'pg-boss', err: errorSummary(err) },
+      'job queue error',
+    );
   }
 
   /** Runs `fn` in one transaction, with a pg-boss `db` on the same connection. */
@@ -226,17 +229,24 @@ export class PgbossSaveJobQueue implements SaveJobQueue {
   private async fetchAndRun(): Promise<void> {
     if (Date.now() - this.lastSweep >= SWEEP_EVERY_MS) {
       this.lastSweep = Date.now();
-      await this.pool.query(`DELETE FROM ${this.keyTable} WHERE queue = $1 AND done_at < now() - $2 * interval '1 millisecond'`, [
-        this.queueName,
-        this.options.keepDoneMs,
-      ]);
+      await this.pool.query(
+        `DELETE FROM ${this.keyTable} WHERE queue = $1 AND done_at < now() - $2 * interval '1 millisecond'`,
+        [this.queueName, this.options.keepDoneMs],
+      );
     }
     const free = this.options.concurrency - this.active;
     if (free <= 0) return;
-    const jobs = (await this.boss.fetch<JobData>(this.queueName, { batchSize: free, includeMetadata: true })) as unknown as FetchedJob[];
+    const jobs = (await this.boss.fetch<JobData>(this.queueName, {
+      batchSize: free,
+      includeMetadata: true,
+    })) as unknown as FetchedJob[];
     if (this.stopping) {
       // stop() came while fetching: put them straight back (pg-boss's retry, no delay) rather than start them.
-      if (jobs.length > 0) await this.boss.fail(this.queueName, jobs.map((j) => j.id));
+      if (jobs.length > 0)
+        await this.boss.fail(
+          this.queueName,
+          jobs.map((j) => j.id),
+        );
       return;
     }
     for (const job of jobs) this.run(job, this.handler!);
@@ -247,7 +257,10 @@ export class PgbossSaveJobQueue implements SaveJobQueue {
     this.active++;
     void this.deliver(job, handler)
       .catch((err: unknown) => {
-        this.options.log?.error({ event: 'save_job.store_failed', engine: 'pg-boss', err: errorSummary(err) }, 'save job bookkeeping failed');
+        this.options.log?.error(
+          { event: 'save_job.store_failed', engine: 'pg-boss', err: errorSummary(err) },
+          'save job bookkeeping failed',
+        );
       })
       .finally(() => {
         this.active--;
@@ -262,7 +275,10 @@ export class PgbossSaveJobQueue implements SaveJobQueue {
       saveJob = this.codec.decode(job.data.payload);
     } catch (err) {
       // Unreadable (an encryption key removed): retrying cannot help. Cancelled, it stays in pg-boss for an operator.
-      this.options.log?.error({ event: 'save_job.unreadable', engine: 'pg-boss', err: errorSummary(err) }, 'stored save job cannot be read');
+      this.options.log?.error(
+        { event: 'save_job.unreadable', engine: 'pg-boss', err: errorSummary(err) },
+        'stored save job cannot be read',
+      );
       await this.boss.cancel(this.queueName, job.id);
       return;
     }
@@ -277,21 +293,36 @@ export class PgbossSaveJobQueue implements SaveJobQueue {
       } else {
         failures++;
         delayMs = retryDelayMs(failures, this.options);
-        this.options.log?.warn({ event: 'save_job.retry', engine: 'pg-boss', attempt, delayMs, err: errorSummary(err) }, 'save job failed; retrying');
+        this.options.log?.warn(
+          { event: 'save_job.retry', engine: 'pg-boss', attempt, delayMs, err: errorSummary(err) },
+          'save job failed; retrying',
+        );
       }
       const next: JobData = { ...job.data, deliveries: attempt, failures, generation: job.data.generation + 1 };
       await this.transaction(async (_client, db) => {
-        const done = (await this.boss.complete(this.queueName, job.id, { next: next.generation }, { db })) as unknown as { affected: number };
+        const done = (await this.boss.complete(
+          this.queueName,
+          job.id,
+          { next: next.generation },
+          { db },
+        )) as unknown as { affected: number };
         // No longer ours (it expired and another run took it): that run carries on; sending a generation would fork it.
         if (done.affected !== 1) return;
-        await this.boss.send(this.queueName, next, this.sendOptions(pgbossJobId(saveJob.key, next.generation), db, new Date(Date.now() + delayMs)));
+        await this.boss.send(
+          this.queueName,
+          next,
+          this.sendOptions(pgbossJobId(saveJob.key, next.generation), db, new Date(Date.now() + delayMs)),
+        );
       });
       return;
     }
     await this.transaction(async (client, db) => {
       const done = (await this.boss.complete(this.queueName, job.id, {}, { db })) as unknown as { affected: number };
       if (done.affected !== 1) return;
-      await client.query(`UPDATE ${this.keyTable} SET done_at = now() WHERE queue = $1 AND key = $2`, [this.queueName, saveJob.key]);
+      await client.query(`UPDATE ${this.keyTable} SET done_at = now() WHERE queue = $1 AND key = $2`, [
+        this.queueName,
+        saveJob.key,
+      ]);
     });
   }
 
@@ -342,7 +373,11 @@ export class PgbossSaveJobQueue implements SaveJobQueue {
       [this.queueName],
     );
     const row = rows[0]!;
-    const stats: SaveQueueStats = { waiting: Number(row.waiting), delayed: Number(row.delayed), active: Number(row.active) };
+    const stats: SaveQueueStats = {
+      waiting: Number(row.waiting),
+      delayed: Number(row.delayed),
+      active: Number(row.active),
+    };
     if (row.oldest !== null) stats.oldestAgeMs = Math.max(0, Date.now() - Number(row.oldest));
     return stats;
   }

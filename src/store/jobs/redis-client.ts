@@ -10,7 +10,8 @@ export function newRedisClient(url: string) {
     url,
     socket: {
       connectTimeout: 10_000,
-      reconnectStrategy: (attempts: number, cause: Error) => (connectedOnce ? Math.min(2 ** attempts * 100, 2_000) : cause),
+      reconnectStrategy: (attempts: number, cause: Error) =>
+        connectedOnce ? Math.min(2 ** attempts * 100, 2_000) : cause,
     },
   });
   client.on('ready', () => {

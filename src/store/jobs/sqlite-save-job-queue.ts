@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Keyv } from 'keyv';
+import { randomBytes } from 'node:crypto';
 import type { JobDelivery, SaveJob, SaveJobHandler, SaveJobQueue, SaveQueueStats } from '../../core/save-jobs.js';
 import { RetryLaterError } from '../../core/save-jobs.js';
 import type { JobCodec } from './job-codec.js';
@@ -153,7 +153,11 @@ export class SqliteSaveJobQueue implements SaveJobQueue {
          COALESCE(SUM(CASE WHEN (locked_until IS NULL OR locked_until <= ?) AND run_at > ? THEN 1 ELSE 0 END), 0) AS delayed,
          MIN(accepted_at) AS oldest
        FROM ${this.table} WHERE state = 'queued'`,
-      now, now, now, now, now,
+      now,
+      now,
+      now,
+      now,
+      now,
     )) as { active: number; waiting: number; delayed: number; oldest: number | null }[];
     const stats: SaveQueueStats = { waiting: row!.waiting, delayed: row!.delayed, active: row!.active };
     if (row!.oldest !== null) stats.oldestAgeMs = Math.max(0, now - row!.oldest);
@@ -163,7 +167,9 @@ export class SqliteSaveJobQueue implements SaveJobQueue {
   async drain(): Promise<void> {
     await this.init();
     for (;;) {
-      const [row] = (await this.query(`SELECT COUNT(*) AS n FROM ${this.table} WHERE state = 'queued'`)) as { n: number }[];
+      const [row] = (await this.query(`SELECT COUNT(*) AS n FROM ${this.table} WHERE state = 'queued'`)) as {
+        n: number;
+      }[];
       if (row!.n === 0 && this.active === 0) return;
       // Woken when a job of this process settles; otherwise (other processes' jobs) look again shortly.
       let timer: NodeJS.Timeout | undefined;
@@ -204,7 +210,10 @@ export class SqliteSaveJobQueue implements SaveJobQueue {
     clearTimeout(this.timer);
     this.ticking = this.tick()
       .catch((err: unknown) => {
-        this.options.log?.warn({ event: 'save_job.poll_failed', engine: 'sqlite', err: errorSummary(err) }, 'save job poll failed');
+        this.options.log?.warn(
+          { event: 'save_job.poll_failed', engine: 'sqlite', err: errorSummary(err) },
+          'save job poll failed',
+        );
         return this.pollMs;
       })
       .then((nextMs) => {
@@ -225,7 +234,10 @@ export class SqliteSaveJobQueue implements SaveJobQueue {
     const now = Date.now();
     if (now - this.lastSweep >= SWEEP_EVERY_MS) {
       this.lastSweep = now;
-      await this.query(`DELETE FROM ${this.table} WHERE state <> 'queued' AND finished_at < ?`, now - this.options.keepDoneMs);
+      await this.query(
+        `DELETE FROM ${this.table} WHERE state <> 'queued' AND finished_at < ?`,
+        now - this.options.keepDoneMs,
+      );
     }
     const free = this.options.concurrency - this.active;
     if (free > 0) {
@@ -260,15 +272,25 @@ export class SqliteSaveJobQueue implements SaveJobQueue {
 
   private run(row: ClaimedRow, handler: SaveJobHandler): void {
     this.active++;
-    const renew = setInterval(() => {
-      void this.query(`UPDATE ${this.table} SET locked_until = ? WHERE key = ? AND lock_token = ?`, Date.now() + this.leaseMs, row.key, row.lock_token)
-        .catch(() => undefined); // a missed renewal only risks a second run, which the handler tolerates
-    }, Math.max(10, Math.floor(this.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        void this.query(
+          `UPDATE ${this.table} SET locked_until = ? WHERE key = ? AND lock_token = ?`,
+          Date.now() + this.leaseMs,
+          row.key,
+          row.lock_token,
+        ).catch(() => undefined); // a missed renewal only risks a second run, which the handler tolerates
+      },
+      Math.max(10, Math.floor(this.leaseMs / 3)),
+    );
     renew.unref();
     this.renewals.add(renew);
     void this.deliver(row, handler)
       .catch((err: unknown) => {
-        this.options.log?.error({ event: 'save_job.store_failed', engine: 'sqlite', err: errorSummary(err) }, 'save job bookkeeping failed');
+        this.options.log?.error(
+          { event: 'save_job.store_failed', engine: 'sqlite', err: errorSummary(err) },
+          'save job bookkeeping failed',
+        );
       })
       .finally(() => {
         clearInterval(renew);
@@ -285,10 +307,15 @@ export class SqliteSaveJobQueue implements SaveJobQueue {
       job = this.codec.decode(row.payload);
     } catch (err) {
       // Unreadable (an encryption key removed, a foreign row): retrying cannot help; keep the row for an operator.
-      this.options.log?.error({ event: 'save_job.unreadable', engine: 'sqlite', err: errorSummary(err) }, 'stored save job cannot be read');
+      this.options.log?.error(
+        { event: 'save_job.unreadable', engine: 'sqlite', err: errorSummary(err) },
+        'stored save job cannot be read',
+      );
       await this.query(
         `UPDATE ${this.table} SET state = 'dead', finished_at = ?, locked_until = NULL, lock_token = NULL WHERE key = ? AND lock_token = ?`,
-        Date.now(), row.key, row.lock_token,
+        Date.now(),
+        row.key,
+        row.lock_token,
       );
       return;
     }
@@ -311,7 +338,10 @@ export class SqliteSaveJobQueue implements SaveJobQueue {
       await this.query(
         `UPDATE ${this.table} SET run_at = ?, failures = failures + ?, locked_until = NULL, lock_token = NULL
          WHERE key = ? AND lock_token = ?`,
-        Date.now() + delayMs, failed, row.key, row.lock_token,
+        Date.now() + delayMs,
+        failed,
+        row.key,
+        row.lock_token,
       );
       return;
     }
@@ -319,7 +349,9 @@ export class SqliteSaveJobQueue implements SaveJobQueue {
     await this.query(
       `UPDATE ${this.table} SET state = 'done', payload = '', finished_at = ?, locked_until = NULL, lock_token = NULL
        WHERE key = ? AND lock_token = ?`,
-      Date.now(), row.key, row.lock_token,
+      Date.now(),
+      row.key,
+      row.lock_token,
     );
   }
 }

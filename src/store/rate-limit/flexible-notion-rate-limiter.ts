@@ -17,7 +17,11 @@ export interface NotionRateSettings {
 export const BURST_WINDOW_SECONDS = 60;
 
 /** What a store-specific rate-limiter-flexible class is built from. */
-export type LimiterFactory = (options: { keyPrefix: string; points: number; duration: number }) => Promise<RateLimiterAbstract>;
+export type LimiterFactory = (options: {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}) => Promise<RateLimiterAbstract>;
 
 /**
  * NotionRateLimiter on rate-limiter-flexible: a BurstyRateLimiter (an average per second, plus a burst allowance) and a
@@ -30,13 +34,21 @@ export class FlexibleNotionRateLimiter implements NotionRateLimiter {
     private readonly blocks: RateLimiterAbstract,
   ) {}
 
-  static async create(settings: NotionRateSettings, factory: LimiterFactory, prefix: string): Promise<FlexibleNotionRateLimiter> {
-    if (!Number.isInteger(settings.perSecond) || settings.perSecond < 1) throw new TypeError('perSecond must be a whole number >= 1');
+  static async create(
+    settings: NotionRateSettings,
+    factory: LimiterFactory,
+    prefix: string,
+  ): Promise<FlexibleNotionRateLimiter> {
+    if (!Number.isInteger(settings.perSecond) || settings.perSecond < 1)
+      throw new TypeError('perSecond must be a whole number >= 1');
     const rate = await factory({ keyPrefix: `${prefix}_rate`, points: settings.perSecond, duration: 1 });
     const extra = Math.floor(settings.burst) - settings.perSecond;
     const limiter =
       extra > 0
-        ? new BurstyRateLimiter(rate, await factory({ keyPrefix: `${prefix}_burst`, points: extra, duration: BURST_WINDOW_SECONDS }))
+        ? new BurstyRateLimiter(
+            rate,
+            await factory({ keyPrefix: `${prefix}_burst`, points: extra, duration: BURST_WINDOW_SECONDS }),
+          )
         : rate;
     const blocks = await factory({ keyPrefix: `${prefix}_block`, points: 1, duration: 1 });
     return new FlexibleNotionRateLimiter(limiter, blocks);

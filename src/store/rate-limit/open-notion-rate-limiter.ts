@@ -2,9 +2,13 @@ import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterSQLite } from 'rate-limiter-flexible';
 import sqlite3 from 'sqlite3';
 import type { NotionRateLimiter } from '../../core/notion-rate-limit.js';
-import { sqlitePath, storeScheme } from '../keyv-factory.js';
 import { newRedisClient } from '../jobs/redis-client.js';
-import { FlexibleNotionRateLimiter, type LimiterFactory, type NotionRateSettings } from './flexible-notion-rate-limiter.js';
+import { sqlitePath, storeScheme } from '../keyv-factory.js';
+import {
+  FlexibleNotionRateLimiter,
+  type LimiterFactory,
+  type NotionRateSettings,
+} from './flexible-notion-rate-limiter.js';
 
 export interface OpenedNotionRateLimiter {
   limiter: NotionRateLimiter;
@@ -42,7 +46,8 @@ export async function openNotionRateLimiter(
 ): Promise<OpenedNotionRateLimiter> {
   const prefix = options.prefix ?? 'notion';
   const table = options.table ?? 'notion_rate_limits';
-  if (!/^[A-Za-z0-9_]+$/.test(prefix) || !/^[A-Za-z0-9_]+$/.test(table)) throw new TypeError('openNotionRateLimiter: bad prefix or table');
+  if (!/^[A-Za-z0-9_]+$/.test(prefix) || !/^[A-Za-z0-9_]+$/.test(table))
+    throw new TypeError('openNotionRateLimiter: bad prefix or table');
   let closed: Promise<void> | undefined;
   const once = (close: () => Promise<void>) => () => (closed ??= close());
 
@@ -53,7 +58,8 @@ export async function openNotionRateLimiter(
       const client = newRedisClient(storeUrl);
       client.on('error', () => undefined); // failures surface as the next call's error
       await client.connect();
-      const factory: LimiterFactory = async (o) => new RateLimiterRedis({ ...o, storeClient: client, useRedisPackage: true });
+      const factory: LimiterFactory = async (o) =>
+        new RateLimiterRedis({ ...o, storeClient: client, useRedisPackage: true });
       return {
         limiter: await FlexibleNotionRateLimiter.create(settings, factory, prefix),
         close: once(async () => {
@@ -68,7 +74,10 @@ export async function openNotionRateLimiter(
       const factory: LimiterFactory = (o) =>
         created((cb) => new RateLimiterPostgres({ ...o, storeClient: pool, storeType: 'pool', tableName: table }, cb));
       try {
-        return { limiter: await FlexibleNotionRateLimiter.create(settings, factory, prefix), close: once(() => pool.end()) };
+        return {
+          limiter: await FlexibleNotionRateLimiter.create(settings, factory, prefix),
+          close: once(() => pool.end()),
+        };
       } catch (err) {
         await pool.end().catch(() => undefined);
         throw err;
@@ -102,5 +111,8 @@ export async function openNotionRateLimiter(
       throw new TypeError(`openNotionRateLimiter: no limiter for ${scheme}://`);
   }
   const factory: LimiterFactory = async (o) => new RateLimiterMemory(o);
-  return { limiter: await FlexibleNotionRateLimiter.create(settings, factory, prefix), close: once(async () => undefined) };
+  return {
+    limiter: await FlexibleNotionRateLimiter.create(settings, factory, prefix),
+    close: once(async () => undefined),
+  };
 }

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatUser } from '../../../src/core/chat-user.js';
 import type { ConnectedNotice, SaveOutcome } from '../../../src/core/outcomes.js';
-import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import { stateCookieName } from '../../../src/oauth/browser-cookies.js';
+import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import { completeConnect, confirmConnectLink, visitConnectLink } from '../../helpers/connect-flow.js';
-import { startWorld, type World } from '../../helpers/world.js';
-import { startProduct, TEST_CLIENT, type Product } from '../../helpers/product.js';
 import { kim, sam } from '../../helpers/fixtures.js';
-
+import { startProduct, TEST_CLIENT, type Product } from '../../helpers/product.js';
+import { startWorld, type World } from '../../helpers/world.js';
 
 function richText(row: { properties: Record<string, unknown> }, name: string): string {
   const prop = row.properties[name] as { rich_text?: { plain_text: string }[]; title?: { plain_text: string }[] };
@@ -69,7 +68,12 @@ describe('connect and save through the real HTTP server', () => {
     expect(html).not.toContain('ntn_');
 
     await product.app.core.idle();
-    expect(notices).toEqual([{ user: sam, notice: { workspaceName: 'Acme', status: { kind: 'ready', table: 'Twitter', url: expect.any(String) } } }]);
+    expect(notices).toEqual([
+      {
+        user: sam,
+        notice: { workspaceName: 'Acme', status: { kind: 'ready', table: 'Twitter', url: expect.any(String) } },
+      },
+    ]);
 
     const outcome = await save(sam, 'https://x.com/jack/status/20');
     expect(outcome).toMatchObject({ kind: 'saved', table: 'Twitter', textMissing: false, pageId: expect.any(String) });
@@ -82,9 +86,22 @@ describe('connect and save through the real HTTP server', () => {
 
   it('maps Tweet / Link / Saved columns and saves the link and the time', async () => {
     const ws = notion.addWorkspace({ name: 'Reading list' });
-    const t = notion.addTable(ws.id, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Notes: 'rich_text', Link: 'url', Saved: 'date', Tags: 'multi_select' } });
+    const t = notion.addTable(ws.id, {
+      title: 'Tweets',
+      properties: {
+        Name: 'title',
+        Tweet: 'rich_text',
+        Notes: 'rich_text',
+        Link: 'url',
+        Saved: 'date',
+        Tags: 'multi_select',
+      },
+    });
     await connect(kim, { workspaceId: ws.id });
-    const outcome = await save(kim, '@naval How to get rich without getting lucky https://twitter.com/naval/status/1002103360646823936?s=20');
+    const outcome = await save(
+      kim,
+      '@naval How to get rich without getting lucky https://twitter.com/naval/status/1002103360646823936?s=20',
+    );
     expect(outcome.kind).toBe('saved');
     const [row] = notion.rows(t.dataSourceId);
     expect(richText(row!, 'Name')).toBe('@naval');
@@ -114,7 +131,10 @@ describe('connect and save through the real HTTP server', () => {
 
   it('keeps two users with two workspaces apart', async () => {
     const other = notion.addWorkspace({ name: 'Kim HQ' });
-    const kimTable = notion.addTable(other.id, { title: 'Saved tweets', properties: { Name: 'title', Tweet: 'rich_text' } });
+    const kimTable = notion.addTable(other.id, {
+      title: 'Saved tweets',
+      properties: { Name: 'title', Tweet: 'rich_text' },
+    });
     await connect(sam, { workspaceId: acme.id });
     await connect(kim, { workspaceId: other.id });
     expect(await save(sam, '@sam_a first')).toMatchObject({ kind: 'saved', table: 'Twitter' });
@@ -135,7 +155,11 @@ describe('connect and save through the real HTTP server', () => {
   it('answers input that holds no tweet at once, without touching Notion', async () => {
     await connect(sam);
     const before = notion.requests.length;
-    for (const [text, reason] of [['', 'empty'], ['https://example.com/article', 'not_tweet_link'], ['just some words', 'no_tweet']] as const) {
+    for (const [text, reason] of [
+      ['', 'empty'],
+      ['https://example.com/article', 'not_tweet_link'],
+      ['just some words', 'no_tweet'],
+    ] as const) {
       const ticket = await product.app.core.saveTweet(sam, { text });
       expect(ticket.outcome).toEqual({ kind: 'no_tweet', reason });
     }
@@ -146,18 +170,31 @@ describe('connect and save through the real HTTP server', () => {
     await connect(sam);
     notion.revokeWorkspaceAccess(acme.id);
     const outcome = await save(sam, '@jack hello');
-    expect(outcome).toMatchObject({ kind: 'reconnect', kept: true, connectUrl: expect.stringMatching(/\/oauth\/notion\/start\?t=/) });
+    expect(outcome).toMatchObject({
+      kind: 'reconnect',
+      kept: true,
+      connectUrl: expect.stringMatching(/\/oauth\/notion\/start\?t=/),
+    });
     expect(await product.app.core.connectionStatus(sam)).toMatchObject({ connected: true, needsReconnect: true });
     expect(notion.rows(tweets.dataSourceId)).toHaveLength(0);
   });
 
   it('asks for a choice when several tables are shared, and saves to the chosen one', async () => {
-    const second = notion.addTable(acme.id, { title: 'Inspiration', properties: { Name: 'title', Tweet: 'rich_text' } });
+    const second = notion.addTable(acme.id, {
+      title: 'Inspiration',
+      properties: { Name: 'title', Tweet: 'rich_text' },
+    });
     await connect(sam);
-    expect(notices[0]!.notice.status).toMatchObject({ kind: 'choose', tables: expect.arrayContaining([{ id: second.dataSourceId, title: 'Inspiration' }]) });
+    expect(notices[0]!.notice.status).toMatchObject({
+      kind: 'choose',
+      tables: expect.arrayContaining([{ id: second.dataSourceId, title: 'Inspiration' }]),
+    });
     const outcome = await save(sam, '@jack hi');
     expect(outcome).toMatchObject({ kind: 'needs_table', status: { kind: 'choose' } });
-    expect(await product.app.core.chooseTarget(sam, second.dataSourceId)).toMatchObject({ kind: 'ready', table: 'Inspiration' });
+    expect(await product.app.core.chooseTarget(sam, second.dataSourceId)).toMatchObject({
+      kind: 'ready',
+      table: 'Inspiration',
+    });
     expect(await save(sam, '@jack hi')).toMatchObject({ kind: 'saved', table: 'Inspiration' });
     expect(notion.rows(second.dataSourceId)).toHaveLength(1);
     expect(notion.rows(tweets.dataSourceId)).toHaveLength(0);
@@ -167,8 +204,16 @@ describe('connect and save through the real HTTP server', () => {
     const ws = notion.addWorkspace({ name: 'Bare' });
     const bare = notion.addTable(ws.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
     await connect(kim, { workspaceId: ws.id });
-    expect(notices[0]!.notice.status).toEqual({ kind: 'unusable', table: 'Links', missing: { name: 'Tweet', type: 'Text' } });
-    expect(await save(kim, '@jack hi')).toEqual({ kind: 'needs_table', status: { kind: 'unusable', table: 'Links', missing: { name: 'Tweet', type: 'Text' } }, kept: true });
+    expect(notices[0]!.notice.status).toEqual({
+      kind: 'unusable',
+      table: 'Links',
+      missing: { name: 'Tweet', type: 'Text' },
+    });
+    expect(await save(kim, '@jack hi')).toEqual({
+      kind: 'needs_table',
+      status: { kind: 'unusable', table: 'Links', missing: { name: 'Tweet', type: 'Text' } },
+      kept: true,
+    });
     notion.addProperty(bare.dataSourceId, 'Tweet', 'rich_text');
     expect(await save(kim, '@jack hi')).toMatchObject({ kind: 'saved', table: 'Links' });
     await product.app.core.idle();
@@ -223,8 +268,13 @@ describe('the OAuth callback refuses anything but its own flow', () => {
     const { res: start, stateCookie: cookie } = await confirmConnectLink(link.url);
     const authorize = new URL(start.headers.get('location')!);
     const form = new URLSearchParams({ decision: 'allow', workspace_id: notion.workspaces()[0]!.id });
-    for (const k of ['client_id', 'redirect_uri', 'state', 'response_type', 'owner']) form.set(k, authorize.searchParams.get(k)!);
-    const decided = await fetch(new URL('/v1/oauth/authorize', notion.url), { method: 'POST', body: form, redirect: 'manual' });
+    for (const k of ['client_id', 'redirect_uri', 'state', 'response_type', 'owner'])
+      form.set(k, authorize.searchParams.get(k)!);
+    const decided = await fetch(new URL('/v1/oauth/authorize', notion.url), {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
     const setCookie = start.headers.getSetCookie().find((c) => c.startsWith(cookie))!;
     return { cookie, callbackUrl: new URL(decided.headers.get('location')!), authorize, setCookie };
   }
@@ -259,12 +309,15 @@ describe('the OAuth callback refuses anything but its own flow', () => {
 
   it('a link preview bot does not spend the link', async () => {
     const link = await product.app.core.connectUser(sam);
-    const preview = await fetch(link.url, { redirect: 'manual', headers: { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' } });
+    const preview = await fetch(link.url, {
+      redirect: 'manual',
+      headers: { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' },
+    });
     expect(preview.status).toBe(200);
     expect((await confirmConnectLink(link.url)).res.status).toBe(303);
   });
 
-  it('rejects a valid state without its cookie, or with another browser\'s cookie, before any token exchange', async () => {
+  it("rejects a valid state without its cookie, or with another browser's cookie, before any token exchange", async () => {
     const exchanges = notion.tokenExchanges();
     const { callbackUrl } = await consentOnly(sam);
     const other = await consentOnly(sam);
@@ -288,7 +341,15 @@ describe('the OAuth callback refuses anything but its own flow', () => {
   });
 
   it.each([
-    ['tampered state', (u: URL) => u.searchParams.set('state', u.searchParams.get('state')!.slice(0, -1) + (u.searchParams.get('state')!.endsWith('A') ? 'B' : 'A')), 403],
+    [
+      'tampered state',
+      (u: URL) =>
+        u.searchParams.set(
+          'state',
+          u.searchParams.get('state')!.slice(0, -1) + (u.searchParams.get('state')!.endsWith('A') ? 'B' : 'A'),
+        ),
+      403,
+    ],
     ['malformed state', (u: URL) => u.searchParams.set('state', 'short'), 400],
     ['repeated state', (u: URL) => u.searchParams.append('state', u.searchParams.get('state')!), 400],
     ['repeated code', (u: URL) => u.searchParams.append('code', 'abcdefgh12345'), 400],
@@ -329,9 +390,14 @@ describe('the OAuth callback refuses anything but its own flow', () => {
     const res = await completeConnect((await product.app.core.connectUser(sam)).url, notion, { decision: 'cancel' });
     expect(res.status).toBe(403);
     const page = await res.text();
-    expect(page).toContain('nothing was connected this time and nothing was changed: a connection you already had stays as it was.');
+    expect(page).toContain(
+      'nothing was connected this time and nothing was changed: a connection you already had stays as it was.',
+    );
     expect(await product.app.core.connectionStatus(sam)).toEqual(before);
-    expect((await await product.app.core.saveResult(await product.app.core.saveTweet(sam, { text: '@jack still here' }))).kind).toBe('saved');
+    expect(
+      (await await product.app.core.saveResult(await product.app.core.saveTweet(sam, { text: '@jack still here' })))
+        .kind,
+    ).toBe('saved');
   });
 
   it('shows its own page when Notion rejects the code (invalid_grant)', async () => {
@@ -369,7 +435,9 @@ describe('tokens at rest', () => {
       const sqlite3 = (await import('sqlite3')).default;
       const db = new sqlite3.Database(file);
       const all = (sql: string, params: unknown[] = []) =>
-        new Promise<{ key: string; value: string }[]>((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as never))));
+        new Promise<{ key: string; value: string }[]>((resolve, reject) =>
+          db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as never))),
+        );
       const rows = await all('SELECT key, value FROM keyv');
       const samRow = rows.find((r) => r.key.includes('connection:slack:T1:U1'))!;
       expect(samRow).toBeDefined();
@@ -377,7 +445,9 @@ describe('tokens at rest', () => {
       await all('INSERT INTO keyv (key, value) VALUES (?, ?)', [kimKey, samRow.value]);
       db.close();
 
-      const outcome = await await product.app.core.saveResult(await product.app.core.saveTweet(kim, { text: '@jack hi' }));
+      const outcome = await await product.app.core.saveResult(
+        await product.app.core.saveTweet(kim, { text: '@jack hi' }),
+      );
       expect(outcome).toEqual({ kind: 'failed', reason: 'store_unreadable' });
       await expect(product.app.core.connectionStatus(kim)).rejects.toThrow(/could not be decrypted/);
     } finally {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatUser } from '../../../src/core/chat-user.js';
 import { ACTION_IDS, COMMANDS } from '../../../src/bots/slack/constants.js';
+import type { ChatUser } from '../../../src/core/chat-user.js';
 import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import { eventCallbackBody, imMessageEvent } from '../../../src/sandbox/slack/payloads.js';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
 import { completeConnect, confirmConnectLink, consentAtNotion, cookiesSet } from '../../helpers/connect-flow.js';
+import { BOT_TOKEN, kim, slackSamChatUser as sam, SIGNING_SECRET, slackSam } from '../../helpers/fixtures.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
-import { BOT_TOKEN, kim, SIGNING_SECRET, slackSam, slackSamChatUser as sam } from '../../helpers/fixtures.js';
 import { elements, slackDriver, type SlackDriver } from '../../helpers/slack-harness.js';
 
 /**

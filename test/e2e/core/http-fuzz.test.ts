@@ -1,5 +1,5 @@
-import { connect } from 'node:net';
 import fc from 'fast-check';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../helpers/world.js';
 
@@ -24,7 +24,9 @@ const token = fc.stringMatching(/^[\x21-\x7e]{0,40}$/);
 const request = fc.record({
   method: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'BREW'),
   target: fc.oneof(
-    fc.tuple(fc.constantFrom(...ROUTES), fc.option(token)).map(([path, query]) => (query === null ? path : `${path}?${query}`)),
+    fc
+      .tuple(fc.constantFrom(...ROUTES), fc.option(token))
+      .map(([path, query]) => (query === null ? path : `${path}?${query}`)),
     token,
     fc.constantFrom('//[', 'http://[', '//a:99999/x', 'http://a:99999/', '*', '/%00', '/\u00ff'),
   ),
@@ -53,9 +55,14 @@ describe('fuzzing the HTTP routes of the running product', () => {
       fc.asyncProperty(request, async ({ method, target, headers, body }) => {
         const bytes = Buffer.byteLength(body);
         const head = headers.map(([name, value]) => `${name}: ${value}\r\n`).join('');
-        const status = await send(port, `${method} ${target} HTTP/1.1\r\nHost: x\r\n${head}Content-Length: ${bytes}\r\n\r\n${body}`);
+        const status = await send(
+          port,
+          `${method} ${target} HTTP/1.1\r\nHost: x\r\n${head}Content-Length: ${bytes}\r\n\r\n${body}`,
+        );
         // 'closed': Node's parser refused the request line outright (it answers 400 and closes, or just closes).
-        expect(status === 'closed' || /^HTTP\/1\.1 [1-4]\d\d /.test(status), `${method} ${target} -> ${status}`).toBe(true);
+        expect(status === 'closed' || /^HTTP\/1\.1 [1-4]\d\d /.test(status), `${method} ${target} -> ${status}`).toBe(
+          true,
+        );
       }),
       { numRuns: 5_000, interruptAfterTimeLimit: 5_000, markInterruptAsFailure: false },
     );

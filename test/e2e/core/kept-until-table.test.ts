@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SaveOutcome } from '../../../src/core/outcomes.js';
 import { completeConnect } from '../../helpers/connect-flow.js';
+import { JACK, sam, WITH_TEXT } from '../../helpers/fixtures.js';
 import { waitFor } from '../../helpers/product.js';
 import { useCoreWorld } from '../../helpers/use-world.js';
-import { sam, JACK, WITH_TEXT } from '../../helpers/fixtures.js';
 
 const NAVAL = '@naval Play long-term games';
 
@@ -16,8 +16,12 @@ describe('tweets kept until a table can take them', () => {
   const w = useCoreWorld({ table: { title: 'Twitter', properties: WITH_TEXT } });
 
   const core = () => w.product.app.core;
-  const save = async (text: string): Promise<SaveOutcome> => await core().saveResult(await core().saveTweet(sam, { text }));
-  const names = (dataSourceId: string) => w.notion.rows(dataSourceId).map((r) => (r.properties.Name as { title: { plain_text: string }[] }).title[0]?.plain_text);
+  const save = async (text: string): Promise<SaveOutcome> =>
+    await core().saveResult(await core().saveTweet(sam, { text }));
+  const names = (dataSourceId: string) =>
+    w.notion
+      .rows(dataSourceId)
+      .map((r) => (r.properties.Name as { title: { plain_text: string }[] }).title[0]?.plain_text);
 
   async function connect(opts: Parameters<typeof completeConnect>[2] = {}) {
     expect((await completeConnect((await core().connectUser(sam)).url, w.notion, opts)).status).toBe(200);
@@ -34,11 +38,22 @@ describe('tweets kept until a table can take them', () => {
     await core().idle();
     expect(w.notices.pendingSaved).toEqual([]);
 
-    expect(await core().chooseTarget(sam, inspiration.dataSourceId)).toMatchObject({ kind: 'ready', table: 'Inspiration' });
+    expect(await core().chooseTarget(sam, inspiration.dataSourceId)).toMatchObject({
+      kind: 'ready',
+      table: 'Inspiration',
+    });
     await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept tweets to land' });
     expect(w.notices.pendingSaved[0]!.outcomes).toEqual([
-      expect.objectContaining({ kind: 'saved', table: 'Inspiration', tweet: expect.objectContaining({ handle: 'jack' }) }),
-      expect.objectContaining({ kind: 'saved', table: 'Inspiration', tweet: expect.objectContaining({ handle: 'naval' }) }),
+      expect.objectContaining({
+        kind: 'saved',
+        table: 'Inspiration',
+        tweet: expect.objectContaining({ handle: 'jack' }),
+      }),
+      expect.objectContaining({
+        kind: 'saved',
+        table: 'Inspiration',
+        tweet: expect.objectContaining({ handle: 'naval' }),
+      }),
     ]);
     expect(names(inspiration.dataSourceId)).toEqual(['@jack', '@naval']);
     expect(w.notion.rows(w.table.dataSourceId)).toEqual([]);
@@ -62,7 +77,12 @@ describe('tweets kept until a table can take them', () => {
     const reading = w.notion.addPage(w.acme.id, { title: 'Reading' });
     await connect({ share: [reading.pageId] });
     expect(await save(JACK)).toMatchObject({ kind: 'needs_table', status: { kind: 'create_offer' }, kept: true });
-    expect(await core().createTweetsTable(sam, reading.pageId)).toEqual({ kind: 'created', table: 'Tweets', url: expect.any(String), pageTitle: 'Reading' });
+    expect(await core().createTweetsTable(sam, reading.pageId)).toEqual({
+      kind: 'created',
+      table: 'Tweets',
+      url: expect.any(String),
+      pageTitle: 'Reading',
+    });
     await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept tweet to land' });
     const created = w.notion.tables(w.acme.id).find((t) => t.title === 'Tweets')!;
     expect(w.notion.rows(created.dataSourceId)).toHaveLength(1);
@@ -72,7 +92,9 @@ describe('tweets kept until a table can take them', () => {
     const links = w.notion.addTable(w.acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
     await connect();
     await core().chooseTarget(sam, w.table.dataSourceId);
-    expect(await await core().saveResult(await core().saveTweet(sam, { text: JACK }, { table: 'links' }))).toMatchObject({ kind: 'needs_table', status: { kind: 'unusable', table: 'Links' }, kept: true });
+    expect(
+      await await core().saveResult(await core().saveTweet(sam, { text: JACK }, { table: 'links' })),
+    ).toMatchObject({ kind: 'needs_table', status: { kind: 'unusable', table: 'Links' }, kept: true });
 
     // A save that lands elsewhere tries the kept one, which cannot land yet: kept again, not reported.
     expect(await save(NAVAL)).toMatchObject({ kind: 'saved', table: 'Twitter' });
@@ -92,7 +114,10 @@ describe('tweets kept until a table can take them', () => {
     w.notion.addTable(w.acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
     await connect();
     await core().chooseTarget(sam, w.table.dataSourceId);
-    for (const n of [20, 21, 22]) await await core().saveResult(await core().saveTweet(sam, { text: `https://x.com/jack/status/${n}` }, { table: 'links' }));
+    for (const n of [20, 21, 22])
+      await await core().saveResult(
+        await core().saveTweet(sam, { text: `https://x.com/jack/status/${n}` }, { table: 'links' }),
+      );
     await core().connectionStatus(sam);
     await core().idle();
     const start = w.notion.requests.length;

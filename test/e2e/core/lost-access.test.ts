@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PendingSave } from '../../../src/core/ports.js';
 import type { SaveOutcome } from '../../../src/core/outcomes.js';
+import type { PendingSave } from '../../../src/core/ports.js';
 import { createLogger } from '../../../src/log.js';
 import { openStore, type OpenedStore } from '../../../src/store/open-store.js';
 import { completeConnect } from '../../helpers/connect-flow.js';
-import { useCoreWorld } from '../../helpers/use-world.js';
+import { JACK as LINK, sam, WITH_TEXT } from '../../helpers/fixtures.js';
 import { waitFor } from '../../helpers/product.js';
+import { useCoreWorld } from '../../helpers/use-world.js';
 import { tempDir } from '../../unit/store/helpers.js';
-import { sam, JACK as LINK, WITH_TEXT } from '../../helpers/fixtures.js';
 
 /**
  * Core against the emulated Notion, over a sqlite store this test can also open: what happens when
@@ -23,7 +23,12 @@ describe('lost access', () => {
   // Registered before the world's hooks: the store's directory is made before the world starts and removed after it stops.
   beforeEach(async () => {
     dir = await tempDir();
-    storeConfig = { storeUrl: `sqlite://${join(dir.path, 'store.sqlite')}`, tokenEncryptionKey: randomBytes(32).toString('base64'), dataDir: dir.path, nodeEnv: 'test' };
+    storeConfig = {
+      storeUrl: `sqlite://${join(dir.path, 'store.sqlite')}`,
+      tokenEncryptionKey: randomBytes(32).toString('base64'),
+      dataDir: dir.path,
+      nodeEnv: 'test',
+    };
   });
   afterEach(async () => {
     await dir.remove();
@@ -37,7 +42,8 @@ describe('lost access', () => {
   });
 
   const core = () => w.product.app.core;
-  const save = async (text: string, options?: { table?: string }): Promise<SaveOutcome> => await core().saveResult(await core().saveTweet(sam, { text }, options));
+  const save = async (text: string, options?: { table?: string }): Promise<SaveOutcome> =>
+    await core().saveResult(await core().saveTweet(sam, { text }, options));
   const liveRows = (dataSourceId: string) => w.notion.rows(dataSourceId).filter((r) => !r.inTrash);
 
   /** Connected, with Twitter chosen as the default table. */
@@ -85,7 +91,10 @@ describe('lost access', () => {
 
       w.notion.revokeWorkspaceAccess(w.acme.id);
       for (const pageId of [inline.pageId, plain.pageId]) {
-        expect(await await core().saveResult(await core().saveAgain(sam, pageId))).toMatchObject({ kind: 'reconnect', kept: true });
+        expect(await await core().saveResult(await core().saveAgain(sam, pageId))).toMatchObject({
+          kind: 'reconnect',
+          kept: true,
+        });
       }
       await core().idle();
       // The DM went with the first kept save; the second waits with it.
@@ -110,7 +119,11 @@ describe('lost access', () => {
       // What older versions stored: the tweet, maybe a table name, and when.
       const old: PendingSave[] = [
         { tweet: { id: '20', url: LINK, handle: 'jack' }, queuedAt: new Date().toISOString() },
-        { tweet: { id: '21', url: 'https://x.com/jack/status/21', handle: 'jack' }, tableName: 'Insp', queuedAt: new Date().toISOString() },
+        {
+          tweet: { id: '21', url: 'https://x.com/jack/status/21', handle: 'jack' },
+          tableName: 'Insp',
+          queuedAt: new Date().toISOString(),
+        },
       ];
       const store: OpenedStore = await openStore(storeConfig, createLogger('silent'));
       try {
@@ -143,7 +156,12 @@ describe('lost access', () => {
       const store: OpenedStore = await openStore(storeConfig, createLogger('silent'));
       try {
         const dead = await store.connections.get(sam);
-        expect(dead).toMatchObject({ accessToken: '', refreshToken: null, workspaceName: 'Acme', target: { title: 'Twitter' } });
+        expect(dead).toMatchObject({
+          accessToken: '',
+          refreshToken: null,
+          workspaceName: 'Acme',
+          target: { title: 'Twitter' },
+        });
         expect(dead?.lostAccessAt).toEqual(expect.any(String));
       } finally {
         await store.close();
@@ -151,12 +169,19 @@ describe('lost access', () => {
 
       const before = w.notion.requests.length;
       expect(await core().undoSave(sam, saved.pageId)).toMatchObject({ kind: 'reconnect' });
-      expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, needsReconnect: true, target: { kind: 'ready', table: 'Twitter' } });
+      expect(await core().connectionStatus(sam)).toMatchObject({
+        connected: true,
+        needsReconnect: true,
+        target: { kind: 'ready', table: 'Twitter' },
+      });
       expect(w.notion.requests.length).toBe(before);
 
       const outcomes = await reconnectFromDm();
       expect(outcomes.map((o) => o.kind)).toEqual(['saved']);
-      expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Twitter' } });
+      expect(await core().connectionStatus(sam)).toMatchObject({
+        connected: true,
+        target: { kind: 'ready', table: 'Twitter' },
+      });
       expect(await core().connectionStatus(sam)).not.toHaveProperty('needsReconnect');
     });
   });
@@ -170,7 +195,10 @@ describe('lost access', () => {
       w.notion.revokeWorkspaceAccess(w.acme.id);
 
       const undo = await core().undoSave(sam, saved.pageId);
-      expect(undo).toMatchObject({ kind: 'reconnect', connectUrl: expect.stringMatching(/\/oauth\/notion\/start\?t=/) });
+      expect(undo).toMatchObject({
+        kind: 'reconnect',
+        connectUrl: expect.stringMatching(/\/oauth\/notion\/start\?t=/),
+      });
       expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, needsReconnect: true });
       expect(await core().chooseTarget(sam, inspiration.dataSourceId)).toMatchObject({ kind: 'reconnect' });
       expect(await core().createTweetsTable(sam, reading.pageId)).toMatchObject({ kind: 'reconnect' });
@@ -192,7 +220,10 @@ describe('lost access', () => {
       const reading = w.notion.addPage(w.acme.id, { title: 'Reading' });
       await connect();
       w.notion.revokeWorkspaceAccess(w.acme.id);
-      const outcome = action === 'choose' ? await core().chooseTarget(sam, inspiration.dataSourceId) : await core().createTweetsTable(sam, reading.pageId);
+      const outcome =
+        action === 'choose'
+          ? await core().chooseTarget(sam, inspiration.dataSourceId)
+          : await core().createTweetsTable(sam, reading.pageId);
       expect(outcome).toMatchObject({ kind: 'reconnect' });
       await core().idle();
       expect(w.notices.reconnect.map((n) => n.notice.pending)).toEqual([0]);
@@ -239,10 +270,16 @@ describe('lost access', () => {
       const saved = await save(LINK);
       if (saved.kind !== 'saved') throw new Error(saved.kind);
       w.notion.expireAccessTokens(w.acme.id);
-      const [undo, chosen] = await Promise.all([core().undoSave(sam, saved.pageId), core().chooseTarget(sam, inspiration.dataSourceId)]);
+      const [undo, chosen] = await Promise.all([
+        core().undoSave(sam, saved.pageId),
+        core().chooseTarget(sam, inspiration.dataSourceId),
+      ]);
       expect(undo).toMatchObject({ kind: 'removed', table: 'Twitter' });
       expect(chosen).toMatchObject({ kind: 'ready', table: 'Inspiration' });
-      expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Inspiration' } });
+      expect(await core().connectionStatus(sam)).toMatchObject({
+        connected: true,
+        target: { kind: 'ready', table: 'Inspiration' },
+      });
       await core().idle();
       expect(refreshes()).toBe(1);
       expect(w.notices.reconnect).toEqual([]);
@@ -260,7 +297,10 @@ describe('lost access', () => {
       expect((await storedConnection())?.pendingSince).toEqual(expect.any(String));
       // Every attempt the SDK makes at the first call after the callback is refused: the follow-up gives up.
       w.notion.rateLimitNext(3, 0);
-      expect((await completeConnect(w.notices.reconnect[0]!.notice.connectUrl, w.notion, { share: [w.table.databaseId] })).status).toBe(200);
+      expect(
+        (await completeConnect(w.notices.reconnect[0]!.notice.connectUrl, w.notion, { share: [w.table.databaseId] }))
+          .status,
+      ).toBe(200);
       await core().idle();
       expect(w.notices.pendingSaved).toEqual([]);
       expect((await storedConnection())?.pendingSince).toEqual(expect.any(String));
@@ -272,7 +312,9 @@ describe('lost access', () => {
       await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept save to land' });
       await core().idle();
 
-      expect(w.notices.pendingSaved[0]!.outcomes).toEqual([expect.objectContaining({ kind: 'saved', table: 'Twitter' })]);
+      expect(w.notices.pendingSaved[0]!.outcomes).toEqual([
+        expect.objectContaining({ kind: 'saved', table: 'Twitter' }),
+      ]);
       expect(liveRows(w.table.dataSourceId)).toHaveLength(2);
       expect(await keptSaves()).toEqual([]);
       expect((await storedConnection())?.pendingSince).toBeUndefined();
@@ -285,7 +327,10 @@ describe('lost access', () => {
 
     it('land when the status is next looked at (the Home tab, /notion-connect)', async () => {
       await keepOneThenReconnectBusy();
-      expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Twitter' } });
+      expect(await core().connectionStatus(sam)).toMatchObject({
+        connected: true,
+        target: { kind: 'ready', table: 'Twitter' },
+      });
       await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept save to land' });
       expect(liveRows(w.table.dataSourceId)).toHaveLength(1);
       expect(liveRows(inspiration.dataSourceId)).toEqual([]);

@@ -31,7 +31,9 @@ describe('malformed requests against the running product', () => {
   it.each(['//[', 'http://[', '//a:99999/x', 'http://a:99999/x', '*', 'no-slash'])(
     'answers 400 to the request target %s and keeps serving',
     async (target) => {
-      expect(await rawRequest(product.port, `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`)).toBe('HTTP/1.1 400 Bad Request');
+      expect(await rawRequest(product.port, `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`)).toBe(
+        'HTTP/1.1 400 Bad Request',
+      );
       expect(await rawRequest(product.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')).toBe('HTTP/1.1 200 OK');
     },
   );

@@ -1,8 +1,8 @@
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createClient } from '@keyv/redis';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import { readiness } from '../../../src/http/operator-routes.js';
+import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import { startProduct, TEST_CLIENT, type Product } from '../../helpers/product.js';
 import { requireServiceInCi } from '../../unit/store/jobs/services.js';
 

@@ -70,7 +70,11 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
     ]);
     // The same thread again is "Already saved"; the third tweet alone is a row of its own.
     expect(
-      (await w.product.app.core.saveResult(await w.core.saveTweet(sam, { text: link('tompark', IDS.threadEnd) }, { thread: true }))).kind,
+      (
+        await w.product.app.core.saveResult(
+          await w.core.saveTweet(sam, { text: link('tompark', IDS.threadEnd) }, { thread: true }),
+        )
+      ).kind,
     ).toBe('already_saved');
     expect((await w.save(sam, link('tompark', IDS.threadEnd))).kind).toBe('saved');
     expect(w.liveRows(w.table.dataSourceId)).toHaveLength(2);
@@ -89,7 +93,9 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
       });
     }
     await w.connect(sam);
-    const outcome = await w.product.app.core.saveResult(await w.core.saveTweet(sam, { text: link('longthread', '1900000000000000012') }, { thread: true }));
+    const outcome = await w.product.app.core.saveResult(
+      await w.core.saveTweet(sam, { text: link('longthread', '1900000000000000012') }, { thread: true }),
+    );
     expect(outcome.kind).toBe('saved');
     const [row] = w.liveRows(w.table.dataSourceId);
     const types = blockTypes(row!.children);
@@ -104,7 +110,9 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
 
   it('saves a tweet in no thread as itself with /save-thread', async () => {
     await w.connect(sam);
-    await w.product.app.core.saveResult(await w.core.saveTweet(sam, { text: link('adalab', IDS.quoted) }, { thread: true }));
+    await w.product.app.core.saveResult(
+      await w.core.saveTweet(sam, { text: link('adalab', IDS.quoted) }, { thread: true }),
+    );
     const [row] = w.liveRows(w.table.dataSourceId);
     expect(text(row!, 'Tweet')).toContain('Analytical Engine');
     expect(blockTypes(row!.children)).toStrictEqual(['quote', 'embed']);
@@ -121,7 +129,9 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
 
   it('saves the words of a DM whose link no source knows (deleted tweet: tombstone, oEmbed 404) as the text and the note', async () => {
     await w.connect(sam);
-    const outcome = await w.product.app.core.saveResult(await w.core.saveTweet(sam, { text: link('someone', IDS.deleted), comment: 'the best take on this #later' }));
+    const outcome = await w.product.app.core.saveResult(
+      await w.core.saveTweet(sam, { text: link('someone', IDS.deleted), comment: 'the best take on this #later' }),
+    );
     expect(outcome).toMatchObject({ kind: 'saved', textMissing: false });
     const [row] = w.liveRows(w.table.dataSourceId);
     expect(text(row!, 'Tweet')).toBe('the best take on this');
@@ -140,7 +150,9 @@ describe('the whole tweet in Notion (core, FxTwitter and Notion emulations)', ()
 
   it('puts the words of a DM next to a tweet it knows into Note, the tweet text into Tweet', async () => {
     await w.connect(sam);
-    await w.product.app.core.saveResult(await w.core.saveTweet(sam, { text: link('miradraws', IDS.photos), comment: 'for the design review' }));
+    await w.product.app.core.saveResult(
+      await w.core.saveTweet(sam, { text: link('miradraws', IDS.photos), comment: 'for the design review' }),
+    );
     const [row] = w.liveRows(w.table.dataSourceId);
     expect(text(row!, 'Tweet')).toContain('Two sketches');
     expect(text(row!, 'Note')).toBe('for the design review');

@@ -11,9 +11,16 @@ const MAIN = resolve('src/main.ts');
  * Starts the product as `npm start` does (`tsx src/main.ts`), in an empty folder (no `.env`),
  * with only `env` and PATH; resolves with the exit code and output once it exits.
  */
-function start(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function start(
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(TSX, [MAIN], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [MAIN], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -33,15 +40,23 @@ describe('npm start refuses sandbox mode on a deployment missing its credentials
 
   it.each([
     ['a real STORE_URL', { STORE_URL: 'postgres://app:hunter2@127.0.0.1:1/tweets' }, 'STORE_URL is set'],
-    ['a PUBLIC_URL and a key', { PUBLIC_URL: 'https://tweets.example.com', TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') }, 'PUBLIC_URL, TOKEN_ENCRYPTION_KEY are set'],
-  ])('with %s', async (_what, env, named) => {
-    const run = await start(cwd, { PORT: '0', ...env });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`save-to-notion: ${named} but no NOTION_*, SLACK_* or DISCORD_* variable is`);
-    expect(run.stderr).toContain('To try the sandbox, unset');
-    expect(run.stdout).not.toContain('SANDBOX MODE');
-    // Nothing was opened or generated: no store, no development key.
-    expect(existsSync(join(cwd, 'data'))).toBe(false);
-    for (const value of Object.values(env)) expect(run.stderr + run.stdout).not.toContain(value.slice(-12));
-  }, 60_000);
+    [
+      'a PUBLIC_URL and a key',
+      { PUBLIC_URL: 'https://tweets.example.com', TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') },
+      'PUBLIC_URL, TOKEN_ENCRYPTION_KEY are set',
+    ],
+  ])(
+    'with %s',
+    async (_what, env, named) => {
+      const run = await start(cwd, { PORT: '0', ...env });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`save-to-notion: ${named} but no NOTION_*, SLACK_* or DISCORD_* variable is`);
+      expect(run.stderr).toContain('To try the sandbox, unset');
+      expect(run.stdout).not.toContain('SANDBOX MODE');
+      // Nothing was opened or generated: no store, no development key.
+      expect(existsSync(join(cwd, 'data'))).toBe(false);
+      for (const value of Object.values(env)) expect(run.stderr + run.stdout).not.toContain(value.slice(-12));
+    },
+    60_000,
+  );
 });

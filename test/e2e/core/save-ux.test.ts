@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { completeConnect } from '../../helpers/connect-flow.js';
-import { useCoreWorld } from '../../helpers/use-world.js';
+import { kim, JACK as LINK, sam, WITH_TEXT } from '../../helpers/fixtures.js';
 import { TEST_CLIENT, waitFor } from '../../helpers/product.js';
-import { sam, kim, JACK as LINK, WITH_TEXT } from '../../helpers/fixtures.js';
+import { useCoreWorld } from '../../helpers/use-world.js';
 
 /** Core-level checks of the save experience (duplicates, Undo, zero-config table, reconnect, inline table). */
 describe('saving like people expect', () => {
@@ -18,21 +18,32 @@ describe('saving like people expect', () => {
       expect(first.kind).toBe('saved');
       const calls = w.notion.requests.length;
       const second = await save(sam, `<${LINK}?s=20&amp;t=abc>`);
-      expect(second).toMatchObject({ kind: 'already_saved', pageUrl: first.kind === 'saved' ? first.pageUrl : '', table: 'Twitter' });
+      expect(second).toMatchObject({
+        kind: 'already_saved',
+        pageUrl: first.kind === 'saved' ? first.pageUrl : '',
+        table: 'Twitter',
+      });
       expect(w.notion.requests.length).toBe(calls);
       expect(liveRows(w.table.dataSourceId)).toHaveLength(1);
     });
 
     it('writes one row when the same tweet arrives several times at once', async () => {
       await connect(sam);
-      const outcomes = await Promise.all([save(sam, LINK), save(sam, LINK), save(sam, `${LINK} just setting up my twttr`)]);
+      const outcomes = await Promise.all([
+        save(sam, LINK),
+        save(sam, LINK),
+        save(sam, `${LINK} just setting up my twttr`),
+      ]);
       expect(outcomes.map((o) => o.kind).sort()).toEqual(['already_saved', 'already_saved', 'saved']);
       expect(liveRows(w.table.dataSourceId)).toHaveLength(1);
     });
 
     it('keeps users apart: the same tweet saved by two users is two rows in their own tables', async () => {
       const other = w.notion.addWorkspace({ name: 'Kim HQ' });
-      const kimTable = w.notion.addTable(other.id, { title: 'Saved', properties: { Name: 'title', Tweet: 'rich_text' } });
+      const kimTable = w.notion.addTable(other.id, {
+        title: 'Saved',
+        properties: { Name: 'title', Tweet: 'rich_text' },
+      });
       await connect(sam, { workspaceId: w.acme.id });
       await connect(kim, { workspaceId: other.id });
       expect((await save(sam, LINK)).kind).toBe('saved');
@@ -57,8 +68,14 @@ describe('saving like people expect', () => {
       await connect(sam);
       const saved = await save(sam, LINK);
       if (saved.kind !== 'saved') throw new Error(saved.kind);
-      expect(await core().undoSave(sam, saved.pageId)).toEqual({ kind: 'removed', table: 'Twitter', tweet: expect.objectContaining({ handle: 'jack' }) });
-      expect(w.notion.rows(w.table.dataSourceId)).toEqual([expect.objectContaining({ id: saved.pageId, inTrash: true })]);
+      expect(await core().undoSave(sam, saved.pageId)).toEqual({
+        kind: 'removed',
+        table: 'Twitter',
+        tweet: expect.objectContaining({ handle: 'jack' }),
+      });
+      expect(w.notion.rows(w.table.dataSourceId)).toEqual([
+        expect.objectContaining({ id: saved.pageId, inTrash: true }),
+      ]);
       expect(await core().undoSave(sam, saved.pageId)).toEqual({ kind: 'not_found' });
       expect((await save(sam, LINK)).kind).toBe('saved');
     });
@@ -87,7 +104,10 @@ describe('saving like people expect', () => {
 
   describe('zero-config table', () => {
     it('uses the table inside the template Notion duplicated, without asking', async () => {
-      w.notion.setTemplate(TEST_CLIENT.clientId, { pageTitle: 'Tweet saver', table: { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } } });
+      w.notion.setTemplate(TEST_CLIENT.clientId, {
+        pageTitle: 'Tweet saver',
+        table: { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } },
+      });
       await connect(sam); // shares Twitter too: without the template this would ask for a choice
       expect(w.notices.connected[0]!.notice.status).toMatchObject({ kind: 'ready', table: 'Tweets' });
       const tweets = w.notion.tables(w.acme.id).find((t) => t.title === 'Tweets')!;
@@ -100,17 +120,33 @@ describe('saving like people expect', () => {
       const ws = w.notion.addWorkspace({ name: 'Pages only' });
       const reading = w.notion.addPage(ws.id, { title: 'Reading' });
       await connect(kim, { workspaceId: ws.id, share: [reading.pageId] });
-      expect(w.notices.connected[0]!.notice.status).toEqual({ kind: 'create_offer', pages: [{ id: expect.any(String), title: 'Reading' }] });
-      expect(await save(kim, LINK)).toMatchObject({ kind: 'needs_table', status: { kind: 'create_offer' }, kept: true });
+      expect(w.notices.connected[0]!.notice.status).toEqual({
+        kind: 'create_offer',
+        pages: [{ id: expect.any(String), title: 'Reading' }],
+      });
+      expect(await save(kim, LINK)).toMatchObject({
+        kind: 'needs_table',
+        status: { kind: 'create_offer' },
+        kept: true,
+      });
 
-      expect(await core().createTweetsTable(kim, reading.pageId)).toMatchObject({ kind: 'created', table: 'Tweets', pageTitle: 'Reading' });
+      expect(await core().createTweetsTable(kim, reading.pageId)).toMatchObject({
+        kind: 'created',
+        table: 'Tweets',
+        pageTitle: 'Reading',
+      });
       const created = w.notion.tables(ws.id).find((t) => t.title === 'Tweets')!;
       // The tweet sent before the table existed lands in it.
       await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept tweet to land' });
-      expect(w.notices.pendingSaved[0]!.outcomes).toEqual([expect.objectContaining({ kind: 'saved', table: 'Tweets' })]);
+      expect(w.notices.pendingSaved[0]!.outcomes).toEqual([
+        expect.objectContaining({ kind: 'saved', table: 'Tweets' }),
+      ]);
       expect((await save(kim, LINK)).kind).toBe('already_saved');
       const [row] = liveRows(created.dataSourceId);
-      expect(row!.properties).toMatchObject({ Handle: { title: [expect.objectContaining({ plain_text: '@jack' })] }, Link: { url: LINK } });
+      expect(row!.properties).toMatchObject({
+        Handle: { title: [expect.objectContaining({ plain_text: '@jack' })] },
+        Link: { url: LINK },
+      });
       expect((row!.properties.Saved as { date: { start: string } }).date.start).toBeTruthy();
     });
   });
@@ -156,7 +192,10 @@ describe('saving like people expect', () => {
 
   describe('choose the table inline (the `table` option /save-tweet passes)', () => {
     it('saves once to the table named (prefix, any case) and keeps the default', async () => {
-      const inspiration = w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: { Name: 'title', Tweet: 'rich_text' } });
+      const inspiration = w.notion.addTable(w.acme.id, {
+        title: 'Inspiration',
+        properties: { Name: 'title', Tweet: 'rich_text' },
+      });
       await connect(sam);
       await core().chooseTarget(sam, w.table.dataSourceId);
       expect(await save(sam, LINK, { table: 'insp' })).toMatchObject({ kind: 'saved', table: 'Inspiration' });
@@ -166,24 +205,37 @@ describe('saving like people expect', () => {
     });
 
     it('"Save again" on a row saved inline goes to that row\'s table, not the default', async () => {
-      const inspiration = w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: { Name: 'title', Tweet: 'rich_text' } });
+      const inspiration = w.notion.addTable(w.acme.id, {
+        title: 'Inspiration',
+        properties: { Name: 'title', Tweet: 'rich_text' },
+      });
       await connect(sam);
       await core().chooseTarget(sam, w.table.dataSourceId);
       const first = await save(sam, LINK, { table: 'insp' });
       if (first.kind !== 'saved') throw new Error(first.kind);
-      expect(await await core().saveResult(await core().saveAgain(sam, first.pageId))).toMatchObject({ kind: 'saved', table: 'Inspiration' });
+      expect(await await core().saveResult(await core().saveAgain(sam, first.pageId))).toMatchObject({
+        kind: 'saved',
+        table: 'Inspiration',
+      });
       expect(liveRows(inspiration.dataSourceId)).toHaveLength(2);
       expect(liveRows(w.table.dataSourceId)).toHaveLength(0);
     });
 
     it('lists the shared tables when the name matches none', async () => {
       await connect(sam);
-      expect(await save(sam, LINK, { table: 'Recipes' })).toEqual({ kind: 'unknown_table', name: 'Recipes', tables: [{ id: w.table.dataSourceId, title: 'Twitter' }] });
+      expect(await save(sam, LINK, { table: 'Recipes' })).toEqual({
+        kind: 'unknown_table',
+        name: 'Recipes',
+        tables: [{ id: w.table.dataSourceId, title: 'Twitter' }],
+      });
       expect(liveRows(w.table.dataSourceId)).toHaveLength(0);
     });
 
     it('reads no table name out of the text: "<link> to everyone who asked" is a message, saved to the default', async () => {
-      const everyone = w.notion.addTable(w.acme.id, { title: 'Everyone', properties: { Name: 'title', Tweet: 'rich_text' } });
+      const everyone = w.notion.addTable(w.acme.id, {
+        title: 'Everyone',
+        properties: { Name: 'title', Tweet: 'rich_text' },
+      });
       await connect(sam);
       await core().chooseTarget(sam, w.table.dataSourceId);
       expect(await save(sam, `${LINK} to everyone who asked`)).toMatchObject({ kind: 'saved', table: 'Twitter' });

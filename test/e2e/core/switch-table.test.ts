@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SaveOutcome } from '../../../src/core/outcomes.js';
 import { completeConnect } from '../../helpers/connect-flow.js';
+import { JACK as LINK, sam, WITH_TEXT } from '../../helpers/fixtures.js';
 import { useCoreWorld } from '../../helpers/use-world.js';
-import { sam, JACK as LINK, WITH_TEXT } from '../../helpers/fixtures.js';
 
 /**
  * Core against the emulated Notion: while connected with a table, the status (what /notion-connect
@@ -16,7 +16,8 @@ describe('switching tables while connected', () => {
   });
 
   const core = () => w.product.app.core;
-  const save = async (text: string, options?: { table?: string }): Promise<SaveOutcome> => await core().saveResult(await core().saveTweet(sam, { text }, options));
+  const save = async (text: string, options?: { table?: string }): Promise<SaveOutcome> =>
+    await core().saveResult(await core().saveTweet(sam, { text }, options));
   const pageReads = () => w.notion.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/pages/')).length;
   const searches = () => w.notion.requests.filter((r) => r.path === '/v1/search').length;
 
@@ -32,15 +33,23 @@ describe('switching tables while connected', () => {
     await core().chooseTarget(sam, w.table.dataSourceId);
 
     const { current } = await core().connectUser(sam);
-    expect(current).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Tweets', choices: { currentId: w.table.dataSourceId } } });
+    expect(current).toMatchObject({
+      connected: true,
+      target: { kind: 'ready', table: 'Tweets', choices: { currentId: w.table.dataSourceId } },
+    });
     const choices = current.connected && current.target?.kind === 'ready' ? current.target.choices : undefined;
     // Only tables that can take a tweet are offered.
     expect(choices?.tables.map((t) => t.title).sort()).toEqual(['Inspiration', 'Tweets']);
     // No two tables share a title here: no page was read to tell them apart.
     expect(pageReads()).toBe(0);
 
-    expect(await core().chooseTarget(sam, inspiration.dataSourceId)).toMatchObject({ kind: 'ready', table: 'Inspiration' });
-    expect(await core().connectionStatus(sam)).toMatchObject({ target: { kind: 'ready', table: 'Inspiration', choices: { currentId: inspiration.dataSourceId } } });
+    expect(await core().chooseTarget(sam, inspiration.dataSourceId)).toMatchObject({
+      kind: 'ready',
+      table: 'Inspiration',
+    });
+    expect(await core().connectionStatus(sam)).toMatchObject({
+      target: { kind: 'ready', table: 'Inspiration', choices: { currentId: inspiration.dataSourceId } },
+    });
     expect(await save(LINK)).toMatchObject({ kind: 'saved', table: 'Inspiration' });
     expect(w.notion.rows(w.table.dataSourceId)).toEqual([]);
   });
@@ -72,7 +81,11 @@ describe('switching tables while connected', () => {
     await core().idle();
     expect(searches()).toBe(before + 1);
     const renewed = await core().connectionStatus(sam);
-    expect(renewed.connected && renewed.target?.kind === 'ready' && renewed.target.choices?.tables.map((t) => t.title).sort()).toEqual(['Ideas', 'Inspiration', 'Tweets']);
+    expect(
+      renewed.connected &&
+        renewed.target?.kind === 'ready' &&
+        renewed.target.choices?.tables.map((t) => t.title).sort(),
+    ).toEqual(['Ideas', 'Inspiration', 'Tweets']);
   });
 
   it('tables with the same title are named with their page in pickers and lists, reading only that page, once', async () => {
@@ -86,7 +99,9 @@ describe('switching tables while connected', () => {
       { id: w.table.dataSourceId, title: 'Tweets' },
       { id: inWiki.dataSourceId, title: 'Tweets (Team wiki)' },
     ].sort(byId);
-    expect(status.connected && status.target?.kind === 'choose' && [...status.target.tables].sort(byId)).toEqual(labelled);
+    expect(status.connected && status.target?.kind === 'choose' && [...status.target.tables].sort(byId)).toEqual(
+      labelled,
+    );
     // One read of the one page for both listings (connecting, then this status: its title is
     // remembered), none for the top-level table.
     expect(searches()).toBe(2);
@@ -105,6 +120,8 @@ describe('switching tables while connected', () => {
     const inWiki = w.notion.addTable(w.acme.id, { title: 'Tweets', properties: WITH_TEXT, parentPageId: wiki.pageId });
     await connect({ share: [w.table.databaseId, inWiki.databaseId] });
     const status = await core().connectionStatus(sam);
-    expect(status.connected && status.target?.kind === 'choose' && status.target.tables.map((t) => t.title).sort()).toEqual(['Tweets', 'Tweets (2)']);
+    expect(
+      status.connected && status.target?.kind === 'choose' && status.target.tables.map((t) => t.title).sort(),
+    ).toEqual(['Tweets', 'Tweets (2)']);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { useCoreWorld } from '../../helpers/use-world.js';
+import { kim, JACK as LINK, sam, WITH_TEXT } from '../../helpers/fixtures.js';
 import { waitFor } from '../../helpers/product.js';
-import { sam, kim, JACK as LINK, WITH_TEXT } from '../../helpers/fixtures.js';
+import { useCoreWorld } from '../../helpers/use-world.js';
 
 const TWEET_COLUMN = { name: 'Tweet', type: 'Text' };
 
@@ -20,32 +20,42 @@ describe('table help', () => {
     it.each([
       ['one other usable table', ['Inspiration']],
       ['several other usable tables', ['Inspiration', 'Ideas']],
-    ])('with %s: names the column, keeps the table and the tweets; the next save after adding it lands there, and so do they', async (_, others) => {
-      const otherTables = others.map((title) => w.notion.addTable(w.acme.id, { title, properties: WITH_TEXT }));
-      await connect(sam);
-      await core().chooseTarget(sam, w.table.dataSourceId);
-      const first = await save(sam, LINK);
-      if (first.kind !== 'saved') throw new Error(first.kind);
+    ])(
+      'with %s: names the column, keeps the table and the tweets; the next save after adding it lands there, and so do they',
+      async (_, others) => {
+        const otherTables = others.map((title) => w.notion.addTable(w.acme.id, { title, properties: WITH_TEXT }));
+        await connect(sam);
+        await core().chooseTarget(sam, w.table.dataSourceId);
+        const first = await save(sam, LINK);
+        if (first.kind !== 'saved') throw new Error(first.kind);
 
-      w.notion.removeProperty(w.table.dataSourceId, 'Tweet');
-      const help = { kind: 'needs_table', status: { kind: 'unusable', table: 'Twitter', missing: TWEET_COLUMN }, kept: true };
-      expect(await save(sam, '@naval Play long-term games')).toEqual(help);
-      // "Save again" of a row in it gets the same help, not "Notion refused the row".
-      expect(await await core().saveResult(await core().saveAgain(sam, first.pageId))).toEqual(help);
-      expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, target: { kind: 'ready', table: 'Twitter' } });
-      // The status look tried the kept saves; they still cannot land, so they wait on, unreported.
-      await core().idle();
-      expect(w.notices.pendingSaved).toEqual([]);
-      for (const t of otherTables) expect(w.notion.rows(t.dataSourceId)).toEqual([]);
+        w.notion.removeProperty(w.table.dataSourceId, 'Tweet');
+        const help = {
+          kind: 'needs_table',
+          status: { kind: 'unusable', table: 'Twitter', missing: TWEET_COLUMN },
+          kept: true,
+        };
+        expect(await save(sam, '@naval Play long-term games')).toEqual(help);
+        // "Save again" of a row in it gets the same help, not "Notion refused the row".
+        expect(await await core().saveResult(await core().saveAgain(sam, first.pageId))).toEqual(help);
+        expect(await core().connectionStatus(sam)).toMatchObject({
+          connected: true,
+          target: { kind: 'ready', table: 'Twitter' },
+        });
+        // The status look tried the kept saves; they still cannot land, so they wait on, unreported.
+        await core().idle();
+        expect(w.notices.pendingSaved).toEqual([]);
+        for (const t of otherTables) expect(w.notion.rows(t.dataSourceId)).toEqual([]);
 
-      w.notion.addProperty(w.table.dataSourceId, 'Tweet', 'rich_text');
-      expect(await save(sam, '@naval Play long-term games')).toMatchObject({ kind: 'saved', table: 'Twitter' });
-      await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept saves to land' });
-      // Naval was saved again meanwhile (kept once, however often it was sent); "Save again" adds its row.
-      expect(w.notices.pendingSaved[0]!.outcomes.map((o) => o.kind)).toEqual(['already_saved', 'saved']);
-      expect(liveRows(w.table.dataSourceId)).toHaveLength(3);
-      for (const t of otherTables) expect(w.notion.rows(t.dataSourceId)).toEqual([]);
-    });
+        w.notion.addProperty(w.table.dataSourceId, 'Tweet', 'rich_text');
+        expect(await save(sam, '@naval Play long-term games')).toMatchObject({ kind: 'saved', table: 'Twitter' });
+        await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept saves to land' });
+        // Naval was saved again meanwhile (kept once, however often it was sent); "Save again" adds its row.
+        expect(w.notices.pendingSaved[0]!.outcomes.map((o) => o.kind)).toEqual(['already_saved', 'saved']);
+        expect(liveRows(w.table.dataSourceId)).toHaveLength(3);
+        for (const t of otherTables) expect(w.notion.rows(t.dataSourceId)).toEqual([]);
+      },
+    );
 
     it('a chosen table that is gone (unshared) still gives way to the only other usable one', async () => {
       const inspiration = w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: WITH_TEXT });
@@ -61,7 +71,11 @@ describe('table help', () => {
     it('names the column a matching table lacks, instead of "no shared table is called"', async () => {
       const links = w.notion.addTable(w.acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
       await connect(sam);
-      expect(await save(sam, LINK, { table: 'links' })).toEqual({ kind: 'needs_table', status: { kind: 'unusable', table: 'Links', missing: TWEET_COLUMN }, kept: true });
+      expect(await save(sam, LINK, { table: 'links' })).toEqual({
+        kind: 'needs_table',
+        status: { kind: 'unusable', table: 'Links', missing: TWEET_COLUMN },
+        kept: true,
+      });
       expect(w.notion.rows(links.dataSourceId)).toEqual([]);
       expect(w.notion.rows(w.table.dataSourceId)).toEqual([]);
 
@@ -69,7 +83,9 @@ describe('table help', () => {
       expect(await save(sam, LINK, { table: 'Li' })).toMatchObject({ kind: 'saved', table: 'Links' });
       // The kept one was the same tweet for the same table: it finds the row, and nothing is written twice.
       await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept save to run' });
-      expect(w.notices.pendingSaved[0]!.outcomes).toEqual([expect.objectContaining({ kind: 'already_saved', table: 'Links' })]);
+      expect(w.notices.pendingSaved[0]!.outcomes).toEqual([
+        expect.objectContaining({ kind: 'already_saved', table: 'Links' }),
+      ]);
       expect(liveRows(links.dataSourceId)).toHaveLength(1);
     });
 
@@ -102,11 +118,20 @@ describe('table help', () => {
       const links = w.notion.addTable(ws.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
       const reading = w.notion.addPage(ws.id, { title: 'Reading' });
       await connect(kim, { workspaceId: ws.id });
-      const offer = { kind: 'unusable', table: 'Links', missing: TWEET_COLUMN, pages: [{ id: expect.any(String), title: 'Reading' }] };
+      const offer = {
+        kind: 'unusable',
+        table: 'Links',
+        missing: TWEET_COLUMN,
+        pages: [{ id: expect.any(String), title: 'Reading' }],
+      };
       expect(w.notices.connected[0]!.notice.status).toEqual(offer);
       expect(await save(kim, LINK)).toEqual({ kind: 'needs_table', status: offer, kept: true });
 
-      expect(await core().createTweetsTable(kim, reading.pageId)).toMatchObject({ kind: 'created', table: 'Tweets', pageTitle: 'Reading' });
+      expect(await core().createTweetsTable(kim, reading.pageId)).toMatchObject({
+        kind: 'created',
+        table: 'Tweets',
+        pageTitle: 'Reading',
+      });
       const created = w.notion.tables(ws.id).find((t) => t.title === 'Tweets')!;
       await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept save to land' });
       expect(liveRows(created.dataSourceId)).toHaveLength(1);
@@ -130,21 +155,29 @@ describe('table help', () => {
       expect(again).toMatchObject({ kind: 'created', table: 'Tweets' });
       expect(w.notion.tables(w.acme.id).filter((t) => t.title === 'Tweets')).toHaveLength(2);
       await core().idle();
-      const fresh = w.notion.tables(w.acme.id).find((t) => t.title === 'Tweets' && t.dataSourceId !== made.dataSourceId)!;
+      const fresh = w.notion
+        .tables(w.acme.id)
+        .find((t) => t.title === 'Tweets' && t.dataSourceId !== made.dataSourceId)!;
       expect(w.notion.rows(fresh.dataSourceId)).toHaveLength(1);
     });
-
 
     it('creates one table: simultaneous clicks share the result, a late click gets that table', async () => {
       const ws = w.notion.addWorkspace({ name: 'Pages only' });
       const reading = w.notion.addPage(ws.id, { title: 'Reading' });
       await connect(kim, { workspaceId: ws.id });
       const dashless = reading.pageId.replace(/-/g, '');
-      const outcomes = await Promise.all([core().createTweetsTable(kim, reading.pageId), core().createTweetsTable(kim, dashless)]);
+      const outcomes = await Promise.all([
+        core().createTweetsTable(kim, reading.pageId),
+        core().createTweetsTable(kim, dashless),
+      ]);
       expect(outcomes[0]).toMatchObject({ kind: 'created', table: 'Tweets', pageTitle: 'Reading' });
       expect(outcomes[1]).toEqual(outcomes[0]);
       // The page's title is not kept with the stored table (the store's schema lacks it): a later click names the table alone.
-      expect(await core().createTweetsTable(kim, reading.pageId)).toMatchObject({ kind: 'created', table: 'Tweets', url: (outcomes[0] as { url: string }).url });
+      expect(await core().createTweetsTable(kim, reading.pageId)).toMatchObject({
+        kind: 'created',
+        table: 'Tweets',
+        url: (outcomes[0] as { url: string }).url,
+      });
       expect(w.notion.tables(ws.id)).toHaveLength(1);
       expect(w.notion.requests.filter((r) => r.method === 'POST' && r.path === '/v1/databases')).toHaveLength(1);
     });
@@ -159,7 +192,11 @@ describe('table help', () => {
 
       vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 24 * 60 * 60_000 });
       try {
-        expect(await core().createTweetsTable(kim, reading.pageId.replace(/-/g, ''))).toMatchObject({ kind: 'created', table: 'Tweets', url: (first as { url: string }).url });
+        expect(await core().createTweetsTable(kim, reading.pageId.replace(/-/g, ''))).toMatchObject({
+          kind: 'created',
+          table: 'Tweets',
+          url: (first as { url: string }).url,
+        });
       } finally {
         vi.useRealTimers();
       }
@@ -184,9 +221,9 @@ describe('table help', () => {
       await connect(sam);
       const status = await core().connectionStatus(sam);
       expect(status).toMatchObject({ connected: true, target: { kind: 'choose' } });
-      expect(status.connected && status.target?.kind === 'choose' && status.target.tables.map((t) => t.id).sort()).toEqual(
-        [w.table.dataSourceId, inspiration.dataSourceId].sort(),
-      );
+      expect(
+        status.connected && status.target?.kind === 'choose' && status.target.tables.map((t) => t.id).sort(),
+      ).toEqual([w.table.dataSourceId, inspiration.dataSourceId].sort());
       expect(status).not.toHaveProperty('needsReconnect');
       // The connect link says the same, so the reply can carry the picker.
       expect((await core().connectUser(sam)).current).toMatchObject({ connected: true, target: { kind: 'choose' } });
@@ -196,14 +233,20 @@ describe('table help', () => {
       const ws = w.notion.addWorkspace({ name: 'Pages only' });
       const reading = w.notion.addPage(ws.id, { title: 'Reading' });
       await connect(kim, { workspaceId: ws.id, share: [reading.pageId] });
-      expect(await core().connectionStatus(kim)).toMatchObject({ target: { kind: 'create_offer', pages: [{ title: 'Reading' }] } });
+      expect(await core().connectionStatus(kim)).toMatchObject({
+        target: { kind: 'create_offer', pages: [{ title: 'Reading' }] },
+      });
     });
 
     it('a lost connection reads as needsReconnect, without throwing', async () => {
       w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: WITH_TEXT });
       await connect(sam);
       w.notion.revokeWorkspaceAccess(w.acme.id);
-      expect(await core().connectionStatus(sam)).toMatchObject({ connected: true, needsReconnect: true, target: undefined });
+      expect(await core().connectionStatus(sam)).toMatchObject({
+        connected: true,
+        needsReconnect: true,
+        target: undefined,
+      });
       // Marked dead: the next save is kept for after the reconnect, and its DM is the one DM.
       expect(await save(sam, LINK)).toMatchObject({ kind: 'reconnect', kept: true });
       await core().idle();

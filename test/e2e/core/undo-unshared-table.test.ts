@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SaveOutcome } from '../../../src/core/outcomes.js';
 import { completeConnect } from '../../helpers/connect-flow.js';
+import { JACK as LINK, sam, WITH_TEXT } from '../../helpers/fixtures.js';
 import { useCoreWorld } from '../../helpers/use-world.js';
-import { sam, JACK as LINK, WITH_TEXT } from '../../helpers/fixtures.js';
 
 /**
  * Undo against the emulated Notion when Notion answers 404 for the row: that is a deleted row when
@@ -17,7 +17,8 @@ describe('Undo of a row Notion does not show', () => {
   });
 
   const core = () => w.product.app.core;
-  const save = async (text: string): Promise<SaveOutcome> => await core().saveResult(await core().saveTweet(sam, { text }));
+  const save = async (text: string): Promise<SaveOutcome> =>
+    await core().saveResult(await core().saveTweet(sam, { text }));
 
   async function connect(opts: Parameters<typeof completeConnect>[2] = {}) {
     expect((await completeConnect((await core().connectUser(sam)).url, w.notion, opts)).status).toBe(200);
@@ -34,14 +35,22 @@ describe('Undo of a row Notion does not show', () => {
     // The user reconnects and ticks only Inspiration.
     await connect({ share: [inspiration.databaseId] });
     const undo = await core().undoSave(sam, saved.pageId);
-    expect(undo).toEqual({ kind: 'unreachable', table: 'Twitter', connectUrl: expect.stringMatching(/\/oauth\/notion\/start\?t=[A-Za-z0-9_-]{43}$/) });
+    expect(undo).toEqual({
+      kind: 'unreachable',
+      table: 'Twitter',
+      connectUrl: expect.stringMatching(/\/oauth\/notion\/start\?t=[A-Za-z0-9_-]{43}$/),
+    });
     expect(w.notion.rows(w.table.dataSourceId).map((r) => r.inTrash)).toEqual([false, false]);
 
     // Shared again and chosen: the duplicate guard still knows the row, and Undo reaches it.
     await connect();
     await core().chooseTarget(sam, w.table.dataSourceId);
     expect(await save(LINK)).toMatchObject({ kind: 'already_saved', pageId: saved.pageId, table: 'Twitter' });
-    expect(await core().undoSave(sam, saved.pageId)).toMatchObject({ kind: 'removed', table: 'Twitter', tweet: { handle: 'jack' } });
+    expect(await core().undoSave(sam, saved.pageId)).toMatchObject({
+      kind: 'removed',
+      table: 'Twitter',
+      tweet: { handle: 'jack' },
+    });
     expect(w.notion.rows(w.table.dataSourceId).map((r) => [r.id, r.inTrash])).toEqual([
       [saved.pageId, true],
       [other.pageId, false],
@@ -69,6 +78,8 @@ describe('Undo of a row Notion does not show', () => {
     if (saved.kind !== 'saved') throw new Error(saved.kind);
     const before = w.notion.requests.length;
     expect(await core().undoSave(sam, saved.pageId)).toMatchObject({ kind: 'removed' });
-    expect(w.notion.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`)).toEqual(['GET /v1/pages/:id', 'PATCH /v1/pages/:id']);
+    expect(w.notion.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`)).toEqual(
+      ['GET /v1/pages/:id', 'PATCH /v1/pages/:id'],
+    );
   });
 });

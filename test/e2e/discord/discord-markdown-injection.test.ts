@@ -27,7 +27,12 @@ describe('Discord: Notion names cannot inject markdown', () => {
     );
     expect(maskedLinkTargets(connected.content)).toEqual([target]);
 
-    const { id } = w.discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user: w.kim, options: { tweet: JACK } });
+    const { id } = w.discord.dispatchInteraction({
+      kind: 'chat_input',
+      name: 'save-tweet',
+      user: w.kim,
+      options: { tweet: JACK },
+    });
     const saved = await w.finalReply(id);
     const row = w.notion.rows(table.dataSourceId)[0]!;
     expect(saved.content).toBe(`Saved @jack's tweet to [\\[Verify\\](https\\://evil.example)](${row.url}).`);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeMessage, FakeUser } from '../../../src/sandbox/discord/discord-sandbox.js';
 import { completeConnect } from '../../helpers/connect-flow.js';
-import { TEST_CLIENT, waitFor } from '../../helpers/product.js';
 import { actionButton, componentsOf, EPHEMERAL, linkButton, text } from '../../helpers/discord-harness.js';
 import { JACK, NAVAL_LINK as NAVAL } from '../../helpers/fixtures.js';
+import { TEST_CLIENT, waitFor } from '../../helpers/product.js';
 import { useDiscordWorld } from '../../helpers/use-world.js';
 
 /** Issue 7 on Discord: duplicate guard, Undo, zero-config table, one-click reconnect, inline table choice. */
@@ -15,7 +15,12 @@ describe('Discord: saving like people expect', () => {
   }
 
   /** Clicks a button and waits for the bot's deferUpdate, which must come within Discord's 3 s. */
-  async function click(user: FakeUser, message: FakeMessage, customId: string, opts: { skipVisibilityCheck?: boolean } = {}): Promise<string> {
+  async function click(
+    user: FakeUser,
+    message: FakeMessage,
+    customId: string,
+    opts: { skipVisibilityCheck?: boolean } = {},
+  ): Promise<string> {
     const { id } = w.discord.dispatchInteraction({ kind: 'button', customId, user, message, ...opts });
     const ack = await waitFor(() => w.discord.callbacksFor(id)[0], { what: 'the button acknowledgement' });
     expect(ack).toMatchObject({ type: 6, status: 204 });
@@ -25,7 +30,9 @@ describe('Discord: saving like people expect', () => {
 
   /** The message as it is after the click's edit (the edit of `interactionId`). */
   function editedBy(interactionId: string): Promise<FakeMessage> {
-    return waitFor(() => w.discord.originalEdits.find((e) => e.interactionId === interactionId)?.message, { what: 'the edited message' });
+    return waitFor(() => w.discord.originalEdits.find((e) => e.interactionId === interactionId)?.message, {
+      what: 'the edited message',
+    });
   }
 
   it('the same tweet twice: one row, then "Already saved" with the row and Save again, which adds a second row', async () => {
@@ -69,7 +76,11 @@ describe('Discord: saving like people expect', () => {
     const b = saveTweet(w.kim, JACK);
     const replies = await Promise.all([w.finalReply(a), w.finalReply(b)]);
     expect(w.notion.rows(w.tweets.dataSourceId)).toHaveLength(1);
-    const kinds = replies.map((r) => (r.content.startsWith('Saved') ? 'saved' : r.content.startsWith('Already saved') ? 'already' : r.content)).sort();
+    const kinds = replies
+      .map((r) =>
+        r.content.startsWith('Saved') ? 'saved' : r.content.startsWith('Already saved') ? 'already' : r.content,
+      )
+      .sort();
     expect(kinds).toEqual(['already', 'saved']);
   });
 
@@ -95,16 +106,20 @@ describe('Discord: saving like people expect', () => {
     expect((await w.finalReply(saveTweet(w.kim, JACK))).content).toMatch(/^Saved @jack's tweet/);
   });
 
-  it('Undo pressed by someone else is refused to them alone; the row and the saver\'s message stay', async () => {
+  it("Undo pressed by someone else is refused to them alone; the row and the saver's message stay", async () => {
     await w.connectThroughDiscord(w.kim);
     const reply = await w.finalReply(saveTweet(w.kim, JACK));
     const undo = actionButton(reply, 'stn:undo:')!;
     const lee = w.discord.user('lee');
     // Discord itself keeps lee away from kim's ephemeral reply...
-    expect(() => w.discord.dispatchInteraction({ kind: 'button', customId: undo.custom_id!, user: lee, message: reply })).toThrow(/cannot see/);
+    expect(() =>
+      w.discord.dispatchInteraction({ kind: 'button', customId: undo.custom_id!, user: lee, message: reply }),
+    ).toThrow(/cannot see/);
     // ...and the bot refuses too when a click gets through anyway.
     const clickId = await click(lee, reply, undo.custom_id!, { skipVisibilityCheck: true });
-    const refusal = await waitFor(() => w.discord.followUps.find((f) => f.interactionId === clickId)?.message, { what: 'the refusal' });
+    const refusal = await waitFor(() => w.discord.followUps.find((f) => f.interactionId === clickId)?.message, {
+      what: 'the refusal',
+    });
     expect(refusal.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(refusal.content).toBe('Only the person who saved this tweet can undo it, and only once.');
     expect(w.discord.originalEdits.filter((e) => e.interactionId === clickId)).toHaveLength(0);
@@ -137,14 +152,18 @@ describe('Discord: saving like people expect', () => {
   it('only a page shared: the DM offers to create a Tweets table there, and the next save lands in it', async () => {
     const reading = w.notion.addPage(w.acme.id, { title: 'Reading' });
     const dm = await w.connectThroughDiscord(w.kim, { share: [reading.pageId] });
-    expect(dm.content).toBe('Connected to **Acme**. You shared the page **Reading** but no table. I can create a Tweets table in it for you.');
+    expect(dm.content).toBe(
+      'Connected to **Acme**. You shared the page **Reading** but no table. I can create a Tweets table in it for you.',
+    );
     const create = actionButton(dm, 'stn:create:');
     expect(create?.label).toBe('Create a Tweets table in Reading');
 
     const clickId = await click(w.kim, dm, create!.custom_id!);
     const ready = await editedBy(clickId);
     expect(ready.id).toBe(dm.id);
-    expect(ready.content).toMatch(/^Created a \[Tweets table\]\([^)]+\) in \*\*Reading\*\*\. Tweets will be saved there\.$/);
+    expect(ready.content).toMatch(
+      /^Created a \[Tweets table\]\([^)]+\) in \*\*Reading\*\*\. Tweets will be saved there\.$/,
+    );
     expect(linkButton(ready)?.label).toBe('Open in Notion');
     expect(actionButton(ready, 'stn:create:')).toBeUndefined();
     const created = w.notion.tables(w.acme.id).filter((t) => t.dataSourceId !== w.tweets.dataSourceId);
@@ -156,7 +175,7 @@ describe('Discord: saving like people expect', () => {
     expect(w.notion.rows(w.tweets.dataSourceId)).toHaveLength(0);
   });
 
-  it('with the integration\'s template, the duplicated table is the target without asking', async () => {
+  it("with the integration's template, the duplicated table is the target without asking", async () => {
     w.notion.setTemplate(TEST_CLIENT.clientId, {
       pageTitle: 'Tweet saver',
       table: { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } },
@@ -180,7 +199,10 @@ describe('Discord: saving like people expect', () => {
     const b = saveTweet(w.kim, NAVAL);
     for (const reply of await Promise.all([w.finalReply(a), w.finalReply(b)])) {
       expect(reply.content).toMatch(/^Notion no longer accepts your connection\. I kept this tweet/);
-      expect(linkButton(reply)).toMatchObject({ label: 'Reconnect Notion', url: expect.stringMatching(/\/oauth\/notion\/start\?t=/) });
+      expect(linkButton(reply)).toMatchObject({
+        label: 'Reconnect Notion',
+        url: expect.stringMatching(/\/oauth\/notion\/start\?t=/),
+      });
     }
     await w.product.app.core.idle();
     const prompts = w.discord.dmsTo(w.kim.id).slice(dmsBefore);
@@ -195,7 +217,10 @@ describe('Discord: saving like people expect', () => {
     await w.product.app.core.idle();
     const rows = w.notion.rows(w.tweets.dataSourceId);
     expect(rows.map((r) => text(r, 'Name')).sort()).toEqual(['@jack', '@naval']);
-    const after = w.discord.dmsTo(w.kim.id).slice(dmsBefore + 1).map((d) => d.message.content);
+    const after = w.discord
+      .dmsTo(w.kim.id)
+      .slice(dmsBefore + 1)
+      .map((d) => d.message.content);
     const report = after.find((c) => c.startsWith('I saved the tweets that were waiting'));
     expect(report).toContain('(2 of 2)');
     expect(report).toContain("Saved @jack's tweet");
@@ -204,10 +229,19 @@ describe('Discord: saving like people expect', () => {
   });
 
   it('"<link> to <name>" saves once into that table; the default stays; an unknown name lists the tables', async () => {
-    const inspiration = w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: { Name: 'title', Tweet: 'rich_text' } });
+    const inspiration = w.notion.addTable(w.acme.id, {
+      title: 'Inspiration',
+      properties: { Name: 'title', Tweet: 'rich_text' },
+    });
     const dm = await w.connectThroughDiscord(w.kim);
     const menu = componentsOf(dm).find((c) => c.type === 3)!;
-    const pick = w.discord.dispatchInteraction({ kind: 'select', customId: menu.custom_id!, values: [w.tweets.dataSourceId], user: w.kim, message: dm });
+    const pick = w.discord.dispatchInteraction({
+      kind: 'select',
+      customId: menu.custom_id!,
+      values: [w.tweets.dataSourceId],
+      user: w.kim,
+      message: dm,
+    });
     await waitFor(() => w.discord.originalEdits.find((e) => e.interactionId === pick.id), { what: 'the pick' });
 
     const inline = await w.finalReply(saveTweet(w.kim, `${JACK} to Insp`));

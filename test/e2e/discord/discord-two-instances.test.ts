@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../../scripts/discord-register.js';
-import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import { startFakeDiscord, type FakeDiscord } from '../../../src/sandbox/discord/discord-sandbox.js';
+import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
+import { discordEnv } from '../../helpers/discord-harness.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
 import { tempDir } from '../../unit/store/helpers.js';
-import { discordEnv } from '../../helpers/discord-harness.js';
 
 describe('Discord on two instances sharing one store', () => {
   let discord: FakeDiscord;
@@ -16,7 +16,9 @@ describe('Discord on two instances sharing one store', () => {
 
   beforeEach(async () => {
     discord = await startFakeDiscord();
-    await registerCommands({ config: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl } });
+    await registerCommands({
+      config: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl },
+    });
     notion = await startNotionSandbox({ clients: [{ ...TEST_CLIENT, redirectUris: [] }] });
     dir = await tempDir();
   });
@@ -32,7 +34,11 @@ describe('Discord on two instances sharing one store', () => {
   async function instance(): Promise<Product> {
     const product = await startProduct({
       notion,
-      env: { ...discordEnv(discord), STORE_URL: `sqlite://${join(dir.path, 'shared.sqlite')}`, TOKEN_ENCRYPTION_KEY: key },
+      env: {
+        ...discordEnv(discord),
+        STORE_URL: `sqlite://${join(dir.path, 'shared.sqlite')}`,
+        TOKEN_ENCRYPTION_KEY: key,
+      },
       discordGatewayLeaseMs: 600,
     });
     products.push(product);
@@ -54,10 +60,16 @@ describe('Discord on two instances sharing one store', () => {
 
     await first.stop();
     products.splice(products.indexOf(first), 1);
-    await waitFor(() => discord.gateway.identifies.length === 2, { what: 'the second instance to take the gateway', timeoutMs: 15_000 });
+    await waitFor(() => discord.gateway.identifies.length === 2, {
+      what: 'the second instance to take the gateway',
+      timeoutMs: 15_000,
+    });
     await waitFor(() => discord.gateway.readyCount >= 2, { what: 'its session to be ready', timeoutMs: 15_000 });
     const two = discord.dispatchInteraction({ kind: 'chat_input', name: 'notion-connect', user: kim });
-    await waitFor(() => discord.dmsTo(kim.id)[1], { what: 'the connect DM from the second instance', timeoutMs: 15_000 });
+    await waitFor(() => discord.dmsTo(kim.id)[1], {
+      what: 'the connect DM from the second instance',
+      timeoutMs: 15_000,
+    });
     expect(discord.callbacksFor(two.id)).toHaveLength(1);
   });
 });

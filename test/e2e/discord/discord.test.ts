@@ -1,18 +1,31 @@
 import { spawn } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { createDiscordBot } from '../../../src/bots/discord/index.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { registerCommands } from '../../../scripts/discord-register.js';
 import { commandsJson } from '../../../src/bots/discord/commands/index.js';
-import type { Core } from '../../../src/core/core.js';
+import { createDiscordBot } from '../../../src/bots/discord/index.js';
 import { CHECK_DMS_TEXT } from '../../../src/chat/messages.js';
+import type { Core } from '../../../src/core/core.js';
 import { createLogger } from '../../../src/log.js';
+import {
+  startFakeDiscord,
+  tweetEmbed,
+  type FakeDiscord,
+  type FakeUser,
+} from '../../../src/sandbox/discord/discord-sandbox.js';
 import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import { startOembedSandbox, type OembedSandbox } from '../../../src/sandbox/oembed/oembed-sandbox.js';
-import { registerCommands } from '../../../scripts/discord-register.js';
-import { startFakeDiscord, tweetEmbed, type FakeDiscord, type FakeUser } from '../../../src/sandbox/discord/discord-sandbox.js';
 import { completeConnect } from '../../helpers/connect-flow.js';
+import {
+  componentsOf,
+  connectThroughDiscordOf,
+  discordEnv,
+  EPHEMERAL,
+  finalReplyOf,
+  linkButton,
+  text,
+} from '../../helpers/discord-harness.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
-import { componentsOf, connectThroughDiscordOf, discordEnv, EPHEMERAL, finalReplyOf, linkButton, text } from '../../helpers/discord-harness.js';
 
 describe('Discord: the real discord.js client against a local Discord, inside the real product', () => {
   let oembed: OembedSandbox;
@@ -34,10 +47,15 @@ describe('Discord: the real discord.js client against a local Discord, inside th
 
   beforeEach(async () => {
     discord = await startFakeDiscord();
-    await registerCommands({ config: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl } });
+    await registerCommands({
+      config: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl },
+    });
     notion = await startNotionSandbox({ clients: [{ ...TEST_CLIENT, redirectUris: [] }] });
     acme = notion.addWorkspace({ name: 'Acme' });
-    tweets = notion.addTable(acme.id, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } });
+    tweets = notion.addTable(acme.id, {
+      title: 'Tweets',
+      properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' },
+    });
     const elsewhere = notion.addWorkspace({ name: 'Elsewhere' });
     otherTable = notion.addTable(elsewhere.id, { title: 'Not kim', properties: { Name: 'title', Tweet: 'rich_text' } });
     product = await startProduct({ notion, oembedUrl: oembed.url, env: discordEnv(discord) });
@@ -95,13 +113,18 @@ describe('Discord: the real discord.js client against a local Discord, inside th
     expect(connected.content).toContain('Connected to **Acme**.');
     expect(connected.content).toContain('Tweets will be saved to [Tweets](');
     expect(linkButton(connected)).toMatchObject({ label: 'Open in Notion' });
-    expect(await product.app.core.connectionStatus({ platform: 'discord', userId: kim.id })).toMatchObject({ connected: true, workspaceName: 'Acme' });
+    expect(await product.app.core.connectionStatus({ platform: 'discord', userId: kim.id })).toMatchObject({
+      connected: true,
+      workspaceName: 'Acme',
+    });
   });
 
   it('gives the link in the ephemeral reply when the user does not accept DMs (50007)', async () => {
     discord.blockDms(kim.id);
     const { id } = discord.dispatchInteraction({ kind: 'chat_input', name: 'notion-connect', user: kim, in: 'guild' });
-    const edited = await waitFor(() => discord.originalEdits.find((e) => e.interactionId === id)?.message, { what: 'the fallback edit' });
+    const edited = await waitFor(() => discord.originalEdits.find((e) => e.interactionId === id)?.message, {
+      what: 'the fallback edit',
+    });
     expect(edited.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(edited.content).toContain('I could not send you a DM');
     const url = linkButton(edited)?.url;
@@ -111,20 +134,29 @@ describe('Discord: the real discord.js client against a local Discord, inside th
     // The link works; the result DM cannot be delivered, which must not break anything.
     expect((await completeConnect(url!, notion)).status).toBe(200);
     await product.app.core.idle();
-    expect(await product.app.core.connectionStatus({ platform: 'discord', userId: kim.id })).toMatchObject({ connected: true });
+    expect(await product.app.core.connectionStatus({ platform: 'discord', userId: kim.id })).toMatchObject({
+      connected: true,
+    });
     expect(discord.dmsTo(kim.id)).toHaveLength(0);
   });
 
   it('also falls back for 50278 (no mutual server)', async () => {
     discord.blockDms(kim.id, 50278);
     const { id } = discord.dispatchInteraction({ kind: 'chat_input', name: 'notion-connect', user: kim });
-    const edited = await waitFor(() => discord.originalEdits.find((e) => e.interactionId === id)?.message, { what: 'the fallback edit' });
+    const edited = await waitFor(() => discord.originalEdits.find((e) => e.interactionId === id)?.message, {
+      what: 'the fallback edit',
+    });
     expect(linkButton(edited)?.url).toMatch(/\/oauth\/notion\/start\?t=/);
   });
 
-  it('/save-tweet defers ephemerally, saves to the user\'s table, and links the new row', async () => {
+  it("/save-tweet defers ephemerally, saves to the user's table, and links the new row", async () => {
     await connectThroughDiscord(kim);
-    const { id } = discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user: kim, options: { tweet: 'https://x.com/jack/status/20' } });
+    const { id } = discord.dispatchInteraction({
+      kind: 'chat_input',
+      name: 'save-tweet',
+      user: kim,
+      options: { tweet: 'https://x.com/jack/status/20' },
+    });
     const reply = await finalReply(id);
     const [ack] = discord.callbacksFor(id);
     expect(ack).toMatchObject({ type: 5, flags: EPHEMERAL });
@@ -143,7 +175,12 @@ describe('Discord: the real discord.js client against a local Discord, inside th
 
   it('"Save to Notion" on a message saves the tweet from its embed (author, description, url)', async () => {
     await connectThroughDiscord(kim);
-    const embed = tweetEmbed({ handle: 'naval', name: 'Naval', id: '1002103360646823936', text: 'How to Get Rich (without getting lucky):' });
+    const embed = tweetEmbed({
+      handle: 'naval',
+      name: 'Naval',
+      id: '1002103360646823936',
+      text: 'How to Get Rich (without getting lucky):',
+    });
     const { id } = discord.dispatchInteraction({
       kind: 'message',
       name: 'Save to Notion',
@@ -162,7 +199,13 @@ describe('Discord: the real discord.js client against a local Discord, inside th
 
   it('"Save to Notion" works in the bot\'s DMs too, from the message text when there is no embed', async () => {
     await connectThroughDiscord(kim);
-    const { id } = discord.dispatchInteraction({ kind: 'message', name: 'Save to Notion', user: kim, in: 'dm', target: { content: 'https://x.com/jack/status/20' } });
+    const { id } = discord.dispatchInteraction({
+      kind: 'message',
+      name: 'Save to Notion',
+      user: kim,
+      in: 'dm',
+      target: { content: 'https://x.com/jack/status/20' },
+    });
     const reply = await finalReply(id);
     expect(reply.content).toContain("Saved @jack's tweet");
     expect(notion.rows(tweets.dataSourceId)).toHaveLength(1);
@@ -180,12 +223,14 @@ describe('Discord: the real discord.js client against a local Discord, inside th
     // Delivered again (a resume replay): acted on once. The bot's own DM echoes were ignored too.
     discord.redeliverMessage(message);
     const probe = discord.dispatchDirectMessage({ user: kim, content: 'hello' });
-    await waitFor(() => discord.dmsTo(kim.id).find((d) => d.message.message_reference?.message_id === probe.id), { what: 'the answer to the probe' });
+    await waitFor(() => discord.dmsTo(kim.id).find((d) => d.message.message_reference?.message_id === probe.id), {
+      what: 'the answer to the probe',
+    });
     expect(notion.rows(tweets.dataSourceId)).toHaveLength(1);
     expect(discord.dmsTo(kim.id).filter((d) => d.message.message_reference?.message_id === message.id)).toHaveLength(1);
   });
 
-  it('words around a tweet link in a DM are a comment: the tweet\'s own text is saved, from oEmbed', async () => {
+  it("words around a tweet link in a DM are a comment: the tweet's own text is saved, from oEmbed", async () => {
     await connectThroughDiscord(kim);
     const before = discord.dmsTo(kim.id).length;
     const oembedBefore = oembed.requests.length;
@@ -221,7 +266,10 @@ describe('Discord: the real discord.js client against a local Discord, inside th
     const before = discord.dmsTo(kim.id).length;
     discord.dispatchDirectMessage({
       user: kim,
-      forward: { content: 'https://twitter.com/naval/status/1002103360646823936', embeds: [tweetEmbed({ handle: 'naval', id: '1002103360646823936', text: 'Seek wealth, not money or status.' })] },
+      forward: {
+        content: 'https://twitter.com/naval/status/1002103360646823936',
+        embeds: [tweetEmbed({ handle: 'naval', id: '1002103360646823936', text: 'Seek wealth, not money or status.' })],
+      },
     });
     const answer = await waitFor(() => discord.dmsTo(kim.id)[before]?.message, { what: 'the DM answer' });
     expect(answer.content).toContain("Saved @naval's tweet");
@@ -230,17 +278,30 @@ describe('Discord: the real discord.js client against a local Discord, inside th
   });
 
   it('an unconnected user gets the connect prompt with a link button, and nothing is saved', async () => {
-    const { id } = discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user: kim, options: { tweet: 'https://x.com/jack/status/20' } });
+    const { id } = discord.dispatchInteraction({
+      kind: 'chat_input',
+      name: 'save-tweet',
+      user: kim,
+      options: { tweet: 'https://x.com/jack/status/20' },
+    });
     const reply = await finalReply(id);
     // The link is on the button only: the text does not repeat it.
     expect(reply.content).toBe('Connect your Notion first, then send it again.');
-    expect(linkButton(reply)).toMatchObject({ label: 'Connect Notion', url: expect.stringMatching(/\/oauth\/notion\/start\?t=/) });
+    expect(linkButton(reply)).toMatchObject({
+      label: 'Connect Notion',
+      url: expect.stringMatching(/\/oauth\/notion\/start\?t=/),
+    });
     expect(notion.rows(tweets.dataSourceId)).toHaveLength(0);
   });
 
-  it('bad input gets core\'s helpful message, in chat and by DM', async () => {
+  it("bad input gets core's helpful message, in chat and by DM", async () => {
     await connectThroughDiscord(kim);
-    const { id } = discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user: kim, options: { tweet: 'https://example.com/article' } });
+    const { id } = discord.dispatchInteraction({
+      kind: 'chat_input',
+      name: 'save-tweet',
+      user: kim,
+      options: { tweet: 'https://example.com/article' },
+    });
     const reply = await finalReply(id);
     expect(reply.content).toContain('That link is not a tweet.');
     expect(reply.content).toContain('`/save-tweet https://x.com/jack/status/20`');
@@ -254,20 +315,36 @@ describe('Discord: the real discord.js client against a local Discord, inside th
   });
 
   it('several shared tables: the result DM offers a menu, the pick is saved, and saves go there', async () => {
-    const second = notion.addTable(acme.id, { title: 'Inspiration', properties: { Name: 'title', Tweet: 'rich_text' } });
+    const second = notion.addTable(acme.id, {
+      title: 'Inspiration',
+      properties: { Name: 'title', Tweet: 'rich_text' },
+    });
     const connected = await connectThroughDiscord(kim);
     const menu = componentsOf(connected).find((c) => c.type === 3);
     expect(menu?.options?.map((o) => o.label).sort()).toEqual(['Inspiration', 'Tweets']);
 
-    const { id } = discord.dispatchInteraction({ kind: 'select', customId: menu!.custom_id!, values: [second.dataSourceId], user: kim, message: connected });
-    const picked = await waitFor(() => discord.originalEdits.find((e) => e.interactionId === id)?.message, { what: 'the pick answer' });
+    const { id } = discord.dispatchInteraction({
+      kind: 'select',
+      customId: menu!.custom_id!,
+      values: [second.dataSourceId],
+      user: kim,
+      message: connected,
+    });
+    const picked = await waitFor(() => discord.originalEdits.find((e) => e.interactionId === id)?.message, {
+      what: 'the pick answer',
+    });
     expect(discord.callbacksFor(id)[0]).toMatchObject({ type: 6 });
     expect(picked.id).toBe(connected.id); // the menu's own message is updated
     expect(picked.content).toContain('Tweets will be saved to');
     expect(picked.content).toContain('Inspiration');
     expect(componentsOf(picked).some((c) => c.type === 3)).toBe(false);
 
-    const save = discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user: kim, options: { tweet: '@jack hello' } });
+    const save = discord.dispatchInteraction({
+      kind: 'chat_input',
+      name: 'save-tweet',
+      user: kim,
+      options: { tweet: '@jack hello' },
+    });
     expect((await finalReply(save.id)).content).toContain('[Inspiration](');
     expect(notion.rows(second.dataSourceId)).toHaveLength(1);
     expect(notion.rows(tweets.dataSourceId)).toHaveLength(0);
@@ -276,20 +353,40 @@ describe('Discord: the real discord.js client against a local Discord, inside th
   it('/notion-disconnect forgets the connection', async () => {
     await connectThroughDiscord(kim);
     const { id } = discord.dispatchInteraction({ kind: 'chat_input', name: 'notion-disconnect', user: kim });
-    expect((await finalReply(id)).content).toBe('Disconnected from **Acme**. Nothing will be saved until you connect again.');
-    expect(await product.app.core.connectionStatus({ platform: 'discord', userId: kim.id })).toEqual({ connected: false });
+    expect((await finalReply(id)).content).toBe(
+      'Disconnected from **Acme**. Nothing will be saved until you connect again.',
+    );
+    expect(await product.app.core.connectionStatus({ platform: 'discord', userId: kim.id })).toEqual({
+      connected: false,
+    });
   });
 
   it('keeps handling interactions after the gateway connection drops (resume) and after a new session', async () => {
     await connectThroughDiscord(kim);
     discord.gateway.dropConnection(); // network failure: discord.js resumes
-    await waitFor(() => discord.gateway.resumeCount === 1 && discord.gateway.connected, { what: 'a resumed session', timeoutMs: 10_000 });
-    const first = discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user: kim, options: { tweet: '@jack one' } });
+    await waitFor(() => discord.gateway.resumeCount === 1 && discord.gateway.connected, {
+      what: 'a resumed session',
+      timeoutMs: 10_000,
+    });
+    const first = discord.dispatchInteraction({
+      kind: 'chat_input',
+      name: 'save-tweet',
+      user: kim,
+      options: { tweet: '@jack one' },
+    });
     expect((await finalReply(first.id)).content).toContain('Saved @jack');
 
     discord.gateway.dropConnection(1000); // normal close: discord.js identifies anew
-    await waitFor(() => discord.gateway.readyCount === 2 && discord.gateway.connected, { what: 'a new session', timeoutMs: 10_000 });
-    const second = discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user: kim, options: { tweet: '@jack two' } });
+    await waitFor(() => discord.gateway.readyCount === 2 && discord.gateway.connected, {
+      what: 'a new session',
+      timeoutMs: 10_000,
+    });
+    const second = discord.dispatchInteraction({
+      kind: 'chat_input',
+      name: 'save-tweet',
+      user: kim,
+      options: { tweet: '@jack two' },
+    });
     expect((await finalReply(second.id)).content).toContain('Saved @jack');
     expect(notion.rows(tweets.dataSourceId)).toHaveLength(2);
   });
@@ -319,10 +416,16 @@ describe('Discord start-up and registration', () => {
     expect(err.message).not.toContain(bad);
     expect(err.name).toBe('DiscordTokenRejectedError');
     expect(discord.gateway.identifies).toHaveLength(0);
-    expect(discord.requests.find((r) => r.route === '/api/v10/gateway/bot')).toMatchObject({ status: 401, auth: 'bad' });
+    expect(discord.requests.find((r) => r.route === '/api/v10/gateway/bot')).toMatchObject({
+      status: 401,
+      auth: 'bad',
+    });
   });
 
-  function runRegister(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  function runRegister(
+    args: string[],
+    env: Record<string, string>,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/discord-register.ts', ...args], {
         cwd: process.cwd(),
@@ -354,7 +457,11 @@ describe('Discord start-up and registration', () => {
       ['guild', discord.guild.id, 200],
     ]);
     for (const put of discord.commandPuts) expect(put.body).toEqual(commandsJson());
-    expect(discord.requests.filter((r) => r.route.includes('/commands')).every((r) => r.method === 'PUT' && r.auth === 'bot')).toBe(true);
+    expect(
+      discord.requests
+        .filter((r) => r.route.includes('/commands'))
+        .every((r) => r.method === 'PUT' && r.auth === 'bot'),
+    ).toBe(true);
 
     // Running it again changes nothing: same commands, same ids.
     const ids = discord.globalCommands.map((c) => c.id);
@@ -383,13 +490,15 @@ describe('Discord adapter failures', () => {
   let discord: FakeDiscord;
   beforeEach(async () => {
     discord = await startFakeDiscord();
-    await registerCommands({ config: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl } });
+    await registerCommands({
+      config: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl },
+    });
   });
   afterEach(async () => {
     await discord.stop();
   });
 
-  it('answers a failure inside with core\'s wording, never a stack trace, and logs no token', async () => {
+  it("answers a failure inside with core's wording, never a stack trace, and logs no token", async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _enc, done) => void (lines.push(chunk.toString()), done()) });
     const broken = new Error('store exploded at /srv/app/store.ts:12');
@@ -415,22 +524,33 @@ describe('Discord adapter failures', () => {
     await bot.start();
     try {
       const kim = discord.user('kim');
-      const save = discord.dispatchInteraction({ kind: 'chat_input', name: 'save-tweet', user: kim, options: { tweet: '@jack hi' } });
+      const save = discord.dispatchInteraction({
+        kind: 'chat_input',
+        name: 'save-tweet',
+        user: kim,
+        options: { tweet: '@jack hi' },
+      });
       const connect = discord.dispatchInteraction({ kind: 'chat_input', name: 'notion-connect', user: kim });
       const dm = discord.dispatchDirectMessage({ user: kim, content: 'https://x.com/jack/status/20' });
       const generic = "Something went wrong on our side or Notion's; nothing was saved. Please try again in a minute.";
       await waitFor(() => discord.original(save.id)?.content === generic, { what: 'the save failure answer' });
       await waitFor(() => discord.original(connect.id)?.content === generic, { what: 'the connect failure answer' });
-      await waitFor(() => discord.dmsTo(kim.id).find((d) => d.message.message_reference?.message_id === dm.id)?.message.content === generic, {
-        what: 'the DM failure answer',
-      });
+      await waitFor(
+        () =>
+          discord.dmsTo(kim.id).find((d) => d.message.message_reference?.message_id === dm.id)?.message.content ===
+          generic,
+        {
+          what: 'the DM failure answer',
+        },
+      );
       const all = lines.join('');
       expect(all).toContain('"platform":"discord"');
       expect(all).toContain('interaction failed');
       expect(all).not.toContain(save.token);
       expect(all).not.toContain(connect.token);
       expect(all).not.toContain(discord.token);
-      for (const m of [discord.original(save.id), discord.original(connect.id)]) expect(m?.content).not.toContain('store.ts');
+      for (const m of [discord.original(save.id), discord.original(connect.id)])
+        expect(m?.content).not.toContain('store.ts');
     } finally {
       await bot.stop();
     }

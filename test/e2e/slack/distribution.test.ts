@@ -7,10 +7,9 @@ import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/not
 import { startOembedSandbox, type OembedSandbox } from '../../../src/sandbox/oembed/oembed-sandbox.js';
 import { eventCallbackBody, imMessageEvent, slashCommandBody } from '../../../src/sandbox/slack/payloads.js';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
-import { createKeyv, closeKeyv } from '../../../src/store/keyv-factory.js';
-import { JACK, NAVAL_LINK } from '../../helpers/fixtures.js';
+import { closeKeyv, createKeyv } from '../../../src/store/keyv-factory.js';
+import { JACK, NAVAL_LINK, SIGNING_SECRET, type SlackPerson as Person } from '../../helpers/fixtures.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
-import { SIGNING_SECRET, type SlackPerson as Person } from '../../helpers/fixtures.js';
 import { slackDriver } from '../../helpers/slack-harness.js';
 
 const SLACK_CLIENT = { clientId: '1111.2222', clientSecret: 'e2e-slack-client-secret-value' };

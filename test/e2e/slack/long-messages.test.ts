@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../src/bots/slack/constants.js';
 import { eventCallbackBody, imMessageEvent } from '../../../src/sandbox/slack/payloads.js';
-import { waitFor } from '../../helpers/product.js';
-import { startWorld, type World } from '../../helpers/world.js';
 import { slackKim as kim, slackSam as sam } from '../../helpers/fixtures.js';
+import { waitFor } from '../../helpers/product.js';
 import { slackDriver, type SlackDriver } from '../../helpers/slack-harness.js';
+import { startWorld, type World } from '../../helpers/world.js';
 
 const LENGTH = 40_000;
 const fill = (unit: string) => unit.repeat(Math.ceil(LENGTH / unit.length)).slice(0, LENGTH);
@@ -42,6 +42,9 @@ describe('long messages do not stall the bot', () => {
     expect(connect.ackMs).toBeLessThan(3_000);
     for (const res of await Promise.all(posted)) expect(res.status).toBe(200);
     // Each long DM still gets its own answer (none holds a tweet).
-    await waitFor(() => slack.messagesTo(channel).length >= 3, { what: 'the answers to the long DMs', timeoutMs: 15_000 });
+    await waitFor(() => slack.messagesTo(channel).length >= 3, {
+      what: 'the answers to the long DMs',
+      timeoutMs: 15_000,
+    });
   });
 });

@@ -4,8 +4,8 @@ import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/not
 import { startOembedSandbox } from '../../../src/sandbox/oembed/oembed-sandbox.js';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
 import { visitConnectLink } from '../../helpers/connect-flow.js';
+import { BOT_TOKEN, slackSam as sam, SIGNING_SECRET } from '../../helpers/fixtures.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
-import { BOT_TOKEN, SIGNING_SECRET, slackSam as sam } from '../../helpers/fixtures.js';
 import { elements, slackDriver } from '../../helpers/slack-harness.js';
 
 /**
@@ -31,7 +31,12 @@ describe('no secret leaks into logs or chat', () => {
       notion,
       oembedUrl: oembed.url,
       logSink: logs,
-      env: { LOG_LEVEL: 'trace', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl },
+      env: {
+        LOG_LEVEL: 'trace',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_API_URL: slack.apiUrl,
+      },
     });
     const driver = slackDriver({ notion, slack, product });
 

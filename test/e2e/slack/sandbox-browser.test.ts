@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/sandbox-mode.js';
 import { SECOND_TABLE } from '../../../src/sandbox/sandbox-seed.js';
 import { propertyText } from '../../../src/sandbox/web/sandbox-views.js';
@@ -15,14 +15,26 @@ import { propertyText } from '../../../src/sandbox/web/sandbox-views.js';
 const ARTIFACTS = new URL('../../artifacts/', import.meta.url);
 /** Scrolling and rendering can take seconds when the whole suite shares two cores with Chromium. */
 const SLOW_PAGE = { timeout: 10_000 };
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Without a browser the test is skipped, loudly, on a developer's machine; CI must have one (.ci/run installs it). */
 const haveBrowser = existsSync(CHROMIUM);
 if (!haveBrowser) {
-  if (process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-  console.warn(`[sandbox-browser] skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  if (process.env.CI)
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  console.warn(
+    `[sandbox-browser] skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
 }
 
 describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
@@ -39,13 +51,23 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
   /** Rows of a seeded table, read from the Notion emulation itself. */
   const rowsOf = (title: string) => sandbox.notion.rows(tableOf(title).dataSourceId);
   /** Names of the rows not in the trash. */
-  const namesIn = (title: string) => rowsOf(title).filter((r) => !r.inTrash).map((r) => propertyText(r.properties.Name));
+  const namesIn = (title: string) =>
+    rowsOf(title)
+      .filter((r) => !r.inTrash)
+      .map((r) => propertyText(r.properties.Name));
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     sandbox = await startSandbox(
       { NODE_ENV: 'test' },
-      { env: { PORT: '0', STORE_URL: 'memory://', TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } },
+      {
+        env: {
+          PORT: '0',
+          STORE_URL: 'memory://',
+          TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        },
+      },
     );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -65,8 +87,14 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     const dms = page.locator('#dms');
     const notion = page.locator('#notion');
     // The seeded tables are shown, empty.
-    await notion.getByRole('region', { name: 'Notion table Tweets in Acme Sandbox' }).getByText('No rows yet').waitFor();
-    await notion.getByRole('region', { name: `Notion table ${SECOND_TABLE} in Acme Sandbox` }).getByText('No rows yet').waitFor();
+    await notion
+      .getByRole('region', { name: 'Notion table Tweets in Acme Sandbox' })
+      .getByText('No rows yet')
+      .waitFor();
+    await notion
+      .getByRole('region', { name: `Notion table ${SECOND_TABLE} in Acme Sandbox` })
+      .getByText('No rows yet')
+      .waitFor();
     await notion.getByRole('region', { name: 'Notion table Reading list in Personal' }).waitFor();
     await shot(page, 'sandbox-01-start.png');
 
@@ -80,7 +108,9 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     expect(await channel.getByRole('link', { name: 'Check your DMs' }).getAttribute('href')).toBe('#dms');
     const connectButton = dms.getByRole('link', { name: 'Connect Notion' });
     await connectButton.waitFor();
-    expect(await connectButton.getAttribute('href')).toMatch(new RegExp(`^${sandbox.app.publicUrl}/oauth/notion/start\\?t=[A-Za-z0-9_-]{43}$`));
+    expect(await connectButton.getAttribute('href')).toMatch(
+      new RegExp(`^${sandbox.app.publicUrl}/oauth/notion/start\\?t=[A-Za-z0-9_-]{43}$`),
+    );
     await shot(page, 'sandbox-02-dm.png');
 
     // Connect opens the product's confirmation page in a new tab (as a URL button in Slack does): it
@@ -91,7 +121,10 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await consent.getByRole('button', { name: 'Continue to Notion' }).click();
     await consent.getByRole('heading', { name: /Save to Notion wants to access/ }).waitFor();
     expect(consent.url().startsWith(sandbox.notion.url)).toBe(true);
-    await consent.getByRole('group', { name: /Acme Sandbox/ }).getByText('Tweets').waitFor();
+    await consent
+      .getByRole('group', { name: /Acme Sandbox/ })
+      .getByText('Tweets')
+      .waitFor();
     // One table is offered ticked, so connecting as it comes needs no further question.
     expect(await consent.getByRole('checkbox', { name: /^Tweets/ }).isChecked()).toBe(true);
     expect(await consent.getByRole('checkbox', { name: new RegExp(`^${SECOND_TABLE}`) }).isChecked()).toBe(false);
@@ -121,7 +154,9 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     expect(await tableLink.getAttribute('target')).toBeNull();
     await tableLink.click();
     await expect.poll(() => new URL(page.url()).hash).toBe(tweetsAnchor);
-    expect(await notion.locator('section.notion-table:target').getAttribute('aria-label')).toBe('Notion table Tweets in Acme Sandbox');
+    expect(await notion.locator('section.notion-table:target').getAttribute('aria-label')).toBe(
+      'Notion table Tweets in Acme Sandbox',
+    );
 
     // /save-tweet: the row appears in the live table view.
     await composer.fill('/save-tweet https://x.com/jack/status/20 just setting up my twttr');
@@ -130,17 +165,25 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await channel.getByText("Saved @jack's tweet to").waitFor();
     await notion.locator('tr', { hasText: 'just setting up my twttr' }).waitFor();
     // The Link cell is cut short; its title has the whole link.
-    expect(await notion.locator('tr', { hasText: '@jack' }).getByRole('link').getAttribute('title')).toBe('https://x.com/jack/status/20');
+    expect(await notion.locator('tr', { hasText: '@jack' }).getByRole('link').getAttribute('title')).toBe(
+      'https://x.com/jack/status/20',
+    );
     await shot(page, 'sandbox-06-saved-by-command.png');
 
     // "Save to Notion" on Marco's message (classic Twitter unfurl), by mouse.
-    await channel.getByRole('article', { name: 'message from Marco' }).getByRole('button', { name: 'Save to Notion' }).click();
+    await channel
+      .getByRole('article', { name: 'message from Marco' })
+      .getByRole('button', { name: 'Save to Notion' })
+      .click();
     await notion.locator('tr', { hasText: '@edwardodell' }).waitFor();
     await notion.locator('tr', { hasText: 'NEVER LEAVE, NEVER PAY' }).waitFor();
     await shot(page, 'sandbox-07-saved-by-shortcut.png');
 
     // … and on Priya's (X-era unfurl), by keyboard.
-    await channel.getByRole('article', { name: 'message from Priya' }).getByRole('button', { name: 'Save to Notion' }).focus();
+    await channel
+      .getByRole('article', { name: 'message from Priya' })
+      .getByRole('button', { name: 'Save to Notion' })
+      .focus();
     await page.keyboard.press('Enter');
     await notion.locator('tr', { hasText: '@naval' }).waitFor();
     await channel.locator('.msg-ephemeral', { hasText: "Saved @naval's tweet" }).waitFor();
@@ -148,7 +191,9 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     // `to Reading` (the example in the bot's help) names a table that is not shared yet: the answer lists those that are.
     await composer.fill('/save-tweet https://x.com/jack/status/20 to Reading');
     await composer.press('Enter');
-    await channel.locator('.msg-ephemeral', { hasText: 'No shared table is called Reading. Your tables: Tweets.' }).waitFor();
+    await channel
+      .locator('.msg-ephemeral', { hasText: 'No shared table is called Reading. Your tables: Tweets.' })
+      .waitFor();
 
     // Connecting again with the second table ticked too keeps Tweets as where saves go …
     const connectLinks = dms.getByRole('link', { name: /^(Re)?[Cc]onnect Notion$/ });
@@ -172,9 +217,14 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await composer.press('Enter');
     const toReading = channel.locator('.msg-ephemeral', { hasText: `Saved @jack's tweet to ${SECOND_TABLE}` });
     await toReading.waitFor();
-    await notion.getByRole('region', { name: `Notion table ${SECOND_TABLE} in Acme Sandbox` }).locator('tr', { hasText: '@jack' }).waitFor();
+    await notion
+      .getByRole('region', { name: `Notion table ${SECOND_TABLE} in Acme Sandbox` })
+      .locator('tr', { hasText: '@jack' })
+      .waitFor();
     expect(namesIn(SECOND_TABLE)).toEqual(['@jack']);
-    expect(await toReading.getByRole('link', { name: 'Open in Notion' }).getAttribute('href')).toBe(`#row-${rowsOf(SECOND_TABLE)[0]!.id}`);
+    expect(await toReading.getByRole('link', { name: 'Open in Notion' }).getAttribute('href')).toBe(
+      `#row-${rowsOf(SECOND_TABLE)[0]!.id}`,
+    );
 
     // The rows in Notion itself, and only in the tables that were named.
     const rows = rowsOf('Tweets');
@@ -185,17 +235,24 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     expect(rowsOf('Reading list')).toEqual([]);
 
     // "Open in Notion" in the answer jumps to the row in the page's table view.
-    const open = channel.locator('.msg-ephemeral', { hasText: "Saved @jack's tweet to Tweets" }).getByRole('link', { name: 'Open in Notion' });
+    const open = channel
+      .locator('.msg-ephemeral', { hasText: "Saved @jack's tweet to Tweets" })
+      .getByRole('link', { name: 'Open in Notion' });
     expect(await open.getAttribute('href')).toBe(`#row-${rows[0]!.id}`);
     await shot(page, 'sandbox-08-three-rows.png');
     // The README's picture (docs/sandbox.png is a copy of it): the same moment at a smaller size.
     await page.setViewportSize({ width: 1000, height: 640 });
-    await page.evaluate("for (const id of ['channel-scroll', 'dm-scroll']) { const el = document.getElementById(id); el.scrollTop = el.scrollHeight; }");
+    await page.evaluate(
+      "for (const id of ['channel-scroll', 'dm-scroll']) { const el = document.getElementById(id); el.scrollTop = el.scrollHeight; }",
+    );
     await shot(page, 'sandbox-readme.png');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Undo (a button without a URL) goes back to the app as a signed block action; the row leaves the table.
-    await channel.locator('.msg-ephemeral', { hasText: "Saved @naval's tweet" }).getByRole('button', { name: 'Undo' }).click();
+    await channel
+      .locator('.msg-ephemeral', { hasText: "Saved @naval's tweet" })
+      .getByRole('button', { name: 'Undo' })
+      .click();
     await notion.locator('tr', { hasText: '@naval' }).waitFor({ state: 'detached' });
     expect(namesIn('Tweets')).toEqual(['@jack', '@edwardodell']);
   }, 90_000);
@@ -217,7 +274,12 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     await notion.locator('tr', { hasText: '@naval' }).waitFor();
     expect(await box.inputValue()).toBe('');
     // The bot answered in the app's DM channel (chat.postMessage), and the tweet's own text was saved, not the comment.
-    expect(sandbox.slack.messagesTo(im).slice(before).map((m) => m.via)).toEqual(['chat.postMessage']);
+    expect(
+      sandbox.slack
+        .messagesTo(im)
+        .slice(before)
+        .map((m) => m.via),
+    ).toEqual(['chat.postMessage']);
     expect(namesIn('Tweets')).toEqual(['@jack', '@edwardodell', '@naval']);
     const naval = rowsOf('Tweets').filter((r) => !r.inTrash)[2]!;
     expect(propertyText(naval.properties.Tweet)).toBe('How to Get Rich (without getting lucky):');
@@ -258,10 +320,14 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     const small = await phone.newPage();
     await small.goto(sandbox.url);
     await small.locator('#notion tr', { hasText: '@jack' }).first().waitFor();
-    const overflow = await small.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const overflow = await small.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     // The suggestion chips wrap: none runs off the right edge.
-    const chips = await small.locator('.suggestions .chip').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
+    const chips = await small
+      .locator('.suggestions .chip')
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
     expect(chips.length).toBeGreaterThanOrEqual(4);
     for (const right of chips) expect(right).toBeLessThanOrEqual(375);
     await small.screenshot({ path: new URL('sandbox-10-phone.png', ARTIFACTS).pathname });
@@ -271,7 +337,10 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
       l.evaluate((el, clear) => {
         // Runs in the page (this project's TypeScript has no DOM types).
         type Box = { top: number; bottom: number; height: number };
-        const page = globalThis as unknown as { innerHeight: number; document: { getElementById(id: string): { getBoundingClientRect(): Box } } };
+        const page = globalThis as unknown as {
+          innerHeight: number;
+          document: { getElementById(id: string): { getBoundingClientRect(): Box } };
+        };
         const r = el.getBoundingClientRect();
         const composer = page.document.getElementById('composer').getBoundingClientRect();
         const bottom = clear && composer.bottom >= page.innerHeight - 1 ? composer.top : page.innerHeight;
@@ -299,7 +368,9 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
 
     // The pill shows the new DM (its Reconnect link) and clears the marks.
     await pill.click();
-    await expect.poll(() => onScreen(dmItems.nth(inDms).getByRole('link', { name: 'Reconnect Notion' })), SLOW_PAGE).toBe(true);
+    await expect
+      .poll(() => onScreen(dmItems.nth(inDms).getByRole('link', { name: 'Reconnect Notion' })), SLOW_PAGE)
+      .toBe(true);
     await pill.waitFor({ state: 'hidden' });
     expect(await dmsLink(/^DMs$/).isVisible()).toBe(true);
     expect(await small.locator('.panel-nav .unread-dot').isVisible()).toBe(false);
@@ -308,7 +379,10 @@ describe.skipIf(!haveBrowser)('sandbox mode in a real browser', () => {
     // "Save to Notion" on a message near the top: its answer, at the end of the channel, comes into view.
     const answers = small.locator('#channel-messages .msg-ephemeral');
     const answered = await answers.count();
-    await small.getByRole('article', { name: 'message from Priya' }).getByRole('button', { name: 'Save to Notion' }).click();
+    await small
+      .getByRole('article', { name: 'message from Priya' })
+      .getByRole('button', { name: 'Save to Notion' })
+      .click();
     await answers.nth(answered).waitFor();
     await expect.poll(() => onScreen(answers.last()), SLOW_PAGE).toBe(true);
     await small.screenshot({ path: new URL('sandbox-13-phone-saved.png', ARTIFACTS).pathname });

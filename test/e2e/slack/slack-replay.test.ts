@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_IDS, COMMANDS } from '../../../src/bots/slack/constants.js';
 import { buttonActionBody, slashCommandBody } from '../../../src/sandbox/slack/payloads.js';
-import { JACK, SLACK_EPHEMERAL as EPHEMERAL, slackSam as sam } from '../../helpers/fixtures.js';
+import { SLACK_EPHEMERAL as EPHEMERAL, JACK, slackSam as sam } from '../../helpers/fixtures.js';
 import { waitFor } from '../../helpers/product.js';
-import { useSlackWorld } from '../../helpers/use-world.js';
 import { button } from '../../helpers/slack-harness.js';
+import { useSlackWorld } from '../../helpers/use-world.js';
 
 /**
  * Slack, end to end: a signed request is valid for 5 minutes, so whoever holds one (a proxy log, a
@@ -23,7 +23,14 @@ describe('Slack: replayed signed requests act once', () => {
     expect(w.notion.rows(w.tweets.dataSourceId)).toHaveLength(1);
 
     const responseUrl = w.slack.newResponseUrl({ userId: sam.userId, channelId: EPHEMERAL.channelId });
-    const body = buttonActionBody({ ...sam, actionId: again.action_id!, value: again.value!, label: 'Save again', where: EPHEMERAL, responseUrl });
+    const body = buttonActionBody({
+      ...sam,
+      actionId: again.action_id!,
+      value: again.value!,
+      label: 'Save again',
+      where: EPHEMERAL,
+      responseUrl,
+    });
     const timestamp = now();
     for (let i = 0; i < 3; i++) {
       const res = await w.d.post(body, { timestamp });

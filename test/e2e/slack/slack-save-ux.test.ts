@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_IDS, COMMANDS, CREATE_TABLE_ACTION } from '../../../src/bots/slack/constants.js';
-import { eventCallbackBody, imMessageEvent, staticSelectActionBody, type ButtonLocation } from '../../../src/sandbox/slack/payloads.js';
+import {
+  eventCallbackBody,
+  imMessageEvent,
+  staticSelectActionBody,
+  type ButtonLocation,
+} from '../../../src/sandbox/slack/payloads.js';
 import { type SandboxMessage } from '../../../src/sandbox/slack/slack-sandbox.js';
 import { completeConnect } from '../../helpers/connect-flow.js';
-import { useSlackWorld } from '../../helpers/use-world.js';
+import type { SlackPerson as Person } from '../../helpers/fixtures.js';
+import {
+  SLACK_EPHEMERAL as EPHEMERAL,
+  JACK,
+  NAVAL_WITH_TEXT as NAVAL,
+  slackAlex as alex,
+  slackSam as sam,
+} from '../../helpers/fixtures.js';
 import { TEST_CLIENT, waitFor } from '../../helpers/product.js';
 import { button, elements, plain, type SlackDriver } from '../../helpers/slack-harness.js';
-import { JACK, NAVAL_WITH_TEXT as NAVAL, SLACK_EPHEMERAL as EPHEMERAL, slackAlex as alex, slackSam as sam } from '../../helpers/fixtures.js';
-import type { SlackPerson as Person } from '../../helpers/fixtures.js';
+import { useSlackWorld } from '../../helpers/use-world.js';
 
 describe('Slack: saving like people expect (duplicates, Undo, zero-config table, reconnect, inline table)', () => {
   const w = useSlackWorld();
@@ -33,7 +44,10 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     expect(second.body.response_type).toBe('ephemeral');
     expect(second.body.text).toContain(`Already saved: @jack's tweet is in <${rows[0]!.url}|Tweets>`);
     expect(button(second.body, ACTION_IDS.openInNotion).url).toBe(rows[0]!.url);
-    expect(button(second.body, ACTION_IDS.saveAgain)).toMatchObject({ value: rows[0]!.id, text: { text: 'Save again' } });
+    expect(button(second.body, ACTION_IDS.saveAgain)).toMatchObject({
+      value: rows[0]!.id,
+      text: { text: 'Save again' },
+    });
     expect(elements(second.body).some((e) => e.action_id === ACTION_IDS.undoSave)).toBe(false);
     // The duplicate guard answers from the store: no Notion call on the common path.
     expect(w.notion.requests.slice(notionCalls)).toEqual([]);
@@ -44,7 +58,11 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     const replaced = await w.d.firstAnswer(again.responseUrl);
     const after = w.notion.rows(w.tweets.dataSourceId);
     expect(after).toHaveLength(2);
-    expect(replaced.body).toMatchObject({ replace_original: true, response_type: 'ephemeral', text: expect.stringContaining(`<${after[1]!.url}|Tweets>`) });
+    expect(replaced.body).toMatchObject({
+      replace_original: true,
+      response_type: 'ephemeral',
+      text: expect.stringContaining(`<${after[1]!.url}|Tweets>`),
+    });
     expect(button(replaced.body, ACTION_IDS.undoSave).value).toBe(after[1]!.id);
     expect(after.map((r) => r.inTrash)).toEqual([false, false]);
   });
@@ -74,14 +92,22 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     // Alex forges a click on Sam's Undo: a private refusal, Sam's reply and row stay.
     const forged = await click(alex, undo, EPHEMERAL);
     const refusal = await w.d.firstAnswer(forged.responseUrl);
-    expect(refusal.body).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining('Only the person who saved') });
+    expect(refusal.body).toMatchObject({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: expect.stringContaining('Only the person who saved'),
+    });
     expect(refusal.userId).toBe(alex.userId);
     await w.product.app.core.idle();
     expect(w.notion.rows(w.tweets.dataSourceId).map((r) => r.inTrash)).toEqual([false, false]);
 
     const mine = await click(sam, undo, EPHEMERAL);
     const removed = await w.d.firstAnswer(mine.responseUrl);
-    expect(removed.body).toMatchObject({ replace_original: true, response_type: 'ephemeral', text: expect.stringMatching(/^Removed/) });
+    expect(removed.body).toMatchObject({
+      replace_original: true,
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/^Removed/),
+    });
     expect(removed.body.text).toContain('*Tweets*');
     expect(elements(removed.body)).toEqual([]);
     const rows = w.notion.rows(w.tweets.dataSourceId);
@@ -91,7 +117,10 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
 
     // The same button again: nothing left to undo, the "Removed" reply stays.
     const twice = await click(sam, undo, EPHEMERAL);
-    expect((await w.d.firstAnswer(twice.responseUrl)).body).toMatchObject({ replace_original: false, text: expect.stringContaining('only once') });
+    expect((await w.d.firstAnswer(twice.responseUrl)).body).toMatchObject({
+      replace_original: false,
+      text: expect.stringContaining('only once'),
+    });
 
     // Undo forgot the tweet: saving it again makes a new row instead of "Already saved".
     const resaved = await w.d.save(sam, JACK);
@@ -106,17 +135,36 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     w.notion.trashRow(row!.id);
     const clicked = await click(sam, button(saved.body, ACTION_IDS.undoSave), EPHEMERAL);
     const answer = await w.d.firstAnswer(clicked.responseUrl);
-    expect(answer.body).toMatchObject({ replace_original: true, text: expect.stringContaining('already deleted in Notion') });
+    expect(answer.body).toMatchObject({
+      replace_original: true,
+      text: expect.stringContaining('already deleted in Notion'),
+    });
     expect(w.notion.rows(w.tweets.dataSourceId)).toEqual([expect.objectContaining({ id: row!.id, inTrash: true })]);
   });
 
   it('the Undo on a DM reply (a posted message) replaces that message too', async () => {
     await w.d.connect(sam);
     const channel = w.slack.imChannelFor(sam.userId);
-    await w.d.post(eventCallbackBody({ teamId: sam.teamId, botUserId: w.slack.botUserId, event: imMessageEvent({ ...sam, channel, text: `<${JACK}>` }) }));
-    const reply = await waitFor(() => w.slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), { what: 'the DM reply' });
-    const clicked = await click(sam, button(reply, ACTION_IDS.undoSave), { kind: 'message', channelId: channel, messageTs: reply.ts!, message: reply });
-    expect((await w.d.firstAnswer(clicked.responseUrl)).body).toMatchObject({ replace_original: true, text: expect.stringMatching(/^Removed/) });
+    await w.d.post(
+      eventCallbackBody({
+        teamId: sam.teamId,
+        botUserId: w.slack.botUserId,
+        event: imMessageEvent({ ...sam, channel, text: `<${JACK}>` }),
+      }),
+    );
+    const reply = await waitFor(() => w.slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), {
+      what: 'the DM reply',
+    });
+    const clicked = await click(sam, button(reply, ACTION_IDS.undoSave), {
+      kind: 'message',
+      channelId: channel,
+      messageTs: reply.ts!,
+      message: reply,
+    });
+    expect((await w.d.firstAnswer(clicked.responseUrl)).body).toMatchObject({
+      replace_original: true,
+      text: expect.stringMatching(/^Removed/),
+    });
     expect(w.notion.rows(w.tweets.dataSourceId)[0]!.inTrash).toBe(true);
   });
 
@@ -129,9 +177,17 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     expect(offer.value!.replace(/-/g, '')).toBe(reading.pageId.replace(/-/g, ''));
 
     const channel = w.slack.imChannelFor(sam.userId);
-    const clicked = await click(sam, offer, { kind: 'message', channelId: channel, messageTs: connected.ts!, message: connected });
+    const clicked = await click(sam, offer, {
+      kind: 'message',
+      channelId: channel,
+      messageTs: connected.ts!,
+      message: connected,
+    });
     const ready = await w.d.firstAnswer(clicked.responseUrl);
-    expect(ready.body).toMatchObject({ replace_original: true, text: expect.stringMatching(/^Created a <[^|]+\|Tweets table> in \*Reading\*\. Tweets will be saved there\.$/) });
+    expect(ready.body).toMatchObject({
+      replace_original: true,
+      text: expect.stringMatching(/^Created a <[^|]+\|Tweets table> in \*Reading\*\. Tweets will be saved there\.$/),
+    });
     expect(elements(ready.body)).toEqual([]);
 
     const created = w.notion.tables(w.acme.id).filter((t) => t.dataSourceId !== w.tweets.dataSourceId);
@@ -156,9 +212,19 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     expect(offer.text?.text).toBe('Create a Tweets table in Reading');
     const dmsBefore = w.d.dms(sam).length;
     const clicked = await click(sam, offer, EPHEMERAL);
-    expect((await w.d.firstAnswer(clicked.responseUrl)).body).toMatchObject({ replace_original: true, text: expect.stringMatching(/^Created a <[^|]+\|Tweets table> in \*Reading\*/) });
+    expect((await w.d.firstAnswer(clicked.responseUrl)).body).toMatchObject({
+      replace_original: true,
+      text: expect.stringMatching(/^Created a <[^|]+\|Tweets table> in \*Reading\*/),
+    });
 
-    const report = await waitFor(() => w.d.dms(sam).slice(dmsBefore).find((m) => m.text?.startsWith('I saved the tweet that was waiting')), { what: 'the kept-save DM' });
+    const report = await waitFor(
+      () =>
+        w.d
+          .dms(sam)
+          .slice(dmsBefore)
+          .find((m) => m.text?.startsWith('I saved the tweet that was waiting')),
+      { what: 'the kept-save DM' },
+    );
     const created = w.notion.tables(w.acme.id).find((t) => t.dataSourceId !== w.tweets.dataSourceId)!;
     const rows = w.notion.rows(created.dataSourceId);
     expect(rows.map((r) => plain(r, 'Handle'))).toEqual(['@jack']);
@@ -169,7 +235,10 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
   });
 
   it('connect with the integration template: the DM says ready with the duplicated table, without asking', async () => {
-    w.notion.setTemplate(TEST_CLIENT.clientId, { pageTitle: 'Tweet saver', table: { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } } });
+    w.notion.setTemplate(TEST_CLIENT.clientId, {
+      pageTitle: 'Tweet saver',
+      table: { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } },
+    });
     // Sam also shares the other Tweets table: the template's copy still wins, no picker.
     const connected = await w.d.connect(sam);
     expect(connected.text).toMatch(/^Connected to \*Acme\*\. Tweets will be saved to <[^|]+\|Tweets>\./);
@@ -203,7 +272,10 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     const page = await completeConnect(reconnect.url!, w.notion);
     expect(page.status).toBe(200);
     await w.product.app.core.idle();
-    const report = await waitFor(() => w.d.dms(sam).find((m) => m.text?.startsWith('I saved the tweets that were waiting')), { what: 'the kept-saves DM' });
+    const report = await waitFor(
+      () => w.d.dms(sam).find((m) => m.text?.startsWith('I saved the tweets that were waiting')),
+      { what: 'the kept-saves DM' },
+    );
     const rows = w.notion.rows(w.tweets.dataSourceId);
     expect(rows.map((r) => plain(r, 'Name')).sort()).toEqual(['@jack', '@naval']);
     expect(report.text).toContain('(2 of 2)');
@@ -212,13 +284,26 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
   });
 
   it('/save-tweet <link> to <name> saves into that table once; an unknown name lists the tables', async () => {
-    const inspiration = w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } });
+    const inspiration = w.notion.addTable(w.acme.id, {
+      title: 'Inspiration',
+      properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' },
+    });
     const connected = await w.d.connect(sam);
     const picker = button(connected, ACTION_IDS.chooseTable);
     const choice = picker.options!.find((o) => o.text.text === 'Tweets')!;
     const channel = w.slack.imChannelFor(sam.userId);
     const pickUrl = w.slack.newResponseUrl({ userId: sam.userId, channelId: channel });
-    await w.d.post(staticSelectActionBody({ ...sam, actionId: ACTION_IDS.chooseTable, value: choice.value, label: 'Tweets', responseUrl: pickUrl, channelId: channel, messageTs: connected.ts }));
+    await w.d.post(
+      staticSelectActionBody({
+        ...sam,
+        actionId: ACTION_IDS.chooseTable,
+        value: choice.value,
+        label: 'Tweets',
+        responseUrl: pickUrl,
+        channelId: channel,
+        messageTs: connected.ts,
+      }),
+    );
     await w.d.firstAnswer(pickUrl);
 
     const inline = await w.d.save(sam, `${JACK} to Insp`);
@@ -243,7 +328,9 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
   it('401 with three saves at once: all kept, still one reconnect DM', async () => {
     await w.d.connect(sam);
     w.notion.revokeWorkspaceAccess(w.acme.id);
-    const sent = await Promise.all([JACK, NAVAL, 'https://x.com/jack/status/21'].map((text) => w.d.command(sam, COMMANDS.save, text)));
+    const sent = await Promise.all(
+      [JACK, NAVAL, 'https://x.com/jack/status/21'].map((text) => w.d.command(sam, COMMANDS.save, text)),
+    );
     const answers = await Promise.all(sent.map((c) => w.d.firstAnswer(c.responseUrl)));
     for (const a of answers) expect(a.body.text).toContain('I kept this tweet');
     await w.product.app.core.idle();

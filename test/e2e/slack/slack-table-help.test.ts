@@ -1,13 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_IDS, COMMANDS, CREATE_TABLE_ACTION } from '../../../src/bots/slack/constants.js';
 import { CREATE_TABLE_FAILED_TEXT } from '../../../src/chat/messages.js';
-import { buttonActionBody, eventCallbackBody, imMessageEvent, staticSelectActionBody, type ButtonLocation } from '../../../src/sandbox/slack/payloads.js';
+import {
+  buttonActionBody,
+  eventCallbackBody,
+  imMessageEvent,
+  staticSelectActionBody,
+  type ButtonLocation,
+} from '../../../src/sandbox/slack/payloads.js';
 import { type SandboxMessage } from '../../../src/sandbox/slack/slack-sandbox.js';
-import { waitFor } from '../../helpers/product.js';
-import { useSlackWorld } from '../../helpers/use-world.js';
-import { button, elements, plain, type BlockElement } from '../../helpers/slack-harness.js';
-import { JACK, NAVAL_WITH_TEXT as NAVAL, SLACK_EPHEMERAL as EPHEMERAL, WITH_TEXT, KEPT_FOR_COLUMN, slackSam as sam } from '../../helpers/fixtures.js';
 import type { SlackPerson as Person } from '../../helpers/fixtures.js';
+import {
+  SLACK_EPHEMERAL as EPHEMERAL,
+  JACK,
+  KEPT_FOR_COLUMN,
+  NAVAL_WITH_TEXT as NAVAL,
+  slackSam as sam,
+  WITH_TEXT,
+} from '../../helpers/fixtures.js';
+import { waitFor } from '../../helpers/product.js';
+import { button, elements, plain, type BlockElement } from '../../helpers/slack-harness.js';
+import { useSlackWorld } from '../../helpers/use-world.js';
 
 const COLUMN_HELP = 'cannot take tweets yet: it needs a *Text* column named *Tweet*';
 
@@ -16,13 +29,28 @@ describe('Slack: table help', () => {
   const w = useSlackWorld();
 
   const dmChannel = () => w.slack.imChannelFor(sam.userId);
-  const inDm = (message: SandboxMessage): ButtonLocation => ({ kind: 'message', channelId: dmChannel(), messageTs: message.ts!, message });
+  const inDm = (message: SandboxMessage): ButtonLocation => ({
+    kind: 'message',
+    channelId: dmChannel(),
+    messageTs: message.ts!,
+    message,
+  });
 
   /** Picks `title` in the picker of `message` (a DM); returns the answer that replaced it. */
   async function pick(message: SandboxMessage, title: string) {
     const choice = button(message, ACTION_IDS.chooseTable).options!.find((o) => o.text.text === title)!;
     const responseUrl = w.slack.newResponseUrl({ userId: sam.userId, channelId: dmChannel() });
-    await w.d.post(staticSelectActionBody({ ...sam, actionId: ACTION_IDS.chooseTable, value: choice.value, label: title, responseUrl, channelId: dmChannel(), messageTs: message.ts }));
+    await w.d.post(
+      staticSelectActionBody({
+        ...sam,
+        actionId: ACTION_IDS.chooseTable,
+        value: choice.value,
+        label: title,
+        responseUrl,
+        channelId: dmChannel(),
+        messageTs: message.ts,
+      }),
+    );
     return w.d.firstAnswer(responseUrl);
   }
 
@@ -41,7 +69,9 @@ describe('Slack: table help', () => {
 
     w.notion.removeProperty(w.tweets.dataSourceId, 'Tweet');
     const help = await w.d.save(sam, NAVAL);
-    expect(help.body.text).toBe(`The table *Tweets* ${COLUMN_HELP}. Add it in Notion, then save again. ${KEPT_FOR_COLUMN}`);
+    expect(help.body.text).toBe(
+      `The table *Tweets* ${COLUMN_HELP}. Add it in Notion, then save again. ${KEPT_FOR_COLUMN}`,
+    );
     expect(elements(help.body)).toEqual([]); // no picker: nothing switches behind the user's back
     expect(w.notion.rows(inspiration.dataSourceId)).toEqual([]);
 
@@ -56,7 +86,9 @@ describe('Slack: table help', () => {
   it('/save-tweet <link> to <a table without a text column> names that column; an unknown name lists every table', async () => {
     const links = w.notion.addTable(w.acme.id, { title: 'Links', properties: { Name: 'title', URL: 'url' } });
     await w.d.connect(sam);
-    expect((await w.d.save(sam, `${JACK} to links`)).body.text).toBe(`The table *Links* ${COLUMN_HELP}. Add it in Notion, then save again. ${KEPT_FOR_COLUMN}`);
+    expect((await w.d.save(sam, `${JACK} to links`)).body.text).toBe(
+      `The table *Links* ${COLUMN_HELP}. Add it in Notion, then save again. ${KEPT_FOR_COLUMN}`,
+    );
     const unknown = await w.d.save(sam, `${JACK} to Recipes`);
     expect(unknown.body.text).toMatch(/^No shared table is called \*Recipes\*\. Your tables: /);
     expect(unknown.body.text).toContain('*Links*');
@@ -68,8 +100,16 @@ describe('Slack: table help', () => {
   it('" to <words>" in a DM is part of the message, not a table choice', async () => {
     const everyone = w.notion.addTable(w.acme.id, { title: 'Everyone', properties: WITH_TEXT });
     await pick(await w.d.connect(sam), 'Tweets');
-    await w.d.post(eventCallbackBody({ teamId: sam.teamId, botUserId: w.slack.botUserId, event: imMessageEvent({ ...sam, channel: dmChannel(), text: `<${JACK}> to everyone who asked` }) }));
-    const reply = await waitFor(() => w.slack.messagesTo(dmChannel()).find((m) => m.text?.startsWith('Saved')), { what: 'the DM reply' });
+    await w.d.post(
+      eventCallbackBody({
+        teamId: sam.teamId,
+        botUserId: w.slack.botUserId,
+        event: imMessageEvent({ ...sam, channel: dmChannel(), text: `<${JACK}> to everyone who asked` }),
+      }),
+    );
+    const reply = await waitFor(() => w.slack.messagesTo(dmChannel()).find((m) => m.text?.startsWith('Saved')), {
+      what: 'the DM reply',
+    });
     expect(reply.text).toContain('|Tweets>');
     expect(w.notion.rows(everyone.dataSourceId)).toEqual([]);
     expect(w.notion.rows(w.tweets.dataSourceId)).toHaveLength(1);
@@ -86,14 +126,26 @@ describe('Slack: table help', () => {
     expect(offer.text?.text).toBe('Create a Tweets table in Reading');
     // The same offer comes with a save's answer, which keeps the tweet.
     const kept = await w.d.save(sam, JACK);
-    expect(kept.body.text).toContain('I kept this tweet and will save it as soon as you add the column (with your next save) or create the table.');
+    expect(kept.body.text).toContain(
+      'I kept this tweet and will save it as soon as you add the column (with your next save) or create the table.',
+    );
     expect(button(kept.body, CREATE_TABLE_ACTION).value).toBe(offer.value);
 
     const dmsBefore = w.d.dms(sam).length;
     const ready = await w.d.firstAnswer((await click(sam, offer, inDm(connected))).responseUrl);
-    expect(ready.body).toMatchObject({ replace_original: true, text: expect.stringMatching(/^Created a <[^|]+\|Tweets table> in \*Reading\*\. Tweets will be saved there\.$/) });
+    expect(ready.body).toMatchObject({
+      replace_original: true,
+      text: expect.stringMatching(/^Created a <[^|]+\|Tweets table> in \*Reading\*\. Tweets will be saved there\.$/),
+    });
     const created = w.notion.tables(w.acme.id).find((t) => t.dataSourceId !== w.tweets.dataSourceId)!;
-    await waitFor(() => w.d.dms(sam).slice(dmsBefore).find((m) => m.text?.startsWith('I saved the tweet that was waiting')), { what: 'the kept-save DM' });
+    await waitFor(
+      () =>
+        w.d
+          .dms(sam)
+          .slice(dmsBefore)
+          .find((m) => m.text?.startsWith('I saved the tweet that was waiting')),
+      { what: 'the kept-save DM' },
+    );
     expect(w.notion.rows(created.dataSourceId).map((r) => plain(r, 'Handle'))).toEqual(['@jack']);
     expect((await w.d.save(sam, NAVAL)).body.text).toMatch(/^Saved @naval's tweet/);
     expect(w.notion.rows(created.dataSourceId)).toHaveLength(2);
@@ -106,7 +158,8 @@ describe('Slack: table help', () => {
     const offer = button(connected, CREATE_TABLE_ACTION);
     const clicks = await Promise.all([click(sam, offer, inDm(connected)), click(sam, offer, inDm(connected))]);
     const answers = await Promise.all(clicks.map((c) => w.d.firstAnswer(c.responseUrl)));
-    for (const a of answers) expect(a.body.text).toMatch(/^Created a <[^|]+\|Tweets table>( in \*Reading\*)?\. Tweets will be saved there\.$/);
+    for (const a of answers)
+      expect(a.body.text).toMatch(/^Created a <[^|]+\|Tweets table>( in \*Reading\*)?\. Tweets will be saved there\.$/);
     expect(w.notion.tables(w.acme.id).filter((t) => t.dataSourceId !== w.tweets.dataSourceId)).toHaveLength(1);
   });
 
@@ -119,21 +172,49 @@ describe('Slack: table help', () => {
     expect(picker.options!.map((o) => o.text.text).sort()).toEqual(['Inspiration', 'Tweets']);
 
     const after = await homeAfter(() =>
-      w.d.post(staticSelectActionBody({ ...sam, actionId: ACTION_IDS.chooseTable, value: inspiration.dataSourceId, label: 'Inspiration', where: 'home' })),
+      w.d.post(
+        staticSelectActionBody({
+          ...sam,
+          actionId: ACTION_IDS.chooseTable,
+          value: inspiration.dataSourceId,
+          label: 'Inspiration',
+          where: 'home',
+        }),
+      ),
     );
-    expect(JSON.stringify(after)).toMatch(/Saving to <[^|]+\|Inspiration>\. Pick another table below, or reconnect to switch workspace or share other pages\./);
+    expect(JSON.stringify(after)).toMatch(
+      /Saving to <[^|]+\|Inspiration>\. Pick another table below, or reconnect to switch workspace or share other pages\./,
+    );
     // The picker stays, to switch again, with the chosen table selected.
-    expect(button(after, ACTION_IDS.chooseTable)).toMatchObject({ initial_option: { value: inspiration.dataSourceId } });
+    expect(button(after, ACTION_IDS.chooseTable)).toMatchObject({
+      initial_option: { value: inspiration.dataSourceId },
+    });
     expect((await w.d.save(sam, JACK)).body.text).toContain('|Inspiration>');
   });
 
   /** A click in the Home tab comes from a view: no message, no response_url. */
   function homeClick(element: BlockElement): string {
-    const form = new URLSearchParams(buttonActionBody({ ...sam, actionId: element.action_id!, value: element.value!, where: EPHEMERAL, responseUrl: 'unused' }));
+    const form = new URLSearchParams(
+      buttonActionBody({
+        ...sam,
+        actionId: element.action_id!,
+        value: element.value!,
+        where: EPHEMERAL,
+        responseUrl: 'unused',
+      }),
+    );
     const payload = JSON.parse(form.get('payload')!) as Record<string, unknown>;
     for (const key of ['channel', 'message', 'response_url']) delete payload[key];
     payload.container = { type: 'view', view_id: 'V0HOME' };
-    payload.view = { id: 'V0HOME', team_id: sam.teamId, type: 'home', blocks: [], state: { values: {} }, hash: 'h', app_id: 'A0SANDBOX' };
+    payload.view = {
+      id: 'V0HOME',
+      team_id: sam.teamId,
+      type: 'home',
+      blocks: [],
+      state: { values: {} },
+      hash: 'h',
+      app_id: 'A0SANDBOX',
+    };
     return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   }
 
@@ -173,7 +254,9 @@ describe('Slack: table help', () => {
     const reading = w.notion.addPage(w.acme.id, { title: 'Reading' });
     const connected = await w.d.connect(sam, { share: [reading.pageId] });
     w.notion.rateLimitNext(3, 0);
-    const answer = await w.d.firstAnswer((await click(sam, button(connected, CREATE_TABLE_ACTION), inDm(connected))).responseUrl);
+    const answer = await w.d.firstAnswer(
+      (await click(sam, button(connected, CREATE_TABLE_ACTION), inDm(connected))).responseUrl,
+    );
     expect(answer.body).toMatchObject({ replace_original: false, text: CREATE_TABLE_FAILED_TEXT });
     expect(w.notion.tables(w.acme.id).filter((t) => t.dataSourceId !== w.tweets.dataSourceId)).toEqual([]);
   });
@@ -199,12 +282,19 @@ describe('Slack: table help', () => {
     w.notion.revokeWorkspaceAccess(w.acme.id);
     const dmsBefore = w.d.dms(sam).length;
 
-    const answer = await w.d.firstAnswer((await click(sam, button(saved.body, ACTION_IDS.undoSave), EPHEMERAL)).responseUrl);
-    expect(answer.body).toMatchObject({ replace_original: false, text: 'Notion no longer accepts your connection. Reconnect to undo.' });
+    const answer = await w.d.firstAnswer(
+      (await click(sam, button(saved.body, ACTION_IDS.undoSave), EPHEMERAL)).responseUrl,
+    );
+    expect(answer.body).toMatchObject({
+      replace_original: false,
+      text: 'Notion no longer accepts your connection. Reconnect to undo.',
+    });
     expect(button(answer.body, ACTION_IDS.connectLink).url).toMatch(/\/oauth\/notion\/start\?t=/);
     const isReconnectDm = (m: SandboxMessage) => m.text?.includes('no longer accepts the connection') === true;
     const dm = await waitFor(() => w.d.dms(sam).find(isReconnectDm), { what: 'the reconnect DM' });
-    expect(dm.text).toBe('Notion no longer accepts the connection to *Acme* (access was removed or expired). Reconnect to keep saving tweets.');
+    expect(dm.text).toBe(
+      'Notion no longer accepts the connection to *Acme* (access was removed or expired). Reconnect to keep saving tweets.',
+    );
     expect(button(dm, ACTION_IDS.connectLink).text?.text).toBe('Reconnect Notion');
 
     // A save meanwhile is kept, without a second DM.

@@ -3,10 +3,10 @@ import { ACTION_IDS, COMMANDS } from '../../../src/bots/slack/constants.js';
 import { CHOOSE_TABLE_FAILED_TEXT } from '../../../src/chat/messages.js';
 import { staticSelectActionBody } from '../../../src/sandbox/slack/payloads.js';
 import { type SandboxMessage } from '../../../src/sandbox/slack/slack-sandbox.js';
-import { waitFor } from '../../helpers/product.js';
-import { useSlackWorld } from '../../helpers/use-world.js';
-import { button, plain } from '../../helpers/slack-harness.js';
 import { JACK, NAVAL_WITH_TEXT as NAVAL, WITH_TEXT, slackSam as sam } from '../../helpers/fixtures.js';
+import { waitFor } from '../../helpers/product.js';
+import { button, plain } from '../../helpers/slack-harness.js';
+import { useSlackWorld } from '../../helpers/use-world.js';
 
 /** Slack, end to end: switching the table while connected, same-named tables, a tweet kept until a pick, Home-tab picks that fail. */
 describe('Slack: switching tables', () => {
@@ -19,7 +19,17 @@ describe('Slack: switching tables', () => {
     const picker = button(message, ACTION_IDS.chooseTable);
     const choice = picker.options!.find((o) => o.value === dataSourceId)!;
     const responseUrl = w.slack.newResponseUrl({ userId: sam.userId, channelId: dmChannel() });
-    await w.d.post(staticSelectActionBody({ ...sam, actionId: ACTION_IDS.chooseTable, value: choice.value, label: choice.text.text, responseUrl, channelId: dmChannel(), messageTs: message.ts }));
+    await w.d.post(
+      staticSelectActionBody({
+        ...sam,
+        actionId: ACTION_IDS.chooseTable,
+        value: choice.value,
+        label: choice.text.text,
+        responseUrl,
+        channelId: dmChannel(),
+        messageTs: message.ts,
+      }),
+    );
     return w.d.firstAnswer(responseUrl);
   }
 
@@ -32,14 +42,18 @@ describe('Slack: switching tables', () => {
 
   const { homeAfter, openHome } = w;
   const pickInHome = (dataSourceId: string, label: string) =>
-    w.d.post(staticSelectActionBody({ ...sam, actionId: ACTION_IDS.chooseTable, value: dataSourceId, label, where: 'home' }));
+    w.d.post(
+      staticSelectActionBody({ ...sam, actionId: ACTION_IDS.chooseTable, value: dataSourceId, label, where: 'home' }),
+    );
 
   it('/notion-connect with a table chosen and another shared: the DM offers the picker, current table selected, and a pick switches', async () => {
     const inspiration = w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: WITH_TEXT });
     await pickInDm(await w.d.connect(sam), w.tweets.dataSourceId);
 
     const dm = await connectCommand();
-    expect(dm.text).toMatch(/^Connected to \*Acme\*\. Saving to <[^|]+\|Tweets>\. Pick another table below, or reconnect to switch workspace or share other pages\.\n/);
+    expect(dm.text).toMatch(
+      /^Connected to \*Acme\*\. Saving to <[^|]+\|Tweets>\. Pick another table below, or reconnect to switch workspace or share other pages\.\n/,
+    );
     expect(dm.text).not.toContain('To switch workspace or table, reconnect');
     const picker = button(dm, ACTION_IDS.chooseTable);
     expect(picker.options!.map((o) => o.text.text).sort()).toEqual(['Inspiration', 'Tweets']);
@@ -47,7 +61,10 @@ describe('Slack: switching tables', () => {
     expect(button(dm, ACTION_IDS.connectLink).text?.text).toBe('Reconnect Notion');
 
     const switched = await pickInDm(dm, inspiration.dataSourceId);
-    expect(switched.body).toMatchObject({ replace_original: true, text: expect.stringMatching(/^Tweets will be saved to <[^|]+\|Inspiration>\.$/) });
+    expect(switched.body).toMatchObject({
+      replace_original: true,
+      text: expect.stringMatching(/^Tweets will be saved to <[^|]+\|Inspiration>\.$/),
+    });
     expect((await w.d.save(sam, JACK)).body.text).toMatch(/^Saved @jack's tweet to <[^|]+\|Inspiration>/);
     expect(w.notion.rows(w.tweets.dataSourceId)).toEqual([]);
   });
@@ -55,7 +72,9 @@ describe('Slack: switching tables', () => {
   it('/notion-connect with only one usable table: no picker, and reconnecting is offered to share other pages', async () => {
     await w.d.connect(sam);
     const dm = await connectCommand();
-    expect(dm.text).toMatch(/^Connected to \*Acme\*\. Tweets will be saved to <[^|]+\|Tweets>\. To switch workspace or share other pages, reconnect:\n/);
+    expect(dm.text).toMatch(
+      /^Connected to \*Acme\*\. Tweets will be saved to <[^|]+\|Tweets>\. To switch workspace or share other pages, reconnect:\n/,
+    );
     expect(() => button(dm, ACTION_IDS.chooseTable)).toThrow(/no element/);
   });
 
@@ -90,16 +109,34 @@ describe('Slack: switching tables', () => {
     const inspiration = w.notion.addTable(w.acme.id, { title: 'Inspiration', properties: WITH_TEXT });
     await w.d.connect(sam);
     const answer = await w.d.save(sam, NAVAL);
-    expect(answer.body.text).toBe('You shared 2 tables. Pick the one to save tweets to. I kept this tweet and will save it as soon as you pick a table.');
+    expect(answer.body.text).toBe(
+      'You shared 2 tables. Pick the one to save tweets to. I kept this tweet and will save it as soon as you pick a table.',
+    );
     const picker = button(answer.body, ACTION_IDS.chooseTable);
 
     const dmsBefore = w.d.dms(sam).length;
     const responseUrl = w.slack.newResponseUrl({ userId: sam.userId, channelId: 'C0GENERAL' });
-    await w.d.post(staticSelectActionBody({ ...sam, actionId: ACTION_IDS.chooseTable, value: inspiration.dataSourceId, label: 'Inspiration', responseUrl, channelId: 'C0GENERAL' }));
+    await w.d.post(
+      staticSelectActionBody({
+        ...sam,
+        actionId: ACTION_IDS.chooseTable,
+        value: inspiration.dataSourceId,
+        label: 'Inspiration',
+        responseUrl,
+        channelId: 'C0GENERAL',
+      }),
+    );
     expect((await w.d.firstAnswer(responseUrl)).body.text).toMatch(/^Tweets will be saved to <[^|]+\|Inspiration>\.$/);
     expect(picker.options).toHaveLength(2);
 
-    const report = await waitFor(() => w.d.dms(sam).slice(dmsBefore).find((m) => m.text?.startsWith('I saved the tweet that was waiting')), { what: 'the kept-save DM' });
+    const report = await waitFor(
+      () =>
+        w.d
+          .dms(sam)
+          .slice(dmsBefore)
+          .find((m) => m.text?.startsWith('I saved the tweet that was waiting')),
+      { what: 'the kept-save DM' },
+    );
     const [row] = w.notion.rows(inspiration.dataSourceId);
     expect(plain(row!, 'Name')).toBe('@naval');
     expect(report.text).toContain(`<${row!.url}|Inspiration>`);
@@ -122,7 +159,9 @@ describe('Slack: switching tables', () => {
     await pickInDm(await w.d.connect(sam), w.tweets.dataSourceId);
     w.notion.removeProperty(inspiration.dataSourceId, 'Tweet');
     const after = await homeAfter(() => pickInHome(inspiration.dataSourceId, 'Inspiration'));
-    expect(JSON.stringify(after)).toContain('The table *Inspiration* cannot take tweets yet: it needs a *Text* column named *Tweet*.');
+    expect(JSON.stringify(after)).toContain(
+      'The table *Inspiration* cannot take tweets yet: it needs a *Text* column named *Tweet*.',
+    );
     expect((await w.d.save(sam, JACK)).body.text).toContain('|Tweets>');
   });
 });

@@ -17,11 +17,16 @@ import {
 } from '../../../src/sandbox/slack/payloads.js';
 import { sendSignedRequest } from '../../../src/sandbox/slack/sign-request.js';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
-import { startWorld, type World } from '../../helpers/world.js';
+import { BOT_TOKEN, slackKim as kim, slackSam as sam, SIGNING_SECRET } from '../../helpers/fixtures.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
-import { BOT_TOKEN, SIGNING_SECRET, slackKim as kim, slackSam as sam } from '../../helpers/fixtures.js';
-import { elements, plain, sharedMessageAttachment, slackDriver, type SlackDriver } from '../../helpers/slack-harness.js';
-
+import {
+  elements,
+  plain,
+  sharedMessageAttachment,
+  slackDriver,
+  type SlackDriver,
+} from '../../helpers/slack-harness.js';
+import { startWorld, type World } from '../../helpers/world.js';
 
 describe('Slack adapter: signed requests against the real Bolt app inside the product', () => {
   let world: World;
@@ -78,7 +83,10 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
   it('answers an empty /save-tweet with usage help in the ack, without calling Notion', async () => {
     const notionCalls = notion.requests.length;
     const { ack, responseUrl } = await command(sam, COMMANDS.save, '   ');
-    expect(ack).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/save-tweet https://x.com/jack/status/20') });
+    expect(ack).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('/save-tweet https://x.com/jack/status/20'),
+    });
     expect(responsesTo(responseUrl)).toEqual([]);
     expect(notion.requests.length).toBe(notionCalls);
   });
@@ -87,10 +95,17 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     await connect(sam);
     const calls = slack.calls.length;
     const disconnect = await command(sam, COMMANDS.disconnect, 'now please');
-    expect(disconnect.ack).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('takes no options, so I did nothing with `now please`') });
-    expect(await product.app.core.connectionStatus({ platform: 'slack', teamId: sam.teamId, userId: sam.userId })).toMatchObject({ connected: true });
+    expect(disconnect.ack).toEqual({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('takes no options, so I did nothing with `now please`'),
+    });
+    expect(
+      await product.app.core.connectionStatus({ platform: 'slack', teamId: sam.teamId, userId: sam.userId }),
+    ).toMatchObject({ connected: true });
     const connectHelp = await command(sam, COMMANDS.connect, 'help');
-    expect(connectHelp.ack?.text).toBe('Type just `/notion-connect`: it sends you a private link to connect your Notion.');
+    expect(connectHelp.ack?.text).toBe(
+      'Type just `/notion-connect`: it sends you a private link to connect your Notion.',
+    );
     expect(slack.calls.length).toBe(calls);
   });
 
@@ -99,18 +114,26 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     const answer = await firstAnswer(responseUrl);
     expect(answer.body.response_type).toBe('ephemeral');
     expect(answer.body.text).toContain('Connect your Notion first');
-    expect(elements(answer.body).find((e) => e.action_id === ACTION_IDS.connectLink)?.url).toMatch(/\/oauth\/notion\/start\?t=/);
+    expect(elements(answer.body).find((e) => e.action_id === ACTION_IDS.connectLink)?.url).toMatch(
+      /\/oauth\/notion\/start\?t=/,
+    );
     expect(notion.rows(tweets.dataSourceId)).toEqual([]);
 
     const shortcutUrl = slack.newResponseUrl({ userId: sam.userId });
     const message = userMessage({ userId: 'U0OTHER', teamId: sam.teamId, text: 'https://x.com/jack/status/20' });
-    await post(messageShortcutBody({ ...sam, callbackId: SAVE_SHORTCUT_CALLBACK_ID, message, responseUrl: shortcutUrl }));
+    await post(
+      messageShortcutBody({ ...sam, callbackId: SAVE_SHORTCUT_CALLBACK_ID, message, responseUrl: shortcutUrl }),
+    );
     const viaShortcut = await firstAnswer(shortcutUrl);
     expect(viaShortcut.body.text).toContain('Connect your Notion first');
   });
 
   it.each([
-    ['classic "twitter"', classicTweetAttachment, 'https://twitter.com/edwardodell/status/1591044196705927168?s=46&amp;t=Xq1cZ3dW6yBd2ZrZ8Ui4hA'],
+    [
+      'classic "twitter"',
+      classicTweetAttachment,
+      'https://twitter.com/edwardodell/status/1591044196705927168?s=46&amp;t=Xq1cZ3dW6yBd2ZrZ8Ui4hA',
+    ],
     ['X-era "X (formerly Twitter)"', xTweetAttachment, 'https://x.com/edwardodell/status/1591044196705927168'],
   ])('saves a message with a %s unfurl through the message shortcut', async (_shape, attachment, link) => {
     await connect(sam);
@@ -119,12 +142,19 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
       teamId: sam.teamId,
       text: `<${link}>`,
       attachments: [
-        attachment({ name: 'Edward Odell', handle: 'edwardodell', statusId: '1591044196705927168', text: 'NEVER LEAVE, NEVER PAY' }),
+        attachment({
+          name: 'Edward Odell',
+          handle: 'edwardodell',
+          statusId: '1591044196705927168',
+          text: 'NEVER LEAVE, NEVER PAY',
+        }),
         imageOnlyAttachment(link),
       ],
     });
     const responseUrl = slack.newResponseUrl({ userId: sam.userId, channelId: 'C0GENERAL' });
-    const res = await post(messageShortcutBody({ ...sam, callbackId: SAVE_SHORTCUT_CALLBACK_ID, message, responseUrl }));
+    const res = await post(
+      messageShortcutBody({ ...sam, callbackId: SAVE_SHORTCUT_CALLBACK_ID, message, responseUrl }),
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
     const answer = await firstAnswer(responseUrl);
@@ -148,7 +178,9 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     });
     const first = await post(body);
     expect(first.status).toBe(200);
-    const reply = await waitFor(() => slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), { what: 'the DM reply' });
+    const reply = await waitFor(() => slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), {
+      what: 'the DM reply',
+    });
     expect(reply.channel).toBe(channel);
     expect(notion.rows(tweets.dataSourceId)).toHaveLength(1);
 
@@ -162,24 +194,44 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     const echo = eventCallbackBody({
       teamId: sam.teamId,
       botUserId: slack.botUserId,
-      event: botImMessageEvent({ botUserId: slack.botUserId, botId: slack.botId, teamId: sam.teamId, channel, text: reply.text ?? '' }),
+      event: botImMessageEvent({
+        botUserId: slack.botUserId,
+        botId: slack.botId,
+        teamId: sam.teamId,
+        channel,
+        text: reply.text ?? '',
+      }),
     });
     expect((await post(echo)).status).toBe(200);
     // A later, distinct event proves the earlier ones were processed (and ignored) by now.
-    const marker = eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event: imMessageEvent({ ...sam, channel, text: 'hello' }) });
+    const marker = eventCallbackBody({
+      teamId: sam.teamId,
+      botUserId: slack.botUserId,
+      event: imMessageEvent({ ...sam, channel, text: 'hello' }),
+    });
     await post(marker);
-    await waitFor(() => slack.messagesTo(channel).some((m) => m.text?.includes('could not find a tweet')), { what: 'the marker reply' });
+    await waitFor(() => slack.messagesTo(channel).some((m) => m.text?.includes('could not find a tweet')), {
+      what: 'the marker reply',
+    });
     await product.app.core.idle();
     expect(notion.rows(tweets.dataSourceId)).toHaveLength(1);
     expect(slack.calls.slice(callsBefore).map((c) => c.method)).toEqual(['chat.postMessage']);
   });
 
-  it('takes the words around a tweet link in a DM as a comment and saves the tweet\'s own text, from oEmbed', async () => {
+  it("takes the words around a tweet link in a DM as a comment and saves the tweet's own text, from oEmbed", async () => {
     await connect(sam);
     const channel = slack.imChannelFor(sam.userId);
     // Slack sends the link preview later (message_changed), so the DM arrives without an unfurl.
-    await post(eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event: imMessageEvent({ ...sam, channel, text: 'wow look at this <https://x.com/jack/status/20>' }) }));
-    const reply = await waitFor(() => slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), { what: 'the DM reply' });
+    await post(
+      eventCallbackBody({
+        teamId: sam.teamId,
+        botUserId: slack.botUserId,
+        event: imMessageEvent({ ...sam, channel, text: 'wow look at this <https://x.com/jack/status/20>' }),
+      }),
+    );
+    const reply = await waitFor(() => slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), {
+      what: 'the DM reply',
+    });
 
     const rows = notion.rows(tweets.dataSourceId);
     expect(rows).toHaveLength(1);
@@ -190,9 +242,13 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     expect(reply.text).toContain(rows[0]!.url);
   });
 
-  it('the shortcut on a message with a comment and a tweet link (no unfurl yet) saves the tweet\'s text, from oEmbed', async () => {
+  it("the shortcut on a message with a comment and a tweet link (no unfurl yet) saves the tweet's text, from oEmbed", async () => {
     await connect(sam);
-    const message = userMessage({ userId: 'U0OTHER', teamId: sam.teamId, text: 'this is the one I meant: <https://twitter.com/jack/status/20|jack\'s tweet> :joy:' });
+    const message = userMessage({
+      userId: 'U0OTHER',
+      teamId: sam.teamId,
+      text: "this is the one I meant: <https://twitter.com/jack/status/20|jack's tweet> :joy:",
+    });
     const responseUrl = slack.newResponseUrl({ userId: sam.userId, channelId: 'C0GENERAL' });
     await post(messageShortcutBody({ ...sam, callbackId: SAVE_SHORTCUT_CALLBACK_ID, message, responseUrl }));
     const answer = await firstAnswer(responseUrl);
@@ -206,10 +262,20 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
   it('saves the tweet of a message shared (forwarded) to the bot by DM, never its Slack permalink', async () => {
     await connect(sam);
     const channel = slack.imChannelFor(sam.userId);
-    const shared = sharedMessageAttachment({ teamId: sam.teamId, channelId: 'C0GENERAL', authorId: 'U0PRIYA', authorName: 'Priya', text: 'this is wild <https://x.com/jack/status/20>' });
+    const shared = sharedMessageAttachment({
+      teamId: sam.teamId,
+      channelId: 'C0GENERAL',
+      authorId: 'U0PRIYA',
+      authorName: 'Priya',
+      text: 'this is wild <https://x.com/jack/status/20>',
+    });
     const event = imMessageEvent({ ...sam, channel, text: '', attachments: [shared] });
-    expect(await post(eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event })).then((r) => r.status)).toBe(200);
-    const reply = await waitFor(() => slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), { what: 'the DM reply' });
+    expect(
+      await post(eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event })).then((r) => r.status),
+    ).toBe(200);
+    const reply = await waitFor(() => slack.messagesTo(channel).find((m) => m.text?.startsWith('Saved')), {
+      what: 'the DM reply',
+    });
 
     const rows = notion.rows(tweets.dataSourceId);
     expect(rows).toHaveLength(1);
@@ -221,18 +287,34 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     expect(JSON.stringify(rows)).not.toContain('slack.com/archives');
 
     // A shared message holding copied tweet text (no link) is saved from that text, the sharer's words aside.
-    const copied = sharedMessageAttachment({ teamId: sam.teamId, channelId: 'C0GENERAL', authorId: 'U0PRIYA', authorName: 'Priya', text: '@naval Seek wealth, not money or status.' });
-    await post(eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event: imMessageEvent({ ...sam, channel, text: '', attachments: [copied] }) }));
+    const copied = sharedMessageAttachment({
+      teamId: sam.teamId,
+      channelId: 'C0GENERAL',
+      authorId: 'U0PRIYA',
+      authorName: 'Priya',
+      text: '@naval Seek wealth, not money or status.',
+    });
+    await post(
+      eventCallbackBody({
+        teamId: sam.teamId,
+        botUserId: slack.botUserId,
+        event: imMessageEvent({ ...sam, channel, text: '', attachments: [copied] }),
+      }),
+    );
     await waitFor(() => notion.rows(tweets.dataSourceId).length === 2, { what: 'the second row' });
     const second = notion.rows(tweets.dataSourceId).find((r) => plain(r, 'Name') === '@naval');
     expect(plain(second!, 'Tweet')).toBe('Seek wealth, not money or status.');
   });
 
   it("answers Slack's signed url_verification challenge (saving the manifest's request URL)", async () => {
-    const res = await post(JSON.stringify({ token: 'deprecated', challenge: 'c3RhcnQtY2hhbGxlbmdl', type: 'url_verification' }));
+    const res = await post(
+      JSON.stringify({ token: 'deprecated', challenge: 'c3RhcnQtY2hhbGxlbmdl', type: 'url_verification' }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ challenge: 'c3RhcnQtY2hhbGxlbmdl' });
-    const forged = await post(JSON.stringify({ token: 'deprecated', challenge: 'x', type: 'url_verification' }), { secret: 'wrong' });
+    const forged = await post(JSON.stringify({ token: 'deprecated', challenge: 'x', type: 'url_verification' }), {
+      secret: 'wrong',
+    });
     expect(forged.status).toBe(401);
   });
 
@@ -240,7 +322,10 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     const other = await startNotionSandbox({ clients: [{ ...TEST_CLIENT, redirectUris: [] }] });
     try {
       await expect(
-        startProduct({ notion: other, env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_API_URL: slack.apiUrl } }),
+        startProduct({
+          notion: other,
+          env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_API_URL: slack.apiUrl },
+        }),
       ).rejects.toThrow(/SLACK_BOT_TOKEN.*invalid_auth/);
     } finally {
       await other.close();
@@ -252,15 +337,26 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     const callsBefore = slack.calls.length;
     const notionBefore = notion.requests.length;
     const responseUrl = slack.newResponseUrl({ userId: sam.userId });
-    const forgedCommand = await post(slashCommandBody({ ...sam, command: COMMANDS.save, text: 'https://x.com/jack/status/20', responseUrl }), {
-      secret: 'not-the-signing-secret',
-    });
+    const forgedCommand = await post(
+      slashCommandBody({ ...sam, command: COMMANDS.save, text: 'https://x.com/jack/status/20', responseUrl }),
+      {
+        secret: 'not-the-signing-secret',
+      },
+    );
     expect(forgedCommand.status).toBe(401);
     const channel = slack.imChannelFor(sam.userId);
-    const eventBody = eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event: imMessageEvent({ ...sam, channel, text: 'https://x.com/jack/status/20' }) });
+    const eventBody = eventCallbackBody({
+      teamId: sam.teamId,
+      botUserId: slack.botUserId,
+      event: imMessageEvent({ ...sam, channel, text: 'https://x.com/jack/status/20' }),
+    });
     const tampered = await post(eventBody, { headers: { 'x-slack-signature': `v0=${'0'.repeat(64)}` } });
     expect(tampered.status).toBe(401);
-    const unsigned = await fetch(events, { method: 'POST', body: eventBody, headers: { 'content-type': 'application/json' } });
+    const unsigned = await fetch(events, {
+      method: 'POST',
+      body: eventBody,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(unsigned.status).toBe(401);
 
     // A genuine request afterwards still works, so the silence above was the rejection.
@@ -281,11 +377,17 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     for (const timestamp of [nowSec - 6 * 60, nowSec + 6 * 60, nowSec + 24 * 3600]) {
       const responseUrl = slack.newResponseUrl({ userId: sam.userId });
       urls.push(responseUrl);
-      const res = await post(slashCommandBody({ ...sam, command: COMMANDS.save, text: 'https://x.com/jack/status/20', responseUrl }), { timestamp });
+      const res = await post(
+        slashCommandBody({ ...sam, command: COMMANDS.save, text: 'https://x.com/jack/status/20', responseUrl }),
+        { timestamp },
+      );
       expect(res.status, `timestamp ${timestamp - nowSec}s from now`).toBe(401);
     }
     const ok = slack.newResponseUrl({ userId: sam.userId });
-    const res = await post(slashCommandBody({ ...sam, command: COMMANDS.save, text: 'https://x.com/jack/status/20', responseUrl: ok }), { timestamp: nowSec + 60 });
+    const res = await post(
+      slashCommandBody({ ...sam, command: COMMANDS.save, text: 'https://x.com/jack/status/20', responseUrl: ok }),
+      { timestamp: nowSec + 60 },
+    );
     expect(res.status).toBe(200);
     await waitFor(() => responsesTo(ok).length > 0);
     await product.app.core.idle();
@@ -296,13 +398,20 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
 
   it('keeps two users of different workspaces apart, even with the same user id', async () => {
     const beta = notion.addWorkspace({ name: 'Beta' });
-    const betaTable = notion.addTable(beta.id, { title: 'Kim tweets', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } });
+    const betaTable = notion.addTable(beta.id, {
+      title: 'Kim tweets',
+      properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' },
+    });
     await connect(sam);
     const kimConnected = await connect(kim, { workspaceId: beta.id });
     expect(kimConnected.text).toContain('Connected to *Beta*');
 
     const a = await command(sam, COMMANDS.save, 'https://x.com/jack/status/20');
-    const b = await command(kim, COMMANDS.save, '@naval How to get rich without getting lucky https://twitter.com/naval/status/1002103360646823936');
+    const b = await command(
+      kim,
+      COMMANDS.save,
+      '@naval How to get rich without getting lucky https://twitter.com/naval/status/1002103360646823936',
+    );
     await waitFor(() => responsesTo(a.responseUrl).length > 0 && responsesTo(b.responseUrl).length > 0);
     expect(notion.rows(tweets.dataSourceId).map((r) => plain(r, 'Name'))).toEqual(['@jack']);
     expect(notion.rows(betaTable.dataSourceId).map((r) => plain(r, 'Name'))).toEqual(['@naval']);
@@ -316,7 +425,10 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
   });
 
   it('offers a picker when two tables are shared; the chosen table gets the next save', async () => {
-    const reading = notion.addTable(acme.id, { title: 'Reading list', properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' } });
+    const reading = notion.addTable(acme.id, {
+      title: 'Reading list',
+      properties: { Name: 'title', Tweet: 'rich_text', Link: 'url' },
+    });
     const connected = await connect(sam);
     expect(connected.text).toContain('Pick the one to save tweets to');
     const picker = elements(connected).find((e) => e.action_id === ACTION_IDS.chooseTable);
@@ -331,7 +443,15 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
 
     const responseUrl = slack.newResponseUrl({ userId: sam.userId, channelId: slack.imChannelFor(sam.userId) });
     const res = await post(
-      staticSelectActionBody({ ...sam, actionId: ACTION_IDS.chooseTable, value: choice.value, label: choice.text.text, responseUrl, channelId: slack.imChannelFor(sam.userId), messageTs: connected.ts }),
+      staticSelectActionBody({
+        ...sam,
+        actionId: ACTION_IDS.chooseTable,
+        value: choice.value,
+        label: choice.text.text,
+        responseUrl,
+        channelId: slack.imChannelFor(sam.userId),
+        messageTs: connected.ts,
+      }),
     );
     expect(res.status).toBe(200);
     const chosen = await firstAnswer(responseUrl);
@@ -352,14 +472,23 @@ describe('Slack adapter: signed requests against the real Bolt app inside the pr
     expect(JSON.stringify(again.blocks)).toContain('Reconnect Notion');
 
     const channel = slack.imChannelFor(sam.userId);
-    await post(eventCallbackBody({ teamId: sam.teamId, botUserId: slack.botUserId, event: appHomeOpenedEvent({ userId: sam.userId, channel }) }));
+    await post(
+      eventCallbackBody({
+        teamId: sam.teamId,
+        botUserId: slack.botUserId,
+        event: appHomeOpenedEvent({ userId: sam.userId, channel }),
+      }),
+    );
     const publish = await waitFor(() => slack.callsTo('views.publish')[0]);
     expect(publish).toMatchObject({ ok: true, args: { user_id: sam.userId } });
     expect(JSON.stringify(publish.args.view)).toContain('Connected to *Acme*');
 
     const { responseUrl } = await command(sam, COMMANDS.disconnect, '');
     const bye = await firstAnswer(responseUrl);
-    expect(bye.body).toMatchObject({ response_type: 'ephemeral', text: 'Disconnected from *Acme*. Nothing will be saved until you connect again.' });
+    expect(bye.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'Disconnected from *Acme*. Nothing will be saved until you connect again.',
+    });
     const after = await command(sam, COMMANDS.save, 'https://x.com/jack/status/20');
     const prompt = await firstAnswer(after.responseUrl);
     expect(prompt.body.text).toContain('Connect your Notion first');
@@ -397,13 +526,24 @@ describe('Slack adapter in Socket Mode (SLACK_APP_TOKEN set, no SLACK_SIGNING_SE
     expect((await fetch(`${product.url}/healthz`)).status).toBe(200);
 
     const responseUrl = slack.newResponseUrl({ userId: sam.userId });
-    const ack = await slack.sendEnvelope('slash_commands', slashCommandPayload({ ...sam, command: COMMANDS.connect, text: '', responseUrl }));
+    const ack = await slack.sendEnvelope(
+      'slash_commands',
+      slashCommandPayload({ ...sam, command: COMMANDS.connect, text: '', responseUrl }),
+    );
     expect(ack.payload).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Check your DMs') });
     const dm = await waitFor(() => slack.messagesTo(sam.userId).find((m) => m.via === 'chat.postMessage'));
     expect(elements(dm).find((e) => e.action_id === ACTION_IDS.connectLink)?.url).toMatch(/\/oauth\/notion\/start\?t=/);
 
     const saveUrl = slack.newResponseUrl({ userId: sam.userId });
-    await slack.sendEnvelope('slash_commands', slashCommandPayload({ ...sam, command: COMMANDS.save, text: 'https://x.com/jack/status/20', responseUrl: saveUrl }));
+    await slack.sendEnvelope(
+      'slash_commands',
+      slashCommandPayload({
+        ...sam,
+        command: COMMANDS.save,
+        text: 'https://x.com/jack/status/20',
+        responseUrl: saveUrl,
+      }),
+    );
     const answer = await waitFor(() => slack.responses.find((r) => saveUrl.endsWith(`/${r.id}`)));
     expect(answer.body.text).toContain('Connect your Notion first');
   });

@@ -4,8 +4,14 @@ import { splitTableChoice } from '../../../src/chat/inline-table.js';
 describe('splitTableChoice', () => {
   it.each([
     ['https://x.com/jack/status/20 to Inspiration', { text: 'https://x.com/jack/status/20', tableName: 'Inspiration' }],
-    ['<https://x.com/jack/status/20> to reading list', { text: '<https://x.com/jack/status/20>', tableName: 'reading list' }],
-    ['  https://twitter.com/jack/status/20?s=20   TO   Ideas ', { text: 'https://twitter.com/jack/status/20?s=20', tableName: 'Ideas' }],
+    [
+      '<https://x.com/jack/status/20> to reading list',
+      { text: '<https://x.com/jack/status/20>', tableName: 'reading list' },
+    ],
+    [
+      '  https://twitter.com/jack/status/20?s=20   TO   Ideas ',
+      { text: 'https://twitter.com/jack/status/20?s=20', tableName: 'Ideas' },
+    ],
   ])('%s', (input, expected) => {
     expect(splitTableChoice(input)).toEqual(expected);
   });

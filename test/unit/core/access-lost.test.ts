@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createAccessLost, reconnectClaim } from '../../../src/core/access-lost.js';
 import type { NotionConnection } from '../../../src/core/connection.js';
 import { NotionAccessRevokedError, NotionUnavailableError } from '../../../src/core/errors.js';
-import { liveConnection, memoryClaims, memoryConnections, memoryPending, recordingNotifier, sam, silent } from './fakes.js';
+import {
+  liveConnection,
+  memoryClaims,
+  memoryConnections,
+  memoryPending,
+  recordingNotifier,
+  sam,
+  silent,
+} from './fakes.js';
 
 const AT = '2025-03-04T05:06:07.000Z';
 const KEPT = { tweet: { id: '20', url: 'https://x.com/jack/status/20' } };
@@ -49,7 +57,11 @@ describe('withLiveConnection', () => {
 
     expect(await lost.withLiveConnection(sam, snapshot, op, { keep: KEPT })).toEqual({ kind: 'lost' });
     expect(await lost.withLiveConnection(sam, snapshot, op, { keep: KEPT })).toEqual({ kind: 'lost' });
-    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: { tweet: { id: '21', url: 'https://x.com/jack/status/21' } } })).toEqual({ kind: 'lost' });
+    expect(
+      await lost.withLiveConnection(sam, snapshot, op, {
+        keep: { tweet: { id: '21', url: 'https://x.com/jack/status/21' } },
+      }),
+    ).toEqual({ kind: 'lost' });
     await settled();
 
     expect(connections.current()).toEqual({
@@ -75,7 +87,10 @@ describe('withLiveConnection', () => {
     const { op, runs } = refusing('T1', (conn) => conn.accessToken === 'T2');
     connections.put(liveConnection('T2', { botId: 'bot-2' }));
 
-    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: KEPT })).toEqual({ kind: 'done', value: 'done with T2' });
+    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: KEPT })).toEqual({
+      kind: 'done',
+      value: 'done with T2',
+    });
     await settled();
     expect(runs).toEqual(['T1', 'T2']);
     expect(connections.writes).toEqual([]);
@@ -99,7 +114,9 @@ describe('withLiveConnection', () => {
 
   it('a disconnect meanwhile: "gone", and nothing is written back', async () => {
     const { connections, lost, pendingSaves } = setup(undefined);
-    expect(await lost.withLiveConnection(sam, liveConnection('T1'), refusing('T1').op, { keep: KEPT })).toEqual({ kind: 'gone' });
+    expect(await lost.withLiveConnection(sam, liveConnection('T1'), refusing('T1').op, { keep: KEPT })).toEqual({
+      kind: 'gone',
+    });
     expect(connections.writes).toEqual([]);
     expect(pendingSaves.list).toEqual([]);
   });

@@ -8,7 +8,12 @@ import { kim } from '../../helpers/fixtures.js';
 import { memoryClaims } from './fakes.js';
 
 const PAGE = '1a2b3c4d-0000-4000-8000-00000000abcd';
-const CREATED: ChooseTargetOutcome = { kind: 'created', table: 'Tweets', url: 'https://www.notion.so/t', pageTitle: 'Reading' };
+const CREATED: ChooseTargetOutcome = {
+  kind: 'created',
+  table: 'Tweets',
+  url: 'https://www.notion.so/t',
+  pageTitle: 'Reading',
+};
 
 function connectionsWith(conn: Partial<NotionConnection> | undefined): ConnectionStore {
   return {
@@ -30,7 +35,10 @@ describe('createTableOnce', () => {
       return CREATED;
     };
     const fail = async (): Promise<ChooseTargetOutcome> => ({ kind: 'none_shared' });
-    const results = await Promise.all([once(kim, PAGE, create, fail), once(kim, PAGE.replace(/-/g, '').toUpperCase(), create, fail)]);
+    const results = await Promise.all([
+      once(kim, PAGE, create, fail),
+      once(kim, PAGE.replace(/-/g, '').toUpperCase(), create, fail),
+    ]);
     expect(results).toEqual([CREATED, CREATED]);
     expect(runs).toBe(1);
     // Held after a success, so a late click does not create a second table.
@@ -40,11 +48,21 @@ describe('createTableOnce', () => {
   it('a click that loses the claim to another instance answers with the table that instance set', async () => {
     const claims = memoryClaims();
     await claims.claim(`create-table:discord:${kim.userId}:${PAGE.replace(/-/g, '')}`, 1000);
-    const target = { dataSourceId: 'ds', title: 'Tweets', url: 'https://www.notion.so/t', parentPageId: PAGE.replace(/-/g, ''), parentTitle: 'Reading', mapping: { title: 'Handle', text: 'Tweet' } };
+    const target = {
+      dataSourceId: 'ds',
+      title: 'Tweets',
+      url: 'https://www.notion.so/t',
+      parentPageId: PAGE.replace(/-/g, ''),
+      parentTitle: 'Reading',
+      mapping: { title: 'Handle', text: 'Tweet' },
+    };
     // No table when the click arrives; the other instance's appears while it waits.
     const stored = connectionsWith({ target });
     let reads = 0;
-    const connections = { ...stored, get: async (u: ChatUser) => (reads++ === 0 ? { ...(await stored.get(u))!, target: undefined } : stored.get(u)) };
+    const connections = {
+      ...stored,
+      get: async (u: ChatUser) => (reads++ === 0 ? { ...(await stored.get(u))!, target: undefined } : stored.get(u)),
+    };
     const once = createTableOnce({ claims, connections });
     const create = async (): Promise<ChooseTargetOutcome> => {
       throw new Error('must not create');
@@ -56,8 +74,12 @@ describe('createTableOnce', () => {
     const claims = memoryClaims();
     const once = createTableOnce({ claims, connections: connectionsWith(undefined) });
     const other = async (): Promise<ChooseTargetOutcome> => ({ kind: 'none_shared' });
-    await expect(once(kim, PAGE, async () => Promise.reject(new Error('Notion down')), other)).rejects.toThrow('Notion down');
-    expect(await once(kim, PAGE, async () => ({ kind: 'reconnect', connectUrl: 'https://x/start' }), other)).toMatchObject({ kind: 'reconnect' });
+    await expect(once(kim, PAGE, async () => Promise.reject(new Error('Notion down')), other)).rejects.toThrow(
+      'Notion down',
+    );
+    expect(
+      await once(kim, PAGE, async () => ({ kind: 'reconnect', connectUrl: 'https://x/start' }), other),
+    ).toMatchObject({ kind: 'reconnect' });
     expect(claims.held.size).toBe(0);
     expect(await once(kim, PAGE, async () => CREATED, other)).toEqual(CREATED);
   });
@@ -74,7 +96,12 @@ describe('createTableOnce: how long a click holds its claim', () => {
       async release() {},
     };
     const once = createTableOnce({ claims, connections: connectionsWith(undefined) });
-    await once(kim, PAGE, async () => CREATED, async () => CREATED);
+    await once(
+      kim,
+      PAGE,
+      async () => CREATED,
+      async () => CREATED,
+    );
     expect(ttls).toHaveLength(1);
     expect(ttls[0]).toBeGreaterThan((3 * 15_000 + 2 * 10_000) * 15);
   });

@@ -7,7 +7,12 @@ import { memoryClaims, memoryConnections, memoryPending, sam, silent } from './f
 const kim = { ...sam, userId: 'U2', displayName: 'kim' };
 
 function core(commandLimiter?: { take(key: string): Promise<number> }) {
-  const saveIndex: SaveIndex = { find: async () => undefined, findByPage: async () => undefined, remember: async () => undefined, forget: async () => undefined };
+  const saveIndex: SaveIndex = {
+    find: async () => undefined,
+    findByPage: async () => undefined,
+    remember: async () => undefined,
+    forget: async () => undefined,
+  };
   // Not started: accepted jobs stay waiting, as while Notion holds them back.
   const jobs = new MemorySaveJobQueue();
   const c = createCore({
@@ -33,14 +38,18 @@ describe('fair use (issue 10 item 6)', () => {
     for (let i = 0; i < MAX_WAITING_PER_USER; i++) {
       expect(await c.saveTweet(sam, { text: `https://x.com/jack/status/${1000 + i}` })).toHaveProperty('jobKey');
     }
-    expect(await c.saveTweet(sam, { text: 'https://x.com/jack/status/9' })).toEqual({ outcome: { kind: 'slow_down', waiting: MAX_WAITING_PER_USER } });
+    expect(await c.saveTweet(sam, { text: 'https://x.com/jack/status/9' })).toEqual({
+      outcome: { kind: 'slow_down', waiting: MAX_WAITING_PER_USER },
+    });
     expect(await c.saveTweet(kim, { text: 'https://x.com/jack/status/9' })).toHaveProperty('jobKey');
     expect((await jobs.stats()).waiting).toBe(MAX_WAITING_PER_USER + 1);
   });
 
   it('a user over the per-user request rate gets "slow down" and nothing is queued', async () => {
     const { core: c, jobs } = core({ take: async (key) => (key.includes(':U1') ? 30_000 : 0) });
-    expect(await c.saveTweet(sam, { text: 'https://x.com/jack/status/20' })).toEqual({ outcome: { kind: 'slow_down', waiting: 0 } });
+    expect(await c.saveTweet(sam, { text: 'https://x.com/jack/status/20' })).toEqual({
+      outcome: { kind: 'slow_down', waiting: 0 },
+    });
     expect(await c.saveTweet(kim, { text: 'https://x.com/jack/status/20' })).toHaveProperty('jobKey');
     expect((await jobs.stats()).waiting).toBe(1);
   });

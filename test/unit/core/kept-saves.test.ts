@@ -11,7 +11,9 @@ describe('keepSave', () => {
     const deps = { claims: memoryClaims(), pendingSaves: memoryPending() };
     expect(await keepSave(deps, sam, { tweet: jack, queuedAt: AT })).toBe(1);
     // The same tweet again, with text this time: still the same tweet (its id).
-    expect(await keepSave(deps, sam, { tweet: { ...jack, text: 'just setting up my twttr' }, queuedAt: AT })).toBeUndefined();
+    expect(
+      await keepSave(deps, sam, { tweet: { ...jack, text: 'just setting up my twttr' }, queuedAt: AT }),
+    ).toBeUndefined();
     expect(await keepSave(deps, sam, { tweet: jack, tableName: 'Reading', queuedAt: AT })).toBe(2);
     expect(await keepSave(deps, sam, { tweet: jack, tableName: ' reading ', queuedAt: AT })).toBeUndefined();
     expect(await keepSave(deps, sam, { tweet: jack, dataSourceId: 'ds-1', force: true, queuedAt: AT })).toBe(3);
@@ -30,7 +32,9 @@ describe('keepSave', () => {
   it('a store that fails to keep it leaves nothing claimed, so the next try keeps it', async () => {
     const claims = memoryClaims();
     const failing = { add: async () => Promise.reject(new Error('store down')), takeAll: async () => [] };
-    await expect(keepSave({ claims, pendingSaves: failing }, sam, { tweet: jack, queuedAt: AT })).rejects.toThrow('store down');
+    await expect(keepSave({ claims, pendingSaves: failing }, sam, { tweet: jack, queuedAt: AT })).rejects.toThrow(
+      'store down',
+    );
     expect(claims.held.size).toBe(0);
     expect(await keepSave({ claims, pendingSaves: memoryPending() }, sam, { tweet: jack, queuedAt: AT })).toBe(1);
   });

@@ -59,7 +59,11 @@ describe('LeaseHolder', () => {
     const keyv = await createKeyv('memory://');
     const store = new KeyvLeaseStore(keyv);
     const failing = new LeaseHolder({
-      leases: store, name: 'gateway', holder: 'A', ttlMs: 10_000, log,
+      leases: store,
+      name: 'gateway',
+      holder: 'A',
+      ttlMs: 10_000,
+      log,
       onAcquired: () => Promise.reject(new Error('token rejected')),
       onLost: async () => undefined,
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../src/core/create-core.js';
-import type { NotionGateway, SaveIndex } from '../../../src/core/ports.js';
 import type { SaveOutcome } from '../../../src/core/outcomes.js';
+import type { NotionGateway, SaveIndex } from '../../../src/core/ports.js';
 import { MemorySaveJobQueue } from '../../../src/store/jobs/memory-save-job-queue.js';
 import { liveConnection, memoryClaims, memoryConnections, memoryPending, sam, silent } from './fakes.js';
 
@@ -9,11 +9,16 @@ const TABLE = { dataSourceId: 'ds-1', title: 'Tweets', mapping: { title: 'Name',
 
 describe('onConnected', () => {
   it('a store failing to reset the reconnect DM claim does not stop the "Connected" DM or the kept saves', async () => {
-    const connections = memoryConnections(liveConnection('', { refreshToken: null, lostAccessAt: '2025-01-02T00:00:00.000Z' }));
+    const connections = memoryConnections(
+      liveConnection('', { refreshToken: null, lostAccessAt: '2025-01-02T00:00:00.000Z' }),
+    );
     const claims = memoryClaims();
     claims.release = async () => Promise.reject(new Error('store unavailable'));
     const pendingSaves = memoryPending();
-    await pendingSaves.add(sam, { tweet: { id: '20', url: 'https://x.com/jack/status/20', text: 'just setting up my twttr', handle: 'jack' }, queuedAt: '2025-01-02T00:00:00.000Z' });
+    await pendingSaves.add(sam, {
+      tweet: { id: '20', url: 'https://x.com/jack/status/20', text: 'just setting up my twttr', handle: 'jack' },
+      queuedAt: '2025-01-02T00:00:00.000Z',
+    });
     const rows: string[] = [];
     const notion = {
       listTables: async () => [TABLE],
@@ -23,7 +28,12 @@ describe('onConnected', () => {
       },
       revokeToken: async () => undefined,
     } as unknown as NotionGateway;
-    const saveIndex: SaveIndex = { find: async () => undefined, findByPage: async () => undefined, remember: async () => undefined, forget: async () => undefined };
+    const saveIndex: SaveIndex = {
+      find: async () => undefined,
+      findByPage: async () => undefined,
+      remember: async () => undefined,
+      forget: async () => undefined,
+    };
     const jobs = new MemorySaveJobQueue();
     const core = createCore({
       connections,
@@ -48,7 +58,15 @@ describe('onConnected', () => {
     });
     await jobs.start(core.saveJobHandler);
 
-    const { chatUser: _user, connectedAt: _at, target: _target, lostAccessAt: _lost, reconnectPromptedAt: _prompted, pendingSince: _since, ...grant } = liveConnection('T2');
+    const {
+      chatUser: _user,
+      connectedAt: _at,
+      target: _target,
+      lostAccessAt: _lost,
+      reconnectPromptedAt: _prompted,
+      pendingSince: _since,
+      ...grant
+    } = liveConnection('T2');
     await core.onConnected(sam, grant);
     await core.idle();
 

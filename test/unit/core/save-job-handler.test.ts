@@ -1,17 +1,38 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSaveJobHandler, retryDecision, unavailableDelayMs, QUEUED_NOTE_AFTER_MS } from '../../../src/core/save-job-handler.js';
 import type { ChatNotifier, SaveOutcome } from '../../../src/core/outcomes.js';
+import {
+  createSaveJobHandler,
+  QUEUED_NOTE_AFTER_MS,
+  retryDecision,
+  unavailableDelayMs,
+} from '../../../src/core/save-job-handler.js';
 import { RetryLaterError, type SaveJob } from '../../../src/core/save-jobs.js';
 import { memoryClaims, recordingNotifier, sam, silent } from './fakes.js';
 
 const ACCEPTED = '2026-01-01T00:00:00.000Z';
 const tweet = { id: '20', url: 'https://x.com/jack/status/20', handle: 'jack', text: 'just setting up my twttr' };
-const job: SaveJob = { key: 'save:slack:T1:U1:default:20:once:n1', user: sam, tweet, replyTo: { kind: 'dm' }, acceptedAt: ACCEPTED };
-const saved: SaveOutcome = { kind: 'saved', pageUrl: 'https://www.notion.so/p1', pageId: 'p1', table: 'Tweets', tweet, textMissing: false };
+const job: SaveJob = {
+  key: 'save:slack:T1:U1:default:20:once:n1',
+  user: sam,
+  tweet,
+  replyTo: { kind: 'dm' },
+  acceptedAt: ACCEPTED,
+};
+const saved: SaveOutcome = {
+  kind: 'saved',
+  pageUrl: 'https://www.notion.so/p1',
+  pageId: 'p1',
+  table: 'Tweets',
+  tweet,
+  textMissing: false,
+};
 
 function setup(save: () => Promise<SaveOutcome>, at: { ms: number }, giveUpAfterHours = 24) {
   const delivered: SaveOutcome[] = [];
-  const notifier: ChatNotifier = { ...recordingNotifier(), deliverSaveResult: async (_to, _user, outcome) => void delivered.push(outcome) };
+  const notifier: ChatNotifier = {
+    ...recordingNotifier(),
+    deliverSaveResult: async (_to, _user, outcome) => void delivered.push(outcome),
+  };
   const settled: SaveOutcome[] = [];
   const handler = createSaveJobHandler({
     save,
@@ -30,17 +51,27 @@ afterEach(() => vi.useRealTimers());
 
 describe('retry decisions', () => {
   it('a rate limit waits its Retry-After (1 s without one); an unavailable Notion backs off from the attempt number', () => {
-    expect(retryDecision({ kind: 'rate_limited', retryAfterSeconds: 7 }, 1)).toMatchObject({ delayMs: 7000, reason: 'rate_limited' });
+    expect(retryDecision({ kind: 'rate_limited', retryAfterSeconds: 7 }, 1)).toMatchObject({
+      delayMs: 7000,
+      reason: 'rate_limited',
+    });
     expect(retryDecision({ kind: 'rate_limited' }, 1)).toMatchObject({ delayMs: 1000, reason: 'rate_limited' });
     const half = () => 0.5;
-    expect(retryDecision({ kind: 'failed', reason: 'notion_unavailable' }, 1, half)).toMatchObject({ delayMs: 1500, reason: 'unavailable' });
+    expect(retryDecision({ kind: 'failed', reason: 'notion_unavailable' }, 1, half)).toMatchObject({
+      delayMs: 1500,
+      reason: 'unavailable',
+    });
     expect(retryDecision({ kind: 'failed', reason: 'notion_unavailable' }, 3, half)).toMatchObject({ delayMs: 6000 });
     expect(unavailableDelayMs(40, () => 1)).toBe(5 * 60_000);
     expect(unavailableDelayMs(40, () => 0)).toBe(2.5 * 60_000);
   });
 
   it('answers the user for good only with a final outcome', () => {
-    for (const outcome of [saved, { kind: 'failed', reason: 'notion_rejected' } as const, { kind: 'not_connected', connectUrl: 'https://x' } as const]) {
+    for (const outcome of [
+      saved,
+      { kind: 'failed', reason: 'notion_rejected' } as const,
+      { kind: 'not_connected', connectUrl: 'https://x' } as const,
+    ]) {
       expect(retryDecision(outcome, 1)).toBeUndefined();
     }
   });
@@ -67,13 +98,17 @@ describe('the save job handler', () => {
   });
 
   it('a limiter denial from the worker waits too', async () => {
-    const { handler, delivered } = setup(async () => Promise.reject(new RetryLaterError(250, 'rate_limited')), { ms: 0 });
+    const { handler, delivered } = setup(async () => Promise.reject(new RetryLaterError(250, 'rate_limited')), {
+      ms: 0,
+    });
     await expect(handler(job, { attempt: 1 })).rejects.toMatchObject({ delayMs: 250, reason: 'rate_limited' });
     expect(delivered).toEqual([]);
   });
 
   it('a store or network error from the worker is no verdict: the job waits with backoff', async () => {
-    const { handler, delivered } = setup(async () => Promise.reject(new Error('SQLITE_BUSY: database is locked')), { ms: 0 });
+    const { handler, delivered } = setup(async () => Promise.reject(new Error('SQLITE_BUSY: database is locked')), {
+      ms: 0,
+    });
     await expect(handler(job, { attempt: 2 })).rejects.toMatchObject({ delayMs: 3000, reason: 'unavailable' });
     expect(delivered).toEqual([]);
   });
@@ -99,7 +134,11 @@ describe('the save job handler', () => {
   });
 
   it('gives up rather than wait past the give-up time', async () => {
-    const { handler, delivered } = setup(async () => ({ kind: 'rate_limited', retryAfterSeconds: 3600 }), { ms: 90 * 60_000 }, 2);
+    const { handler, delivered } = setup(
+      async () => ({ kind: 'rate_limited', retryAfterSeconds: 3600 }),
+      { ms: 90 * 60_000 },
+      2,
+    );
     await handler(job, { attempt: 3 });
     expect(delivered).toEqual([{ kind: 'gave_up', tweet, hours: 2 }]);
   });

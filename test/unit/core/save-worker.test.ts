@@ -70,7 +70,8 @@ describe('save worker: exactly once', () => {
   it('a second delivery that finds no row writes it', async () => {
     let calls = 0;
     const notion: Partial<NotionGateway> = {
-      createRow: async () => (++calls === 1 ? Promise.reject(new Error('timeout')) : { pageId: 'p-2', url: 'https://www.notion.so/p2' }),
+      createRow: async () =>
+        ++calls === 1 ? Promise.reject(new Error('timeout')) : { pageId: 'p-2', url: 'https://www.notion.so/p2' },
       findRowByTweet: async () => undefined,
     };
     const { worker } = setup(notion);
@@ -99,10 +100,13 @@ describe('save worker: rate limits', () => {
     expect(taken).toEqual(['notion:bot-1']);
   });
 
-  it("a 429 blocks the connection for its Retry-After and answers rate_limited (the handler makes it wait)", async () => {
+  it('a 429 blocks the connection for its Retry-After and answers rate_limited (the handler makes it wait)', async () => {
     const blocked: [string, number][] = [];
     const limiter: NotionRateLimiter = { take: async () => 0, block: async (key, ms) => void blocked.push([key, ms]) };
-    const notion: Partial<NotionGateway> = { createRow: async () => Promise.reject(new NotionRateLimitedError(4)), findRowByTweet: async () => undefined };
+    const notion: Partial<NotionGateway> = {
+      createRow: async () => Promise.reject(new NotionRateLimitedError(4)),
+      findRowByTweet: async () => undefined,
+    };
     const { worker } = setup(notion, limiter);
     expect(await worker.save(sam, job)).toEqual({ kind: 'rate_limited', retryAfterSeconds: 4 });
     expect(blocked).toEqual([['notion:bot-1', 4000]]);

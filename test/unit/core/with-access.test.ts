@@ -33,15 +33,26 @@ describe('withAccess', () => {
   });
 
   it('refreshes once for any number of calls refused at the same time, and stores the new pair on the stored record', async () => {
-    const { notion, connections, run } = setup(liveConnection('T1', { target: { dataSourceId: 'ds', title: 'Tweets', mapping: { title: 'Name', text: 'Tweet' } } }));
+    const { notion, connections, run } = setup(
+      liveConnection('T1', {
+        target: { dataSourceId: 'ds', title: 'Tweets', mapping: { title: 'Name', text: 'Tweet' } },
+      }),
+    );
     notion.refreshable.add('r-T1');
     const snapshot = connections.current()!;
     // A choice of table stored after the calls read the connection is kept by the refresh.
-    connections.put({ ...snapshot, target: { dataSourceId: 'ds-2', title: 'Ideas', mapping: { title: 'Name', text: 'Tweet' } } });
+    connections.put({
+      ...snapshot,
+      target: { dataSourceId: 'ds-2', title: 'Ideas', mapping: { title: 'Name', text: 'Tweet' } },
+    });
     const results = await Promise.all([run(snapshot), run(snapshot), run(snapshot)]);
     expect(results.map((r) => r.value)).toEqual(['ok:T1-refreshed', 'ok:T1-refreshed', 'ok:T1-refreshed']);
     expect(notion.refreshes()).toBe(1);
-    expect(connections.current()).toMatchObject({ accessToken: 'T1-refreshed', refreshToken: 'r-T1-refreshed', target: { title: 'Ideas' } });
+    expect(connections.current()).toMatchObject({
+      accessToken: 'T1-refreshed',
+      refreshToken: 'r-T1-refreshed',
+      target: { title: 'Ideas' },
+    });
   });
 
   it('after a refused refresh, takes a token another instance stored meanwhile', async () => {
@@ -68,7 +79,10 @@ describe('withAccess', () => {
     expect(notion.refreshes()).toBe(1);
 
     const lines: string[] = [];
-    const log = createLogger('debug', new Writable({ write: (chunk: Buffer, _enc, done) => void (lines.push(chunk.toString()), done()) }));
+    const log = createLogger(
+      'debug',
+      new Writable({ write: (chunk: Buffer, _enc, done) => void (lines.push(chunk.toString()), done()) }),
+    );
     log.error({ err }, 'save failed');
     expect(lines.join('')).toContain('NotionAccessRevokedError');
     expect(lines.join('')).not.toContain(secret);

@@ -22,10 +22,18 @@ describe('parseRequestTarget', () => {
 
   it('never throws, and any URL it gives is on localhost', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.webUrl(), fc.string().map((s) => `/${s}`), fc.string().map((s) => `//${s}`)), (target) => {
-        const url = parseRequestTarget(target);
-        if (url) expect(url.host).toBe('localhost');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl(),
+          fc.string().map((s) => `/${s}`),
+          fc.string().map((s) => `//${s}`),
+        ),
+        (target) => {
+          const url = parseRequestTarget(target);
+          if (url) expect(url.host).toBe('localhost');
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildRowProperties, mapSchema, splitRichText, type SchemaProperties } from '../../../src/notion/map-properties.js';
 import type { PropertyMapping } from '../../../src/core/connection.js';
+import {
+  buildRowProperties,
+  mapSchema,
+  splitRichText,
+  type SchemaProperties,
+} from '../../../src/notion/map-properties.js';
 
 /** A schema from `name: type` pairs, shaped like a data source's `properties`. */
 function schema(columns: Record<string, string>): SchemaProperties {
@@ -10,11 +15,15 @@ function schema(columns: Record<string, string>): SchemaProperties {
 describe('mapSchema', () => {
   it("maps the table from Notion's public-integration tutorial with no configuration", () => {
     // developers.notion.com "Build a public integration": a "Twitter" table with `handle` (title) and `tweet` (text).
-    expect(mapSchema(schema({ handle: 'title', tweet: 'rich_text' }))).toStrictEqual({ mapping: { title: 'handle', text: 'tweet' } });
+    expect(mapSchema(schema({ handle: 'title', tweet: 'rich_text' }))).toStrictEqual({
+      mapping: { title: 'handle', text: 'tweet' },
+    });
   });
 
   it('prefers the rich_text column named Tweet, case-insensitive and trimmed', () => {
-    expect(mapSchema(schema({ Name: 'title', Notes: 'rich_text', ' TWEET ': 'rich_text', Summary: 'rich_text' }))).toStrictEqual({
+    expect(
+      mapSchema(schema({ Name: 'title', Notes: 'rich_text', ' TWEET ': 'rich_text', Summary: 'rich_text' })),
+    ).toStrictEqual({
       mapping: { title: 'Name', text: ' TWEET ', note: 'Notes' },
     });
   });
@@ -24,7 +33,9 @@ describe('mapSchema', () => {
       mapping: { title: 'Name', text: 'Content', tags: 'Tags' },
     });
     // Author and Note columns are never the text: the one other rich_text column is.
-    expect(mapSchema(schema({ Name: 'title', Content: 'rich_text', Author: 'rich_text', Note: 'rich_text' }))).toStrictEqual({
+    expect(
+      mapSchema(schema({ Name: 'title', Content: 'rich_text', Author: 'rich_text', Note: 'rich_text' })),
+    ).toStrictEqual({
       mapping: { title: 'Name', text: 'Content', author: 'Author', note: 'Note' },
     });
   });
@@ -36,7 +47,9 @@ describe('mapSchema', () => {
   });
 
   it('asks for a Tweet text column when there is no rich_text column', () => {
-    expect(mapSchema(schema({ Name: 'title', Link: 'url', Tweet: 'multi_select' }))).toStrictEqual({ missing: { name: 'Tweet', type: 'Text' } });
+    expect(mapSchema(schema({ Name: 'title', Link: 'url', Tweet: 'multi_select' }))).toStrictEqual({
+      missing: { name: 'Tweet', type: 'Text' },
+    });
     expect(mapSchema(schema({ Name: 'title' }))).toStrictEqual({ missing: { name: 'Tweet', type: 'Text' } });
   });
 
@@ -52,16 +65,24 @@ describe('mapSchema', () => {
   it('chooses a date column named like Saved / Saved at / Date / Saved on, else none', () => {
     const base = { Name: 'title', Tweet: 'rich_text' };
     for (const name of ['Saved', 'saved at', 'Date', 'Saved On']) {
-      expect(mapSchema(schema({ ...base, [name]: 'date' }))).toStrictEqual({ mapping: { title: 'Name', text: 'Tweet', date: name } });
+      expect(mapSchema(schema({ ...base, [name]: 'date' }))).toStrictEqual({
+        mapping: { title: 'Name', text: 'Tweet', date: name },
+      });
     }
     expect(mapSchema(schema({ ...base, Date: 'date', Saved: 'date' }))).toMatchObject({ mapping: { date: 'Saved' } });
-    expect(mapSchema(schema({ ...base, Deadline: 'date' }))).toStrictEqual({ mapping: { title: 'Name', text: 'Tweet' } });
+    expect(mapSchema(schema({ ...base, Deadline: 'date' }))).toStrictEqual({
+      mapping: { title: 'Name', text: 'Tweet' },
+    });
     // Created time is automatic and cannot be written.
-    expect(mapSchema(schema({ ...base, Created: 'created_time' }))).toStrictEqual({ mapping: { title: 'Name', text: 'Tweet' } });
+    expect(mapSchema(schema({ ...base, Created: 'created_time' }))).toStrictEqual({
+      mapping: { title: 'Name', text: 'Tweet' },
+    });
   });
 
   it('maps a full table', () => {
-    expect(mapSchema(schema({ Handle: 'title', Tweet: 'rich_text', Link: 'url', 'Saved at': 'date', Tags: 'multi_select' }))).toStrictEqual({
+    expect(
+      mapSchema(schema({ Handle: 'title', Tweet: 'rich_text', Link: 'url', 'Saved at': 'date', Tags: 'multi_select' })),
+    ).toStrictEqual({
       mapping: { title: 'Handle', text: 'Tweet', link: 'Link', date: 'Saved at', tags: 'Tags' },
     });
   });
@@ -72,11 +93,17 @@ describe('buildRowProperties', () => {
   const full: PropertyMapping = { title: 'Handle', text: 'Tweet', link: 'Link', date: 'Saved' };
   const minimal: PropertyMapping = { title: 'handle', text: 'tweet' };
   type RichText = Array<{ type: 'text'; text: { content: string; link?: { url: string } } }>;
-  const richText = (props: Record<string, unknown>, name: string): RichText => (props[name] as { rich_text: RichText }).rich_text;
+  const richText = (props: Record<string, unknown>, name: string): RichText =>
+    (props[name] as { rich_text: RichText }).rich_text;
   const joined = (items: RichText): string => items.map((i) => i.text.content).join('');
 
   it('builds the title, text, url and date properties', () => {
-    const props = buildRowProperties(full, { handle: 'jack', text: 'just setting up my twttr', link: 'https://x.com/jack/status/20', savedAt });
+    const props = buildRowProperties(full, {
+      handle: 'jack',
+      text: 'just setting up my twttr',
+      link: 'https://x.com/jack/status/20',
+      savedAt,
+    });
     expect(props).toStrictEqual({
       Handle: { title: [{ type: 'text', text: { content: '@jack' } }] },
       Tweet: { rich_text: [{ type: 'text', text: { content: 'just setting up my twttr' } }] },
@@ -91,13 +118,21 @@ describe('buildRowProperties', () => {
   });
 
   it('appends the link as a final linked rich text item when there is no link column', () => {
-    const props = buildRowProperties(minimal, { handle: 'jack', text: 'just setting up my twttr', link: 'https://x.com/jack/status/20', savedAt });
+    const props = buildRowProperties(minimal, {
+      handle: 'jack',
+      text: 'just setting up my twttr',
+      link: 'https://x.com/jack/status/20',
+      savedAt,
+    });
     expect(props).toStrictEqual({
       handle: { title: [{ type: 'text', text: { content: '@jack' } }] },
       tweet: {
         rich_text: [
           { type: 'text', text: { content: 'just setting up my twttr' } },
-          { type: 'text', text: { content: '\nhttps://x.com/jack/status/20', link: { url: 'https://x.com/jack/status/20' } } },
+          {
+            type: 'text',
+            text: { content: '\nhttps://x.com/jack/status/20', link: { url: 'https://x.com/jack/status/20' } },
+          },
         ],
       },
     });
@@ -125,7 +160,8 @@ describe('buildRowProperties', () => {
     expect(items.map((i) => i.text.content.length)).toStrictEqual([1999, 102]);
     expect(items[1]?.text.content.startsWith('🐦')).toBe(true);
     expect(joined(items)).toBe(text);
-    const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+    const wellFormed = (s: string): boolean =>
+      !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
     for (const item of items) expect(wellFormed(item.text.content)).toBe(true);
   });
 
@@ -134,9 +170,9 @@ describe('buildRowProperties', () => {
     expect(richText(buildRowProperties(full, { handle: 'jack', text: max, savedAt }), 'Tweet')).toHaveLength(100);
     expect(() => buildRowProperties(full, { handle: 'jack', text: max + 'x', savedAt })).toThrow(RangeError);
     // The appended link counts as an item too.
-    expect(() => buildRowProperties(minimal, { handle: 'jack', text: max, link: 'https://x.com/jack/status/20', savedAt })).toThrow(
-      /at most 100/,
-    );
+    expect(() =>
+      buildRowProperties(minimal, { handle: 'jack', text: max, link: 'https://x.com/jack/status/20', savedAt }),
+    ).toThrow(/at most 100/);
   });
 
   it('does not double the @ of a handle', () => {

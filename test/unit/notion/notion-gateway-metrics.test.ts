@@ -16,7 +16,14 @@ describe('Notion gateway metrics', () => {
     const log = createLogger('silent');
     const { port } = server.address() as AddressInfo;
     try {
-      const gateway = createNotionGateway({ apiUrl: `http://127.0.0.1:${port}`, clientId: 'c', clientSecret: 's', redirectUri: () => 'x', log, metrics });
+      const gateway = createNotionGateway({
+        apiUrl: `http://127.0.0.1:${port}`,
+        clientId: 'c',
+        clientSecret: 's',
+        redirectUri: () => 'x',
+        log,
+        metrics,
+      });
       await expect(gateway.canReadTable('ntn_token', 'ds-1')).resolves.toBe(false);
       expect(calls).toHaveLength(1);
       expect(calls[0]![0]).toBe(404);
@@ -27,7 +34,15 @@ describe('Notion gateway metrics', () => {
     }
     calls.length = 0;
     // The same port, now closed: the connection is refused.
-    const offline = createNotionGateway({ apiUrl: `http://127.0.0.1:${port}`, clientId: 'c', clientSecret: 's', redirectUri: () => 'x', log, metrics, maxRetryDelayMs: 10 });
+    const offline = createNotionGateway({
+      apiUrl: `http://127.0.0.1:${port}`,
+      clientId: 'c',
+      clientSecret: 's',
+      redirectUri: () => 'x',
+      log,
+      metrics,
+      maxRetryDelayMs: 10,
+    });
     await expect(offline.canReadTable('ntn_token', 'ds-1')).rejects.toThrow();
     expect(calls.length).toBeGreaterThanOrEqual(1);
     expect(calls.every(([status]) => status === 'error')).toBe(true);

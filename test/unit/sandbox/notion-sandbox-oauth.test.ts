@@ -2,12 +2,23 @@ import { UnknownHTTPResponseError } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import {
-  authorizeQuery, CLIENT_ID, CLIENT_SECRET, connect, consentFields, notion, obtainCode, REDIRECT_URI, submitConsent,
+  authorizeQuery,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  connect,
+  consentFields,
+  notion,
+  obtainCode,
+  REDIRECT_URI,
+  submitConsent,
 } from './notion-test-helpers.js';
 
 /** The error a promise rejects with; fails the test if it resolves. */
 async function rejection(promise: Promise<unknown>): Promise<UnknownHTTPResponseError> {
-  const outcome = await promise.then(() => null, (e: unknown) => e);
+  const outcome = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(outcome instanceof UnknownHTTPResponseError)) throw new Error('expected an UnknownHTTPResponseError rejection');
   return outcome;
 }
@@ -25,7 +36,11 @@ describe('notion sandbox: OAuth', () => {
       ],
       now: () => clock,
     });
-    wsId = sandbox.addWorkspace({ name: 'Acme & "Co"', icon: '🚀', owner: { name: 'Ada', email: 'ada@example.com' } }).id;
+    wsId = sandbox.addWorkspace({
+      name: 'Acme & "Co"',
+      icon: '🚀',
+      owner: { name: 'Ada', email: 'ada@example.com' },
+    }).id;
     sandbox.addTable(wsId, { title: 'Reading <list>', properties: { Name: 'title', URL: 'url' } });
     sandbox.addPage(wsId, { title: 'Inbox' });
   });
@@ -59,7 +74,10 @@ describe('notion sandbox: OAuth', () => {
   });
 
   it('refuses a consent post whose redirect_uri was tampered with, without redirecting', async () => {
-    const fields = consentFields(wsId, 'allow').map(([k, v]): [string, string] => [k, k === 'redirect_uri' ? 'http://evil.example/cb' : v]);
+    const fields = consentFields(wsId, 'allow').map(([k, v]): [string, string] => [
+      k,
+      k === 'redirect_uri' ? 'http://evil.example/cb' : v,
+    ]);
     const res = await submitConsent(sandbox, fields);
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
@@ -75,7 +93,9 @@ describe('notion sandbox: OAuth', () => {
   it('works when its own form is submitted as a browser would', async () => {
     const html = await (await fetch(`${sandbox.url}/v1/oauth/authorize?${authorizeQuery()}`)).text();
     const fields: [string, string][] = [];
-    for (const m of html.matchAll(/<input type="(hidden|radio|checkbox)"[^>]*?name="([^"]+)" value="([^"]*)"([^>]*)>/g)) {
+    for (const m of html.matchAll(
+      /<input type="(hidden|radio|checkbox)"[^>]*?name="([^"]+)" value="([^"]*)"([^>]*)>/g,
+    )) {
       const [, type, name, value, rest] = m;
       if (type === 'hidden' || rest!.includes('checked')) fields.push([name!, value!.replace(/&amp;/g, '&')]);
     }
@@ -83,14 +103,26 @@ describe('notion sandbox: OAuth', () => {
     const res = await submitConsent(sandbox, fields);
     expect(res.status).toBe(302);
     const code = new URL(res.headers.get('location') ?? '').searchParams.get('code')!;
-    const token = await notion(sandbox).oauth.token({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI });
+    const token = await notion(sandbox).oauth.token({
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+    });
     const found = await notion(sandbox, token.access_token).search({});
     expect(found.results.map((r) => r.object).sort()).toEqual(['data_source', 'page']);
   });
 
   it('shares nothing when the user unticks every box, and refuses unknown ids', async () => {
     const code = await obtainCode(sandbox, wsId, ['']);
-    const token = await notion(sandbox).oauth.token({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI });
+    const token = await notion(sandbox).oauth.token({
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+    });
     await expect(notion(sandbox, token.access_token).search({})).resolves.toMatchObject({ results: [] });
     const res = await submitConsent(sandbox, consentFields(wsId, 'allow', ['11111111-1111-1111-1111-111111111111']));
     expect(res.status).toBe(400);
@@ -117,13 +149,26 @@ describe('notion sandbox: OAuth', () => {
     const before = sandbox.tokenExchanges();
     const code = await obtainCode(sandbox, wsId);
     const oauth = notion(sandbox).oauth;
-    const args = { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'authorization_code' as const, code, redirect_uri: REDIRECT_URI };
+    const args = {
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      grant_type: 'authorization_code' as const,
+      code,
+      redirect_uri: REDIRECT_URI,
+    };
     const token = await oauth.token(args);
     expect(token.access_token).toMatch(/^ntn_/);
     expect(token.refresh_token).toMatch(/^nrt_/);
     expect(token).toMatchObject({
-      token_type: 'bearer', workspace_id: wsId, workspace_name: 'Acme & "Co"', workspace_icon: '🚀', duplicated_template_id: null,
-      owner: { type: 'user', user: { object: 'user', type: 'person', name: 'Ada', avatar_url: null, person: { email: 'ada@example.com' } } },
+      token_type: 'bearer',
+      workspace_id: wsId,
+      workspace_name: 'Acme & "Co"',
+      workspace_icon: '🚀',
+      duplicated_template_id: null,
+      owner: {
+        type: 'user',
+        user: { object: 'user', type: 'person', name: 'Ada', avatar_url: null, person: { email: 'ada@example.com' } },
+      },
     });
     expect(token.bot_id).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -131,44 +176,89 @@ describe('notion sandbox: OAuth', () => {
     await expect(replay).rejects.toBeInstanceOf(UnknownHTTPResponseError);
     await expect(replay).rejects.toMatchObject({ status: 400 });
     const err = await rejection(replay);
-    expect(JSON.parse(err.body)).toMatchObject({ object: 'error', status: 400, code: 'invalid_grant', message: 'Invalid code: this code has been revoked.' });
+    expect(JSON.parse(err.body)).toMatchObject({
+      object: 'error',
+      status: 400,
+      code: 'invalid_grant',
+      message: 'Invalid code: this code has been revoked.',
+    });
     expect(sandbox.tokenExchanges()).toBe(before + 1);
   });
 
   it('rejects a wrong client secret with 401 invalid_client and keeps the code usable', async () => {
     const code = await obtainCode(sandbox, wsId);
     const oauth = notion(sandbox).oauth;
-    const bad = oauth.token({ client_id: CLIENT_ID, client_secret: 'wrong', grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI });
+    const bad = oauth.token({
+      client_id: CLIENT_ID,
+      client_secret: 'wrong',
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+    });
     await expect(bad).rejects.toMatchObject({ status: 401 });
     const err = await rejection(bad);
     expect(JSON.parse(err.body)).toMatchObject({ code: 'invalid_client' });
-    await expect(oauth.token({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })).resolves.toBeTruthy();
+    await expect(
+      oauth.token({
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+      }),
+    ).resolves.toBeTruthy();
   });
 
   it('rejects a code at another client, a mismatched or missing redirect_uri, and a missing code', async () => {
     const code = await obtainCode(sandbox, wsId);
     const oauth = notion(sandbox).oauth;
-    await expect(oauth.token({ client_id: 'client-2', client_secret: 'secret-2', grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }))
-      .rejects.toMatchObject({ status: 400, body: expect.stringContaining('invalid_grant') });
-    await expect(oauth.token({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:9/x' }))
-      .rejects.toMatchObject({ status: 400, body: expect.stringContaining('invalid_grant') });
-    await expect(oauth.token({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'authorization_code', code }))
-      .rejects.toMatchObject({ status: 400, body: expect.stringContaining('invalid_request') });
-    await expect(oauth.token({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'authorization_code', code: '' }))
-      .rejects.toMatchObject({ status: 400, body: expect.stringContaining('invalid_request') });
+    await expect(
+      oauth.token({
+        client_id: 'client-2',
+        client_secret: 'secret-2',
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+      }),
+    ).rejects.toMatchObject({ status: 400, body: expect.stringContaining('invalid_grant') });
+    await expect(
+      oauth.token({
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: 'http://127.0.0.1:9/x',
+      }),
+    ).rejects.toMatchObject({ status: 400, body: expect.stringContaining('invalid_grant') });
+    await expect(
+      oauth.token({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'authorization_code', code }),
+    ).rejects.toMatchObject({ status: 400, body: expect.stringContaining('invalid_request') });
+    await expect(
+      oauth.token({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'authorization_code', code: '' }),
+    ).rejects.toMatchObject({ status: 400, body: expect.stringContaining('invalid_request') });
   });
 
   it('rejects an expired code', async () => {
     const code = await obtainCode(sandbox, wsId);
     clock += 10 * 60_000 + 1;
-    await expect(notion(sandbox).oauth.token({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }))
-      .rejects.toMatchObject({ status: 400, body: expect.stringContaining('invalid_grant') });
+    await expect(
+      notion(sandbox).oauth.token({
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+      }),
+    ).rejects.toMatchObject({ status: 400, body: expect.stringContaining('invalid_grant') });
   });
 
   it('rejects unsupported grant types', async () => {
     const res = await fetch(`${sandbox.url}/v1/oauth/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ grant_type: 'password' }),
     });
     expect(res.status).toBe(400);
@@ -177,13 +267,27 @@ describe('notion sandbox: OAuth', () => {
 
   it('refreshes: new tokens work, old ones die', async () => {
     const first = await connect(sandbox, wsId);
-    const refreshed = await notion(sandbox).oauth.token({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: first.refresh_token! });
+    const refreshed = await notion(sandbox).oauth.token({
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token!,
+    });
     expect(refreshed.bot_id).toBe(first.bot_id);
     expect(refreshed.access_token).not.toBe(first.access_token);
     await expect(notion(sandbox, refreshed.access_token).search({})).resolves.toMatchObject({ object: 'list' });
-    await expect(notion(sandbox, first.access_token).search({})).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
-    await expect(notion(sandbox).oauth.token({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: first.refresh_token! }))
-      .rejects.toMatchObject({ status: 400 });
+    await expect(notion(sandbox, first.access_token).search({})).rejects.toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+    });
+    await expect(
+      notion(sandbox).oauth.token({
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        grant_type: 'refresh_token',
+        refresh_token: first.refresh_token!,
+      }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 
   it('revokes and introspects tokens', async () => {
@@ -191,11 +295,20 @@ describe('notion sandbox: OAuth', () => {
     const token = await connect(sandbox, ws);
     const oauth = notion(sandbox).oauth;
     expect(sandbox.activeTokenCount(ws)).toBe(1);
-    await expect(oauth.introspect({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: token.access_token })).resolves.toMatchObject({ active: true });
-    await expect(oauth.revoke({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: token.access_token })).resolves.toBeTruthy();
+    await expect(
+      oauth.introspect({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: token.access_token }),
+    ).resolves.toMatchObject({ active: true });
+    await expect(
+      oauth.revoke({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: token.access_token }),
+    ).resolves.toBeTruthy();
     expect(sandbox.activeTokenCount(ws)).toBe(0);
-    await expect(oauth.introspect({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: token.access_token })).resolves.toMatchObject({ active: false });
-    await expect(notion(sandbox, token.access_token).search({})).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    await expect(
+      oauth.introspect({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token: token.access_token }),
+    ).resolves.toMatchObject({ active: false });
+    await expect(notion(sandbox, token.access_token).search({})).rejects.toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+    });
   });
 
   it('logs requests with the grant type but no secrets', async () => {
@@ -209,18 +322,34 @@ describe('notion sandbox: OAuth', () => {
 
 describe('notion sandbox: consent page, pages and tables with the same title', () => {
   it('names the page each page or table sits in, escaped', async () => {
-    const sandbox = await startNotionSandbox({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] }] });
+    const sandbox = await startNotionSandbox({
+      clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] }],
+    });
     try {
       const ws = sandbox.addWorkspace({ name: 'Acme' }).id;
       sandbox.addTable(ws, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text' } });
       const wiki = sandbox.addPage(ws, { title: 'Team <wiki>' });
       sandbox.addPage(ws, { title: 'Notes', parentPageId: wiki.pageId });
-      sandbox.addTable(ws, { title: 'Tweets', properties: { Name: 'title', Tweet: 'rich_text' }, parentPageId: wiki.pageId });
+      sandbox.addTable(ws, {
+        title: 'Tweets',
+        properties: { Name: 'title', Tweet: 'rich_text' },
+        parentPageId: wiki.pageId,
+      });
 
       const html = await (await fetch(`${sandbox.url}/v1/oauth/authorize?${authorizeQuery()}`)).text();
-      const items = [...html.matchAll(/<span>([^<]*)<span class="kind">([^<]*)<\/span><\/span>/g)].map((m) => `${m[1]} | ${m[2]}`);
-      expect(items).toEqual(['Team &lt;wiki&gt; | Page', 'Notes | Page in Team &lt;wiki&gt;', 'Tweets | Table', 'Tweets | Table in Team &lt;wiki&gt;']);
-      expect(sandbox.tables(ws).map((t) => t.parentPage)).toEqual([undefined, { id: wiki.pageId, title: 'Team <wiki>' }]);
+      const items = [...html.matchAll(/<span>([^<]*)<span class="kind">([^<]*)<\/span><\/span>/g)].map(
+        (m) => `${m[1]} | ${m[2]}`,
+      );
+      expect(items).toEqual([
+        'Team &lt;wiki&gt; | Page',
+        'Notes | Page in Team &lt;wiki&gt;',
+        'Tweets | Table',
+        'Tweets | Table in Team &lt;wiki&gt;',
+      ]);
+      expect(sandbox.tables(ws).map((t) => t.parentPage)).toEqual([
+        undefined,
+        { id: wiki.pageId, title: 'Team <wiki>' },
+      ]);
     } finally {
       await sandbox.close();
     }

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
 import { CLIENT_ID, CLIENT_SECRET, connect, notion, rawApi, REDIRECT_URI } from './notion-test-helpers.js';
 
-const TWEET_PROPS = { Name: 'title', URL: 'url', Author: 'rich_text', Saved: 'date', Done: 'checkbox', Created: 'created_time' };
+const TWEET_PROPS = {
+  Name: 'title',
+  URL: 'url',
+  Author: 'rich_text',
+  Saved: 'date',
+  Done: 'checkbox',
+  Created: 'created_time',
+};
 
 function titleOf(text: string) {
   return { title: [{ text: { content: text } }] };
@@ -19,7 +26,9 @@ describe('notion sandbox: API', () => {
   let token: string;
 
   beforeAll(async () => {
-    sandbox = await startNotionSandbox({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] }] });
+    sandbox = await startNotionSandbox({
+      clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] }],
+    });
     wsId = sandbox.addWorkspace({ name: 'Main' }).id;
     shared = sandbox.addTable(wsId, { title: 'Tweets', properties: TWEET_PROPS });
     other = sandbox.addTable(wsId, { title: 'Private tweets', properties: { Name: 'title' } });
@@ -59,14 +68,21 @@ describe('notion sandbox: API', () => {
     });
 
     it('rejects the pre-2025-09-03 "database" search filter', async () => {
-      const filter = { property: 'object', value: 'database' } as unknown as { property: 'object'; value: 'data_source' };
+      const filter = { property: 'object', value: 'database' } as unknown as {
+        property: 'object';
+        value: 'data_source';
+      };
       await expect(api().search({ filter })).rejects.toMatchObject({ status: 400, code: 'validation_error' });
     });
 
     it('retrieves shared data sources and databases, with or without dashes', async () => {
-      await expect(api().dataSources.retrieve({ data_source_id: shared.dataSourceId.replace(/-/g, '') })).resolves.toMatchObject({ id: shared.dataSourceId });
+      await expect(
+        api().dataSources.retrieve({ data_source_id: shared.dataSourceId.replace(/-/g, '') }),
+      ).resolves.toMatchObject({ id: shared.dataSourceId });
       await expect(api().databases.retrieve({ database_id: shared.databaseId })).resolves.toMatchObject({
-        object: 'database', id: shared.databaseId, data_sources: [{ id: shared.dataSourceId, name: 'Tweets' }],
+        object: 'database',
+        id: shared.databaseId,
+        data_sources: [{ id: shared.dataSourceId, name: 'Tweets' }],
       });
     });
 
@@ -74,10 +90,14 @@ describe('notion sandbox: API', () => {
       const err = api().dataSources.retrieve({ data_source_id: other.dataSourceId });
       await expect(err).rejects.toBeInstanceOf(APIResponseError);
       await expect(err).rejects.toMatchObject({
-        status: 404, code: 'object_not_found',
+        status: 404,
+        code: 'object_not_found',
         message: `Could not find data_source with ID: ${other.dataSourceId}. Make sure the relevant pages and databases are shared with your integration.`,
       });
-      await expect(api().pages.retrieve({ page_id: privatePageId })).rejects.toMatchObject({ status: 404, code: 'object_not_found' });
+      await expect(api().pages.retrieve({ page_id: privatePageId })).rejects.toMatchObject({
+        status: 404,
+        code: 'object_not_found',
+      });
     });
   });
 
@@ -89,12 +109,17 @@ describe('notion sandbox: API', () => {
         properties: {
           Name: titleOf('A tweet'),
           URL: { url: 'https://x.com/a/status/1' },
-          Author: { rich_text: [{ text: { content: '@a', link: { url: 'https://x.com/a' } }, annotations: { bold: true } }] },
+          Author: {
+            rich_text: [{ text: { content: '@a', link: { url: 'https://x.com/a' } }, annotations: { bold: true } }],
+          },
           Saved: { date: { start: '2025-01-02T03:04:05Z' } },
         },
       });
       expect(page).toMatchObject({
-        object: 'page', in_trash: false, archived: false, public_url: null,
+        object: 'page',
+        in_trash: false,
+        archived: false,
+        public_url: null,
         url: `https://www.notion.so/${page.id.replace(/-/g, '')}`,
         parent: { type: 'data_source_id', data_source_id: shared.dataSourceId, database_id: shared.databaseId },
       });
@@ -102,9 +127,24 @@ describe('notion sandbox: API', () => {
       const row = rows.at(-1)!;
       expect(row).toMatchObject({ id: page.id, inTrash: false, dataSourceId: shared.dataSourceId });
       expect(row.properties).toMatchObject({
-        Name: { id: 'title', type: 'title', title: [{ type: 'text', text: { content: 'A tweet', link: null }, plain_text: 'A tweet', href: null, annotations: { bold: false, color: 'default' } }] },
+        Name: {
+          id: 'title',
+          type: 'title',
+          title: [
+            {
+              type: 'text',
+              text: { content: 'A tweet', link: null },
+              plain_text: 'A tweet',
+              href: null,
+              annotations: { bold: false, color: 'default' },
+            },
+          ],
+        },
         URL: { type: 'url', url: 'https://x.com/a/status/1' },
-        Author: { type: 'rich_text', rich_text: [{ plain_text: '@a', href: 'https://x.com/a', annotations: { bold: true } }] },
+        Author: {
+          type: 'rich_text',
+          rich_text: [{ plain_text: '@a', href: 'https://x.com/a', annotations: { bold: true } }],
+        },
         Saved: { type: 'date', date: { start: '2025-01-02T03:04:05.000+00:00', end: null, time_zone: null } },
         Done: { type: 'checkbox', checkbox: false },
         Created: { type: 'created_time', created_time: row.createdTime },
@@ -113,7 +153,10 @@ describe('notion sandbox: API', () => {
     });
 
     it('accepts a database_id parent for a single-source database', async () => {
-      const page = await api().pages.create({ parent: { database_id: shared.databaseId }, properties: { Name: titleOf('via db') } });
+      const page = await api().pages.create({
+        parent: { database_id: shared.databaseId },
+        properties: { Name: titleOf('via db') },
+      });
       expect(page).toMatchObject({ parent: { type: 'data_source_id', data_source_id: shared.dataSourceId } });
     });
 
@@ -122,45 +165,75 @@ describe('notion sandbox: API', () => {
       ['a value of the wrong type', { URL: { rich_text: [] } }, 'URL is expected to be url.'],
       ['a mismatched type tag', { Name: { type: 'rich_text', title: [] } }, 'Name is expected to be title.'],
       ['a read-only property', { Created: { created_time: '2025-01-01' } }, 'Created is a created_time property'],
-      ['a bad date', { Saved: { date: { start: 'yesterday' } } }, 'body.properties.Saved.date.start should be a valid ISO 8601'],
-      ['too many rich text items', { Author: { rich_text: Array.from({ length: 101 }, () => ({ text: { content: 'x' } })) } }, 'body.properties.Author.rich_text.length should be ≤ `100`, instead was `101`.'],
-      ['an over-long URL', { URL: { url: `https://x.com/${'a'.repeat(2000)}` } }, 'body.properties.URL.url.length should be ≤ `2000`'],
+      [
+        'a bad date',
+        { Saved: { date: { start: 'yesterday' } } },
+        'body.properties.Saved.date.start should be a valid ISO 8601',
+      ],
+      [
+        'too many rich text items',
+        { Author: { rich_text: Array.from({ length: 101 }, () => ({ text: { content: 'x' } })) } },
+        'body.properties.Author.rich_text.length should be ≤ `100`, instead was `101`.',
+      ],
+      [
+        'an over-long URL',
+        { URL: { url: `https://x.com/${'a'.repeat(2000)}` } },
+        'body.properties.URL.url.length should be ≤ `2000`',
+      ],
     ])('rejects %s with 400 validation_error', async (_label, properties, message) => {
       const before = sandbox.rows(shared.dataSourceId).length;
-      const create = api().pages.create({ parent: { data_source_id: shared.dataSourceId }, properties: properties as never });
-      await expect(create).rejects.toMatchObject({ status: 400, code: 'validation_error', message: expect.stringContaining(message) });
+      const create = api().pages.create({
+        parent: { data_source_id: shared.dataSourceId },
+        properties: properties as never,
+      });
+      await expect(create).rejects.toMatchObject({
+        status: 400,
+        code: 'validation_error',
+        message: expect.stringContaining(message),
+      });
       expect(sandbox.rows(shared.dataSourceId)).toHaveLength(before);
     });
 
     it('rejects 2001-character text content with the real message', async () => {
-      await expect(api().pages.create({
-        parent: { data_source_id: shared.dataSourceId },
-        properties: { Author: { rich_text: [{ text: { content: 'ok' } }, { text: { content: 'x'.repeat(2001) } }] } },
-      })).rejects.toMatchObject({
+      await expect(
+        api().pages.create({
+          parent: { data_source_id: shared.dataSourceId },
+          properties: { Author: { rich_text: [{ text: { content: 'ok' } }, { text: { content: 'x'.repeat(2001) } }] } },
+        }),
+      ).rejects.toMatchObject({
         status: 400,
         code: 'validation_error',
-        message: 'body failed validation: body.properties.Author.rich_text[1].text.content.length should be ≤ `2000`, instead was `2001`.',
+        message:
+          'body failed validation: body.properties.Author.rich_text[1].text.content.length should be ≤ `2000`, instead was `2001`.',
       });
     });
 
     it('validates children blocks and keeps them on the row', async () => {
-      await expect(api().pages.create({
-        parent: { data_source_id: shared.dataSourceId },
-        properties: { Name: titleOf('long') },
-        children: [{ paragraph: { rich_text: [{ text: { content: 'y'.repeat(2001) } }] } }],
-      })).rejects.toMatchObject({ code: 'validation_error', message: expect.stringContaining('body.children[0].paragraph.rich_text[0].text.content.length') });
+      await expect(
+        api().pages.create({
+          parent: { data_source_id: shared.dataSourceId },
+          properties: { Name: titleOf('long') },
+          children: [{ paragraph: { rich_text: [{ text: { content: 'y'.repeat(2001) } }] } }],
+        }),
+      ).rejects.toMatchObject({
+        code: 'validation_error',
+        message: expect.stringContaining('body.children[0].paragraph.rich_text[0].text.content.length'),
+      });
       const page = await api().pages.create({
         parent: { data_source_id: shared.dataSourceId },
         properties: { Name: titleOf('with body') },
         children: [{ paragraph: { rich_text: [{ text: { content: 'tweet text' } }] } }],
       });
       const row = sandbox.rows(shared.dataSourceId).find((r) => r.id === page.id)!;
-      expect(row.children).toMatchObject([{ object: 'block', type: 'paragraph', paragraph: { rich_text: [{ plain_text: 'tweet text' }] } }]);
+      expect(row.children).toMatchObject([
+        { object: 'block', type: 'paragraph', paragraph: { rich_text: [{ plain_text: 'tweet text' }] } },
+      ]);
     });
 
     it('refuses to create rows in an unshared data source', async () => {
-      await expect(api().pages.create({ parent: { data_source_id: other.dataSourceId }, properties: { Name: titleOf('x') } }))
-        .rejects.toMatchObject({ status: 404, code: 'object_not_found' });
+      await expect(
+        api().pages.create({ parent: { data_source_id: other.dataSourceId }, properties: { Name: titleOf('x') } }),
+      ).rejects.toMatchObject({ status: 404, code: 'object_not_found' });
     });
   });
 
@@ -170,21 +243,37 @@ describe('notion sandbox: API', () => {
       const table = sandbox.addTable(ws, { title: 'Q', properties: { Name: 'title', URL: 'url', Done: 'checkbox' } });
       const client = notion(sandbox, (await connect(sandbox, ws)).access_token);
       const make = (name: string, url: string, done: boolean) =>
-        client.pages.create({ parent: { data_source_id: table.dataSourceId }, properties: { Name: titleOf(name), URL: { url }, Done: { checkbox: done } } });
+        client.pages.create({
+          parent: { data_source_id: table.dataSourceId },
+          properties: { Name: titleOf(name), URL: { url }, Done: { checkbox: done } },
+        });
       const a = await make('alpha', 'https://x.com/1', false);
       await make('beta', 'https://x.com/2', true);
       const c = await make('gamma alpha', 'https://x.com/3', true);
 
-      const byUrl = await client.dataSources.query({ data_source_id: table.dataSourceId, filter: { property: 'URL', url: { equals: 'https://x.com/1' } } });
+      const byUrl = await client.dataSources.query({
+        data_source_id: table.dataSourceId,
+        filter: { property: 'URL', url: { equals: 'https://x.com/1' } },
+      });
       expect(byUrl.results.map((r) => r.id)).toEqual([a.id]);
       const compound = await client.dataSources.query({
         data_source_id: table.dataSourceId,
-        filter: { and: [{ property: 'Name', title: { contains: 'ALPHA' } }, { property: 'Done', checkbox: { equals: true } }] },
+        filter: {
+          and: [
+            { property: 'Name', title: { contains: 'ALPHA' } },
+            { property: 'Done', checkbox: { equals: true } },
+          ],
+        },
       });
       expect(compound.results.map((r) => r.id)).toEqual([c.id]);
       const either = await client.dataSources.query({
         data_source_id: table.dataSourceId,
-        filter: { or: [{ property: 'URL', url: { equals: 'https://x.com/1' } }, { property: 'URL', url: { equals: 'https://x.com/3' } }] },
+        filter: {
+          or: [
+            { property: 'URL', url: { equals: 'https://x.com/1' } },
+            { property: 'URL', url: { equals: 'https://x.com/3' } },
+          ],
+        },
       });
       expect(either.results).toHaveLength(2);
 
@@ -193,16 +282,29 @@ describe('notion sandbox: API', () => {
       await expect(client.pages.update({ page_id: a.id, in_trash: true })).resolves.toMatchObject({ in_trash: true });
       expect(sandbox.rows(table.dataSourceId).find((r) => r.id === a.id)?.inTrash).toBe(true);
       expect(sandbox.rows(table.dataSourceId).filter((r) => !r.inTrash)).toHaveLength(2);
-      const after = await client.dataSources.query({ data_source_id: table.dataSourceId, filter: { property: 'URL', url: { equals: 'https://x.com/1' } } });
+      const after = await client.dataSources.query({
+        data_source_id: table.dataSourceId,
+        filter: { property: 'URL', url: { equals: 'https://x.com/1' } },
+      });
       expect(after.results).toEqual([]);
-      await expect(client.pages.update({ page_id: a.id, properties: { Name: titleOf('edit') } })).rejects.toMatchObject({ status: 400, code: 'validation_error' });
+      await expect(client.pages.update({ page_id: a.id, properties: { Name: titleOf('edit') } })).rejects.toMatchObject(
+        { status: 400, code: 'validation_error' },
+      );
 
       const paged = await client.dataSources.query({ data_source_id: table.dataSourceId, page_size: 1 });
       expect(paged.has_more).toBe(true);
-      await expect(client.dataSources.query({ data_source_id: table.dataSourceId, filter: { property: 'Missing', url: { equals: 'x' } } }))
-        .rejects.toMatchObject({ status: 400, code: 'validation_error' });
-      await expect(client.dataSources.query({ data_source_id: table.dataSourceId, filter: { property: 'URL', rich_text: { equals: 'x' } } }))
-        .rejects.toMatchObject({ status: 400, code: 'validation_error' });
+      await expect(
+        client.dataSources.query({
+          data_source_id: table.dataSourceId,
+          filter: { property: 'Missing', url: { equals: 'x' } },
+        }),
+      ).rejects.toMatchObject({ status: 400, code: 'validation_error' });
+      await expect(
+        client.dataSources.query({
+          data_source_id: table.dataSourceId,
+          filter: { property: 'URL', rich_text: { equals: 'x' } },
+        }),
+      ).rejects.toMatchObject({ status: 400, code: 'validation_error' });
     });
   });
 
@@ -211,12 +313,22 @@ describe('notion sandbox: API', () => {
       const ws = sandbox.addWorkspace({ name: 'Schema' }).id;
       const table = sandbox.addTable(ws, { title: 'S', properties: { Name: 'title', Link: 'url' } });
       const client = notion(sandbox, (await connect(sandbox, ws)).access_token);
-      await client.pages.create({ parent: { data_source_id: table.dataSourceId }, properties: { Name: titleOf('one'), Link: { url: 'https://x.com/1' } } });
+      await client.pages.create({
+        parent: { data_source_id: table.dataSourceId },
+        properties: { Name: titleOf('one'), Link: { url: 'https://x.com/1' } },
+      });
       sandbox.renameProperty(table.dataSourceId, 'Link', 'Tweet URL');
       sandbox.addProperty(table.dataSourceId, 'Tags', 'multi_select');
-      await expect(client.pages.create({ parent: { data_source_id: table.dataSourceId }, properties: { Link: { url: 'https://x.com/2' } } }))
-        .rejects.toMatchObject({ code: 'validation_error', message: 'Link is not a property that exists.' });
-      await client.pages.create({ parent: { data_source_id: table.dataSourceId }, properties: { 'Tweet URL': { url: 'https://x.com/2' }, Tags: { multi_select: [{ name: 'x' }] } } });
+      await expect(
+        client.pages.create({
+          parent: { data_source_id: table.dataSourceId },
+          properties: { Link: { url: 'https://x.com/2' } },
+        }),
+      ).rejects.toMatchObject({ code: 'validation_error', message: 'Link is not a property that exists.' });
+      await client.pages.create({
+        parent: { data_source_id: table.dataSourceId },
+        properties: { 'Tweet URL': { url: 'https://x.com/2' }, Tags: { multi_select: [{ name: 'x' }] } },
+      });
       const rows = sandbox.rows(table.dataSourceId);
       expect(rows[0]!.properties['Tweet URL']).toMatchObject({ url: 'https://x.com/1' });
       expect(rows[1]!.properties.Tags).toMatchObject({ multi_select: [{ name: 'x', color: 'default' }] });
@@ -249,10 +361,20 @@ describe('notion sandbox: API', () => {
     });
 
     it('refuses an unshared parent page and a schema without a title', async () => {
-      await expect(api().databases.create({ parent: { type: 'page_id', page_id: privatePageId }, title: [], initial_data_source: { properties: { Name: { title: {} } } } }))
-        .rejects.toMatchObject({ status: 404, code: 'object_not_found' });
-      await expect(api().databases.create({ parent: { type: 'page_id', page_id: sharedPageId }, title: [], initial_data_source: { properties: { URL: { url: {} } } } }))
-        .rejects.toMatchObject({ status: 400, code: 'validation_error' });
+      await expect(
+        api().databases.create({
+          parent: { type: 'page_id', page_id: privatePageId },
+          title: [],
+          initial_data_source: { properties: { Name: { title: {} } } },
+        }),
+      ).rejects.toMatchObject({ status: 404, code: 'object_not_found' });
+      await expect(
+        api().databases.create({
+          parent: { type: 'page_id', page_id: sharedPageId },
+          title: [],
+          initial_data_source: { properties: { URL: { url: {} } } },
+        }),
+      ).rejects.toMatchObject({ status: 400, code: 'validation_error' });
     });
   });
 
@@ -272,9 +394,17 @@ describe('notion sandbox: API', () => {
       const res = await rawApi(sandbox, '/v1/search', { body: '{}' });
       expect(res.status).toBe(401);
       const body = (await res.json()) as { request_id: string };
-      expect(body).toMatchObject({ object: 'error', status: 401, code: 'unauthorized', message: 'API token is invalid.' });
+      expect(body).toMatchObject({
+        object: 'error',
+        status: 401,
+        code: 'unauthorized',
+        message: 'API token is invalid.',
+      });
       expect(res.headers.get('x-notion-request-id')).toBe(body.request_id);
-      await expect(notion(sandbox, 'ntn_forged').search({})).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+      await expect(notion(sandbox, 'ntn_forged').search({})).rejects.toMatchObject({
+        status: 401,
+        code: 'unauthorized',
+      });
     });
 
     it('answers bad JSON, unknown routes and huge bodies like Notion', async () => {
@@ -282,7 +412,10 @@ describe('notion sandbox: API', () => {
       expect(await badJson.json()).toMatchObject({ status: 400, code: 'invalid_json' });
       const unknown = await rawApi(sandbox, '/v1/nothing-here', { token, body: '{}' });
       expect(await unknown.json()).toMatchObject({ status: 400, code: 'invalid_request_url' });
-      const huge = await rawApi(sandbox, '/v1/search', { token, body: JSON.stringify({ query: 'x'.repeat(600 * 1024) }) });
+      const huge = await rawApi(sandbox, '/v1/search', {
+        token,
+        body: JSON.stringify({ query: 'x'.repeat(600 * 1024) }),
+      });
       expect(huge.status).toBe(400);
       expect(await huge.json()).toMatchObject({ code: 'validation_error' });
     });
@@ -292,7 +425,12 @@ describe('notion sandbox: API', () => {
       const res = await rawApi(sandbox, '/v1/search', { token, body: '{}' });
       expect(res.status).toBe(429);
       expect(res.headers.get('retry-after')).toBe('7');
-      expect(await res.json()).toMatchObject({ object: 'error', status: 429, code: 'rate_limited', message: 'You have been rate limited. Please try again in a few minutes.' });
+      expect(await res.json()).toMatchObject({
+        object: 'error',
+        status: 429,
+        code: 'rate_limited',
+        message: 'You have been rate limited. Please try again in a few minutes.',
+      });
       await expect(api().search({})).rejects.toMatchObject({ status: 429, code: 'rate_limited' });
       await expect(api().search({})).resolves.toMatchObject({ object: 'list' });
     });
@@ -303,7 +441,10 @@ describe('notion sandbox: API', () => {
       const first = notion(sandbox, (await connect(sandbox, ws)).access_token);
       await expect(first.dataSources.retrieve({ data_source_id: table.dataSourceId })).resolves.toBeTruthy();
       sandbox.unshare(ws, table.dataSourceId);
-      await expect(first.dataSources.retrieve({ data_source_id: table.dataSourceId })).rejects.toMatchObject({ status: 404, code: 'object_not_found' });
+      await expect(first.dataSources.retrieve({ data_source_id: table.dataSourceId })).rejects.toMatchObject({
+        status: 404,
+        code: 'object_not_found',
+      });
       expect(sandbox.activeTokenCount(ws)).toBe(1);
       sandbox.revokeWorkspaceAccess(ws);
       expect(sandbox.activeTokenCount(ws)).toBe(0);

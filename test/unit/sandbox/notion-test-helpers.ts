@@ -13,7 +13,12 @@ export function notion(sandbox: NotionSandbox, auth?: string): Client {
 /** Query string of a valid authorize URL, with overrides (undefined drops a parameter). */
 export function authorizeQuery(overrides: Record<string, string | undefined> = {}): string {
   const params: Record<string, string | undefined> = {
-    client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, response_type: 'code', owner: 'user', state: 'st-123', ...overrides,
+    client_id: CLIENT_ID,
+    redirect_uri: REDIRECT_URI,
+    response_type: 'code',
+    owner: 'user',
+    state: 'st-123',
+    ...overrides,
   };
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, v);
@@ -31,10 +36,20 @@ export async function submitConsent(sandbox: NotionSandbox, fields: [string, str
 }
 
 /** The standard hidden fields of the consent form plus the user's choices. */
-export function consentFields(workspaceId: string, decision: 'allow' | 'cancel', share?: string[], state = 'st-123'): [string, string][] {
+export function consentFields(
+  workspaceId: string,
+  decision: 'allow' | 'cancel',
+  share?: string[],
+  state = 'st-123',
+): [string, string][] {
   const fields: [string, string][] = [
-    ['client_id', CLIENT_ID], ['redirect_uri', REDIRECT_URI], ['state', state], ['response_type', 'code'], ['owner', 'user'],
-    ['workspace_id', workspaceId], ['decision', decision],
+    ['client_id', CLIENT_ID],
+    ['redirect_uri', REDIRECT_URI],
+    ['state', state],
+    ['response_type', 'code'],
+    ['owner', 'user'],
+    ['workspace_id', workspaceId],
+    ['decision', decision],
   ];
   for (const id of share ?? []) fields.push(['share', id]);
   return fields;
@@ -54,12 +69,20 @@ export async function obtainCode(sandbox: NotionSandbox, workspaceId: string, sh
 export async function connect(sandbox: NotionSandbox, workspaceId: string, share?: string[]) {
   const code = await obtainCode(sandbox, workspaceId, share);
   return notion(sandbox).oauth.token({
-    client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI,
+    client_id: CLIENT_ID,
+    client_secret: CLIENT_SECRET,
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT_URI,
   });
 }
 
 /** Raw API call, for headers and inputs the SDK would never send. */
-export function rawApi(sandbox: NotionSandbox, path: string, init: { method?: string; token?: string; version?: string | null; body?: string } = {}): Promise<Response> {
+export function rawApi(
+  sandbox: NotionSandbox,
+  path: string,
+  init: { method?: string; token?: string; version?: string | null; body?: string } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.version !== null) headers['notion-version'] = init.version ?? '2025-09-03';

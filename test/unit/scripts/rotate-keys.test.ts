@@ -1,6 +1,6 @@
+import type { Keyv } from 'keyv';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { Keyv } from 'keyv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../scripts/rotate-keys.js';
 import { chatUserKey } from '../../../src/core/chat-user.js';
@@ -59,7 +59,8 @@ async function seed(keyv: Keyv) {
 
 async function dump(keyv: Keyv): Promise<Map<string, unknown>> {
   const entries = new Map<string, unknown>();
-  for await (const [key, value] of keyv.iterator!(undefined) as AsyncIterable<[string, unknown]>) entries.set(key, value);
+  for await (const [key, value] of keyv.iterator!(undefined) as AsyncIterable<[string, unknown]>)
+    entries.set(key, value);
   return entries;
 }
 
@@ -72,8 +73,15 @@ async function readAll(keyv: Keyv, keys: Parameters<typeof createTokenCipher>[0]
   return {
     sam: await connections.get(sam),
     kim: await connections.get(kim),
-    saved: await Promise.all([index.findByPage(sam, savedRecord(1).pageId), index.find(kim, savedRecord(2).dataSourceId, 'id:2'), index.findByPage(lee, savedRecord(3).pageId)]),
-    kept: [await new KeyvPendingSaves(keyv, cipher).takeAll(sam), await new KeyvPendingSaves(keyv, cipher).takeAll(lee)],
+    saved: await Promise.all([
+      index.findByPage(sam, savedRecord(1).pageId),
+      index.find(kim, savedRecord(2).dataSourceId, 'id:2'),
+      index.findByPage(lee, savedRecord(3).pageId),
+    ]),
+    kept: [
+      await new KeyvPendingSaves(keyv, cipher).takeAll(sam),
+      await new KeyvPendingSaves(keyv, cipher).takeAll(lee),
+    ],
   };
 }
 
@@ -82,7 +90,9 @@ const backends: [string, (dir: string) => string][] = [
   ['sqlite', (dir) => `sqlite://${dir}/store.sqlite`],
   ['memory', () => 'memory://'],
   ...(process.env.TEST_REDIS_URL ? [['redis', () => process.env.TEST_REDIS_URL!] as [string, () => string]] : []),
-  ...(process.env.TEST_POSTGRES_URL ? [['postgres', () => process.env.TEST_POSTGRES_URL!] as [string, () => string]] : []),
+  ...(process.env.TEST_POSTGRES_URL
+    ? [['postgres', () => process.env.TEST_POSTGRES_URL!] as [string, () => string]]
+    : []),
 ];
 
 describe.each(backends)('rotateKeys over %s', (label, url) => {
@@ -135,7 +145,10 @@ describe.each(backends)('rotateKeys over %s', (label, url) => {
     await seed(keyv);
     const { log } = captureLogger();
     const stranger = slackUser('USTRANGER');
-    await new KeyvConnectionStore({ keyv, cipher: createTokenCipher([k0]), log }).set(stranger, connectionFor(stranger));
+    await new KeyvConnectionStore({ keyv, cipher: createTokenCipher([k0]), log }).set(
+      stranger,
+      connectionFor(stranger),
+    );
     const blob = await keyv.get(`connection:${chatUserKey(stranger)}`);
 
     const report = await rotateKeys(keyv, createTokenCipher([k2, k1]));
@@ -153,7 +166,12 @@ describe('npm run rotate-keys', () => {
     await dir.remove();
   });
 
-  const envFor = (keys: string) => ({ STORE_URL: `sqlite://${dir.path}/store.sqlite`, TOKEN_ENCRYPTION_KEY: keys, NODE_ENV: 'production', LOG_LEVEL: 'silent' });
+  const envFor = (keys: string) => ({
+    STORE_URL: `sqlite://${dir.path}/store.sqlite`,
+    TOKEN_ENCRYPTION_KEY: keys,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+  });
 
   it('prints counts, never keys or contents, and is idempotent', async () => {
     const keyv = await createKeyv(`sqlite://${dir.path}/store.sqlite`);
@@ -163,7 +181,13 @@ describe('npm run rotate-keys', () => {
 
     const out: string[] = [];
     const err: string[] = [];
-    expect(await main(envFor(keys), (l) => out.push(l), (l) => err.push(l))).toBe(0);
+    expect(
+      await main(
+        envFor(keys),
+        (l) => out.push(l),
+        (l) => err.push(l),
+      ),
+    ).toBe(0);
     expect(err).toEqual([]);
     expect(out).toEqual([
       'rotate-keys: re-encrypting the sqlite store under key "k2" (2 keys can decrypt)',
@@ -176,12 +200,24 @@ describe('npm run rotate-keys', () => {
     for (const secret of [k1.base64, k2.base64, 'ntn_', 'nrt_', TEXT, 'USAM']) expect(printed).not.toContain(secret);
 
     out.length = 0;
-    expect(await main(envFor(keys), (l) => out.push(l), (l) => err.push(l))).toBe(0);
+    expect(
+      await main(
+        envFor(keys),
+        (l) => out.push(l),
+        (l) => err.push(l),
+      ),
+    ).toBe(0);
     expect(out[1]).toBe('connections: 0 re-encrypted, 2 already under "k2"');
 
     // The old key retired: nothing left that needs it.
     out.length = 0;
-    expect(await main(envFor(`k2:${k2.base64}`), (l) => out.push(l), (l) => err.push(l))).toBe(0);
+    expect(
+      await main(
+        envFor(`k2:${k2.base64}`),
+        (l) => out.push(l),
+        (l) => err.push(l),
+      ),
+    ).toBe(0);
     expect(out.slice(1, 4).every((l) => l.includes(' 0 re-encrypted'))).toBe(true);
   });
 
@@ -190,11 +226,23 @@ describe('npm run rotate-keys', () => {
     await seed(keyv);
     await closeKeyv(keyv);
     const err: string[] = [];
-    expect(await main(envFor(`k2:${k2.base64}`), () => undefined, (l) => err.push(l))).toBe(2);
+    expect(
+      await main(
+        envFor(`k2:${k2.base64}`),
+        () => undefined,
+        (l) => err.push(l),
+      ),
+    ).toBe(2);
     expect(err.join('\n')).toMatch(/could not be decrypted with any key in TOKEN_ENCRYPTION_KEY/);
 
     err.length = 0;
-    expect(await main(envFor('k2:not-a-key'), () => undefined, (l) => err.push(l))).toBe(1);
+    expect(
+      await main(
+        envFor('k2:not-a-key'),
+        () => undefined,
+        (l) => err.push(l),
+      ),
+    ).toBe(1);
     expect(err.join('\n')).toMatch(/^rotate-keys: TOKEN_ENCRYPTION_KEY:/);
     expect(err.join('\n')).not.toContain('not-a-key');
   });

@@ -121,7 +121,9 @@ describe('loadOrCreateDevKey', () => {
     const junk = randomBytes(10).toString('base64');
     await writeFile(file, junk, { mode: 0o600 });
     const { log } = captureLogger();
-    await expect(loadOrCreateDevKey(dir.path, log)).rejects.toThrow(/^TOKEN_ENCRYPTION_KEY: the development key file .* is not a valid key/);
+    await expect(loadOrCreateDevKey(dir.path, log)).rejects.toThrow(
+      /^TOKEN_ENCRYPTION_KEY: the development key file .* is not a valid key/,
+    );
     await expect(loadOrCreateDevKey(dir.path, log)).rejects.not.toThrow(junk);
   });
 });

@@ -43,7 +43,12 @@ export function uniqueNamespace(label: string): string {
   return `test-${label}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-export const slackUser = (userId: string, teamId = 'T0001'): ChatUser => ({ platform: 'slack', teamId, userId, displayName: 'sam' });
+export const slackUser = (userId: string, teamId = 'T0001'): ChatUser => ({
+  platform: 'slack',
+  teamId,
+  userId,
+  displayName: 'sam',
+});
 export const discordUser = (userId: string): ChatUser => ({ platform: 'discord', userId });
 
 /** Tokens and names that must never show up in a dump of the store. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatUser } from '../../../src/core/chat-user.js';
 import { StoreDecryptError } from '../../../src/core/errors.js';
-import { KeyvConnectionStore, connectionStoreKey } from '../../../src/store/keyv-connection-store.js';
+import { connectionStoreKey, KeyvConnectionStore } from '../../../src/store/keyv-connection-store.js';
 import { closeKeyv, createKeyv } from '../../../src/store/keyv-factory.js';
 import { KeyvOneTimeStore } from '../../../src/store/keyv-one-time-store.js';
 import { createTokenCipher } from '../../../src/store/token-cipher.js';
@@ -57,7 +57,9 @@ describe('KeyvConnectionStore over sqlite: at rest', () => {
     const reopened = await createKeyv(url, {});
     const again = new KeyvConnectionStore({ keyv: reopened, cipher: createTokenCipher([newKey('k1')]), log });
     await expect(again.get(users[0]!)).rejects.toBeInstanceOf(StoreDecryptError); // a different k1: not readable
-    await expect(new KeyvOneTimeStore<ChatUser>({ keyv: reopened, prefix: 'link' }).take(linkToken)).resolves.toEqual(users[0]);
+    await expect(new KeyvOneTimeStore<ChatUser>({ keyv: reopened, prefix: 'link' }).take(linkToken)).resolves.toEqual(
+      users[0],
+    );
     await closeKeyv(reopened);
   });
 
@@ -72,7 +74,9 @@ describe('KeyvConnectionStore over sqlite: at rest', () => {
     await closeKeyv(first);
 
     const second = await createKeyv(url, {});
-    await expect(new KeyvConnectionStore({ keyv: second, cipher: createTokenCipher([key]), log }).get(user)).resolves.toEqual(connection);
+    await expect(
+      new KeyvConnectionStore({ keyv: second, cipher: createTokenCipher([key]), log }).get(user),
+    ).resolves.toEqual(connection);
     await closeKeyv(second);
   });
 
@@ -134,7 +138,11 @@ describe('KeyvConnectionStore: connections marked dead by older versions', () =>
     expect(read).toEqual({ ...old, accessToken: '', refreshToken: null });
     // The record itself no longer holds them.
     const raw = await keyv.get<string>(connectionStoreKey(user));
-    expect(JSON.parse(cipher.decrypt(raw!, connectionStoreKey(user)).plaintext)).toMatchObject({ accessToken: '', refreshToken: null, lostAccessAt: old.lostAccessAt });
+    expect(JSON.parse(cipher.decrypt(raw!, connectionStoreKey(user)).plaintext)).toMatchObject({
+      accessToken: '',
+      refreshToken: null,
+      lostAccessAt: old.lostAccessAt,
+    });
     expect(lines().filter((l) => l.event === 'store.dead_tokens_dropped')).toHaveLength(1);
     for (const secret of [old.accessToken, old.refreshToken!]) expect(text()).not.toContain(secret);
 

@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import type { Keyv } from 'keyv';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeKeyv, createKeyv } from '../../../src/store/keyv-factory.js';
 import { KeyvLeaseStore } from '../../../src/store/keyv-lease-store.js';

@@ -29,7 +29,12 @@ describe('openStore', () => {
     const bad = randomBytes(16).toString('base64');
     const dbDir = join(dir.path, 'db');
     const opening = openStore(
-      { storeUrl: `sqlite://${join(dbDir, 'x.sqlite')}`, tokenEncryptionKey: bad, dataDir: dir.path, nodeEnv: 'production' },
+      {
+        storeUrl: `sqlite://${join(dbDir, 'x.sqlite')}`,
+        tokenEncryptionKey: bad,
+        dataDir: dir.path,
+        nodeEnv: 'production',
+      },
       log,
     );
     await expect(opening).rejects.toThrow(/^TOKEN_ENCRYPTION_KEY:/);
@@ -37,7 +42,7 @@ describe('openStore', () => {
     await expect(access(dbDir)).rejects.toThrow();
   });
 
-  it('sweeps expired entries on an unref\'d timer, and stops sweeping when closed', async () => {
+  it("sweeps expired entries on an unref'd timer, and stops sweeping when closed", async () => {
     const { log } = captureLogger();
     const intervals: NodeJS.Timeout[] = [];
     const realSetInterval = globalThis.setInterval;
@@ -103,7 +108,11 @@ describe('openStore', () => {
 
   it('uses (and reuses) a development key file outside production', async () => {
     const { log } = captureLogger();
-    const config = { storeUrl: `sqlite://${join(dir.path, 'x.sqlite')}`, dataDir: join(dir.path, 'data'), nodeEnv: 'development' };
+    const config = {
+      storeUrl: `sqlite://${join(dir.path, 'x.sqlite')}`,
+      dataDir: join(dir.path, 'data'),
+      nodeEnv: 'development',
+    };
     const user = slackUser('UDEV');
     const connection = connectionFor(user);
 

@@ -1,6 +1,6 @@
+import type { Keyv } from 'keyv';
 import { chmod, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Keyv } from 'keyv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatUserKey } from '../../../src/core/chat-user.js';
 import { StoreDecryptError } from '../../../src/core/errors.js';
@@ -27,7 +27,11 @@ const record: SavedRecord = {
   tweet: { id: '20', handle: 'jack', text: TWEET_TEXT, url: 'https://x.com/jack/status/20' },
   savedAt: '2030-01-01T00:00:00.000Z',
 };
-const kept: PendingSave = { tweet: { handle: 'naval', text: TWEET_TEXT }, tableName: TABLE, queuedAt: '2030-01-01T00:00:00.000Z' };
+const kept: PendingSave = {
+  tweet: { handle: 'naval', text: TWEET_TEXT },
+  tableName: TABLE,
+  queuedAt: '2030-01-01T00:00:00.000Z',
+};
 
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
 
@@ -69,7 +73,10 @@ describe('the SQLite file', () => {
   it('a raw read of the file holds no tweet text, table name or row URL', async () => {
     const { log } = captureLogger();
     const path = join(dir.path, 'x.sqlite');
-    const store = await openStore({ storeUrl: `sqlite://${path}`, tokenEncryptionKey: newKey().base64, dataDir: dir.path, nodeEnv: 'production' }, log);
+    const store = await openStore(
+      { storeUrl: `sqlite://${path}`, tokenEncryptionKey: newKey().base64, dataDir: dir.path, nodeEnv: 'production' },
+      log,
+    );
     const user = slackUser('UREST');
     await store.saveIndex.remember(user, record);
     await store.pendingSaves.add(user, kept);
@@ -121,7 +128,7 @@ describe('saved-tweet records and kept saves are encrypted, bound to their key',
     expect(await keyv.get(key)).toMatch(/^v1\.k1\./);
   });
 
-  it('a blob copied under another user\'s key does not decrypt', async () => {
+  it("a blob copied under another user's key does not decrypt", async () => {
     await index().remember(user, record);
     const other = slackUser('UOTHER');
     const [, blob] = (await rawValues()).find(([k]) => k.startsWith('saved-page:'))!;
@@ -133,7 +140,10 @@ describe('saved-tweet records and kept saves are encrypted, bound to their key',
     await index([k1]).remember(user, record);
     await expect(index([k2, k1]).findByPage(user, PAGE)).resolves.toEqual(record);
     const blobs = (await rawValues()).map(([k, v]) => [k.split(':')[0], String(v).split('.')[1]]);
-    expect(blobs.sort()).toEqual([['saved', 'k1'], ['saved-page', 'k2']]);
+    expect(blobs.sort()).toEqual([
+      ['saved', 'k1'],
+      ['saved-page', 'k2'],
+    ]);
   });
 
   it('kept saves: a blob, read back once; a list kept in clear is still handed out', async () => {

@@ -7,7 +7,9 @@ import { defineStoreContract } from './store-contract.js';
 const redisUrl = process.env.TEST_REDIS_URL;
 const postgresUrl = process.env.TEST_POSTGRES_URL;
 if (process.env.CI && (!redisUrl || !postgresUrl)) {
-  throw new Error('CI must run the Redis and Postgres store tests: set TEST_REDIS_URL and TEST_POSTGRES_URL (eval "$(bash .ci/services.sh)")');
+  throw new Error(
+    'CI must run the Redis and Postgres store tests: set TEST_REDIS_URL and TEST_POSTGRES_URL (eval "$(bash .ci/services.sh)")',
+  );
 }
 
 describe.skipIf(!redisUrl)('redis (TEST_REDIS_URL)', () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll } from 'vitest';
 import { join } from 'node:path';
-import { defineStoreContract } from './store-contract.js';
+import { afterAll, beforeAll } from 'vitest';
 import { tempDir } from './helpers.js';
+import { defineStoreContract } from './store-contract.js';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {

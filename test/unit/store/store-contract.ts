@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import type { Keyv } from 'keyv';
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChatUser } from '../../../src/core/chat-user.js';
 import { chatUserKey } from '../../../src/core/chat-user.js';
 import { StoreDecryptError } from '../../../src/core/errors.js';
+import { KeyvClaimStore } from '../../../src/store/keyv-claim-store.js';
 import { connectionStoreKey, KeyvConnectionStore } from '../../../src/store/keyv-connection-store.js';
 import { closeKeyv, createKeyv, deleteIfValue, setIfAbsent, sweepExpired } from '../../../src/store/keyv-factory.js';
-import { KeyvClaimStore } from '../../../src/store/keyv-claim-store.js';
-import { KeyvPendingSaves } from '../../../src/store/keyv-pending-saves.js';
 import { KeyvOneTimeStore, oneTimeStoreKey } from '../../../src/store/keyv-one-time-store.js';
+import { KeyvPendingSaves } from '../../../src/store/keyv-pending-saves.js';
 import { createTokenCipher } from '../../../src/store/token-cipher.js';
 import { captureLogger, connectionFor, discordUser, newKey, slackUser, uniqueNamespace } from './helpers.js';
 
@@ -77,7 +77,8 @@ export function defineStoreContract(backend: ContractBackend): void {
         await expect(connections.delete(alice)).resolves.toBe(true);
         await expect(connections.get(alice)).resolves.toBeUndefined();
         await expect(connections.delete(alice)).resolves.toBe(false);
-        for (const user of [bob, aliceElsewhere, dana]) await expect(connections.get(user)).resolves.toEqual(seeded.get(user));
+        for (const user of [bob, aliceElsewhere, dana])
+          await expect(connections.get(user)).resolves.toEqual(seeded.get(user));
       });
 
       it('replaces a connection on set', async () => {
@@ -240,7 +241,12 @@ export function defineStoreContract(backend: ContractBackend): void {
         const b = new KeyvClaimStore({ keyv: keyvB ?? keyv });
         for (let round = 0; round < 25; round++) {
           const key = `event:${backend.label}:${round}:${randomBytes(4).toString('hex')}`;
-          const results = await Promise.all([a.claim(key, 60_000), b.claim(key, 60_000), a.claim(key, 60_000), b.claim(key, 60_000)]);
+          const results = await Promise.all([
+            a.claim(key, 60_000),
+            b.claim(key, 60_000),
+            a.claim(key, 60_000),
+            b.claim(key, 60_000),
+          ]);
           expect(results.filter(Boolean)).toHaveLength(1);
         }
       });
@@ -287,7 +293,10 @@ export function defineStoreContract(backend: ContractBackend): void {
         const a = new KeyvPendingSaves(keyv, createTokenCipher([k1]));
         const b = new KeyvPendingSaves(keyvB ?? keyv, createTokenCipher([k1]));
         const user = slackUser(`UP${randomBytes(3).toString('hex')}`);
-        const save = (i: number) => ({ tweet: { id: String(i), url: `https://x.com/jack/status/${i}`, handle: 'jack' }, queuedAt: new Date().toISOString() });
+        const save = (i: number) => ({
+          tweet: { id: String(i), url: `https://x.com/jack/status/${i}`, handle: 'jack' },
+          queuedAt: new Date().toISOString(),
+        });
         await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).add(user, save(i))));
         const [first, second] = await Promise.all([a.takeAll(user), b.takeAll(user)]);
         const taken = [...first, ...second].map((s) => Number(s.tweet.id)).sort((x, y) => x - y);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchTweetFromOembed } from '../../../src/tweets/oembed.js';
 import { startOembedSandbox, type OembedSandbox } from '../../../src/sandbox/oembed/oembed-sandbox.js';
+import { fetchTweetFromOembed } from '../../../src/tweets/oembed.js';
 
 describe('fetchTweetFromOembed against the oEmbed sandbox', () => {
   let sandbox: OembedSandbox;
@@ -22,7 +22,12 @@ describe('fetchTweetFromOembed against the oEmbed sandbox', () => {
 
   it('extracts the text, handle and author name of the seeded first tweet', async () => {
     const result = await fetchTweetFromOembed('https://x.com/jack/status/20', { endpoint: sandbox.url });
-    expect(result).toStrictEqual({ text: 'just setting up my twttr', handle: 'jack', authorName: 'jack', postedDay: '2006-03-21' });
+    expect(result).toStrictEqual({
+      text: 'just setting up my twttr',
+      handle: 'jack',
+      authorName: 'jack',
+      postedDay: '2006-03-21',
+    });
   });
 
   it('sends the canonical twitter.com URL with omit_script and dnt', async () => {
@@ -31,7 +36,10 @@ describe('fetchTweetFromOembed against the oEmbed sandbox', () => {
       requested = new URL(String(input));
       return fetch(input, init);
     };
-    await fetchTweetFromOembed('<https://fxtwitter.com/jack/status/20/photo/1?s=46&amp;t=x>', { endpoint: sandbox.url, fetch: spy });
+    await fetchTweetFromOembed('<https://fxtwitter.com/jack/status/20/photo/1?s=46&amp;t=x>', {
+      endpoint: sandbox.url,
+      fetch: spy,
+    });
     expect(requested?.searchParams.get('url')).toBe('https://twitter.com/jack/status/20');
     expect(requested?.searchParams.get('omit_script')).toBe('true');
     expect(requested?.searchParams.get('dnt')).toBe('true');
@@ -45,7 +53,9 @@ describe('fetchTweetFromOembed against the oEmbed sandbox', () => {
   });
 
   it('turns <br> into newlines, strips tags, decodes entities and keeps t.co / pic.twitter.com links as text', async () => {
-    const result = await fetchTweetFromOembed('https://twitter.com/edwardodell/status/1591044196705927168', { endpoint: sandbox.url });
+    const result = await fetchTweetFromOembed('https://twitter.com/edwardodell/status/1591044196705927168', {
+      endpoint: sandbox.url,
+    });
     expect(result).toStrictEqual({
       text: 'NEVER LEAVE, NEVER PAY\nline two & "quotes" <tags> it\'s\n@jack #hashtag https://t.co/abc123 pic.twitter.com/AbCdEf1234',
       handle: 'edwardodell',
@@ -70,12 +80,22 @@ describe('fetchTweetFromOembed against the oEmbed sandbox', () => {
       version: '1.0',
     };
     const fake: typeof fetch = () => Promise.resolve(Response.json(body));
-    const result = await fetchTweetFromOembed('https://x.com/jack/status/21', { endpoint: 'https://publish.twitter.com/oembed', fetch: fake });
-    expect(result).toStrictEqual({ text: 'café 🐦\n"hi" &amp; pic.twitter.com/x', handle: 'jack', authorName: 'jack', postedDay: '2006-03-21' });
+    const result = await fetchTweetFromOembed('https://x.com/jack/status/21', {
+      endpoint: 'https://publish.twitter.com/oembed',
+      fetch: fake,
+    });
+    expect(result).toStrictEqual({
+      text: 'café 🐦\n"hi" &amp; pic.twitter.com/x',
+      handle: 'jack',
+      authorName: 'jack',
+      postedDay: '2006-03-21',
+    });
   });
 
   it('gives undefined for an unknown (deleted or protected) tweet: 404', async () => {
-    await expect(fetchTweetFromOembed('https://x.com/jack/status/404404', { endpoint: sandbox.url })).resolves.toBeUndefined();
+    await expect(
+      fetchTweetFromOembed('https://x.com/jack/status/404404', { endpoint: sandbox.url }),
+    ).resolves.toBeUndefined();
   });
 
   it('gives undefined without asking when the URL is not a tweet link', async () => {
@@ -88,19 +108,34 @@ describe('fetchTweetFromOembed against the oEmbed sandbox', () => {
     sandbox.addTweet('777', { handle: 'slow', name: 'Slow', text: 'never arrives' });
     sandbox.hang('777');
     const started = Date.now();
-    await expect(fetchTweetFromOembed('https://x.com/slow/status/777', { endpoint: sandbox.url, timeoutMs: 200 })).resolves.toBeUndefined();
+    await expect(
+      fetchTweetFromOembed('https://x.com/slow/status/777', { endpoint: sandbox.url, timeoutMs: 200 }),
+    ).resolves.toBeUndefined();
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('gives undefined for bad JSON, a wrong shape, a 5xx or a network error', async () => {
-    const respond = (res: Response): typeof fetch => () => Promise.resolve(res);
+    const respond =
+      (res: Response): typeof fetch =>
+      () =>
+        Promise.resolve(res);
     const opts = { endpoint: 'https://publish.twitter.com/oembed' };
     const url = 'https://x.com/jack/status/20';
-    await expect(fetchTweetFromOembed(url, { ...opts, fetch: respond(new Response('not json', { status: 200 })) })).resolves.toBeUndefined();
-    await expect(fetchTweetFromOembed(url, { ...opts, fetch: respond(Response.json({ html: 42 })) })).resolves.toBeUndefined();
-    await expect(fetchTweetFromOembed(url, { ...opts, fetch: respond(Response.json({ html: '<div>no paragraph</div>' })) })).resolves.toBeUndefined();
-    await expect(fetchTweetFromOembed(url, { ...opts, fetch: respond(Response.json({ error: 'x' }, { status: 503 })) })).resolves.toBeUndefined();
-    await expect(fetchTweetFromOembed(url, { ...opts, fetch: () => Promise.reject(new TypeError('fetch failed')) })).resolves.toBeUndefined();
+    await expect(
+      fetchTweetFromOembed(url, { ...opts, fetch: respond(new Response('not json', { status: 200 })) }),
+    ).resolves.toBeUndefined();
+    await expect(
+      fetchTweetFromOembed(url, { ...opts, fetch: respond(Response.json({ html: 42 })) }),
+    ).resolves.toBeUndefined();
+    await expect(
+      fetchTweetFromOembed(url, { ...opts, fetch: respond(Response.json({ html: '<div>no paragraph</div>' })) }),
+    ).resolves.toBeUndefined();
+    await expect(
+      fetchTweetFromOembed(url, { ...opts, fetch: respond(Response.json({ error: 'x' }, { status: 503 })) }),
+    ).resolves.toBeUndefined();
+    await expect(
+      fetchTweetFromOembed(url, { ...opts, fetch: () => Promise.reject(new TypeError('fetch failed')) }),
+    ).resolves.toBeUndefined();
     await expect(fetchTweetFromOembed(url, { endpoint: 'not a url' })).resolves.toBeUndefined();
   });
 });
@@ -116,7 +151,9 @@ describe('oEmbed sandbox', () => {
       const unknown = await fetch(`${sandbox.url}?url=${encodeURIComponent('https://twitter.com/jack/status/1')}`);
       expect(unknown.status).toBe(404);
       expect(await unknown.json()).toHaveProperty('error');
-      const known = await fetch(`${sandbox.url}?url=${encodeURIComponent('https://twitter.com/jack/status/20')}&omit_script=true&dnt=true`);
+      const known = await fetch(
+        `${sandbox.url}?url=${encodeURIComponent('https://twitter.com/jack/status/20')}&omit_script=true&dnt=true`,
+      );
       expect(known.status).toBe(200);
       expect(await known.json()).toMatchObject({
         url: 'https://twitter.com/jack/status/20',
@@ -127,7 +164,11 @@ describe('oEmbed sandbox', () => {
         provider_name: 'Twitter',
         version: '1.0',
       });
-      expect(sandbox.requests).toStrictEqual(['https://x.com/jack', 'https://twitter.com/jack/status/1', 'https://twitter.com/jack/status/20']);
+      expect(sandbox.requests).toStrictEqual([
+        'https://x.com/jack',
+        'https://twitter.com/jack/status/1',
+        'https://twitter.com/jack/status/20',
+      ]);
     } finally {
       await sandbox.close();
     }
@@ -136,7 +177,9 @@ describe('oEmbed sandbox', () => {
   it('closes while a request hangs', async () => {
     const sandbox = await startOembedSandbox();
     sandbox.hang('20');
-    const pending = fetch(`${sandbox.url}?url=${encodeURIComponent('https://twitter.com/jack/status/20')}`).catch((e: unknown) => e);
+    const pending = fetch(`${sandbox.url}?url=${encodeURIComponent('https://twitter.com/jack/status/20')}`).catch(
+      (e: unknown) => e,
+    );
     await new Promise((r) => setTimeout(r, 50));
     await sandbox.close();
     expect(await pending).toBeInstanceOf(Error);

@@ -65,11 +65,69 @@ describe('parsing adversarial 40,000-character messages', () => {
 
 /** Pieces of every syntax the parsers read, so random messages hit their patterns' edges. */
 const PIECES = [
-  ' ', '  ', '\t', '\n', '\r\n', 'a', 'word', '—', '–', '-', '--', '&mdash;', '&amp;', '&lt;', '(@jack)', '@jack', '@',
-  'https://', 'http://', 'x.com/', 'twitter.com/', 'fxtwitter.com/', '/status/', '20', '1234567890123456789012',
-  'https://x.com/jack/status/20', 'https://example.com/a', '.', ',', '!', ')', '(', '[', ']', '](', '<', '>', '|',
-  '*', '_', '~', ':', '·', '3h', 'now', 'Mar 21, 2006', '9:50 PM', ' · ', 'Views', '1.2K', 'Replying to', ' on X',
-  '<@U123>', '<@!123>', '<#C1|general>', '<!here>', '<t:1:R>', '<:e:1>', ' to ', '\uE000', '\uE001', '\uE002', '0',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r\n',
+  'a',
+  'word',
+  '—',
+  '–',
+  '-',
+  '--',
+  '&mdash;',
+  '&amp;',
+  '&lt;',
+  '(@jack)',
+  '@jack',
+  '@',
+  'https://',
+  'http://',
+  'x.com/',
+  'twitter.com/',
+  'fxtwitter.com/',
+  '/status/',
+  '20',
+  '1234567890123456789012',
+  'https://x.com/jack/status/20',
+  'https://example.com/a',
+  '.',
+  ',',
+  '!',
+  ')',
+  '(',
+  '[',
+  ']',
+  '](',
+  '<',
+  '>',
+  '|',
+  '*',
+  '_',
+  '~',
+  ':',
+  '·',
+  '3h',
+  'now',
+  'Mar 21, 2006',
+  '9:50 PM',
+  ' · ',
+  'Views',
+  '1.2K',
+  'Replying to',
+  ' on X',
+  '<@U123>',
+  '<@!123>',
+  '<#C1|general>',
+  '<!here>',
+  '<t:1:R>',
+  '<:e:1>',
+  ' to ',
+  '\uE000',
+  '\uE001',
+  '\uE002',
+  '0',
 ];
 const message = fc
   .tuple(fc.array(fc.constantFrom(...PIECES), { maxLength: 60 }), fc.integer({ min: 1, max: 400 }))
@@ -78,9 +136,12 @@ const message = fc
 describe('fuzzing the tweet parsers', () => {
   it('never throws and stays fast on any mix of their syntax', () => {
     fc.assert(
-      fc.property(fc.oneof(message, fc.string({ maxLength: 2_000 }), fc.string({ unit: 'binary', maxLength: 500 })), (text) => {
-        expect(fastestMs(() => parseLikeTheProduct(text))).toBeLessThan(BUDGET_MS * 4);
-      }),
+      fc.property(
+        fc.oneof(message, fc.string({ maxLength: 2_000 }), fc.string({ unit: 'binary', maxLength: 500 })),
+        (text) => {
+          expect(fastestMs(() => parseLikeTheProduct(text))).toBeLessThan(BUDGET_MS * 4);
+        },
+      ),
       // A time budget rather than a fixed count: as many inputs as fit in 5 s, never more.
       { numRuns: 100_000, interruptAfterTimeLimit: 5_000, markInterruptAsFailure: false },
     );

@@ -24,7 +24,10 @@ interface SlackAttachment {
   fallback?: string;
 }
 function fromSlackAttachment(a: SlackAttachment): TweetUnfurl {
-  const author = a.author_name && a.author_subname ? `${a.author_name} (${a.author_subname})` : (a.author_subname ?? a.author_name ?? a.title);
+  const author =
+    a.author_name && a.author_subname
+      ? `${a.author_name} (${a.author_subname})`
+      : (a.author_subname ?? a.author_name ?? a.title);
   return { author, url: a.original_url ?? a.from_url ?? a.title_link ?? a.author_link, text: a.text };
 }
 
@@ -69,8 +72,16 @@ const cases: Array<[name: string, input: TweetInput, expected: ParsedTweetInput]
   ['fixupx.com', { text: 'https://fixupx.com/jack/status/20' }, tweet(JACK)],
   ['fixvx.com', { text: 'https://fixvx.com/jack/status/20' }, tweet(JACK)],
   ['twittpr.com', { text: 'https://twittpr.com/jack/status/20' }, tweet(JACK)],
-  ['/i/web/status/', { text: 'https://x.com/i/web/status/20' }, tweet({ id: '20', url: 'https://x.com/i/web/status/20' })],
-  ['/i/status/', { text: 'https://twitter.com/i/status/20' }, tweet({ id: '20', url: 'https://x.com/i/web/status/20' })],
+  [
+    '/i/web/status/',
+    { text: 'https://x.com/i/web/status/20' },
+    tweet({ id: '20', url: 'https://x.com/i/web/status/20' }),
+  ],
+  [
+    '/i/status/',
+    { text: 'https://twitter.com/i/status/20' },
+    tweet({ id: '20', url: 'https://x.com/i/web/status/20' }),
+  ],
   ['/photo/1', { text: 'https://x.com/jack/status/20/photo/1' }, tweet(JACK)],
   ['/video/1', { text: 'https://twitter.com/jack/status/20/video/1' }, tweet(JACK)],
   ['query string', { text: 'https://x.com/jack/status/20?s=46&t=w-i11UUFTIWOtvEWpF2hpQ' }, tweet(JACK)],
@@ -83,10 +94,22 @@ const cases: Array<[name: string, input: TweetInput, expected: ParsedTweetInput]
   ['Discord masked link', { text: '[tweet](https://x.com/jack/status/20)' }, tweet(JACK)],
   ['no scheme', { text: 'x.com/jack/status/20' }, tweet(JACK)],
   ['www. without scheme', { text: 'www.twitter.com/jack/status/20' }, tweet(JACK)],
-  ['case kept in handle', { text: 'https://X.COM/Jack/status/20' }, tweet({ id: '20', url: 'https://x.com/Jack/status/20', handle: 'Jack' })],
-  ['20-digit id', { text: 'https://x.com/jack/status/12345678901234567890' }, tweet({ id: '12345678901234567890', url: 'https://x.com/jack/status/12345678901234567890', handle: 'jack' })],
+  [
+    'case kept in handle',
+    { text: 'https://X.COM/Jack/status/20' },
+    tweet({ id: '20', url: 'https://x.com/Jack/status/20', handle: 'Jack' }),
+  ],
+  [
+    '20-digit id',
+    { text: 'https://x.com/jack/status/12345678901234567890' },
+    tweet({ id: '12345678901234567890', url: 'https://x.com/jack/status/12345678901234567890', handle: 'jack' }),
+  ],
   ['link in bold', { text: '*https://x.com/jack/status/20*' }, tweet(JACK)],
-  ['link in parentheses with text', { text: `${TWTTR} (https://x.com/jack/status/20)` }, tweet({ ...JACK, text: TWTTR })],
+  [
+    'link in parentheses with text',
+    { text: `${TWTTR} (https://x.com/jack/status/20)` },
+    tweet({ ...JACK, text: TWTTR }),
+  ],
   ['surrounding whitespace', { text: '  \n https://x.com/jack/status/20 \n ' }, tweet(JACK)],
   ['Slack mention plus link', { text: '<@U0123ABC> https://x.com/jack/status/20' }, tweet(JACK)],
 
@@ -96,48 +119,174 @@ const cases: Array<[name: string, input: TweetInput, expected: ParsedTweetInput]
   ['link before a comma', { text: 'see https://x.com/jack/status/20, nice' }, tweet({ ...JACK, text: 'see, nice' })],
   ['link then a full stop is just the link', { text: 'https://x.com/jack/status/20.' }, tweet(JACK)],
   ['link mid-sentence', { text: 'so true https://x.com/jack/status/20 lol' }, tweet({ ...JACK, text: 'so true lol' })],
-  ['link then lines', { text: 'https://x.com/jack/status/20\njust setting up\nmy twttr' }, tweet({ ...JACK, text: 'just setting up\nmy twttr' })],
-  ['lines then Slack link', { text: 'just setting up\nmy twttr\n<https://x.com/jack/status/20>' }, tweet({ ...JACK, text: 'just setting up\nmy twttr' })],
-  ['link plus the author handle', { text: `https://x.com/jack/status/20 @jack ${TWTTR}` }, tweet({ ...JACK, text: TWTTR })],
-  ['link plus a reply to someone else', { text: 'https://x.com/jack/status/20 @biz thanks!' }, tweet({ ...JACK, text: '@biz thanks!' })],
-  ['/i/web link plus @handle', { text: `https://x.com/i/web/status/20 @jack ${TWTTR}` }, tweet({ ...JACK, text: TWTTR })],
-  ['first tweet link wins, others stay text', { text: 'https://x.com/jack/status/20 quoting https://x.com/biz/status/21' }, tweet({ ...JACK, text: 'quoting https://x.com/biz/status/21' })],
-  ['other links stay in the text', { text: 'read https://example.com/a https://x.com/jack/status/20' }, tweet({ ...JACK, text: 'read https://example.com/a' })],
-  ['t.co link kept', { text: '@jack look https://t.co/abc123' }, tweet({ handle: 'jack', text: 'look https://t.co/abc123' })],
-  ['pic.twitter.com kept', { text: '@jack look pic.twitter.com/abc123' }, tweet({ handle: 'jack', text: 'look pic.twitter.com/abc123' })],
+  [
+    'link then lines',
+    { text: 'https://x.com/jack/status/20\njust setting up\nmy twttr' },
+    tweet({ ...JACK, text: 'just setting up\nmy twttr' }),
+  ],
+  [
+    'lines then Slack link',
+    { text: 'just setting up\nmy twttr\n<https://x.com/jack/status/20>' },
+    tweet({ ...JACK, text: 'just setting up\nmy twttr' }),
+  ],
+  [
+    'link plus the author handle',
+    { text: `https://x.com/jack/status/20 @jack ${TWTTR}` },
+    tweet({ ...JACK, text: TWTTR }),
+  ],
+  [
+    'link plus a reply to someone else',
+    { text: 'https://x.com/jack/status/20 @biz thanks!' },
+    tweet({ ...JACK, text: '@biz thanks!' }),
+  ],
+  [
+    '/i/web link plus @handle',
+    { text: `https://x.com/i/web/status/20 @jack ${TWTTR}` },
+    tweet({ ...JACK, text: TWTTR }),
+  ],
+  [
+    'first tweet link wins, others stay text',
+    { text: 'https://x.com/jack/status/20 quoting https://x.com/biz/status/21' },
+    tweet({ ...JACK, text: 'quoting https://x.com/biz/status/21' }),
+  ],
+  [
+    'other links stay in the text',
+    { text: 'read https://example.com/a https://x.com/jack/status/20' },
+    tweet({ ...JACK, text: 'read https://example.com/a' }),
+  ],
+  [
+    't.co link kept',
+    { text: '@jack look https://t.co/abc123' },
+    tweet({ handle: 'jack', text: 'look https://t.co/abc123' }),
+  ],
+  [
+    'pic.twitter.com kept',
+    { text: '@jack look pic.twitter.com/abc123' },
+    tweet({ handle: 'jack', text: 'look pic.twitter.com/abc123' }),
+  ],
 
   // --- handle and text
   ['@handle text', { text: `@jack ${TWTTR}` }, tweet({ handle: 'jack', text: TWTTR })],
   ['@handle: text', { text: `@jack: ${TWTTR}` }, tweet({ handle: 'jack', text: TWTTR })],
-  ['@handle newline text', { text: '@jack\njust setting up\nmy twttr' }, tweet({ handle: 'jack', text: 'just setting up\nmy twttr' })],
+  [
+    '@handle newline text',
+    { text: '@jack\njust setting up\nmy twttr' },
+    tweet({ handle: 'jack', text: 'just setting up\nmy twttr' }),
+  ],
   ['@handle only', { text: '@jack' }, tweet({ handle: 'jack' })],
-  ['Name (@handle): text', { text: `Jack (@jack): ${TWTTR}` }, tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR })],
-  ['Name (@handle) on X: text', { text: `Jack Dorsey (@jack) on X: ${TWTTR}` }, tweet({ handle: 'jack', authorName: 'Jack Dorsey', text: TWTTR })],
-  ['Slack bold kept', { text: '@jack *just* setting up my **twttr**' }, tweet({ handle: 'jack', text: '*just* setting up my **twttr**' })],
-  ['Slack entities decoded', { text: '@jack you &amp; me &lt;3 a&gt;b' }, tweet({ handle: 'jack', text: 'you & me <3 a>b' })],
-  ['Slack channel mention kept as #name', { text: '@jack see <#C123ABC|general>' }, tweet({ handle: 'jack', text: 'see #general' })],
+  [
+    'Name (@handle): text',
+    { text: `Jack (@jack): ${TWTTR}` },
+    tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR }),
+  ],
+  [
+    'Name (@handle) on X: text',
+    { text: `Jack Dorsey (@jack) on X: ${TWTTR}` },
+    tweet({ handle: 'jack', authorName: 'Jack Dorsey', text: TWTTR }),
+  ],
+  [
+    'Slack bold kept',
+    { text: '@jack *just* setting up my **twttr**' },
+    tweet({ handle: 'jack', text: '*just* setting up my **twttr**' }),
+  ],
+  [
+    'Slack entities decoded',
+    { text: '@jack you &amp; me &lt;3 a&gt;b' },
+    tweet({ handle: 'jack', text: 'you & me <3 a>b' }),
+  ],
+  [
+    'Slack channel mention kept as #name',
+    { text: '@jack see <#C123ABC|general>' },
+    tweet({ handle: 'jack', text: 'see #general' }),
+  ],
   ['Slack user mention is not a handle', { text: `<@U0123ABC> ${TWTTR}` }, { kind: 'no_tweet' }],
   ['Discord user mention is not a handle', { text: `<@!123456789012345678> ${TWTTR}` }, { kind: 'no_tweet' }],
-  ['Slack fallback with profile link label', { text: '<https://twitter.com/edwardodell|@edwardodell>: NEVER LEAVE, NEVER PAY' }, tweet({ handle: 'edwardodell', text: 'NEVER LEAVE, NEVER PAY' })],
+  [
+    'Slack fallback with profile link label',
+    { text: '<https://twitter.com/edwardodell|@edwardodell>: NEVER LEAVE, NEVER PAY' },
+    tweet({ handle: 'edwardodell', text: 'NEVER LEAVE, NEVER PAY' }),
+  ],
   ['long text stays whole', { text: `@jack ${LONG}` }, tweet({ handle: 'jack', text: LONG })],
 
   // --- text copied from X
-  ['web UI copy', { text: `Jack\n@jack\n·\nMar 21, 2006\n${TWTTR}` }, tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR })],
-  ['web UI copy, relative time', { text: `jack 🐦\n@jack\n·\n21m\n${TWTTR}\nsecond line` }, tweet({ handle: 'jack', authorName: 'jack 🐦', text: `${TWTTR}\nsecond line` })],
-  ['web UI copy, name and handle on one line', { text: `Jack @jack · 21m\n${TWTTR}` }, tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR })],
-  ['web UI copy, all on one line', { text: `Jack @jack · Mar 21, 2006 ${TWTTR}` }, tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR })],
-  ['web UI copy, name @handle then dot line', { text: `Jack @jack\n·\n3h\n${TWTTR}` }, tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR })],
-  ['web UI copy, replying to', { text: `Jack\n@jack\n·\n21m\nReplying to\n@biz\n${TWTTR}` }, tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR })],
+  [
+    'web UI copy',
+    { text: `Jack\n@jack\n·\nMar 21, 2006\n${TWTTR}` },
+    tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR }),
+  ],
+  [
+    'web UI copy, relative time',
+    { text: `jack 🐦\n@jack\n·\n21m\n${TWTTR}\nsecond line` },
+    tweet({ handle: 'jack', authorName: 'jack 🐦', text: `${TWTTR}\nsecond line` }),
+  ],
+  [
+    'web UI copy, name and handle on one line',
+    { text: `Jack @jack · 21m\n${TWTTR}` },
+    tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR }),
+  ],
+  [
+    'web UI copy, all on one line',
+    { text: `Jack @jack · Mar 21, 2006 ${TWTTR}` },
+    tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR }),
+  ],
+  [
+    'web UI copy, name @handle then dot line',
+    { text: `Jack @jack\n·\n3h\n${TWTTR}` },
+    tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR }),
+  ],
+  [
+    'web UI copy, replying to',
+    { text: `Jack\n@jack\n·\n21m\nReplying to\n@biz\n${TWTTR}` },
+    tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR }),
+  ],
   ['name and handle lines only', { text: 'Jack\n@jack' }, tweet({ handle: 'jack', authorName: 'Jack' })],
-  ['a handle on its own line inside prose is not a header', { text: 'thanks to\n@biz\nfor this' }, { kind: 'no_tweet' }],
-  ['focused tweet copy with footer', { text: `Jack\n@jack\n${TWTTR}\n9:50 PM · Mar 21, 2006\n·\n1.2M\nViews` }, tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR })],
-  ['web UI copy plus link', { text: `https://x.com/jack/status/20\nJack\n@jack\n·\nMar 21, 2006\n${TWTTR}` }, tweet({ ...JACK, authorName: 'Jack', text: TWTTR })],
-  ['embed text with —', { text: `${TWTTR}\n— jack (@jack) March 21, 2006` }, tweet({ handle: 'jack', authorName: 'jack', text: TWTTR })],
-  ['embed text with &mdash;', { text: `${TWTTR}\n&mdash; jack (@jack) March 21, 2006` }, tweet({ handle: 'jack', authorName: 'jack', text: TWTTR })],
-  ['embed text with &amp;mdash; (Slack-escaped HTML)', { text: `${TWTTR}\n&amp;mdash; jack (@jack) March 21, 2006` }, tweet({ handle: 'jack', authorName: 'jack', text: TWTTR })],
-  ['embed text with -', { text: `${TWTTR}\n- jack (@jack) March 21, 2006` }, tweet({ handle: 'jack', authorName: 'jack', text: TWTTR })],
-  ['embed text on one line', { text: `${TWTTR} — jack (@jack) March 21, 2006` }, tweet({ handle: 'jack', authorName: 'jack', text: TWTTR })],
-  ['embed text with pic link and tweet link', { text: `look pic.twitter.com/abc\n— Jack (@jack) <https://twitter.com/jack/status/20?ref_src=twsrc%5Etfw|March 21, 2006>` }, tweet({ ...JACK, authorName: 'Jack', text: 'look pic.twitter.com/abc' })],
+  [
+    'a handle on its own line inside prose is not a header',
+    { text: 'thanks to\n@biz\nfor this' },
+    { kind: 'no_tweet' },
+  ],
+  [
+    'focused tweet copy with footer',
+    { text: `Jack\n@jack\n${TWTTR}\n9:50 PM · Mar 21, 2006\n·\n1.2M\nViews` },
+    tweet({ handle: 'jack', authorName: 'Jack', text: TWTTR }),
+  ],
+  [
+    'web UI copy plus link',
+    { text: `https://x.com/jack/status/20\nJack\n@jack\n·\nMar 21, 2006\n${TWTTR}` },
+    tweet({ ...JACK, authorName: 'Jack', text: TWTTR }),
+  ],
+  [
+    'embed text with —',
+    { text: `${TWTTR}\n— jack (@jack) March 21, 2006` },
+    tweet({ handle: 'jack', authorName: 'jack', text: TWTTR }),
+  ],
+  [
+    'embed text with &mdash;',
+    { text: `${TWTTR}\n&mdash; jack (@jack) March 21, 2006` },
+    tweet({ handle: 'jack', authorName: 'jack', text: TWTTR }),
+  ],
+  [
+    'embed text with &amp;mdash; (Slack-escaped HTML)',
+    { text: `${TWTTR}\n&amp;mdash; jack (@jack) March 21, 2006` },
+    tweet({ handle: 'jack', authorName: 'jack', text: TWTTR }),
+  ],
+  [
+    'embed text with -',
+    { text: `${TWTTR}\n- jack (@jack) March 21, 2006` },
+    tweet({ handle: 'jack', authorName: 'jack', text: TWTTR }),
+  ],
+  [
+    'embed text on one line',
+    { text: `${TWTTR} — jack (@jack) March 21, 2006` },
+    tweet({ handle: 'jack', authorName: 'jack', text: TWTTR }),
+  ],
+  [
+    'embed text with pic link and tweet link',
+    {
+      text: `look pic.twitter.com/abc\n— Jack (@jack) <https://twitter.com/jack/status/20?ref_src=twsrc%5Etfw|March 21, 2006>`,
+    },
+    tweet({ ...JACK, authorName: 'Jack', text: 'look pic.twitter.com/abc' }),
+  ],
 
   // --- not tweets
   ['empty', { text: '' }, { kind: 'empty' }],
@@ -145,12 +294,28 @@ const cases: Array<[name: string, input: TweetInput, expected: ParsedTweetInput]
   ['only markup', { text: '<@U0123ABC> <!here>' }, { kind: 'empty' }],
   ['only formatting characters', { text: '** __ ~~' }, { kind: 'empty' }],
   ['other site', { text: 'https://example.com/a' }, { kind: 'not_tweet_link', url: 'https://example.com/a' }],
-  ['other site in Slack markup', { text: '<https://example.com/a?b=1&amp;c=2>' }, { kind: 'not_tweet_link', url: 'https://example.com/a?b=1&c=2' }],
+  [
+    'other site in Slack markup',
+    { text: '<https://example.com/a?b=1&amp;c=2>' },
+    { kind: 'not_tweet_link', url: 'https://example.com/a?b=1&c=2' },
+  ],
   ['profile link', { text: 'https://x.com/jack' }, { kind: 'not_tweet_link', url: 'https://x.com/jack' }],
   ['x.com/home', { text: 'https://x.com/home' }, { kind: 'not_tweet_link', url: 'https://x.com/home' }],
-  ['several non-tweet links: the first', { text: 'https://example.com/a https://x.com/jack' }, { kind: 'not_tweet_link', url: 'https://example.com/a' }],
-  ['21-digit id is not a tweet', { text: 'https://x.com/jack/status/123456789012345678901' }, { kind: 'not_tweet_link', url: 'https://x.com/jack/status/123456789012345678901' }],
-  ['16-char handle is not a tweet', { text: 'https://x.com/abcdefghijklmnop/status/20' }, { kind: 'not_tweet_link', url: 'https://x.com/abcdefghijklmnop/status/20' }],
+  [
+    'several non-tweet links: the first',
+    { text: 'https://example.com/a https://x.com/jack' },
+    { kind: 'not_tweet_link', url: 'https://example.com/a' },
+  ],
+  [
+    '21-digit id is not a tweet',
+    { text: 'https://x.com/jack/status/123456789012345678901' },
+    { kind: 'not_tweet_link', url: 'https://x.com/jack/status/123456789012345678901' },
+  ],
+  [
+    '16-char handle is not a tweet',
+    { text: 'https://x.com/abcdefghijklmnop/status/20' },
+    { kind: 'not_tweet_link', url: 'https://x.com/abcdefghijklmnop/status/20' },
+  ],
   ['plain text', { text: TWTTR }, { kind: 'no_tweet' }],
   ['text with a non-tweet link', { text: 'read this https://example.com/a' }, { kind: 'no_tweet' }],
   ['a mention mid-text is not an author', { text: 'thanks @biz for this' }, { kind: 'no_tweet' }],
@@ -159,19 +324,30 @@ const cases: Array<[name: string, input: TweetInput, expected: ParsedTweetInput]
   // --- unfurls
   [
     'Slack classic twitter unfurl fills handle, name and text',
-    { text: '<https://twitter.com/edwardodell/status/1591044196705927168?s=46&amp;t=w-i11UUFTIWOtvEWpF2hpQ>', unfurl: fromSlackAttachment(classicTwitterAttachment) },
+    {
+      text: '<https://twitter.com/edwardodell/status/1591044196705927168?s=46&amp;t=w-i11UUFTIWOtvEWpF2hpQ>',
+      unfurl: fromSlackAttachment(classicTwitterAttachment),
+    },
     tweet({ ...ODELL, authorName: 'Edward Odell', text: 'NEVER LEAVE, NEVER PAY' }),
   ],
   [
     'Slack classic unfurl with author @subname only, empty message text',
-    { text: '', unfurl: { author: '@edwardodell', url: classicTwitterAttachment.original_url, text: 'NEVER LEAVE, NEVER PAY' } },
+    {
+      text: '',
+      unfurl: { author: '@edwardodell', url: classicTwitterAttachment.original_url, text: 'NEVER LEAVE, NEVER PAY' },
+    },
     tweet({ ...ODELL, text: 'NEVER LEAVE, NEVER PAY' }),
   ],
   [
     'X-era unfurl of a tweet: title "Name (@handle) on X"',
     {
       text: '<https://x.com/ElonMursq/status/1767278440892289024>',
-      unfurl: fromSlackAttachment({ ...xEraProfileAttachment, title_link: 'https://x.com/ElonMursq/status/1767278440892289024', original_url: undefined, from_url: undefined }),
+      unfurl: fromSlackAttachment({
+        ...xEraProfileAttachment,
+        title_link: 'https://x.com/ElonMursq/status/1767278440892289024',
+        original_url: undefined,
+        from_url: undefined,
+      }),
     },
     tweet({
       id: '1767278440892289024',
@@ -188,12 +364,18 @@ const cases: Array<[name: string, input: TweetInput, expected: ParsedTweetInput]
   ],
   [
     'Discord embed from an fxtwitter link',
-    { text: 'https://fxtwitter.com/jack/status/20', unfurl: { author: 'jack (@jack)', url: 'https://fxtwitter.com/jack/status/20', text: TWTTR } },
+    {
+      text: 'https://fxtwitter.com/jack/status/20',
+      unfurl: { author: 'jack (@jack)', url: 'https://fxtwitter.com/jack/status/20', text: TWTTR },
+    },
     tweet({ ...JACK, authorName: 'jack', text: TWTTR }),
   ],
   [
     'unfurl "Name (@handle) on X" with an /i/web link',
-    { text: 'https://x.com/i/web/status/20', unfurl: { author: 'Jack (@jack) on X', url: 'https://x.com/i/web/status/20', text: TWTTR } },
+    {
+      text: 'https://x.com/i/web/status/20',
+      unfurl: { author: 'Jack (@jack) on X', url: 'https://x.com/i/web/status/20', text: TWTTR },
+    },
     tweet({ ...JACK, authorName: 'Jack', text: TWTTR }),
   ],
   [
@@ -213,29 +395,41 @@ const cases: Array<[name: string, input: TweetInput, expected: ParsedTweetInput]
   ],
   [
     'unfurl text (the tweet itself) wins over words typed around the link (a comment)',
-    { text: 'lol look at this https://x.com/jack/status/20', unfurl: { author: '@jack', url: 'https://x.com/jack/status/20', text: TWTTR } },
+    {
+      text: 'lol look at this https://x.com/jack/status/20',
+      unfurl: { author: '@jack', url: 'https://x.com/jack/status/20', text: TWTTR },
+    },
     tweet({ ...JACK, text: TWTTR }),
   ],
   [
     'typed text is kept when the unfurl has none',
-    { text: 'my own words https://x.com/jack/status/20', unfurl: { author: '@jack', url: 'https://x.com/jack/status/20' } },
+    {
+      text: 'my own words https://x.com/jack/status/20',
+      unfurl: { author: '@jack', url: 'https://x.com/jack/status/20' },
+    },
     tweet({ ...JACK, text: 'my own words' }),
   ],
   [
     'unfurl about another tweet is ignored',
-    { text: 'https://x.com/jack/status/20', unfurl: { author: '@biz', url: 'https://x.com/biz/status/21', text: 'other' } },
+    {
+      text: 'https://x.com/jack/status/20',
+      unfurl: { author: '@biz', url: 'https://x.com/biz/status/21', text: 'other' },
+    },
     tweet(JACK),
   ],
   [
     'unfurl text with Slack escapes and links',
-    { text: 'https://x.com/jack/status/20', unfurl: { author: '@jack', url: '<https://x.com/jack/status/20?s=46&amp;t=x>', text: 'you &amp; me <https://t.co/abc>' } },
+    {
+      text: 'https://x.com/jack/status/20',
+      unfurl: {
+        author: '@jack',
+        url: '<https://x.com/jack/status/20?s=46&amp;t=x>',
+        text: 'you &amp; me <https://t.co/abc>',
+      },
+    },
     tweet({ ...JACK, text: 'you & me https://t.co/abc' }),
   ],
-  [
-    'unfurl alone with only text is no tweet',
-    { text: '', unfurl: { text: TWTTR } },
-    { kind: 'no_tweet' },
-  ],
+  ['unfurl alone with only text is no tweet', { text: '', unfurl: { text: TWTTR } }, { kind: 'no_tweet' }],
 ];
 
 describe('parseTweetInput', () => {

@@ -26,7 +26,10 @@ export default {
       log.info({ interactionId: interaction.id, delivery: 'dm' }, 'connect link sent');
     } catch (err) {
       // The link is private in the ephemeral reply too; any failed DM falls back to it.
-      log[isDmBlocked(err) ? 'info' : 'warn']({ interactionId: interaction.id, delivery: 'ephemeral', ...errorFields(err) }, 'connect link DM failed; giving it in the reply');
+      log[isDmBlocked(err) ? 'info' : 'warn'](
+        { interactionId: interaction.id, delivery: 'ephemeral', ...errorFields(err) },
+        'connect link DM failed; giving it in the reply',
+      );
       await interaction.editReply(connectLinkEphemeral(link));
     }
   },

@@ -1,10 +1,10 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { chatUserOf } from '../chat-user.js';
-import { saveReply } from '../replies.js';
+import { decodeDiscordMarkup } from '../../../chat/chat-markup.js';
 import { splitTableChoice } from '../../../chat/inline-table.js';
 import { acceptTweet } from '../../../chat/settle-save.js';
+import { chatUserOf } from '../chat-user.js';
 import { interactionReplyTo } from '../notifier.js';
-import { decodeDiscordMarkup } from '../../../chat/chat-markup.js';
+import { saveReply } from '../replies.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
@@ -18,7 +18,11 @@ export default {
     .setName('save-thread')
     .setDescription('Save a whole thread to your Notion table, as one row')
     .addStringOption((o) =>
-      o.setName('tweet').setDescription('A link to any tweet of the thread … [to table name]').setRequired(true).setMaxLength(6000),
+      o
+        .setName('tweet')
+        .setDescription('A link to any tweet of the thread … [to table name]')
+        .setRequired(true)
+        .setMaxLength(6000),
     )
     .setContexts(...COMMAND_CONTEXTS)
     .setIntegrationTypes(...COMMAND_INTEGRATION_TYPES),
@@ -29,7 +33,10 @@ export default {
     const user = chatUserOf(interaction.user);
     const userLog = log.child({ userId: interaction.user.id });
     const replyTo = interactionReplyTo(interaction);
-    const outcome = await acceptTweet(core, user, decodeDiscordMarkup(text), userLog, replyTo, { table: tableName, thread: true });
+    const outcome = await acceptTweet(core, user, decodeDiscordMarkup(text), userLog, replyTo, {
+      table: tableName,
+      thread: true,
+    });
     // Stored as a job: the notifier edits the deferred reply with the result.
     if (outcome) await interaction.editReply(saveReply(outcome));
   },

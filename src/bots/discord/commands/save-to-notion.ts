@@ -4,11 +4,11 @@ import {
   MessageFlags,
   type MessageContextMenuCommandInteraction,
 } from 'discord.js';
+import { acceptTweet } from '../../../chat/settle-save.js';
 import { chatUserOf } from '../chat-user.js';
 import { tweetInputOfMessage } from '../embed-unfurl.js';
-import { saveReply } from '../replies.js';
-import { acceptTweet } from '../../../chat/settle-save.js';
 import { interactionReplyTo } from '../notifier.js';
+import { saveReply } from '../replies.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
@@ -28,7 +28,13 @@ export default {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const input = tweetInputOfMessage(interaction.targetMessage);
     const userLog = log.child({ userId: interaction.user.id, fromEmbed: input.unfurl !== undefined });
-    const outcome = await acceptTweet(core, chatUserOf(interaction.user), input, userLog, interactionReplyTo(interaction));
+    const outcome = await acceptTweet(
+      core,
+      chatUserOf(interaction.user),
+      input,
+      userLog,
+      interactionReplyTo(interaction),
+    );
     // Stored as a job: the notifier edits the deferred reply with the result.
     if (outcome) await interaction.editReply(saveReply(outcome));
   },

@@ -1,10 +1,10 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { chatUserOf } from '../chat-user.js';
-import { saveReply } from '../replies.js';
 import { decodeDiscordMarkup } from '../../../chat/chat-markup.js';
 import { splitTableChoice } from '../../../chat/inline-table.js';
 import { acceptTweet } from '../../../chat/settle-save.js';
+import { chatUserOf } from '../chat-user.js';
 import { interactionReplyTo } from '../notifier.js';
+import { saveReply } from '../replies.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
@@ -30,7 +30,14 @@ export default {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const { text, tableName } = splitTableChoice(interaction.options.getString('tweet', true));
     const user = chatUserOf(interaction.user);
-    const outcome = await acceptTweet(core, user, decodeDiscordMarkup(text), log.child({ userId: interaction.user.id }), interactionReplyTo(interaction), { table: tableName });
+    const outcome = await acceptTweet(
+      core,
+      user,
+      decodeDiscordMarkup(text),
+      log.child({ userId: interaction.user.id }),
+      interactionReplyTo(interaction),
+      { table: tableName },
+    );
     // Stored as a job: the notifier edits the deferred reply with the result.
     if (outcome) await interaction.editReply(saveReply(outcome));
   },

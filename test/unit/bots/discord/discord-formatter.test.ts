@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { discordFormatter as f, escapeDiscordText } from '../../../../src/bots/discord/discord-formatter.js';
+import { escapeDiscordText, discordFormatter as f } from '../../../../src/bots/discord/discord-formatter.js';
 
 /**
  * Discord's reading of a backslash (its markdown's `escape` rule): before any character that is not
@@ -41,8 +41,42 @@ function syntaxIn(active: string): string[] {
 }
 
 /** Strings made of the pieces Discord markdown is built from, and arbitrary text. */
-const PIECES = ['[', ']', '(', ')', '<', '>', '@', '&', '#', '-', '+', '1', '.', ')', ':', '/', '\\', '*', '_', '~', '|', '`',
-  '\n', '\r\n', ' ', 'a', 'https://evil.example', 'everyone', 'here', 't:1700000000:R', '<@123>', '](', '||', '```'];
+const PIECES = [
+  '[',
+  ']',
+  '(',
+  ')',
+  '<',
+  '>',
+  '@',
+  '&',
+  '#',
+  '-',
+  '+',
+  '1',
+  '.',
+  ')',
+  ':',
+  '/',
+  '\\',
+  '*',
+  '_',
+  '~',
+  '|',
+  '`',
+  '\n',
+  '\r\n',
+  ' ',
+  'a',
+  'https://evil.example',
+  'everyone',
+  'here',
+  't:1700000000:R',
+  '<@123>',
+  '](',
+  '||',
+  '```',
+];
 const adversarial = fc.oneof(
   fc.array(fc.constantFrom(...PIECES), { maxLength: 30 }).map((a) => a.join('')),
   fc.string({ unit: 'binary', maxLength: 60 }),
@@ -63,7 +97,11 @@ describe('escapeDiscordText', () => {
     ['a plus list', '+ one', '\\+ one'],
     ['a numbered list', '1. one', '1\\. one'],
     ['a block quote', '> quoted', '\\> quoted'],
-    ['bold, italic, underline, strike, spoiler', '**b** *i* __u__ ~~s~~ ||sp||', '\\*\\*b\\*\\* \\*i\\* \\_\\_u\\_\\_ \\~\\~s\\~\\~ \\|\\|sp\\|\\|'],
+    [
+      'bold, italic, underline, strike, spoiler',
+      '**b** *i* __u__ ~~s~~ ||sp||',
+      '\\*\\*b\\*\\* \\*i\\* \\_\\_u\\_\\_ \\~\\~s\\~\\~ \\|\\|sp\\|\\|',
+    ],
     ['a code span', '`code`', '\\`code\\`'],
     ['a bare link', 'see https://evil.example', 'see https\\://evil.example'],
     ['a backslash', 'a\\b', 'a\\\\b'],
@@ -88,7 +126,9 @@ describe('escapeDiscordText', () => {
 
 describe('discordFormatter', () => {
   it('a Notion table named like a link stays text inside the one link the bot makes', () => {
-    expect(f.link('https://www.notion.so/row', '[Verify](https://evil.example)')).toBe('[\\[Verify\\](https\\://evil.example)](https://www.notion.so/row)');
+    expect(f.link('https://www.notion.so/row', '[Verify](https://evil.example)')).toBe(
+      '[\\[Verify\\](https\\://evil.example)](https://www.notion.so/row)',
+    );
     expect(f.bold('[Verify](https://evil.example)')).toBe('**\\[Verify\\](https\\://evil.example)**');
     expect(f.text('_jack_')).toBe('\\_jack\\_');
   });

@@ -34,11 +34,17 @@ describe('tweetLinkOf', () => {
 describe('unfurlFromEmbeds', () => {
   it('reads Discord\'s tweet embed: the handle from "Name (@handle)", the description, the canonical link', () => {
     const embed = tweetEmbed({ handle: 'jack', name: 'jack', id: '20', text: 'just setting up my twttr' });
-    expect(unfurlFromEmbeds([embed])).toEqual({ author: '@jack', text: 'just setting up my twttr', url: 'https://x.com/jack/status/20' });
+    expect(unfurlFromEmbeds([embed])).toEqual({
+      author: '@jack',
+      text: 'just setting up my twttr',
+      url: 'https://x.com/jack/status/20',
+    });
   });
 
   it('keeps a display name when there is no handle, and leaves out an empty description', () => {
-    expect(unfurlFromEmbeds([{ url: 'https://x.com/naval/status/1', author: { name: 'Naval' }, description: '   ' }])).toEqual({
+    expect(
+      unfurlFromEmbeds([{ url: 'https://x.com/naval/status/1', author: { name: 'Naval' }, description: '   ' }]),
+    ).toEqual({
       author: 'Naval',
       text: undefined,
       url: 'https://x.com/naval/status/1',
@@ -48,7 +54,10 @@ describe('unfurlFromEmbeds', () => {
   it('skips embeds that are not tweets and takes the first tweet', () => {
     const article = { url: 'https://example.com/post', description: 'an article', author: { name: 'Blog' } };
     const tweet = tweetEmbed({ handle: 'naval', id: '2', text: 'second' });
-    expect(unfurlFromEmbeds([article, tweet, tweetEmbed({ handle: 'jack', id: '20', text: 'third' })])).toMatchObject({ author: '@naval', text: 'second' });
+    expect(unfurlFromEmbeds([article, tweet, tweetEmbed({ handle: 'jack', id: '20', text: 'third' })])).toMatchObject({
+      author: '@naval',
+      text: 'second',
+    });
     expect(unfurlFromEmbeds([article])).toBeUndefined();
     expect(unfurlFromEmbeds([])).toBeUndefined();
     expect(unfurlFromEmbeds(undefined)).toBeUndefined();
@@ -59,23 +68,36 @@ describe('tweetInputOfMessage', () => {
   const embed = tweetEmbed({ handle: 'naval', id: '1002103360646823936', text: 'Seek wealth, not money or status.' });
 
   it('uses the tweet embed, not the words around the link', () => {
-    expect(tweetInputOfMessage({ content: 'worth reading https://twitter.com/naval/status/1002103360646823936', embeds: [embed] })).toEqual({
+    expect(
+      tweetInputOfMessage({
+        content: 'worth reading https://twitter.com/naval/status/1002103360646823936',
+        embeds: [embed],
+      }),
+    ).toEqual({
       text: 'https://x.com/naval/status/1002103360646823936',
-      unfurl: { author: '@naval', text: 'Seek wealth, not money or status.', url: 'https://x.com/naval/status/1002103360646823936' },
+      unfurl: {
+        author: '@naval',
+        text: 'Seek wealth, not money or status.',
+        url: 'https://x.com/naval/status/1002103360646823936',
+      },
       comment: 'worth reading',
     });
   });
 
   it('uses the message text when there is no tweet link or embed', () => {
-    expect(tweetInputOfMessage({ content: ' @jack just setting up my twttr ', embeds: [] })).toEqual({ text: '@jack just setting up my twttr' });
+    expect(tweetInputOfMessage({ content: ' @jack just setting up my twttr ', embeds: [] })).toEqual({
+      text: '@jack just setting up my twttr',
+    });
   });
 
-  it('keeps only the tweet link when Discord has not embedded it yet: the words are the poster\'s comment', () => {
+  it("keeps only the tweet link when Discord has not embedded it yet: the words are the poster's comment", () => {
     expect(tweetInputOfMessage({ content: 'wow look at this https://x.com/jack/status/20', embeds: [] })).toEqual({
       text: 'https://x.com/jack/status/20',
       comment: 'wow look at this',
     });
-    expect(tweetInputOfMessage({ content: 'no preview please <https://fxtwitter.com/jack/status/20>', embeds: [] })).toEqual({
+    expect(
+      tweetInputOfMessage({ content: 'no preview please <https://fxtwitter.com/jack/status/20>', embeds: [] }),
+    ).toEqual({
       text: 'https://x.com/jack/status/20',
       comment: 'no preview please',
     });
@@ -83,10 +105,17 @@ describe('tweetInputOfMessage', () => {
 
   it('reads a forwarded message from its snapshot', () => {
     const snapshots = new Collection([['1', { content: 'https://x.com/jack/status/20', embeds: [] }]]);
-    expect(tweetInputOfMessage({ content: '', embeds: [], messageSnapshots: snapshots })).toEqual({ text: 'https://x.com/jack/status/20' });
+    expect(tweetInputOfMessage({ content: '', embeds: [], messageSnapshots: snapshots })).toEqual({
+      text: 'https://x.com/jack/status/20',
+    });
     const commented = new Collection([['1', { content: 'lol https://twitter.com/jack/status/20', embeds: [] }]]);
-    expect(tweetInputOfMessage({ content: '', embeds: [], messageSnapshots: commented })).toEqual({ text: 'https://x.com/jack/status/20', comment: 'lol' });
+    expect(tweetInputOfMessage({ content: '', embeds: [], messageSnapshots: commented })).toEqual({
+      text: 'https://x.com/jack/status/20',
+      comment: 'lol',
+    });
     const withEmbed = new Collection([['1', { content: '', embeds: [embed] }]]);
-    expect(tweetInputOfMessage({ content: 'look', embeds: [], messageSnapshots: withEmbed }).unfurl).toMatchObject({ author: '@naval' });
+    expect(tweetInputOfMessage({ content: 'look', embeds: [], messageSnapshots: withEmbed }).unfurl).toMatchObject({
+      author: '@naval',
+    });
   });
 });

@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import type { Installation } from '@slack/bolt';
 import { Keyv } from 'keyv';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSlackInstallationStore, NoInstallationError } from '../../../../src/bots/slack/installation-store.js';
 import { createLogger } from '../../../../src/log.js';
 import { KeyvClaimStore } from '../../../../src/store/keyv-claim-store.js';
 import { KeyvWorkspaceInstallStore } from '../../../../src/store/keyv-workspace-install-store.js';
 import { createTokenCipher } from '../../../../src/store/token-cipher.js';
-import type { Installation } from '@slack/bolt';
 
 const log = createLogger('silent');
 

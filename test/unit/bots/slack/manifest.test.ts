@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BOT_EVENTS, BOT_SCOPES, COMMANDS, EVENTS_PATH, OAUTH_REDIRECT_PATH, SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from '../../../../src/bots/slack/constants.js';
+import {
+  BOT_EVENTS,
+  BOT_SCOPES,
+  COMMANDS,
+  EVENTS_PATH,
+  OAUTH_REDIRECT_PATH,
+  SAVE_SHORTCUT_CALLBACK_ID,
+  SAVE_THREAD_SHORTCUT_CALLBACK_ID,
+} from '../../../../src/bots/slack/constants.js';
 
 const manifest = readFileSync(new URL('../../../../manifest.yml', import.meta.url), 'utf8');
 const lines = manifest.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
@@ -19,7 +27,11 @@ function block(path: string[]): string[] {
   return scope;
 }
 const value = (path: string[]) => /:\s*(.*)$/.exec(block(path)[0]!)![1]!.replace(/^"(.*)"$/, '$1');
-const listItems = (path: string[]) => block(path).slice(1).map((l) => /^\s*-\s*(.+)$/.exec(l)?.[1]).filter((v): v is string => v !== undefined);
+const listItems = (path: string[]) =>
+  block(path)
+    .slice(1)
+    .map((l) => /^\s*-\s*(.+)$/.exec(l)?.[1])
+    .filter((v): v is string => v !== undefined);
 /** `- key: value` list entries as objects. */
 function entries(path: string[]): Record<string, string>[] {
   const out: Record<string, string>[] = [];
@@ -63,7 +75,11 @@ describe('manifest.yml', () => {
     const shortcuts = entries(['features', 'shortcuts']);
     expect(shortcuts).toEqual([
       expect.objectContaining({ name: 'Save to Notion', type: 'message', callback_id: SAVE_SHORTCUT_CALLBACK_ID }),
-      expect.objectContaining({ name: 'Save thread to Notion', type: 'message', callback_id: SAVE_THREAD_SHORTCUT_CALLBACK_ID }),
+      expect.objectContaining({
+        name: 'Save thread to Notion',
+        type: 'message',
+        callback_id: SAVE_THREAD_SHORTCUT_CALLBACK_ID,
+      }),
     ]);
     for (const s of shortcuts) {
       expect(s.name!.length).toBeLessThanOrEqual(24);
@@ -92,7 +108,9 @@ describe('manifest.yml', () => {
   it('registers the OAuth redirect URL that Bolt returns to after an install, on the same placeholder host', () => {
     expect(listItems(['oauth_config', 'redirect_urls'])).toEqual([`https://YOUR-HOST${OAUTH_REDIRECT_PATH}`]);
     // Uninstalls delete the workspace's installation: both events must be subscribed.
-    expect(listItems(['settings', 'event_subscriptions', 'bot_events'])).toEqual(expect.arrayContaining(['app_uninstalled', 'tokens_revoked']));
+    expect(listItems(['settings', 'event_subscriptions', 'bot_events'])).toEqual(
+      expect.arrayContaining(['app_uninstalled', 'tokens_revoked']),
+    );
   });
 
   it('sends every request URL to the placeholder host the README tells you to replace', () => {

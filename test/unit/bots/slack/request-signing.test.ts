@@ -7,8 +7,7 @@ import { signSlackRequest } from '../../../../src/sandbox/slack/sign-request.js'
 const VECTOR = {
   secret: '8f742231b10e8888abcd99yyyzzz85a5',
   timestamp: 1531420618,
-  body:
-    'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+  body: 'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
   signature: 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
 };
 
@@ -47,12 +46,24 @@ describe('checkRequestTimestamp (the future side Bolt does not check)', () => {
   });
 
   it('rejects more than 5 minutes ahead', () => {
-    expect(checkRequestTimestamp(String(nowSec + MAX_TIMESTAMP_SKEW_SECONDS + 1), now)).toEqual({ ok: false, reason: 'future' });
+    expect(checkRequestTimestamp(String(nowSec + MAX_TIMESTAMP_SKEW_SECONDS + 1), now)).toEqual({
+      ok: false,
+      reason: 'future',
+    });
     expect(checkRequestTimestamp(String(nowSec + 86_400 * 365), now)).toEqual({ ok: false, reason: 'future' });
   });
 
   it('rejects malformed or repeated headers', () => {
-    for (const bad of ['', 'abc', '1e12', '-1', ' 1700000000', '1700000000.5', '1700000000, 1700000000', '9'.repeat(13)]) {
+    for (const bad of [
+      '',
+      'abc',
+      '1e12',
+      '-1',
+      ' 1700000000',
+      '1700000000.5',
+      '1700000000, 1700000000',
+      '9'.repeat(13),
+    ]) {
       expect(checkRequestTimestamp(bad, now)).toEqual({ ok: false, reason: 'malformed' });
     }
     expect(checkRequestTimestamp([String(nowSec), String(nowSec)], now)).toEqual({ ok: false, reason: 'malformed' });

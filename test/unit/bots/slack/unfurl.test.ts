@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { tweetInputFromMessage, unfurlFromAttachment, unfurlFromAttachments } from '../../../../src/bots/slack/unfurl.js';
-import { classicTweetAttachment, imageOnlyAttachment, xTweetAttachment } from '../../../../src/sandbox/slack/payloads.js';
+import {
+  tweetInputFromMessage,
+  unfurlFromAttachment,
+  unfurlFromAttachments,
+} from '../../../../src/bots/slack/unfurl.js';
+import {
+  classicTweetAttachment,
+  imageOnlyAttachment,
+  xTweetAttachment,
+} from '../../../../src/sandbox/slack/payloads.js';
 
 // Field for field as in real exports (rusq/slackdump internal/viewer/renderer/slack_fixtures_test.go).
 const CLASSIC = {
@@ -33,7 +41,11 @@ const X_ERA = {
 
 describe('unfurlFromAttachment', () => {
   it('reads the classic twitter unfurl: handle from author_subname, text, original_url', () => {
-    expect(unfurlFromAttachment(CLASSIC)).toEqual({ author: '@edwardodell', text: 'NEVER LEAVE, NEVER PAY', url: CLASSIC.original_url });
+    expect(unfurlFromAttachment(CLASSIC)).toEqual({
+      author: '@edwardodell',
+      text: 'NEVER LEAVE, NEVER PAY',
+      url: CLASSIC.original_url,
+    });
   });
 
   it('falls back to author_name, then from_url / author_link', () => {
@@ -44,14 +56,25 @@ describe('unfurlFromAttachment', () => {
   });
 
   it('reads the X-era unfurl: handle from the title, text, original_url', () => {
-    expect(unfurlFromAttachment(X_ERA)).toEqual({ author: '@ElonMursq', text: 'The thing about rockets', url: X_ERA.original_url });
+    expect(unfurlFromAttachment(X_ERA)).toEqual({
+      author: '@ElonMursq',
+      text: 'The thing about rockets',
+      url: X_ERA.original_url,
+    });
     const { original_url: _o, from_url: _f, ...onlyTitleLink } = X_ERA;
     expect(unfurlFromAttachment(onlyTitleLink)?.url).toBe(X_ERA.title_link);
     expect(unfurlFromAttachment({ ...X_ERA, title: 'Some Name on X' })?.author).toBe('Some Name');
   });
 
   it('ignores other services and attachments without text or link', () => {
-    expect(unfurlFromAttachment({ service_name: 'YouTube', title: 'A video', text: 'x', original_url: 'https://youtu.be/1' })).toBeUndefined();
+    expect(
+      unfurlFromAttachment({
+        service_name: 'YouTube',
+        title: 'A video',
+        text: 'x',
+        original_url: 'https://youtu.be/1',
+      }),
+    ).toBeUndefined();
     expect(unfurlFromAttachment({ service_name: 'twitter' })).toBeUndefined();
     expect(unfurlFromAttachment(imageOnlyAttachment('https://x.com/a/status/1'))).toBeUndefined();
   });
@@ -59,7 +82,11 @@ describe('unfurlFromAttachment', () => {
   it('the sandbox payload builders produce shapes the extractor reads', () => {
     const opts = { name: 'jack', handle: 'jack', statusId: '20', text: 'just setting up my twttr' };
     expect(unfurlFromAttachment(classicTweetAttachment(opts))).toMatchObject({ author: '@jack', text: opts.text });
-    expect(unfurlFromAttachment(xTweetAttachment(opts))).toMatchObject({ author: '@jack', text: opts.text, url: 'https://x.com/jack/status/20' });
+    expect(unfurlFromAttachment(xTweetAttachment(opts))).toMatchObject({
+      author: '@jack',
+      text: opts.text,
+      url: 'https://x.com/jack/status/20',
+    });
   });
 });
 
@@ -72,26 +99,47 @@ describe('unfurlFromAttachments / tweetInputFromMessage', () => {
   it("reads a shared message's text (not its Slack permalink) and keeps only the tweet link, with the unfurl", () => {
     const input = tweetInputFromMessage({
       text: 'look at this',
-      attachments: [{ is_share: true, text: 'https://x.com/edwardodell/status/1591044196705927168', from_url: 'https://acme.slack.com/archives/C1/p1' }, CLASSIC],
+      attachments: [
+        {
+          is_share: true,
+          text: 'https://x.com/edwardodell/status/1591044196705927168',
+          from_url: 'https://acme.slack.com/archives/C1/p1',
+        },
+        CLASSIC,
+      ],
     });
-    expect(input).toEqual({ text: 'https://x.com/edwardodell/status/1591044196705927168', unfurl: unfurlFromAttachment(CLASSIC), comment: 'look at this' });
+    expect(input).toEqual({
+      text: 'https://x.com/edwardodell/status/1591044196705927168',
+      unfurl: unfurlFromAttachment(CLASSIC),
+      comment: 'look at this',
+    });
   });
 
-  it('a shared message without a link is saved from its text, after the sharer\'s words', () => {
+  it("a shared message without a link is saved from its text, after the sharer's words", () => {
     const input = tweetInputFromMessage({
       text: 'look at this',
-      attachments: [{ is_share: true, text: '@jack just setting up my twttr', from_url: 'https://acme.slack.com/archives/C1/p1' }],
+      attachments: [
+        { is_share: true, text: '@jack just setting up my twttr', from_url: 'https://acme.slack.com/archives/C1/p1' },
+      ],
     });
     expect(input).toEqual({ text: 'look at this\n@jack just setting up my twttr' });
   });
 
-  it('words around a tweet link are the poster\'s comment: only the link goes on (core then asks oEmbed)', () => {
-    expect(tweetInputFromMessage({ text: 'wow look at this <https://x.com/jack/status/20>' })).toEqual({ text: 'https://x.com/jack/status/20', comment: 'wow look at this' });
-    expect(tweetInputFromMessage({ text: '<https://x.com/jack/status/20>' })).toEqual({ text: 'https://x.com/jack/status/20' });
+  it("words around a tweet link are the poster's comment: only the link goes on (core then asks oEmbed)", () => {
+    expect(tweetInputFromMessage({ text: 'wow look at this <https://x.com/jack/status/20>' })).toEqual({
+      text: 'https://x.com/jack/status/20',
+      comment: 'wow look at this',
+    });
+    expect(tweetInputFromMessage({ text: '<https://x.com/jack/status/20>' })).toEqual({
+      text: 'https://x.com/jack/status/20',
+    });
   });
 
   it('keeps the unfurl, whose text wins, when Slack already added it', () => {
-    const input = tweetInputFromMessage({ text: `so good <${CLASSIC.original_url}>`, attachments: [CLASSIC, imageOnlyAttachment(CLASSIC.from_url)] });
+    const input = tweetInputFromMessage({
+      text: `so good <${CLASSIC.original_url}>`,
+      attachments: [CLASSIC, imageOnlyAttachment(CLASSIC.from_url)],
+    });
     expect(input).toEqual({
       text: 'https://x.com/edwardodell/status/1591044196705927168',
       unfurl: { author: '@edwardodell', text: 'NEVER LEAVE, NEVER PAY', url: CLASSIC.original_url },
@@ -100,7 +148,9 @@ describe('unfurlFromAttachments / tweetInputFromMessage', () => {
   });
 
   it('passes messages without a tweet link through as written', () => {
-    expect(tweetInputFromMessage({ text: '@jack just setting up my twttr' })).toEqual({ text: '@jack just setting up my twttr' });
+    expect(tweetInputFromMessage({ text: '@jack just setting up my twttr' })).toEqual({
+      text: '@jack just setting up my twttr',
+    });
     expect(tweetInputFromMessage({})).toEqual({ text: '' });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, mrkdwnToHtml } from '../../../../src/sandbox/web/mrkdwn.js';
 import { renderAttachment, renderMessageBody } from '../../../../src/sandbox/web/block-kit-html.js';
+import { escapeHtml, mrkdwnToHtml } from '../../../../src/sandbox/web/mrkdwn.js';
 
 /** Tags the renderer may produce; anything else in the output would be injected markup. */
 const ALLOWED_TAGS = /<\/?(a|strong|em|s|code|br|span)(\s[^<>]*)?>/g;
@@ -8,7 +8,9 @@ const injected = (html: string) => html.replace(ALLOWED_TAGS, '').match(/<[a-z!/
 
 describe('mrkdwnToHtml', () => {
   it('escapes HTML in plain text, including what Slack already escaped', () => {
-    const html = mrkdwnToHtml('<img src=x onerror=alert(1)> &lt;script&gt;alert(1)&lt;/script&gt; "quotes" & \'apostrophes\'');
+    const html = mrkdwnToHtml(
+      '<img src=x onerror=alert(1)> &lt;script&gt;alert(1)&lt;/script&gt; "quotes" & \'apostrophes\'',
+    );
     expect(html).not.toMatch(/<img|<script/i);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('&quot;quotes&quot; &amp; &#39;apostrophes&#39;');
@@ -34,14 +36,18 @@ describe('mrkdwnToHtml', () => {
   });
 
   it('keeps bold around a link well-formed', () => {
-    expect(mrkdwnToHtml('*<https://a.example/|A>*')).toBe('<strong><a href="https://a.example/" target="_blank" rel="noopener noreferrer">A</a></strong>');
+    expect(mrkdwnToHtml('*<https://a.example/|A>*')).toBe(
+      '<strong><a href="https://a.example/" target="_blank" rel="noopener noreferrer">A</a></strong>',
+    );
   });
 
   it('renders mentions as text and sends local links where the page says', () => {
     expect(mrkdwnToHtml('<@U123> <#C1|general> <!here>')).toBe(
       '<span class="mention">@U123</span> <span class="mention">#general</span> <span class="mention">@here</span>',
     );
-    const html = mrkdwnToHtml('<https://www.notion.so/abc|Tweets>', { link: (url) => ({ href: url.endsWith('abc') ? '#row-abc' : url, newTab: false }) });
+    const html = mrkdwnToHtml('<https://www.notion.so/abc|Tweets>', {
+      link: (url) => ({ href: url.endsWith('abc') ? '#row-abc' : url, newTab: false }),
+    });
     expect(html).toBe('<a href="#row-abc">Tweets</a>');
   });
 
@@ -64,9 +70,19 @@ describe('Block Kit and attachments to HTML', () => {
           {
             type: 'actions',
             elements: [
-              { type: 'button', text: { type: 'plain_text', text: evil }, url: 'https://ok.example/"><b>', action_id: 'x' },
+              {
+                type: 'button',
+                text: { type: 'plain_text', text: evil },
+                url: 'https://ok.example/"><b>',
+                action_id: 'x',
+              },
               { type: 'button', text: { type: 'plain_text', text: 'Undo' }, value: 'v', action_id: `a"${evil}` },
-              { type: 'static_select', action_id: 'pick', placeholder: { type: 'plain_text', text: evil }, options: [{ text: { type: 'plain_text', text: evil }, value: `"${evil}` }] },
+              {
+                type: 'static_select',
+                action_id: 'pick',
+                placeholder: { type: 'plain_text', text: evil },
+                options: [{ text: { type: 'plain_text', text: evil }, value: `"${evil}` }],
+              },
             ],
           },
           { type: 'context', elements: [{ type: 'plain_text', text: evil }] },
@@ -75,25 +91,82 @@ describe('Block Kit and attachments to HTML', () => {
       { messageKey: `dm:"${evil}` },
     );
     expect(html).not.toMatch(/<script|<b>/i);
-    expect(html.replace(/<\/?(h3|div|strong|a|button|label|select|option)(\s[^<>]*)?>/g, '').match(/<[a-z!/]/gi) ?? []).toEqual([]);
+    expect(
+      html.replace(/<\/?(h3|div|strong|a|button|label|select|option)(\s[^<>]*)?>/g, '').match(/<[a-z!/]/gi) ?? [],
+    ).toEqual([]);
     expect(html).toContain('data-action-id="a&quot;&lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(html).toMatch(/<label class="bk-select-label" for="(bk-select-[\w-]+)">.*<select id="\1"/);
   });
 
   it('renders a URL button as a link and refuses a javascript: URL', () => {
-    const ok = renderMessageBody({ blocks: [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Connect Notion' }, url: 'http://localhost:3000/oauth/notion/start?t=abc', style: 'primary' }] }] }, { messageKey: 'k' });
-    expect(ok).toContain('<a class="bk-button bk-primary" href="http://localhost:3000/oauth/notion/start?t=abc" target="_blank" rel="noopener noreferrer">Connect Notion</a>');
-    const bad = renderMessageBody({ blocks: [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Go' }, url: 'javascript:alert(1)' }] }] }, { messageKey: 'k' });
+    const ok = renderMessageBody(
+      {
+        blocks: [
+          {
+            type: 'actions',
+            elements: [
+              {
+                type: 'button',
+                text: { type: 'plain_text', text: 'Connect Notion' },
+                url: 'http://localhost:3000/oauth/notion/start?t=abc',
+                style: 'primary',
+              },
+            ],
+          },
+        ],
+      },
+      { messageKey: 'k' },
+    );
+    expect(ok).toContain(
+      '<a class="bk-button bk-primary" href="http://localhost:3000/oauth/notion/start?t=abc" target="_blank" rel="noopener noreferrer">Connect Notion</a>',
+    );
+    const bad = renderMessageBody(
+      {
+        blocks: [
+          {
+            type: 'actions',
+            elements: [{ type: 'button', text: { type: 'plain_text', text: 'Go' }, url: 'javascript:alert(1)' }],
+          },
+        ],
+      },
+      { messageKey: 'k' },
+    );
     expect(bad).not.toContain('javascript:');
   });
 
   it('renders the stable same id for the same message twice (the page diffs by HTML)', () => {
-    const message = { blocks: [{ type: 'actions', elements: [{ type: 'static_select', action_id: 'choose_table', options: [{ text: { type: 'plain_text', text: 'A' }, value: 'a' }] }] }] };
-    expect(renderMessageBody(message, { messageKey: 'dm:1.2' })).toBe(renderMessageBody(message, { messageKey: 'dm:1.2' }));
+    const message = {
+      blocks: [
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'static_select',
+              action_id: 'choose_table',
+              options: [{ text: { type: 'plain_text', text: 'A' }, value: 'a' }],
+            },
+          ],
+        },
+      ],
+    };
+    expect(renderMessageBody(message, { messageKey: 'dm:1.2' })).toBe(
+      renderMessageBody(message, { messageKey: 'dm:1.2' }),
+    );
   });
 
   it('escapes unfurl fields', () => {
-    const html = renderAttachment({ author_name: evil, author_subname: '@x"', text: evil, title: evil, title_link: 'javascript:alert(1)', footer: evil, service_name: 'twitter' }, {});
+    const html = renderAttachment(
+      {
+        author_name: evil,
+        author_subname: '@x"',
+        text: evil,
+        title: evil,
+        title_link: 'javascript:alert(1)',
+        footer: evil,
+        service_name: 'twitter',
+      },
+      {},
+    );
     expect(html).not.toMatch(/<script|javascript:/i);
     expect(escapeHtml(evil)).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
   });

@@ -206,9 +206,13 @@ describe('propertyText', () => {
     expect(propertyText(LIVE.properties.Tweet)).toBe('just <b>setting</b> up');
     expect(propertyText({ type: 'url', url: null })).toBe('');
     expect(propertyText({ type: 'date', date: { start: 'not a date' } })).toBe('not a date');
-    expect(propertyText({ type: 'date', date: { start: '2024-01-02T03:04:05.000Z' } })).toMatch(/^Jan 2, \d{1,2}:04 [AP]M$/);
+    expect(propertyText({ type: 'date', date: { start: '2024-01-02T03:04:05.000Z' } })).toMatch(
+      /^Jan 2, \d{1,2}:04 [AP]M$/,
+    );
     expect(propertyText({ type: 'number', number: 3 })).toBe('3');
-    expect(propertyText({ type: 'multi_select', multi_select: [{ name: 'ai' }, { name: 'reading' }] })).toBe('ai, reading');
+    expect(propertyText({ type: 'multi_select', multi_select: [{ name: 'ai' }, { name: 'reading' }] })).toBe(
+      'ai, reading',
+    );
     expect(propertyText({ type: 'files', files: [{ name: 'photo 1' }] })).toBe('photo 1');
     expect(propertyText({ type: 'checkbox', checkbox: true })).toBe('');
     expect(propertyText(null)).toBe('');

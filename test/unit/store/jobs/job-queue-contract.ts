@@ -99,7 +99,9 @@ export function defineJobQueueContract(backend: JobQueueBackend): void {
         await handler(j, d);
       });
       const a = job('a', { tableName: 'Reading list', force: true, dataSourceId: 'ds-9' });
-      const b = job('b', { replyTo: { kind: 'discord_interaction', applicationId: 'app1', token: SECRET_TOKEN, expiresAt: 'x' } });
+      const b = job('b', {
+        replyTo: { kind: 'discord_interaction', applicationId: 'app1', token: SECRET_TOKEN, expiresAt: 'x' },
+      });
       await queue.add(a);
       // Later adds of a key are ignored, whatever they carry; concurrent ones too.
       await Promise.all([queue.add(a), queue.add(b), queue.add(b), queue.add({ ...a, tweet: { id: 'other' } })]);
@@ -208,7 +210,11 @@ export function defineJobQueueContract(backend: JobQueueBackend): void {
         fresh();
         const queue = await open();
         await queue.add(job('secret'));
-        await queue.add(job('secret2', { replyTo: { kind: 'discord_interaction', applicationId: 'a', token: SECRET_TOKEN, expiresAt: 'x' } }));
+        await queue.add(
+          job('secret2', {
+            replyTo: { kind: 'discord_interaction', applicationId: 'a', token: SECRET_TOKEN, expiresAt: 'x' },
+          }),
+        );
         const text = await backend.dump!(space);
         expect(text).toContain('tweet secret'); // the dump does show the jobs
         expect(text).not.toContain('SECRETresponseURL');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RetryLaterError, type SaveJob } from '../../../../src/core/save-jobs.js';
-import { MemorySaveJobQueue } from '../../../../src/store/jobs/memory-save-job-queue.js';
 import { retryDelayMs } from '../../../../src/store/jobs/job-queue-options.js';
+import { MemorySaveJobQueue } from '../../../../src/store/jobs/memory-save-job-queue.js';
 
 const job = (key: string): SaveJob => ({
   key,
@@ -58,7 +58,9 @@ describe('retryDelayMs', () => {
   it('stays within [half, full] of the capped exponential', () => {
     for (let failures = 1; failures < 40; failures++) {
       const cap = Math.min(60_000, 500 * 2 ** (failures - 1));
-      expect(retryDelayMs(failures, { retryBaseMs: 500, retryMaxMs: 60_000, random: () => 0 })).toBe(Math.round(cap / 2));
+      expect(retryDelayMs(failures, { retryBaseMs: 500, retryMaxMs: 60_000, random: () => 0 })).toBe(
+        Math.round(cap / 2),
+      );
       expect(retryDelayMs(failures, { retryBaseMs: 500, retryMaxMs: 60_000, random: () => 1 })).toBe(cap);
     }
   });

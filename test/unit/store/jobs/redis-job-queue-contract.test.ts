@@ -1,11 +1,11 @@
 import { createClient } from '@keyv/redis';
-import { defineJobQueueContract } from './job-queue-contract.js';
-import { createJobCodec } from '../../../../src/store/jobs/job-codec.js';
+import { describe } from 'vitest';
 import { BullmqSaveJobQueue } from '../../../../src/store/jobs/bullmq-save-job-queue.js';
+import { createJobCodec } from '../../../../src/store/jobs/job-codec.js';
 import { createTokenCipher } from '../../../../src/store/token-cipher.js';
 import { newKey } from '../helpers.js';
+import { defineJobQueueContract } from './job-queue-contract.js';
 import { requireServiceInCi } from './services.js';
-import { describe } from 'vitest';
 
 const redisUrl = requireServiceInCi('TEST_REDIS_URL');
 const codec = createJobCodec(createTokenCipher([newKey()]));
@@ -47,7 +47,12 @@ describe.skipIf(!redisUrl)('bullmq (TEST_REDIS_URL)', () => {
     },
     async closeAll() {
       for (const queue of opened.splice(0)) {
-        const cleaner = await BullmqSaveJobQueue.open({ redisUrl: redisUrl!, codec, queueName: (queue as unknown as { queueName: string }).queueName, prefix });
+        const cleaner = await BullmqSaveJobQueue.open({
+          redisUrl: redisUrl!,
+          codec,
+          queueName: (queue as unknown as { queueName: string }).queueName,
+          prefix,
+        });
         await cleaner.obliterate().catch(() => undefined);
         await cleaner.stop(0);
       }

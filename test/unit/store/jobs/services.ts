@@ -5,7 +5,8 @@
 export function requireServiceInCi(name: 'TEST_REDIS_URL' | 'TEST_POSTGRES_URL'): string | undefined {
   const url = process.env[name];
   if (url) return url;
-  if (process.env.CI) throw new Error(`CI must run the job queue tests on real services: set ${name} (eval "$(bash .ci/services.sh)")`);
+  if (process.env.CI)
+    throw new Error(`CI must run the job queue tests on real services: set ${name} (eval "$(bash .ci/services.sh)")`);
   console.warn(`SKIPPED: ${name} is unset, so the job queue contract does not run on that engine`);
   return undefined;
 }

@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import type { Keyv } from 'keyv';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { closeKeyv, createKeyv } from '../../../../src/store/keyv-factory.js';
 import { createJobCodec } from '../../../../src/store/jobs/job-codec.js';
 import { SqliteSaveJobQueue, sqliteQueryOf } from '../../../../src/store/jobs/sqlite-save-job-queue.js';
+import { closeKeyv, createKeyv } from '../../../../src/store/keyv-factory.js';
 import { createTokenCipher } from '../../../../src/store/token-cipher.js';
 import { newKey, tempDir } from '../helpers.js';
 import { defineJobQueueContract } from './job-queue-contract.js';
@@ -27,7 +27,14 @@ defineJobQueueContract({
   async open(space, options) {
     const keyv = await createKeyv(file());
     open.push(keyv);
-    return new SqliteSaveJobQueue({ ...options, query: sqliteQueryOf(keyv), codec, table: space, leaseMs: 600, pollMs: 50 });
+    return new SqliteSaveJobQueue({
+      ...options,
+      query: sqliteQueryOf(keyv),
+      codec,
+      table: space,
+      leaseMs: 600,
+      pollMs: 50,
+    });
   },
   async dump(space) {
     const keyv = await createKeyv(file());

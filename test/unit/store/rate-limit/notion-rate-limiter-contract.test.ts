@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openNotionRateLimiter, type OpenedNotionRateLimiter } from '../../../../src/store/rate-limit/open-notion-rate-limiter.js';
+import {
+  openNotionRateLimiter,
+  type OpenedNotionRateLimiter,
+} from '../../../../src/store/rate-limit/open-notion-rate-limiter.js';
 import { tempDir } from '../helpers.js';
 import { requireServiceInCi } from '../jobs/services.js';
 
@@ -36,7 +39,11 @@ function defineLimiterContract(label: string, url: () => string, shared: boolean
   describe.skipIf(skip)(`Notion rate limiter over ${label}`, () => {
     const opened: OpenedNotionRateLimiter[] = [];
     const open = async () => {
-      const limiter = await openNotionRateLimiter(url()!, settings, { prefix: `${run}_${label}`, table: `limits_${run}`, sqliteOnFile: true });
+      const limiter = await openNotionRateLimiter(url()!, settings, {
+        prefix: `${run}_${label}`,
+        table: `limits_${run}`,
+        sqliteOnFile: true,
+      });
       opened.push(limiter);
       return limiter.limiter;
     };
