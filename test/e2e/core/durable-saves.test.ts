@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatUser } from '../../src/core/chat-user.js';
-import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
-import { slashCommandBody } from '../../src/sandbox/slack/payloads.js';
-import { sendSignedRequest } from '../../src/sandbox/slack/sign-request.js';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/slack-sandbox.js';
-import { completeConnect } from '../helpers/connect-flow.js';
-import { spawnProduct, type ProductProcess } from '../helpers/product-process.js';
-import { startProduct, TEST_CLIENT, waitFor } from '../helpers/product.js';
+import type { ChatUser } from '../../../src/core/chat-user.js';
+import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
+import { slashCommandBody } from '../../../src/sandbox/slack/payloads.js';
+import { sendSignedRequest } from '../../../src/sandbox/slack/sign-request.js';
+import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
+import { completeConnect } from '../../helpers/connect-flow.js';
+import { spawnProduct, type ProductProcess } from '../../helpers/product-process.js';
+import { startProduct, TEST_CLIENT, waitFor } from '../../helpers/product.js';
 
 /**
  * Issue 12: once a save is acknowledged it reaches Notion exactly once, through a `kill -9` of the product, a

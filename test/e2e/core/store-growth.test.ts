@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatUser } from '../../src/core/chat-user.js';
-import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
-import { confirmConnectLink } from '../helpers/connect-flow.js';
-import { startProduct, TEST_CLIENT, waitFor, type Product } from '../helpers/product.js';
+import type { ChatUser } from '../../../src/core/chat-user.js';
+import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
+import { confirmConnectLink } from '../../helpers/connect-flow.js';
+import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
 
 /**
  * Issue 10 item 7: the store does not grow with every request. One live connect link per user,

@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatUser } from '../../src/core/chat-user.js';
-import { startNotionSandbox, type NotionSandbox } from '../../src/sandbox/notion/notion-sandbox.js';
-import { confirmConnectLink, consentAtNotion } from '../helpers/connect-flow.js';
-import { startProduct, TEST_CLIENT, type Product } from '../helpers/product.js';
+import type { ChatUser } from '../../../src/core/chat-user.js';
+import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/notion/notion-sandbox.js';
+import { confirmConnectLink, consentAtNotion } from '../../helpers/connect-flow.js';
+import { startProduct, TEST_CLIENT, type Product } from '../../helpers/product.js';
 
 /**
  * Issue 10 item 8: two sign-ins of one user finishing at once, on two instances sharing one store,
