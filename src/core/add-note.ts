@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import type { AccessLost } from './access-lost.js';
 import type { ChatUser } from './chat-user.js';
 import type { PropertyMapping } from './connection.js';
-import { DomainError } from './errors.js';
+import { errorCode } from './errors.js';
 import type { NoteOutcome } from './outcomes.js';
 import { sameId } from './pick-target.js';
 import type { ConnectionStore, NotionGateway, SaveIndex } from './ports.js';
@@ -95,7 +95,7 @@ export function createAddNote(deps: AddNoteDeps) {
           {
             event: 'save.note_failed',
             platform: user.platform,
-            code: err instanceof DomainError ? err.code : 'internal',
+            code: errorCode(err),
           },
           'could not add the note',
         );

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { setNewest } from '../core/bounded-map.js';
 import type { TokenGrant } from '../core/connection.js';
-import { DomainError, NotionRejectedError, OAuthExchangeFailedError } from '../core/errors.js';
+import { NotionRejectedError, OAuthExchangeFailedError, errorCode } from '../core/errors.js';
 import type { NotionGateway, TableCandidate } from '../core/ports.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -310,7 +310,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
           );
         } catch (err) {
           // The row exists: failing the save now would only make a second one. The rest of the body is missing.
-          const code = err instanceof DomainError ? err.code : 'internal';
+          const code = errorCode(err);
           options.log.warn(
             { event: 'notion.body_append_failed', code, batch: i + 1, batches: rest.length },
             'could not append the rest of the page body',
