@@ -47,54 +47,31 @@ export function registerCommands(app: App, deps: { core: Core; log: Logger; work
     await sendConnectLink({ core, client, log }, user, respond);
   });
 
-  app.command(COMMANDS.save, async ({ command, ack, respond }) => {
-    const text = command.text ?? '';
-    if (text.trim() === '') {
-      // Usage help needs no Notion call: it is the ack itself.
-      const help = saveOutcomeMessage({ kind: 'no_tweet', reason: 'empty' });
-      await ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
-      return;
-    }
-    const user = commandUser(command);
-    const log = deps.log.child({ event: 'command', command: COMMANDS.save, teamId: user.teamId, userId: user.userId });
-    const { text: tweet, tableName } = splitTableChoice(text);
-    // Stored as a job before Slack is acknowledged (one store write, well within the 3 s); the answer comes later.
-    const outcome = await acceptTweet(
-      core,
-      user,
-      decodeSlackMarkup(tweet),
-      log,
-      responseUrlReplyTo(command.response_url),
-      { table: tableName },
-    );
-    await ack();
-    if (outcome) await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
-  });
-
-  // `/save-thread <link>`: the author's whole chain the tweet is in, one row (a tweet in no thread saves as itself).
-  app.command(COMMANDS.saveThread, async ({ command, ack, respond }) => {
-    const text = command.text ?? '';
-    if (text.trim() === '') {
-      const help = saveOutcomeMessage({ kind: 'no_tweet', reason: 'empty' });
-      await ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
-      return;
-    }
-    const user = commandUser(command);
-    const log = deps.log.child({
-      event: 'command',
-      command: COMMANDS.saveThread,
-      teamId: user.teamId,
-      userId: user.userId,
+  // `/save-tweet <link or text>` and `/save-thread <link>` (the author's whole chain the tweet is in, one row; a
+  // tweet in no thread saves as itself), each optionally `… to <table name>`.
+  for (const [name, thread] of [
+    [COMMANDS.save, false],
+    [COMMANDS.saveThread, true],
+  ] as const) {
+    app.command(name, async ({ command, ack, respond }) => {
+      const text = command.text ?? '';
+      if (text.trim() === '') {
+        // Usage help needs no Notion call: it is the ack itself.
+        const help = saveOutcomeMessage({ kind: 'no_tweet', reason: 'empty' });
+        await ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
+        return;
+      }
+      const user = commandUser(command);
+      const log = deps.log.child({ event: 'command', command: name, teamId: user.teamId, userId: user.userId });
+      const { text: tweet, tableName } = splitTableChoice(text);
+      // Stored as a job before Slack is acknowledged (one store write, well within the 3 s); the answer comes later.
+      const replyTo = responseUrlReplyTo(command.response_url);
+      const options = { table: tableName, ...(thread ? { thread } : {}) };
+      const outcome = await acceptTweet(core, user, decodeSlackMarkup(tweet), log, replyTo, options);
+      await ack();
+      if (outcome) await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
     });
-    const { text: tweet, tableName } = splitTableChoice(text);
-    const replyTo = responseUrlReplyTo(command.response_url);
-    const outcome = await acceptTweet(core, user, decodeSlackMarkup(tweet), log, replyTo, {
-      table: tableName,
-      thread: true,
-    });
-    await ack();
-    if (outcome) await respondEphemeral(respond, saveOutcomeMessage(outcome), log);
-  });
+  }
 
   app.command(COMMANDS.disconnect, async ({ command, ack, respond }) => {
     if (await refuseOptions(COMMANDS.disconnect, command.text, ack)) return;

@@ -1,10 +1,5 @@
-import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { decodeDiscordMarkup } from '../../../chat/chat-markup.js';
-import { splitTableChoice } from '../../../chat/inline-table.js';
-import { acceptTweet } from '../../../chat/settle-save.js';
-import { chatUserOf } from '../chat-user.js';
-import { interactionReplyTo } from '../notifier.js';
-import { saveReply } from '../replies.js';
+import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { saveFromTweetOption } from '../save-commands.js';
 import type { Command, CommandContext } from './command.js';
 import { COMMAND_CONTEXTS, COMMAND_INTEGRATION_TYPES } from './contexts.js';
 
@@ -27,17 +22,7 @@ export default {
     .setContexts(...COMMAND_CONTEXTS)
     .setIntegrationTypes(...COMMAND_INTEGRATION_TYPES),
 
-  async execute(interaction: ChatInputCommandInteraction, { core, log }: CommandContext): Promise<void> {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const { text, tableName } = splitTableChoice(interaction.options.getString('tweet', true));
-    const user = chatUserOf(interaction.user);
-    const userLog = log.child({ userId: interaction.user.id });
-    const replyTo = interactionReplyTo(interaction);
-    const outcome = await acceptTweet(core, user, decodeDiscordMarkup(text), userLog, replyTo, {
-      table: tableName,
-      thread: true,
-    });
-    // Stored as a job: the notifier edits the deferred reply with the result.
-    if (outcome) await interaction.editReply(saveReply(outcome));
+  execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void> {
+    return saveFromTweetOption(interaction, context, { thread: true });
   },
 } satisfies Command;
