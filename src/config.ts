@@ -38,6 +38,7 @@ const envSchema = z.object({
       )
       .default('sqlite://./data/save-to-notion.sqlite'),
   ),
+  SQLITE_SYNCHRONOUS: blankAsUnset(z.enum(['normal', 'full']).default('normal')),
   DATA_DIR: blankAsUnset(z.string().trim().min(1).default('./data')),
   TOKEN_ENCRYPTION_KEY: optionalString,
   TWEET_OEMBED_URL: blankAsUnset(httpUrl('TWEET_OEMBED_URL').default('https://publish.twitter.com/oembed')),
@@ -170,6 +171,8 @@ export interface Config {
   redirectUri: string;
   notion: NotionConfig;
   storeUrl: string;
+  /** SQLITE_SYNCHRONOUS (sqlite:// only): `normal` survives any crash of the process, `full` also a power cut. */
+  sqliteSynchronous: 'normal' | 'full';
   dataDir: string;
   /** Raw `kid:base64,...` or bare base64; undefined outside production means "generate one". */
   tokenEncryptionKey: string | undefined;
@@ -345,6 +348,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redirectUri: `${publicUrl}${CALLBACK_PATH}`,
     notion: { clientId: e.NOTION_CLIENT_ID, clientSecret: e.NOTION_CLIENT_SECRET, apiUrl: e.NOTION_API_URL },
     storeUrl: e.STORE_URL,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     dataDir: e.DATA_DIR,
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
     tweetOembedUrl: e.TWEET_OEMBED_URL,

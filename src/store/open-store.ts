@@ -18,6 +18,8 @@ import type { WorkspaceInstallStore } from './workspace-install-store.js';
 /** The slice of Config the store needs. */
 export interface StoreConfig {
   storeUrl: string;
+  /** SQLITE_SYNCHRONOUS; `normal` when absent. */
+  sqliteSynchronous?: 'normal' | 'full' | undefined;
   /** Raw TOKEN_ENCRYPTION_KEY; when absent outside production a development key file is used. */
   tokenEncryptionKey?: string | undefined;
   dataDir: string;
@@ -95,7 +97,7 @@ export async function openStore(
 ): Promise<OpenedStore> {
   const keys = await resolveEncryptionKeys(config, log);
   const cipher = createTokenCipher(keys);
-  const keyv = await createKeyv(config.storeUrl, {});
+  const keyv = await createKeyv(config.storeUrl, { sqliteSynchronous: config.sqliteSynchronous });
   log.info(
     { event: 'store.opened', store: storeScheme(config.storeUrl), keyIds: keys.map((k) => k.kid) },
     'store opened',

@@ -55,6 +55,23 @@ describe('createKeyv', () => {
     expect((await stat(file)).isFile()).toBe(true);
   });
 
+  it('runs the sqlite file in WAL mode, synchronous NORMAL unless SQLITE_SYNCHRONOUS asks for FULL', async () => {
+    const pragmas = async (options: Parameters<typeof createKeyv>[1]) => {
+      const keyv = await createKeyv(
+        `sqlite://${join(dir.path, `${String(options?.sqliteSynchronous)}.sqlite`)}`,
+        options,
+      );
+      const query = (keyv.store as { query(sql: string): Promise<Record<string, unknown>[]> }).query.bind(keyv.store);
+      const [mode] = await query('PRAGMA journal_mode');
+      const [sync] = await query('PRAGMA synchronous');
+      await closeKeyv(keyv);
+      return { mode: mode!.journal_mode, sync: sync!.synchronous };
+    };
+    // SQLite reports synchronous as a number: 1 NORMAL, 2 FULL.
+    await expect(pragmas({})).resolves.toEqual({ mode: 'wal', sync: 1 });
+    await expect(pragmas({ sqliteSynchronous: 'full' })).resolves.toEqual({ mode: 'wal', sync: 2 });
+  });
+
   it('resolves a relative sqlite path against the working directory', async () => {
     const before = process.cwd();
     process.chdir(dir.path);
