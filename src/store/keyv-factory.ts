@@ -1,198 +1,11 @@
-import { KeyvPostgres } from '@keyv/postgres';
-import KeyvRedis from '@keyv/redis';
-import { KeyvSqlite } from '@keyv/sqlite';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import pg from 'pg';
 import { ConfigError } from '../config.js';
+import type { AtomicSetIfAbsent } from './keyv-adapters/atomic-store.js';
 
 /** Namespace used when the caller names none; every key is stored as `<namespace>:<key>`. */
 export const DEFAULT_NAMESPACE = 'save-to-notion';
-
-const CONNECT_TIMEOUT_MS = 10_000;
-
-/**
- * Set-if-absent for claims, in the adapters that can do it in one step: `key` and `value` are what
- * Keyv would hand the adapter's `set` (prefixed key, serialized `{ value, expires }`). True when this
- * call stored it; false while a live entry holds the key. An expired entry counts as absent.
- */
-interface AtomicSetIfAbsent {
-  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
-  /** Deletes `key` only while its stored value (Keyv's `value` field) is the string `expected`. */
-  deleteIfValue(key: string, expected: string): Promise<boolean>;
-  /** Replaces a live entry with `value` (Keyv-serialized, a new expiry) only while it holds the string `expected`. */
-  replaceIfValue(key: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
-}
-
-/**
- * @keyv/sqlite deletes with SELECT then DELETE, so two concurrent deletes of one key can both report
- * `true`. One-time tokens rely on `delete` telling exactly one caller that it removed the row.
- */
-class AtomicKeyvSqlite extends KeyvSqlite implements AtomicSetIfAbsent {
-  override async delete(key: string): Promise<boolean> {
-    const rows = (await this.query(`DELETE FROM ${this.opts.table} WHERE key = ? RETURNING key`, key)) as unknown[];
-    return rows.length > 0;
-  }
-
-  /** One statement: inserts, or takes over an expired entry; a live one makes it return no row. */
-  async setIfAbsent(key: string, value: string): Promise<boolean> {
-    const t = this.opts.table;
-    const rows = (await this.query(
-      `INSERT INTO ${t} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
-       WHERE json_extract(${t}.value, '$.expires') <= ? RETURNING key`,
-      key,
-      value,
-      Date.now(),
-    )) as unknown[];
-    return rows.length > 0;
-  }
-
-  /** Deletes every entry under `prefix` whose Keyv expiry has passed; Keyv itself only drops one when it is read. */
-  async sweepExpired(prefix: string, now: number): Promise<number> {
-    const t = this.opts.table;
-    // CASE, not AND: SQLite may evaluate AND's operands in any order, and json_extract throws on non-JSON.
-    const rows = (await this.query(
-      `DELETE FROM ${t} WHERE substr(key, 1, ?) = ?
-       AND (CASE WHEN json_valid(value) THEN json_extract(value, '$.expires') END) <= ? RETURNING key`,
-      prefix.length,
-      prefix,
-      now,
-    )) as unknown[];
-    return rows.length;
-  }
-
-  async deleteIfValue(key: string, expected: string): Promise<boolean> {
-    const t = this.opts.table;
-    const rows = (await this.query(
-      `DELETE FROM ${t} WHERE key = ? AND json_extract(value, '$.value') = ? RETURNING key`,
-      key,
-      expected,
-    )) as unknown[];
-    return rows.length > 0;
-  }
-
-  async replaceIfValue(key: string, expected: string, value: string): Promise<boolean> {
-    const t = this.opts.table;
-    const rows = (await this.query(
-      `UPDATE ${t} SET value = ? WHERE key = ? AND json_extract(value, '$.value') = ? AND json_extract(value, '$.expires') > ? RETURNING key`,
-      value,
-      key,
-      expected,
-      Date.now(),
-    )) as unknown[];
-    return rows.length > 0;
-  }
-}
-
-/** Each Postgres store's own pool (kept outside the instance: `connect` runs inside the base constructor). */
-const postgresPools = new WeakMap<object, pg.Pool>();
-
-/**
- * @keyv/postgres with two fixes. Deletes: same race as sqlite; DELETE … RETURNING is atomic per row.
- * Pool: the stock adapter shares one module-wide pool per URL and never listens for the pool's
- * 'error' event, so a Postgres restart killed the process through an idle client; this store owns
- * its pool, and a lost idle client surfaces as the next query's error, which callers handle.
- */
-class AtomicKeyvPostgres extends KeyvPostgres implements AtomicSetIfAbsent {
-  override async delete(key: string): Promise<boolean> {
-    const rows = await this.query(`DELETE FROM ${this.opts.schema}.${this.opts.table} WHERE key = $1 RETURNING key`, [
-      key,
-    ]);
-    return rows.length > 0;
-  }
-
-  /** ON CONFLICT locks the row, so of two instances racing for one key exactly one gets a row back. */
-  async setIfAbsent(key: string, value: string): Promise<boolean> {
-    const t = `${this.opts.schema}.${this.opts.table}`;
-    const rows = await this.query(
-      `INSERT INTO ${t} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value
-       WHERE (${t}.value::jsonb ->> 'expires')::bigint <= $3 RETURNING key`,
-      [key, value, Date.now()],
-    );
-    return rows.length > 0;
-  }
-
-  /** As for SQLite. Every value under our prefix was written by Keyv, so it is JSON. */
-  async sweepExpired(prefix: string, now: number): Promise<number> {
-    const t = `${this.opts.schema}.${this.opts.table}`;
-    const rows = await this.query(
-      `DELETE FROM ${t} WHERE left(key, $1) = $2 AND (value::jsonb ->> 'expires')::bigint <= $3 RETURNING key`,
-      [prefix.length, prefix, now],
-    );
-    return rows.length;
-  }
-
-  async deleteIfValue(key: string, expected: string): Promise<boolean> {
-    const t = `${this.opts.schema}.${this.opts.table}`;
-    const rows = await this.query(`DELETE FROM ${t} WHERE key = $1 AND (value::jsonb ->> 'value') = $2 RETURNING key`, [
-      key,
-      expected,
-    ]);
-    return rows.length > 0;
-  }
-
-  async replaceIfValue(key: string, expected: string, value: string): Promise<boolean> {
-    const t = `${this.opts.schema}.${this.opts.table}`;
-    const rows = await this.query(
-      `UPDATE ${t} SET value = $1 WHERE key = $2 AND (value::jsonb ->> 'value') = $3
-       AND (value::jsonb ->> 'expires')::bigint > $4 RETURNING key`,
-      [value, key, expected, Date.now()],
-    );
-    return rows.length > 0;
-  }
-
-  override async connect(): Promise<(sql: string, values?: unknown[]) => Promise<unknown[]>> {
-    const pool = new pg.Pool({ connectionString: this.opts.uri, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-    pool.on('error', () => undefined);
-    postgresPools.set(this, pool);
-    return async (sql, values) => (await pool.query(sql, values)).rows as unknown[];
-  }
-
-  override async disconnect(): Promise<void> {
-    await postgresPools.get(this)?.end();
-  }
-}
-
-/** Compare-and-delete in one step: Redis runs a script without interleaving other commands. */
-const DELETE_IF_VALUE_LUA = `
-local raw = redis.call('GET', KEYS[1])
-if raw and cjson.decode(raw).value == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
-
-/** Compare-and-replace in one step; an expired entry is already gone (Redis TTL). */
-const REPLACE_IF_VALUE_LUA = `
-local raw = redis.call('GET', KEYS[1])
-if raw and cjson.decode(raw).value == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
-return 0`;
-
-/** Redis does set-if-absent natively; its TTL expires the claim. */
-class ClaimingKeyvRedis extends KeyvRedis<unknown> implements AtomicSetIfAbsent {
-  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    const client = await this.getClient();
-    const reply = await client.set(this.createKeyPrefix(key, this.namespace), value, { PX: ttlMs, NX: true });
-    return reply === 'OK';
-  }
-
-  async deleteIfValue(key: string, expected: string): Promise<boolean> {
-    const client = await this.getClient();
-    const deleted = await client.eval(DELETE_IF_VALUE_LUA, {
-      keys: [this.createKeyPrefix(key, this.namespace)],
-      arguments: [expected],
-    });
-    return deleted === 1;
-  }
-
-  async replaceIfValue(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
-    const client = await this.getClient();
-    const keys = [this.createKeyPrefix(key, this.namespace)];
-    const replaced = await client.eval(REPLACE_IF_VALUE_LUA, {
-      keys,
-      arguments: [expected, value, String(Math.max(1, Math.round(ttlMs)))],
-    });
-    return replaced === 1;
-  }
-}
 
 /** For stores without set-if-absent (memory://, one process): per store, the keys being decided now. */
 const decidingByStore = new WeakMap<Keyv, Set<string>>();
@@ -334,49 +147,25 @@ async function openAdapter(
   options: KeyvOptions,
 ): Promise<{ store: KeyvStoreAdapter | Map<unknown, unknown>; keyPrefix: boolean }> {
   const scheme = storeScheme(storeUrl);
+  // Each engine's driver is loaded only when STORE_URL names it: the others' modules would cost memory for nothing.
   switch (scheme) {
     case 'memory':
       return { store: new Map(), keyPrefix: true };
     case 'sqlite': {
       const path = sqlitePath(storeUrl);
       if (path !== ':memory:') await prepareSqliteFile(path);
-      const store = new AtomicKeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5_000 });
-      // A rollback journal costs three fsyncs per commit, and every save commits several times (the job before the
-      // ack, its claim, the row's index): WAL commits append to one file. In WAL, `normal` fsyncs only at
-      // checkpoints: a killed or crashed process loses no commit, a power cut may lose the last ones; `full` fsyncs
-      // every commit (SQLITE_SYNCHRONOUS).
-      await store.query('PRAGMA journal_mode = WAL');
-      await store.query(`PRAGMA synchronous = ${options.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-      return { store, keyPrefix: true };
+      const { openSqliteAdapter } = await import('./keyv-adapters/sqlite-adapter.js');
+      return { store: await openSqliteAdapter(path, options.sqliteSynchronous), keyPrefix: true };
     }
     case 'redis':
     case 'rediss': {
-      // Give up at once when the first connection fails (start-up should fail fast, not hang);
-      // once connected, reconnect with backoff for as long as it takes.
-      let connectedOnce = false;
-      const store = new ClaimingKeyvRedis(
-        {
-          url: storeUrl,
-          // Fail commands while disconnected instead of queueing them forever.
-          disableOfflineQueue: true,
-          socket: {
-            connectTimeout: CONNECT_TIMEOUT_MS,
-            reconnectStrategy: (attempts: number, cause: Error) =>
-              connectedOnce ? Math.min(2 ** attempts * 100, 2_000) : cause,
-          },
-        },
-        { namespace, throwOnErrors: true, throwOnConnectError: true, connectionTimeout: CONNECT_TIMEOUT_MS },
-      );
-      (store.client as unknown as NodeJS.EventEmitter).on('ready', () => {
-        connectedOnce = true;
-      });
-      // KeyvRedis prefixes keys with its namespace itself, as @keyv/redis's own createKeyv sets up.
-      return { store, keyPrefix: false };
+      const { openRedisAdapter } = await import('./keyv-adapters/redis-adapter.js');
+      return { store: openRedisAdapter(storeUrl, namespace), keyPrefix: false };
     }
     case 'postgres':
     case 'postgresql':
       return {
-        store: new AtomicKeyvPostgres({ uri: storeUrl }),
+        store: (await import('./keyv-adapters/postgres-adapter.js')).openPostgresAdapter(storeUrl),
         keyPrefix: true,
       };
     default:

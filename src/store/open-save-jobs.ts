@@ -1,11 +1,11 @@
 import type { NotionRateLimiter } from '../core/notion-rate-limit.js';
 import type { SaveJobQueue } from '../core/save-jobs.js';
 import type { Logger } from '../log.js';
-import { BullmqSaveJobQueue, type BullmqSaveJobQueueOptions } from './jobs/bullmq-save-job-queue.js';
+import type { BullmqSaveJobQueueOptions } from './jobs/bullmq-save-job-queue.js';
 import { createJobCodec } from './jobs/job-codec.js';
 import type { JobQueueOptions } from './jobs/job-queue-options.js';
 import { MemorySaveJobQueue } from './jobs/memory-save-job-queue.js';
-import { PgbossSaveJobQueue, type PgbossSaveJobQueueOptions } from './jobs/pgboss-save-job-queue.js';
+import type { PgbossSaveJobQueueOptions } from './jobs/pgboss-save-job-queue.js';
 import { SqliteSaveJobQueue, sqliteQueryOf, type SqliteSaveJobQueueOptions } from './jobs/sqlite-save-job-queue.js';
 import { storeScheme } from './keyv-factory.js';
 import type { OpenedStore } from './open-store.js';
@@ -49,11 +49,15 @@ export async function openSaveJobQueue(
       queue = new SqliteSaveJobQueue({ ...common, ...tuning, query: sqliteQueryOf(deps.store.keyv), codec });
       break;
     case 'redis':
-    case 'rediss':
+    case 'rediss': {
+      // Each engine is loaded only when STORE_URL names it (BullMQ and pg-boss each cost memory at rest).
+      const { BullmqSaveJobQueue } = await import('./jobs/bullmq-save-job-queue.js');
       queue = await BullmqSaveJobQueue.open({ ...common, ...tuning, redisUrl: config.storeUrl, codec });
       break;
+    }
     case 'postgres':
-    case 'postgresql':
+    case 'postgresql': {
+      const { PgbossSaveJobQueue } = await import('./jobs/pgboss-save-job-queue.js');
       queue = await PgbossSaveJobQueue.open({
         schema: 'save_to_notion_jobs',
         ...common,
@@ -62,6 +66,7 @@ export async function openSaveJobQueue(
         codec,
       });
       break;
+    }
     default:
       throw new TypeError(`openSaveJobQueue: no job queue for ${scheme}://`);
   }

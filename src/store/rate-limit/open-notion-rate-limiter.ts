@@ -1,8 +1,6 @@
-import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterSQLite } from 'rate-limiter-flexible';
 import sqlite3 from 'sqlite3';
 import type { NotionRateLimiter } from '../../core/notion-rate-limit.js';
-import { newRedisClient } from '../jobs/redis-client.js';
 import { sqlitePath, storeScheme } from '../keyv-factory.js';
 import {
   FlexibleNotionRateLimiter,
@@ -55,6 +53,8 @@ export async function openNotionRateLimiter(
   switch (scheme) {
     case 'redis':
     case 'rediss': {
+      // Drivers are loaded only for the store in use (see keyv-factory).
+      const { newRedisClient } = await import('../jobs/redis-client.js');
       const client = newRedisClient(storeUrl);
       client.on('error', () => undefined); // failures surface as the next call's error
       await client.connect();
@@ -69,6 +69,7 @@ export async function openNotionRateLimiter(
     }
     case 'postgres':
     case 'postgresql': {
+      const { default: pg } = await import('pg');
       const pool = new pg.Pool({ connectionString: storeUrl, max: 4, connectionTimeoutMillis: 10_000 });
       pool.on('error', () => undefined);
       const factory: LimiterFactory = (o) =>
