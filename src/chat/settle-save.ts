@@ -15,7 +15,8 @@ export async function acceptSave(start: () => Promise<SaveTicket>, log: Logger):
   try {
     const ticket = await start();
     if (!ticket.outcome) {
-      log.info('save accepted');
+      // Core logs `save.accepted` at info.
+      log.debug('save accepted');
       return undefined;
     }
     log.info({ outcome: ticket.outcome.kind }, 'save answered at once');

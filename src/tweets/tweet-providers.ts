@@ -65,7 +65,9 @@ export function createProviderChain(options: {
       for (const provider of options.providers) {
         const answer = await ask(provider, ref, lookupOptions.thread === true);
         if (answer.kind === 'found') {
-          log.info(
+          // The usual case (the first provider answered) is debug: one line fewer per save at info.
+          const level = skipped.length > 0 ? 'info' : 'debug';
+          log[level](
             { event: 'tweet.lookup', provider: provider.name, thread: lookupOptions.thread === true, skipped },
             'tweet found',
           );

@@ -60,7 +60,7 @@ export function createDiscordNotifier(client: Client, log: Logger): ChatNotifier
           // The deferred reply (or the clicked message); a later answer edits the "queued" note in place.
           const route = Routes.webhookMessage(replyTo.applicationId, replyTo.token, '@original');
           await client.rest.patch(route, { body: restBody(body), auth: false });
-          log.info(fields, 'save result sent');
+          log.debug(fields, 'save result sent');
           return;
         } catch (err) {
           log.warn({ ...fields, ...errorFields(err) }, 'could not edit the interaction reply; sending by DM');
@@ -74,7 +74,7 @@ export function createDiscordNotifier(client: Client, log: Logger): ChatNotifier
           await client.rest.post(Routes.channelMessages(replyTo.channelId), {
             body: { ...restBody(body), ...reference, ...noPing },
           });
-          log.info(fields, 'save result sent');
+          log.debug(fields, 'save result sent');
           return;
         } catch (err) {
           log.warn({ ...fields, ...errorFields(err) }, 'could not reply in the DM; sending a new DM');

@@ -35,7 +35,7 @@ async function postToResponseUrl(
       signal: AbortSignal.timeout(10_000),
     });
     if (res.ok) {
-      log.info(where, 'save result sent');
+      log.debug(where, 'save result sent');
       return true;
     }
     log.warn({ ...where, status: res.status }, 'response_url answer refused; sending by DM');
@@ -111,7 +111,7 @@ export function createSlackNotifier(
           // Expired or spent response_url (or none): the user still hears, by DM.
           await sendSlackDm(client, user, message, token);
         }
-        log.info(where, 'save result sent');
+        log.debug(where, 'save result sent');
       } catch (err) {
         log.warn({ ...where, err: errorSummary(err) }, 'save result could not be sent');
       }

@@ -20,7 +20,7 @@ describe('the tweet provider chain (fxtwitter, oembed) and its fall-through to t
       names: ['fxtwitter', 'oembed'],
       fxtwitterApiUrl: fxUrl,
       oembedUrl: oembed.url,
-      log: createLogger('info', { write: (line: string) => void lines.push(line) }),
+      log: createLogger('debug', { write: (line: string) => void lines.push(line) }),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
   const lookups = () =>
