@@ -13,6 +13,7 @@ import { setNewest } from '../core/bounded-map.js';
 import type { TokenGrant } from '../core/connection.js';
 import { NotionRejectedError, OAuthExchangeFailedError, errorCode } from '../core/errors.js';
 import type { NotionGateway, TableCandidate } from '../core/ports.js';
+import { outboundFetch } from '../http/outbound-fetch.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { buildRowProperties, mapSchema, optionNames, richTextOf } from './map-properties.js';
@@ -119,7 +120,7 @@ function timedFetch(metrics: Pick<Metrics, 'notionCall'>): typeof fetch {
     const seconds = () => (performance.now() - started) / 1_000;
     let response: Response;
     try {
-      response = await fetch(input, init);
+      response = await outboundFetch(input, init);
     } catch (err) {
       metrics.notionCall('error', seconds());
       throw err;
@@ -137,7 +138,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     logLevel: LogLevel.WARN,
     timeoutMs: 15_000,
     retry: { maxRetries: 2, maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000 },
-    ...(options.metrics ? { fetch: timedFetch(options.metrics) } : {}),
+    fetch: options.metrics ? timedFetch(options.metrics) : outboundFetch,
   });
 
   // Saves run as jobs that the queue retries with its own backoff and the shared rate limiter: the SDK must not
@@ -148,7 +149,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     logLevel: LogLevel.WARN,
     timeoutMs: 15_000,
     retry: false,
-    ...(options.metrics ? { fetch: timedFetch(options.metrics) } : {}),
+    fetch: options.metrics ? timedFetch(options.metrics) : outboundFetch,
   });
 
   function clientCredentials(): { client_id: string; client_secret: string } {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outboundFetch } from '../http/outbound-fetch.js';
 import type { ProviderAnswer, RichTweet, TweetProvider, TweetRef } from './rich-tweet.js';
 import { canonicalTweetUrl } from './tweet-link.js';
 
@@ -105,7 +106,7 @@ export function richTweetFromStatus(raw: unknown, depth = 0): RichTweet | undefi
  */
 export function createFxTwitterProvider(options: FxTwitterOptions): TweetProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? outboundFetch;
 
   async function get(path: 'status' | 'thread', ref: TweetRef, signal: AbortSignal): Promise<ProviderAnswer> {
     // The API takes a snowflake id of 2 to 20 digits; anything else would be its 400.

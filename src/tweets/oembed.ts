@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outboundFetch } from '../http/outbound-fetch.js';
 import { decodeHtmlEntities } from './html-text.js';
 import { HANDLE_PATTERN, parseTweetLink } from './tweet-link.js';
 
@@ -49,7 +50,7 @@ export async function fetchTweetFromOembed(tweetUrl: string, options: OembedOpti
     url.searchParams.set('url', target);
     url.searchParams.set('omit_script', 'true');
     url.searchParams.set('dnt', 'true');
-    const doFetch = options.fetch ?? fetch;
+    const doFetch = options.fetch ?? outboundFetch;
     const res = await doFetch(url, {
       headers: { accept: 'application/json' },
       signal: options.signal

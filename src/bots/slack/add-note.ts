@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bo
 import { NOT_YOUR_NOTE_TEXT, NOTE_FORM, notedSaveOutcome, noteOutcomeText } from '../../chat/note-messages.js';
 import type { Core } from '../../core/core.js';
 import type { NoteOutcome } from '../../core/outcomes.js';
+import { outboundFetch } from '../../http/outbound-fetch.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section, type SlackMessage } from './blocks.js';
 import { ACTION_IDS, NOTE_VIEW_CALLBACK_ID } from './constants.js';
@@ -134,7 +135,7 @@ export function registerAddNote(app: App, deps: { core: Core; log: Logger }): vo
     if (!metadata?.responseUrl) return;
     const message = notedMessage(outcome);
     try {
-      const res = await fetch(metadata.responseUrl, {
+      const res = await outboundFetch(metadata.responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({

@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { ChatUser } from '../../core/chat-user.js';
 import type { ChatNotifier, SaveOutcome } from '../../core/outcomes.js';
 import type { ReplyTo } from '../../core/save-jobs.js';
+import { outboundFetch } from '../../http/outbound-fetch.js';
 import type { Logger } from '../../log.js';
 import { createDmNotifier } from '../dm-notifier.js';
 import {
@@ -23,7 +24,7 @@ async function postToResponseUrl(
   where: Record<string, unknown>,
 ): Promise<boolean> {
   try {
-    const res = await fetch(url, {
+    const res = await outboundFetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
