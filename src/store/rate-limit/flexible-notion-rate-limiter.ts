@@ -29,9 +29,14 @@ export type LimiterFactory = (options: {
  * only the factory differs (memory, SQLite, Redis, Postgres), so all instances on one store share the counts.
  */
 export class FlexibleNotionRateLimiter implements NotionRateLimiter {
+  /** Per key, when the last caller this process turned away was told to come back. */
+  private readonly comeBackAt = new Map<string, number>();
+
   private constructor(
     private readonly limiter: Pick<RateLimiterAbstract, 'consume'>,
     private readonly blocks: RateLimiterAbstract,
+    /** How far apart turned-away callers of one key are told to come back. */
+    private readonly spacingMs: number,
   ) {}
 
   static async create(
@@ -51,19 +56,36 @@ export class FlexibleNotionRateLimiter implements NotionRateLimiter {
           )
         : rate;
     const blocks = await factory({ keyPrefix: `${prefix}_block`, points: 1, duration: 1 });
-    return new FlexibleNotionRateLimiter(limiter, blocks);
+    // Half a request's share of a second: twice as many come back as can go, so no second's slots go unused when one
+    // comes back late, and each save is still turned away only a couple of times.
+    return new FlexibleNotionRateLimiter(limiter, blocks, 500 / settings.perSecond);
   }
 
   async take(key: string): Promise<number> {
     const blocked = await this.blocks.get(key);
-    if (blocked && blocked.consumedPoints > this.blocks.points) return waitOf(blocked);
+    if (blocked && blocked.consumedPoints > this.blocks.points) return this.spread(key, waitOf(blocked));
     try {
       await this.limiter.consume(key, 1);
       return 0;
     } catch (res) {
-      if (res instanceof RateLimiterRes) return waitOf(res);
+      if (res instanceof RateLimiterRes) return this.spread(key, waitOf(res));
       throw res;
     }
+  }
+
+  /**
+   * The wait for a caller turned away: the store's wait, and at least `spacingMs` after the caller turned away before
+   * it. Told the same wait, every waiting save of one connection would come back at the
+   * same instant, a few would get slots and the rest be turned away again: a user's burst of 200 then costs
+   * thousands of store round trips. Spread, each comes back a few times at most. (Per process: instances spread their own.)
+   */
+  private spread(key: string, waitMs: number): number {
+    const now = Date.now();
+    if (this.comeBackAt.size > 10_000) for (const [k, at] of this.comeBackAt) if (at <= now) this.comeBackAt.delete(k);
+    const previous = this.comeBackAt.get(key) ?? 0;
+    const at = Math.max(now + waitMs, previous + this.spacingMs);
+    this.comeBackAt.set(key, at);
+    return Math.ceil(at - now);
   }
 
   async block(key: string, ms: number): Promise<void> {
