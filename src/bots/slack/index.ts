@@ -47,6 +47,8 @@ export interface SlackBotOptions {
   publicUrl?: () => string;
   /** Distribution mode: run after a workspace's installation was deleted. */
   onUninstalled?: OnUninstalled | undefined;
+  /** Distribution mode: where the install success page's "Open Slack" goes (default: Slack's web client). */
+  workspaceUrl?: ((teamId: string) => string) | undefined;
 }
 
 /**
@@ -207,11 +209,14 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
         }
         initialized = true;
         // The workspace's name for the connect confirmation page; without it the page names the domain.
-        try {
-          const auth = await app.client.auth.test();
-          workspaces.learn(auth.team_id, auth.team);
-        } catch (err) {
-          log.warn({ err: errorSummary(err) }, 'could not read the workspace name (auth.test)');
+        // Distribution mode has no workspace of its own (and no token to ask with).
+        if (!distribution) {
+          try {
+            const auth = await app.client.auth.test();
+            workspaces.learn(auth.team_id, auth.team);
+          } catch (err) {
+            log.warn({ err: errorSummary(err) }, 'could not read the workspace name (auth.test)');
+          }
         }
       }
       const botToken = config.botToken;
@@ -231,6 +236,7 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
             router,
             installer: receiver.installer,
             redirectUri: () => `${publicUrl()}${OAUTH_REDIRECT_PATH}`,
+            workspaceUrl: options.workspaceUrl,
             log,
           });
         }
