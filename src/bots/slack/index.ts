@@ -153,7 +153,8 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
       }
       await next();
     });
-    registerUninstall(app, { installations: store, log, onUninstalled: options.onUninstalled });
+    const forget = distribution?.uninstallDisconnectsNotion ? forgetNotionConnections(core, log) : undefined;
+    registerUninstall(app, { installations: store, log, onUninstalled: options.onUninstalled ?? forget });
   }
   // A replayed signed request is acknowledged here and reaches no listener.
   registerActOnce(app, deps);
@@ -257,5 +258,23 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
       running = false;
       if (socketMode) await app.stop();
     },
+  };
+}
+
+/**
+ * SLACK_UNINSTALL_DISCONNECTS_NOTION: after a workspace's installation was deleted, its people's Notion
+ * connections go too (core revokes and deletes them). An org-wide install's uninstall names the org, whose
+ * workspaces the store does not list: their connections are kept, and the log says so.
+ */
+function forgetNotionConnections(core: Core, log: Logger): OnUninstalled {
+  return async (where) => {
+    if (where.isEnterpriseInstall || !where.teamId) {
+      log.warn(
+        { event: 'slack.uninstall_kept_connections', enterpriseId: where.enterpriseId },
+        "an org-wide uninstall keeps its workspaces' Notion connections",
+      );
+      return;
+    }
+    await core.forgetWorkspace('slack', where.teamId);
   };
 }
