@@ -122,5 +122,13 @@ describe('the sandbox in distribution mode: "Add to Slack" for two workspaces', 
     const installs = sandbox.slack.installations().filter((i) => !i.revoked);
     expect(installs.map((i) => i.teamId).sort()).toEqual(sandbox.workspaces.map((w) => w.teamId).sort());
     expect(sandbox.config.slack?.botToken).toBeUndefined();
+
+    // No bot token, client or state secret reaches a page or the page state.
+    const dist = sandbox.config.slack!.distribution!;
+    const secrets = [...sandbox.slack.issuedTokens(), dist.clientSecret, dist.stateSecret];
+    for (const w of sandbox.workspaces) {
+      const shown = [JSON.stringify(await state(w)), await (await fetch(`${base}/${query(w)}`)).text()].join('\n');
+      for (const secret of secrets) expect(shown.includes(secret)).toBe(false);
+    }
   });
 });
