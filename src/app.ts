@@ -46,6 +46,8 @@ export interface AppDeps {
   saveJobsTuning?: SaveJobQueueTuning;
   /** TTL of the Discord gateway lease (default 15 s; tests: shorter). */
   discordGatewayLeaseMs?: number;
+  /** Slack distribution mode: where the install success page's "Open Slack" goes (the sandbox: its own page). */
+  slackWorkspaceUrl?: (teamId: string) => string;
 }
 
 /** How long running save jobs may finish on shutdown; the rest stay stored for the next start or another instance. */
@@ -143,6 +145,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         log: log.child({ platform: 'slack' }),
         publicUrl: () => urls.publicUrl,
         installs: { store: store.workspaceInstalls, states: store.installStates, claims: store.claims },
+        workspaceUrl: deps.slackWorkspaceUrl,
       }),
     );
   }

@@ -85,6 +85,12 @@ const envSchema = z.object({
   SLACK_CLIENT_SECRET: optionalString,
   SLACK_STATE_SECRET: optionalString,
   SLACK_AUTHORIZE_URL: blankAsUnset(httpUrl('SLACK_AUTHORIZE_URL').default('https://slack.com/oauth/v2/authorize')),
+  SLACK_UNINSTALL_DISCONNECTS_NOTION: blankAsUnset(
+    z
+      .enum(['true', 'false', '1', '0'], 'must be true or false')
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+  ),
 
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
@@ -134,6 +140,11 @@ export interface SlackDistributionConfig {
     stateSecret: string;
     /** Slack's authorize page (`https://slack.com/oauth/v2/authorize`). */
     authorizeUrl: string;
+    /**
+     * SLACK_UNINSTALL_DISCONNECTS_NOTION: an uninstall also revokes and deletes the Notion connections
+     * made in that workspace. Off by default: a workspace that reinstalls finds its people still connected.
+     */
+    uninstallDisconnectsNotion: boolean;
   };
 }
 
@@ -282,6 +293,7 @@ function slackDistribution(e: ParsedEnv): SlackDistributionConfig['distribution'
     clientSecret: e.SLACK_CLIENT_SECRET!,
     stateSecret: e.SLACK_STATE_SECRET!,
     authorizeUrl: e.SLACK_AUTHORIZE_URL,
+    uninstallDisconnectsNotion: e.SLACK_UNINSTALL_DISCONNECTS_NOTION,
   };
 }
 
@@ -314,6 +326,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
 
   const distribution = slackDistribution(e);
+  if (distribution === undefined && e.SLACK_UNINSTALL_DISCONNECTS_NOTION) {
+    throw new ConfigError(
+      'SLACK_UNINSTALL_DISCONNECTS_NOTION: applies only when distributing the app (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET)',
+    );
+  }
   const slackVars = {
     SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET,
     SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN,
@@ -384,4 +401,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { token: e.DISCORD_TOKEN!, applicationId: e.DISCORD_APPLICATION_ID!, apiUrl: e.DISCORD_API_URL }
       : undefined,
   };
+}
+
+const sandboxSchema = z.object({
+  SANDBOX_SLACK: blankAsUnset(z.enum(['single', 'distribution'], 'must be single or distribution').default('single')),
+});
+
+/** How the no-accounts sandbox runs (read only in sandbox mode). */
+export interface SandboxSettings {
+  /**
+   * SANDBOX_SLACK: `single` (default) installs the app in the emulated Slack workspace up front, with one bot
+   * token; `distribution` runs the product in distribution mode, so each of two emulated workspaces first
+   * installs it through the real "Add to Slack" flow.
+   */
+  slack: 'single' | 'distribution';
+}
+
+/** The sandbox's own variables; ConfigError (naming the variable) for a bad value. */
+export function loadSandboxSettings(env: Record<string, string | undefined>): SandboxSettings {
+  const parsed = sandboxSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${issue.path.join('.') || 'environment'}: ${issue.message}`);
+  }
+  return { slack: parsed.data.SANDBOX_SLACK };
 }

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
 async function runSandbox(): Promise<void> {
   const { startSandbox } = await import('./sandbox/sandbox-mode.js');
   const sandbox = await startSandbox(process.env);
-  console.log(`\n${sandboxBanner(sandbox.url)}\n`);
+  console.log(`\n${sandboxBanner(sandbox.url, { addToSlack: sandbox.slackMode === 'distribution' })}\n`);
   stopOnSignals(sandbox, sandbox.log);
 }
 

@@ -6,6 +6,7 @@ import type {
   ConnectionStatus,
   ConnectLink,
   DisconnectOutcome,
+  ForgetWorkspaceOutcome,
   NoteOutcome,
   SaveTicket,
   UndoOutcome,
@@ -55,6 +56,11 @@ export interface Core {
   /** For pickers: make `dataSourceId` the user's target (then saves kept until a table was ready land). */
   chooseTarget(user: ChatUser, dataSourceId: string): Promise<ChooseTargetOutcome>;
   disconnectUser(user: ChatUser): Promise<DisconnectOutcome>;
+  /**
+   * The app was uninstalled from a workspace and the operator chose to forget it: disconnects (revokes
+   * and deletes) every Notion connection made there. Idempotent: a second call finds nobody.
+   */
+  forgetWorkspace(platform: Platform, teamId: string): Promise<ForgetWorkspaceOutcome>;
   /**
    * Whether the user is connected and where saves go. Without a chosen table it looks at what is
    * shared (so a picker, the column help or the create-table offer can be shown before the first

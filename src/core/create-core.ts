@@ -14,6 +14,7 @@ import { createConnectionStatus } from './use-cases/connection-status.js';
 import { createUseCaseContext, type CoreDeps as UseCaseDeps } from './use-cases/context.js';
 import { createCreateTweetsTable } from './use-cases/create-tweets-table.js';
 import { createDisconnectUser } from './use-cases/disconnect-user.js';
+import { createForgetWorkspace } from './use-cases/forget-workspace.js';
 import { createReplayKeptSaves } from './use-cases/replay-kept-saves.js';
 import { createSaveAgain } from './use-cases/save-again.js';
 import { createSaveTweet, saveJobKey, type EnqueueSave } from './use-cases/save-tweet.js';
@@ -119,6 +120,7 @@ export function createCore(deps: CoreDeps): CoreService {
   });
   const connectionStatus = createConnectionStatus(ctx, replay);
   const notes = createAddNote({ ...ctx, withLiveConnection: ctx.lost.withLiveConnection });
+  const disconnectUser = createDisconnectUser(ctx);
 
   return {
     registerNotifier(platform, notifier) {
@@ -133,7 +135,8 @@ export function createCore(deps: CoreDeps): CoreService {
     addNote: notes.addNote,
     chooseTarget: createChooseTarget(ctx, replay),
     createTweetsTable: createCreateTweetsTable(ctx, replay),
-    disconnectUser: createDisconnectUser(ctx),
+    disconnectUser,
+    forgetWorkspace: createForgetWorkspace(ctx, disconnectUser),
     connectionStatus,
     acceptOnce(eventKey) {
       return deps.claims.claim(`event:${eventKey}`, EVENT_MEMORY_MS);

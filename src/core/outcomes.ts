@@ -161,6 +161,12 @@ export interface DisconnectOutcome {
   workspaceName?: string | null | undefined;
 }
 
+/** What `forgetWorkspace` did: people whose connection it removed, and those it could not (left for a retry). */
+export interface ForgetWorkspaceOutcome {
+  disconnected: number;
+  failed: number;
+}
+
 /** Sent to the chat user once the OAuth callback stored their connection. */
 export interface ConnectedNotice {
   workspaceName: string | null;

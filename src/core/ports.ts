@@ -1,6 +1,6 @@
 import type { RichTweet } from '../tweets/rich-tweet.js';
 import type { Tweet } from '../tweets/tweet.js';
-import type { ChatUser } from './chat-user.js';
+import type { ChatUser, Platform } from './chat-user.js';
 import type { NotionConnection, PropertyMapping, SaveTarget, TokenGrant } from './connection.js';
 export type { TweetProviders } from '../tweets/tweet-providers.js';
 
@@ -166,6 +166,12 @@ export interface ConnectionStore {
    * re-entrant: `task` uses get/set/delete only.
    */
   withLock<T>(user: ChatUser, task: () => Promise<T>): Promise<T>;
+  /**
+   * Who has (or may have) a connection made in one workspace (a Slack team): an index that `set` adds
+   * to before it writes and `delete` removes from after it deleted, so it never misses a stored
+   * connection written by this version. Users only, no connections or tokens.
+   */
+  usersInWorkspace(platform: Platform, teamId: string): Promise<ChatUser[]>;
 }
 
 /** Single-use tokens with a time to live: connect links and OAuth states. */

@@ -54,13 +54,18 @@ export function sandboxRefusedMessage(variables: readonly string[]): string {
   );
 }
 
-/** The console box printed when sandbox mode starts: what this is and the one URL to open. */
-export function sandboxBanner(url: string): string {
+/**
+ * The console box printed when sandbox mode starts: what this is and the one URL to open (with
+ * SANDBOX_SLACK=distribution, `addToSlack`: and that the app is installed from the page first).
+ */
+export function sandboxBanner(url: string, options: { addToSlack?: boolean } = {}): string {
   const lines = [
     'SANDBOX MODE: no Slack, Discord or Notion account needed',
     '',
     `Open ${url} in your browser`,
-    'and type /notion-connect in the chat.',
+    ...(options.addToSlack
+      ? ['and click Add to Slack, then type /notion-connect in the chat.']
+      : ['and type /notion-connect in the chat.']),
     '',
     'The real product (Bolt, core, @notionhq/client) talks to local',
     'emulations of Slack and Notion. Nothing leaves this computer.',

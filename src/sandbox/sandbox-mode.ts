@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { createApp, type App } from '../app.js';
-import { loadConfig, type Config } from '../config.js';
+import { OAUTH_REDIRECT_PATH } from '../bots/slack/constants.js';
+import { loadConfig, loadSandboxSettings, type Config, type SandboxSettings } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { startFxTwitterSandbox, type FxTwitterSandbox } from './fxtwitter/fxtwitter-sandbox.js';
 import { startNotionSandbox, type NotionSandbox } from './notion/notion-sandbox.js';
@@ -13,10 +14,12 @@ import {
   SANDBOX_CHANNEL,
   SANDBOX_TWEETS,
   SANDBOX_WORKSPACE,
+  SECOND_SLACK_WORKSPACE,
   seedNotion,
   type SeededTable,
 } from './sandbox-seed.js';
 import { startSlackSandbox, type SlackSandbox } from './slack/slack-sandbox.js';
+import type { SandboxWorkspacePage } from './web/sandbox-routes.js';
 import { addSandboxRoutes } from './web/sandbox-routes.js';
 import { SandboxSession } from './web/sandbox-session.js';
 
@@ -44,7 +47,12 @@ export interface RunningSandbox {
   slack: SlackSandbox;
   oembed: OembedSandbox;
   fxtwitter: FxTwitterSandbox;
+  /** The first workspace's page (the only one unless SANDBOX_SLACK=distribution). */
   session: SandboxSession;
+  /** Every workspace's page: `/` shows the first, `/?ws=<team id>` another. */
+  workspaces: SandboxWorkspacePage[];
+  /** SANDBOX_SLACK: `single` (installed up front) or `distribution` (each workspace clicks "Add to Slack"). */
+  slackMode: SandboxSettings['slack'];
   /** The seeded Notion tables the page shows. */
   tables: SeededTable[];
   stop(): Promise<void>;
@@ -56,14 +64,17 @@ export class SandboxRefusedError extends Error {
   readonly code = 'sandbox_refused';
 }
 
-/** The visitor, as the Slack emulation knows them. */
+/** The visitor, as the Slack emulation knows them, in each workspace (Slack user ids are per workspace). */
 const VISITOR = { userId: 'U0SANDBOXYOU', userName: 'you', teamDomain: 'acme-sandbox' };
+const SECOND_VISITOR = { userId: 'U0SANDBOXYOU2', userName: 'you', teamDomain: 'beta-sandbox' };
 
 /**
  * Starts the emulations, seeds them, and starts the real product pointed at them with fresh random
  * credentials (Notion client id/secret, Slack signing secret and bot token). Each run is a new Slack
  * team, so connections stored by an earlier run (whose Notion emulation is gone) are not mistaken
- * for this run's. Refuses (SandboxRefusedError) when NODE_ENV=production, when any NOTION_*, SLACK_*
+ * for this run's. With SANDBOX_SLACK=distribution the product runs in distribution mode instead (Slack
+ * client id/secret and state secret, no bot token) and two emulated workspaces each install it through
+ * the product's real `/slack/install` page and the emulation's authorize page. Refuses (SandboxRefusedError) when NODE_ENV=production, when any NOTION_*, SLACK_*
  * or DISCORD_* variable is set, or when `env` sets STORE_URL, PUBLIC_URL or TOKEN_ENCRYPTION_KEY;
  * ConfigError for other bad variables (PORT, …).
  */
@@ -86,13 +97,20 @@ export async function startSandbox(
     );
   }
 
+  const slackMode = loadSandboxSettings(merged).slack;
+  const distribution = slackMode === 'distribution';
   const secrets = {
     clientId: randomUUID(),
     clientSecret: `secret_${randomBytes(24).toString('base64url')}`,
     signingSecret: randomBytes(32).toString('hex'),
     botToken: `xoxb-sandbox-${randomBytes(24).toString('hex')}`,
+    slackClientId: `${randomInt(1e9, 1e10)}.${randomInt(1e9, 1e10)}`,
+    slackClientSecret: randomBytes(16).toString('hex'),
+    stateSecret: randomBytes(32).toString('hex'),
   };
-  const teamId = `T0${randomBytes(4).toString('hex').toUpperCase()}`;
+  const newTeamId = () => `T0${randomBytes(4).toString('hex').toUpperCase()}`;
+  const teamId = newTeamId();
+  const secondTeamId = newTeamId();
 
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -106,7 +124,19 @@ export async function startSandbox(
     });
     closers.push(() => notion.close());
     const tables = seedNotion(notion);
-    const slack = await startSlackSandbox({ botToken: secrets.botToken, teamId, teamName: SANDBOX_WORKSPACE });
+    const slack = await startSlackSandbox(
+      distribution
+        ? {
+            teamId,
+            teamName: SANDBOX_WORKSPACE,
+            oauth: { clientId: secrets.slackClientId, clientSecret: secrets.slackClientSecret },
+            workspaces: [
+              { teamId, teamName: SANDBOX_WORKSPACE },
+              { teamId: secondTeamId, teamName: SECOND_SLACK_WORKSPACE },
+            ],
+          }
+        : { botToken: secrets.botToken, teamId, teamName: SANDBOX_WORKSPACE },
+    );
     closers.push(() => slack.close());
     const oembed = await startOembedSandbox({ tweets: SANDBOX_TWEETS });
     closers.push(() => oembed.close());
@@ -120,31 +150,50 @@ export async function startSandbox(
       NOTION_CLIENT_SECRET: secrets.clientSecret,
       SLACK_API_URL: slack.apiUrl,
       SLACK_SIGNING_SECRET: secrets.signingSecret,
-      SLACK_BOT_TOKEN: secrets.botToken,
+      ...(distribution
+        ? {
+            SLACK_CLIENT_ID: secrets.slackClientId,
+            SLACK_CLIENT_SECRET: secrets.slackClientSecret,
+            SLACK_STATE_SECRET: secrets.stateSecret,
+            SLACK_AUTHORIZE_URL: slack.authorizeUrl,
+          }
+        : { SLACK_BOT_TOKEN: secrets.botToken }),
       TWEET_OEMBED_URL: oembed.url,
       FXTWITTER_API_URL: fxtwitter.url,
     });
     const log = overrides.log ?? createLogger(config.logLevel);
-    const app = await createApp(config, { log, host: overrides.host ?? '127.0.0.1' });
+    const app = await createApp(config, {
+      log,
+      host: overrides.host ?? '127.0.0.1',
+      // "Open Slack" after an install: this workspace's sandbox page, not slack.com.
+      slackWorkspaceUrl: (id) => (id === teamId ? '/' : `/?ws=${encodeURIComponent(id)}`),
+    });
     closers.push(() => app.stop());
 
     let eventsUrl = '';
-    const session = new SandboxSession({
-      slack,
-      notion,
-      signingSecret: secrets.signingSecret,
-      eventsUrl: () => eventsUrl,
-      actor: { teamId, ...VISITOR },
-      channel: SANDBOX_CHANNEL,
-      examples: EXAMPLE_MESSAGES,
-      tweets: { '20': FIRST_TWEET, ...SANDBOX_TWEETS },
-      log: log.child({ component: 'sandbox' }),
-    });
+    const visitors = [{ teamId, name: SANDBOX_WORKSPACE, visitor: VISITOR }];
+    if (distribution) visitors.push({ teamId: secondTeamId, name: SECOND_SLACK_WORKSPACE, visitor: SECOND_VISITOR });
+    const workspaces: SandboxWorkspacePage[] = visitors.map((w) => ({
+      teamId: w.teamId,
+      name: w.name,
+      session: new SandboxSession({
+        slack,
+        notion,
+        signingSecret: secrets.signingSecret,
+        eventsUrl: () => eventsUrl,
+        actor: { teamId: w.teamId, ...w.visitor },
+        channel: SANDBOX_CHANNEL,
+        examples: EXAMPLE_MESSAGES,
+        tweets: { '20': FIRST_TWEET, ...SANDBOX_TWEETS },
+        log: log.child({ component: 'sandbox' }),
+      }),
+    }));
+    const session = workspaces[0]!.session;
     addSandboxRoutes({
       router: app.router,
-      session,
+      workspaces,
+      installStep: distribution,
       publicUrl: () => app.publicUrl,
-      workspace: SANDBOX_WORKSPACE,
       channel: SANDBOX_CHANNEL.name,
       log: log.child({ component: 'sandbox' }),
     });
@@ -153,6 +202,7 @@ export async function startSandbox(
     // Slack's requests go straight to the local port, whatever PUBLIC_URL says.
     eventsUrl = `http://${overrides.host === '::1' ? '[::1]' : '127.0.0.1'}:${port}/slack/events`;
     notion.registerRedirectUri(secrets.clientId, app.redirectUri);
+    if (distribution) slack.registerRedirectUri(`${app.publicUrl}${OAUTH_REDIRECT_PATH}`);
     const url = `${app.publicUrl}/`;
     log.warn(
       {
@@ -163,11 +213,26 @@ export async function startSandbox(
         oembed: oembed.url,
         fxtwitter: fxtwitter.url,
         teamId,
+        slack: slackMode,
       },
       `SANDBOX MODE: open ${url} (local emulations of Slack and Notion; no real accounts are used)`,
     );
 
-    return { app, config, log, url, notion, slack, oembed, fxtwitter, session, tables, stop: closeAll };
+    return {
+      app,
+      config,
+      log,
+      url,
+      notion,
+      slack,
+      oembed,
+      fxtwitter,
+      session,
+      workspaces,
+      slackMode,
+      tables,
+      stop: closeAll,
+    };
   } catch (err) {
     await closeAll();
     throw err;

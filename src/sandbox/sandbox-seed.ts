@@ -11,6 +11,8 @@ import { classicTweetAttachment, xTweetAttachment } from './slack/payloads.js';
  */
 
 export const SANDBOX_WORKSPACE = 'Acme Sandbox';
+/** With SANDBOX_SLACK=distribution: a second Slack workspace that installs the app too. */
+export const SECOND_SLACK_WORKSPACE = 'Beta Sandbox';
 export const SANDBOX_CHANNEL = { id: 'C0GENERAL', name: 'general' } as const;
 
 /** A table the page shows live, with its columns in display order. */

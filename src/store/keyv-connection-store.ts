@@ -1,6 +1,6 @@
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
-import { chatUserKey, type ChatUser } from '../core/chat-user.js';
+import { chatUserKey, type ChatUser, type Platform } from '../core/chat-user.js';
 import type { NotionConnection } from '../core/connection.js';
 import { StoreDecryptError } from '../core/errors.js';
 import type { ConnectionStore } from '../core/ports.js';
@@ -67,6 +67,12 @@ export const CONNECTION_PREFIX = 'connection:';
 export function connectionStoreKey(user: ChatUser): string {
   return `${CONNECTION_PREFIX}${chatUserKey(user)}`;
 }
+
+/** The key prefix of the per-workspace index of connected users (plain JSON: user ids only, no secrets). */
+export const WORKSPACE_USERS_PREFIX = 'workspace-users:';
+
+const workspaceUsersKey = (platform: Platform, teamId: string) => `${WORKSPACE_USERS_PREFIX}${platform}:${teamId}`;
+const userIdsSchema = z.array(z.string());
 
 /**
  * Connections in Keyv, each an AES-GCM blob of its JSON bound to `connection:<chat user key>`.
@@ -146,15 +152,53 @@ export class KeyvConnectionStore implements ConnectionStore {
     // Refuse to write what `get` would later report as corrupt. No details: they could quote a token.
     if (!connectionSchema.safeParse(connection).success)
       throw new TypeError('the connection to store has an unexpected shape');
+    // Indexed first: a crash in between leaves an index entry without a connection, which is harmless.
+    await this.index(user, 'add');
     await this.keyv.set(key, this.cipher.encrypt(JSON.stringify(connection), key));
   }
 
   async delete(user: ChatUser): Promise<boolean> {
-    return this.keyv.delete(connectionStoreKey(user));
+    const existed = await this.keyv.delete(connectionStoreKey(user));
+    await this.index(user, 'remove');
+    return existed;
   }
 
   withLock<T>(user: ChatUser, task: () => Promise<T>): Promise<T> {
     return this.leased(connectionStoreKey(user), task);
+  }
+
+  async usersInWorkspace(platform: Platform, teamId: string): Promise<ChatUser[]> {
+    return (await this.readIndex(workspaceUsersKey(platform, teamId))).map((userId) => ({ platform, teamId, userId }));
+  }
+
+  private async readIndex(key: string): Promise<string[]> {
+    const raw: unknown = await this.keyv.get(key);
+    if (typeof raw !== 'string') return [];
+    try {
+      const parsed = userIdsSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Adds a user to (or removes them from) their workspace's index. Users without a workspace (Discord)
+   * have none. The read-modify-write runs under the workspace's own lease, since two people of one
+   * workspace may connect at once on two instances; a write that changes nothing is skipped.
+   */
+  private async index(user: ChatUser, op: 'add' | 'remove'): Promise<void> {
+    if (!user.teamId) return;
+    const key = workspaceUsersKey(user.platform, user.teamId);
+    const wanted = op === 'add';
+    if ((await this.readIndex(key)).includes(user.userId) === wanted) return;
+    await this.leased(key, async () => {
+      const ids = await this.readIndex(key);
+      if (ids.includes(user.userId) === wanted) return;
+      const next = wanted ? [...ids, user.userId] : ids.filter((id) => id !== user.userId);
+      if (next.length === 0) await this.keyv.delete(key);
+      else await this.keyv.set(key, JSON.stringify(next));
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, loadSandboxSettings } from '../../src/config.js';
 import { shouldRunSandbox } from '../../src/sandbox/sandbox-decision.js';
 
 describe('loadConfig', () => {
@@ -166,6 +166,7 @@ describe('loadConfig', () => {
         clientSecret: 'csecret',
         stateSecret: 'a-state-secret-of-32-characters!',
         authorizeUrl: 'https://slack.com/oauth/v2/authorize',
+        uninstallDisconnectsNotion: false,
       },
     });
     expect(
@@ -174,6 +175,39 @@ describe('loadConfig', () => {
     ).toBe('http://127.0.0.1:9/oauth/v2/authorize');
     // Single-workspace configs carry no distribution settings.
     expect(loadConfig({ SLACK_SIGNING_SECRET: 'shh', SLACK_BOT_TOKEN: 'xoxb-1' }).slack?.distribution).toBeUndefined();
+  });
+
+  it('SLACK_UNINSTALL_DISCONNECTS_NOTION: a boolean, off by default, only with distribution', () => {
+    const dist = {
+      SLACK_CLIENT_ID: '1.2',
+      SLACK_CLIENT_SECRET: 'csecret',
+      SLACK_STATE_SECRET: 'a-state-secret-of-32-characters!',
+      SLACK_SIGNING_SECRET: 'shh',
+    };
+    const setting = (v: string | undefined) =>
+      loadConfig({ ...dist, SLACK_UNINSTALL_DISCONNECTS_NOTION: v }).slack?.distribution?.uninstallDisconnectsNotion;
+    expect(setting(undefined)).toBe(false);
+    expect(setting('')).toBe(false);
+    expect(setting('true')).toBe(true);
+    expect(setting('1')).toBe(true);
+    expect(setting('false')).toBe(false);
+    expect(() => setting('yes')).toThrow(/^SLACK_UNINSTALL_DISCONNECTS_NOTION: must be true or false/);
+    expect(() =>
+      loadConfig({
+        SLACK_SIGNING_SECRET: 'shh',
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_UNINSTALL_DISCONNECTS_NOTION: 'true',
+      }),
+    ).toThrow(/^SLACK_UNINSTALL_DISCONNECTS_NOTION: applies only when distributing the app/);
+  });
+
+  it('SANDBOX_SLACK: single by default, or distribution', () => {
+    expect(loadSandboxSettings({})).toEqual({ slack: 'single' });
+    expect(loadSandboxSettings({ SANDBOX_SLACK: ' ' })).toEqual({ slack: 'single' });
+    expect(loadSandboxSettings({ SANDBOX_SLACK: 'distribution' })).toEqual({ slack: 'distribution' });
+    expect(() => loadSandboxSettings({ SANDBOX_SLACK: 'many' })).toThrow(
+      /^SANDBOX_SLACK: must be single or distribution/,
+    );
   });
 
   it.each([

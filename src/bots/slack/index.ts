@@ -47,6 +47,8 @@ export interface SlackBotOptions {
   publicUrl?: () => string;
   /** Distribution mode: run after a workspace's installation was deleted. */
   onUninstalled?: OnUninstalled | undefined;
+  /** Distribution mode: where the install success page's "Open Slack" goes (default: Slack's web client). */
+  workspaceUrl?: ((teamId: string) => string) | undefined;
 }
 
 /**
@@ -151,7 +153,8 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
       }
       await next();
     });
-    registerUninstall(app, { installations: store, log, onUninstalled: options.onUninstalled });
+    const forget = distribution?.uninstallDisconnectsNotion ? forgetNotionConnections(core, log) : undefined;
+    registerUninstall(app, { installations: store, log, onUninstalled: options.onUninstalled ?? forget });
   }
   // A replayed signed request is acknowledged here and reaches no listener.
   registerActOnce(app, deps);
@@ -207,11 +210,14 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
         }
         initialized = true;
         // The workspace's name for the connect confirmation page; without it the page names the domain.
-        try {
-          const auth = await app.client.auth.test();
-          workspaces.learn(auth.team_id, auth.team);
-        } catch (err) {
-          log.warn({ err: errorSummary(err) }, 'could not read the workspace name (auth.test)');
+        // Distribution mode has no workspace of its own (and no token to ask with).
+        if (!distribution) {
+          try {
+            const auth = await app.client.auth.test();
+            workspaces.learn(auth.team_id, auth.team);
+          } catch (err) {
+            log.warn({ err: errorSummary(err) }, 'could not read the workspace name (auth.test)');
+          }
         }
       }
       const botToken = config.botToken;
@@ -231,6 +237,7 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
             router,
             installer: receiver.installer,
             redirectUri: () => `${publicUrl()}${OAUTH_REDIRECT_PATH}`,
+            workspaceUrl: options.workspaceUrl,
             log,
           });
         }
@@ -251,5 +258,23 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
       running = false;
       if (socketMode) await app.stop();
     },
+  };
+}
+
+/**
+ * SLACK_UNINSTALL_DISCONNECTS_NOTION: after a workspace's installation was deleted, its people's Notion
+ * connections go too (core revokes and deletes them). An org-wide install's uninstall names the org, whose
+ * workspaces the store does not list: their connections are kept, and the log says so.
+ */
+function forgetNotionConnections(core: Core, log: Logger): OnUninstalled {
+  return async (where) => {
+    if (where.isEnterpriseInstall || !where.teamId) {
+      log.warn(
+        { event: 'slack.uninstall_kept_connections', enterpriseId: where.enterpriseId },
+        "an org-wide uninstall keeps its workspaces' Notion connections",
+      );
+      return;
+    }
+    await core.forgetWorkspace('slack', where.teamId);
   };
 }

@@ -8,8 +8,12 @@ import { installPages } from './install-pages.js';
 type InstallProvider = NonNullable<HTTPReceiver['installer']>;
 
 /** Where the browser goes after installing: the workspace in Slack's web client, or the org's app page. */
-function openSlackUrl(installation: Installation): string | undefined {
-  if (installation.team?.id) return `https://app.slack.com/client/${encodeURIComponent(installation.team.id)}`;
+function openSlackUrl(installation: Installation, workspaceUrl?: (teamId: string) => string): string | undefined {
+  if (installation.team?.id) {
+    return workspaceUrl
+      ? workspaceUrl(installation.team.id)
+      : `https://app.slack.com/client/${encodeURIComponent(installation.team.id)}`;
+  }
   const url = (installation as { enterpriseUrl?: string }).enterpriseUrl;
   return url && /^https:\/\//.test(url) ? url : undefined;
 }
@@ -41,6 +45,8 @@ export function addSlackInstallRoutes(options: {
   installer: InstallProvider;
   /** Exactly the redirect URL registered in the Slack app's OAuth settings. */
   redirectUri: () => string;
+  /** Where "Open Slack" goes for a workspace; default Slack's web client (the sandbox: its own page). */
+  workspaceUrl?: ((teamId: string) => string) | undefined;
   log: Logger;
 }): void {
   const { router, installer, log } = options;
@@ -77,7 +83,7 @@ export function addSlackInstallRoutes(options: {
           },
           'Slack app installed',
         );
-        sendPage(res, ...installPages.installed(where, openSlackUrl(installation)));
+        sendPage(res, ...installPages.installed(where, openSlackUrl(installation, options.workspaceUrl)));
       },
       failureAsync: async (error) => {
         log.warn({ event: 'slack.install_failed', code: error.code }, 'Slack install refused or failed');

@@ -45,6 +45,7 @@ export function registerUninstall(
     if (deps.onUninstalled) {
       await deps.onUninstalled(where).catch((err: unknown) => log.error({ err }, 'uninstall follow-up failed'));
     }
+    log.info({ event: 'slack.uninstalled' }, 'Slack installation deleted');
   };
 
   app.event('app_uninstalled', async ({ context }) => {

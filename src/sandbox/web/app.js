@@ -2,11 +2,14 @@
  * (adding or replacing only what changed, so focus and screen-reader announcements behave), and
  * sends the visitor's actions to the same-origin sandbox API. Every piece of HTML it inserts was
  * rendered and escaped by the server. */
-/* global document, window, fetch, setTimeout, clearTimeout */
+/* global document, window, fetch, setTimeout, clearTimeout, URLSearchParams */
 'use strict';
 
 (() => {
   const $ = (id) => document.getElementById(id);
+  /** Which emulated workspace this page is (`?ws=<team id>`; none: the first): every API call names it. */
+  const ws = new URLSearchParams(window.location.search).get('ws');
+  const api = (path) => (ws ? `${path}?ws=${encodeURIComponent(ws)}` : path);
   const form = $('composer');
   const input = $('composer-input');
   const status = $('composer-status');
@@ -144,7 +147,7 @@
     clearTimeout(timer);
     const seq = (latest += 1);
     try {
-      const res = await fetch('/sandbox/api/state', { cache: 'no-store' });
+      const res = await fetch(api('/sandbox/api/state'), { cache: 'no-store' });
       if (!res.ok) throw new Error(String(res.status));
       const state = await res.json();
       if (seq > applied) {
@@ -244,7 +247,7 @@
   async function post(path, body, list) {
     follow = { list, until: Date.now() + FOLLOW_MS };
     try {
-      const res = await fetch(path, {
+      const res = await fetch(api(path), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),

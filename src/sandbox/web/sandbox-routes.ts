@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { INSTALL_PATH } from '../../bots/slack/constants.js';
 import type { Router } from '../../http/router.js';
 import type { Logger } from '../../log.js';
 import { readCappedBody } from '../read-body.js';
@@ -12,12 +13,21 @@ import type { ActionResult, SandboxSession } from './sandbox-session.js';
  * `POST /sandbox/api/{command,dm,shortcut,action,modal}` (the visitor's actions, sent on as signed Slack requests).
  */
 
+/** One emulated Slack workspace the page can show, with the visitor's session in it. */
+export interface SandboxWorkspacePage {
+  teamId: string;
+  name: string;
+  session: SandboxSession;
+}
+
 export interface SandboxRoutesOptions {
   router: Router;
-  session: SandboxSession;
+  /** `/` shows the first; `/?ws=<team id>` (and the API with the same `ws`) another. */
+  workspaces: SandboxWorkspacePage[];
+  /** Distribution mode: the page starts with the "Add to Slack" step (the product's `/slack/install`). */
+  installStep: boolean;
   /** The product's public URL: its host is accepted besides the loopback names. */
   publicUrl: () => string;
-  workspace: string;
   channel: string;
   log: Logger;
 }
@@ -65,7 +75,10 @@ const field = (body: unknown, name: string, max = 4000): string | undefined => {
 
 /** Registers the sandbox page and its API on the product's router. */
 export function addSandboxRoutes(o: SandboxRoutesOptions): void {
-  const { router, session, log } = o;
+  const { router, log } = o;
+  /** The workspace a request is for: `?ws=<team id>`, else the first. */
+  const pageFor = (url: URL): SandboxWorkspacePage =>
+    o.workspaces.find((w) => w.teamId === url.searchParams.get('ws')) ?? o.workspaces[0]!;
   const [html, css, js] = [asset('index.html'), asset('app.css'), asset('app.js')];
   // Read once; a missing file fails the first request, not start-up, and is logged by the server.
   for (const p of [html, css, js]) p.catch(() => undefined);
@@ -93,8 +106,8 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
   };
 
   const guarded =
-    (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
-    async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    (handler: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>) =>
+    async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
       if (!hostAllowed(req)) {
         req.resume();
         res
@@ -102,11 +115,11 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
           .end('The sandbox answers on localhost only.\n');
         return;
       }
-      await handler(req, res);
+      await handler(req, res, url);
     };
 
-  const action = (run: (body: unknown) => Promise<ActionResult> | undefined) =>
-    guarded(async (req, res) => {
+  const action = (run: (body: unknown, session: SandboxSession) => Promise<ActionResult> | undefined) =>
+    guarded(async (req, res, url) => {
       if (!actionAllowed(req)) {
         req.resume();
         sendJson(res, 403, { ok: false, error: 'Requests must come from the sandbox page.' });
@@ -119,7 +132,7 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
         sendJson(res, 400, { ok: false, error: 'Expected a small JSON body.' });
         return;
       }
-      const pending = run(body);
+      const pending = run(body, pageFor(url).session);
       if (!pending) {
         sendJson(res, 400, { ok: false, error: 'Missing or invalid fields.' });
         return;
@@ -136,9 +149,13 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
   router.add(
     'GET',
     '/',
-    guarded(async (_req, res) => {
+    guarded(async (_req, res, url) => {
+      const shown = pageFor(url);
       const page = (await html)
-        .replaceAll('{{workspace}}', escapeHtml(o.workspace))
+        .replace('{{install}}', o.installStep ? installStep(shown.name) : '')
+        .replace('{{switcher}}', o.workspaces.length > 1 ? workspaceSwitcher(o.workspaces, shown) : '')
+        .replaceAll('{{workspace}}', escapeHtml(shown.name))
+        .replaceAll('{{initial}}', escapeHtml(shown.name.slice(0, 1).toUpperCase()))
         .replaceAll('{{channel}}', escapeHtml(o.channel));
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
@@ -168,12 +185,12 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
   router.add(
     'GET',
     '/sandbox/api/state',
-    guarded(async (_req, res) => sendJson(res, 200, session.view())),
+    guarded(async (_req, res, url) => sendJson(res, 200, pageFor(url).session.view())),
   );
   router.add(
     'POST',
     '/sandbox/api/command',
-    action((body) => {
+    action((body, session) => {
       const text = field(body, 'text');
       return text === undefined ? undefined : session.submit(text);
     }),
@@ -181,7 +198,7 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
   router.add(
     'POST',
     '/sandbox/api/dm',
-    action((body) => {
+    action((body, session) => {
       const text = field(body, 'text');
       return text === undefined ? undefined : session.directMessage(text);
     }),
@@ -189,7 +206,7 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
   router.add(
     'POST',
     '/sandbox/api/shortcut',
-    action((body) => {
+    action((body, session) => {
       const id = field(body, 'messageId', 100);
       const thread = body !== null && typeof body === 'object' && (body as Record<string, unknown>).thread === true;
       return id === undefined ? undefined : session.shortcut(id, thread);
@@ -198,7 +215,7 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
   router.add(
     'POST',
     '/sandbox/api/modal',
-    action((body) => {
+    action((body, session) => {
       const viewId = field(body, 'viewId', 40);
       if (viewId === undefined) return undefined;
       const raw = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).values : undefined;
@@ -215,10 +232,33 @@ export function addSandboxRoutes(o: SandboxRoutesOptions): void {
   router.add(
     'POST',
     '/sandbox/api/action',
-    action((body) => {
+    action((body, session) => {
       const [messageKey, actionId, value] = ['messageKey', 'actionId', 'value'].map((k) => field(body, k, 300));
       if (messageKey === undefined || actionId === undefined) return undefined;
       return session.blockAction({ messageKey, actionId, value });
     }),
   );
+}
+
+/**
+ * Distribution mode's first step in the page's intro: the product's own install page (Bolt sets its state cookie
+ * on the way to the emulated Slack's authorize page), opened in a new tab as the connect link is.
+ */
+function installStep(workspace: string): string {
+  return (
+    `<li class="install-step">Add the app to this workspace: open <a href="${INSTALL_PATH}" target="_blank" ` +
+    `rel="noopener">Add to Slack</a> (the product's real install page), click <strong>Add to Slack</strong>, ` +
+    `pick <strong>${escapeHtml(workspace)}</strong> on Slack's page and click <strong>Allow</strong>. ` +
+    `Until then the bot answers that it is not installed here.</li>`
+  );
+}
+
+/** Links between the emulated workspaces' pages, the shown one marked current. */
+function workspaceSwitcher(workspaces: SandboxWorkspacePage[], shown: SandboxWorkspacePage): string {
+  const links = workspaces.map((w, i) => {
+    const href = i === 0 ? '/' : `/?ws=${encodeURIComponent(w.teamId)}`;
+    const current = w === shown ? ' aria-current="page"' : '';
+    return `<a href="${escapeHtml(href)}"${current}>${escapeHtml(w.name)}</a>`;
+  });
+  return `<nav class="ws-switch" aria-label="Slack workspaces">${links.join('')}</nav>`;
 }

@@ -285,10 +285,18 @@ export class SandboxSession {
     if (this.visitorDms.length > MAX_ENTRIES) this.visitorDms.splice(0, this.visitorDms.length - MAX_ENTRIES);
     this.orderOf(dm.key);
     const { status } = await this.send(
-      eventCallbackBody({ teamId: this.o.actor.teamId, botUserId: this.o.slack.botUserId, event }),
+      eventCallbackBody({ teamId: this.o.actor.teamId, botUserId: this.botUserId(), event }),
     );
     if (status !== 200) dm.note = `The app answered HTTP ${status}.`;
     return { ok: true };
+  }
+
+  /** The app's bot user in the visitor's workspace: its installation's (distribution mode), else the single one. */
+  private botUserId(): string {
+    const installed = this.o.slack
+      .installations()
+      .find((i) => !i.revoked && !i.isEnterpriseInstall && i.teamId === this.o.actor.teamId);
+    return installed?.botUserId ?? this.o.slack.botUserId;
   }
 
   /** "Save to Notion" on a message in #general: a signed `message_action` for the message shortcut. */

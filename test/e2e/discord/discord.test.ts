@@ -512,6 +512,7 @@ describe('Discord adapter failures', () => {
       createTweetsTable: async () => Promise.reject(broken),
       chooseTarget: async () => Promise.reject(broken),
       disconnectUser: async () => Promise.reject(broken),
+      forgetWorkspace: async () => Promise.reject(broken),
       connectionStatus: async () => ({ connected: false }),
       acceptOnce: async () => true,
       registerNotifier: () => {},

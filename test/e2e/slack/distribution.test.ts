@@ -11,6 +11,7 @@ import { closeKeyv, createKeyv } from '../../../src/store/keyv-factory.js';
 import { JACK, NAVAL_LINK, SIGNING_SECRET, type SlackPerson as Person } from '../../helpers/fixtures.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
 import { slackDriver } from '../../helpers/slack-harness.js';
+import { install, visitInstall } from '../../helpers/slack-install.js';
 
 const SLACK_CLIENT = { clientId: '1111.2222', clientSecret: 'e2e-slack-client-secret-value' };
 const STATE_SECRET = 'e2e-state-secret-0123456789abcdef';
@@ -18,42 +19,6 @@ const sam: Person = { teamId: 'T0ACME', userId: 'U0SAM', userName: 'sam' };
 const kim: Person = { teamId: 'T0BETA', userId: 'U0KIM', userName: 'kim' };
 /** In Globex's workspace T0GLOBEXA, covered by the org-wide install of E0GLOBEX. */
 const gus: Person = { teamId: 'T0GLOBEXA', userId: 'U0GUS', userName: 'gus' };
-
-/** Plays the browser through "Add to Slack": landing page, Bolt's install path (cookie), Slack's authorize page. */
-async function visitInstall(
-  product: Product,
-  slack: SlackSandbox,
-  installTo: string,
-  decision: 'allow' | 'cancel' = 'allow',
-) {
-  const landing = await fetch(`${product.url}/slack/install`);
-  const html = await landing.text();
-  expect(landing.status).toBe(200);
-  expect(html).toContain('href="/slack/install/start"');
-  const start = await fetch(`${product.url}/slack/install/start`, { redirect: 'manual' });
-  expect(start.status).toBe(302);
-  const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0]!;
-  expect(cookie).toMatch(/^slack-app-oauth-state=/);
-  const authorize = new URL(start.headers.get('location')!);
-  expect(authorize.href.startsWith(slack.authorizeUrl)).toBe(true);
-  expect(authorize.searchParams.get('redirect_uri')).toBe(`${product.url}/slack/oauth_redirect`);
-  const consent = await fetch(authorize);
-  expect(consent.status).toBe(200);
-  await consent.text();
-  const form = new URLSearchParams(authorize.searchParams);
-  form.set('install_to', installTo);
-  form.set('decision', decision);
-  const decided = await fetch(slack.authorizeUrl, { method: 'POST', body: form, redirect: 'manual' });
-  expect(decided.status).toBe(302);
-  const callbackUrl = decided.headers.get('location')!;
-  return { callbackUrl, cookie, landingHtml: html };
-}
-
-async function install(product: Product, slack: SlackSandbox, installTo: string) {
-  const visit = await visitInstall(product, slack, installTo);
-  const page = await fetch(visit.callbackUrl, { headers: { cookie: visit.cookie } });
-  return { ...visit, page, html: await page.text() };
-}
 
 describe('Add to Slack: several workspaces install through Bolt OAuth', () => {
   let notion: NotionSandbox;

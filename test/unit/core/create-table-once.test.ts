@@ -21,6 +21,7 @@ function connectionsWith(conn: Partial<NotionConnection> | undefined): Connectio
     set: async () => undefined,
     delete: async () => false,
     withLock: (_user, task) => task(),
+    usersInWorkspace: async () => [],
   };
 }
 

@@ -62,6 +62,9 @@ export function memoryConnections(initial?: NotionConnection) {
       queue = run.catch(() => undefined);
       return run;
     },
+    async usersInWorkspace(): Promise<ChatUser[]> {
+      return stored ? [stored.chatUser] : [];
+    },
   } satisfies ConnectionStore & Record<string, unknown>;
   return store;
 }

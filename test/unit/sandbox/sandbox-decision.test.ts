@@ -77,4 +77,10 @@ describe('sandboxBanner', () => {
     expect(lines.at(-1)).toMatch(/^╚═+╝$/);
     expect(new Set(lines.map((l) => [...l].length)).size).toBe(1);
   });
+
+  it('says to add the app first when the sandbox runs in distribution mode', () => {
+    const lines = sandboxBanner('http://localhost:3000/', { addToSlack: true }).split('\n');
+    expect(lines.join('\n')).toContain('and click Add to Slack, then type /notion-connect in the chat.');
+    expect(new Set(lines.map((l) => [...l].length)).size).toBe(1);
+  });
 });

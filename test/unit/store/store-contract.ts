@@ -89,6 +89,36 @@ export function defineStoreContract(backend: ContractBackend): void {
         await expect(connections.get(user)).resolves.toEqual(newer);
       });
 
+      it('indexes connected users per workspace, also when many of one workspace connect at once on two instances', async () => {
+        const team = `TIX${randomBytes(3).toString('hex').toUpperCase()}`;
+        const other = `TIY${randomBytes(3).toString('hex').toUpperCase()}`;
+        const b = new KeyvConnectionStore({ keyv: keyvB ?? keyv, cipher: createTokenCipher([k1]), log });
+        const people = Array.from({ length: 12 }, (_, i) => slackUser(`UIX${i}`, team));
+        const elsewhere = slackUser('UIX0', other);
+        await Promise.all(people.map((u, i) => (i % 2 ? b : connections).set(u, connectionFor(u))));
+        await connections.set(elsewhere, connectionFor(elsewhere));
+        await connections.set(discordUser('223456789012345678'), connectionFor(discordUser('223456789012345678')));
+        // Writing a connection again (a refresh, a new table) keeps one entry.
+        await connections.set(people[0]!, connectionFor(people[0]!));
+        const ids = async (t: string) => (await connections.usersInWorkspace('slack', t)).map((u) => u.userId).sort();
+        expect(await ids(team)).toEqual(people.map((u) => u.userId).sort());
+        expect(await connections.usersInWorkspace('slack', other)).toEqual([
+          { platform: 'slack', teamId: other, userId: 'UIX0' },
+        ]);
+
+        await Promise.all(people.slice(0, 6).map((u, i) => (i % 2 ? b : connections).delete(u)));
+        expect(await ids(team)).toEqual(
+          people
+            .slice(6)
+            .map((u) => u.userId)
+            .sort(),
+        );
+        await Promise.all(people.slice(6).map((u) => connections.delete(u)));
+        expect(await connections.usersInWorkspace('slack', team)).toEqual([]);
+        await expect(keyv.get(`workspace-users:slack:${team}`)).resolves.toBeUndefined();
+        expect(await ids(other)).toEqual(['UIX0']);
+      });
+
       it('stores an encrypted blob under connection:<chat user key>, with no token or workspace name in it', async () => {
         const user = slackUser('URAW');
         const connection = connectionFor(user);
