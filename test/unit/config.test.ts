@@ -19,7 +19,7 @@ describe('loadConfig', () => {
     });
     expect(c.notion.apiUrl).toBe('https://api.notion.com');
     expect(c.notionRate).toEqual({ perSecond: 3, burst: 10 });
-    expect(c.saveJobs).toEqual({ giveUpAfterHours: 24, concurrency: 32 });
+    expect(c.saveJobs).toEqual({ giveUpAfterHours: 24, concurrency: 64 });
   });
 
   it('reads the rate limit, the give-up time and the worker concurrency', () => {

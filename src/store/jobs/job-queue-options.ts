@@ -15,7 +15,7 @@ export interface JobQueueOptions {
 }
 
 export const JOB_QUEUE_DEFAULTS = {
-  concurrency: 32,
+  concurrency: 64,
   retryBaseMs: 1_000,
   retryMaxMs: 5 * 60_000,
   keepDoneMs: 60 * 60_000,
