@@ -4,6 +4,8 @@ export interface AppFigures {
   ackP50Ms: number;
   ackP99Ms: number;
   ackMaxMs: number;
+  /** p99 of the acks for requests sent after the run's first second: the app's cold start left out. */
+  warmAckP99Ms?: number | null | undefined;
   /** Requests whose ack was not HTTP 200. */
   ackNon200: number;
   /** Acks that took longer than a second (the tail behind p99). */
@@ -159,6 +161,7 @@ export function markdownReport(result: BenchResult): string {
     lines.push(
       `- ${f.app}: ${f.rowsCreated}/${f.rowsExpected} rows counted in the emulation, ${f.answered} answers posted, ` +
         `${f.ackNon200} acks not 200, ${f.ackOver1s} acks over 1 s, ack max ${n(f.ackMaxMs)} ms, ` +
+        (f.warmAckP99Ms != null ? `ack p99 after the first second ${n(f.warmAckP99Ms)} ms, ` : '') +
         `${n(f.logLinesPerSave, 1)} log lines per save; the bench process's event-loop delay while sending: ` +
         `p99 ${n(f.harnessLagP99Ms)} ms, max ${n(f.harnessLagMaxMs)} ms.`,
     );
