@@ -88,6 +88,48 @@ describe('save worker: exactly once', () => {
     const { worker } = setup(notion);
     expect(await worker.save(sam, { tweet })).toMatchObject({ kind: 'saved', pageId: 'p-3' });
   });
+
+  it('a job delivered again after its first run finished the row answers "Saved"; another save of it, "Already saved"', async () => {
+    let calls = 0;
+    const notion: Partial<NotionGateway> = {
+      createRow: async () => ({ pageId: `p-${++calls}`, url: `https://www.notion.so/p${calls}` }),
+      findRowByTweet: async () => Promise.reject(new Error('must not be called')),
+    };
+    const { worker, saveIndex } = setup(notion);
+    expect(await worker.save(sam, job)).toMatchObject({ kind: 'saved', pageId: 'p-1' });
+    expect(saveIndex.records[0]).toMatchObject({ pageId: 'p-1', jobKey: job.key });
+    // The process died before the job was marked done (or it expired while running): the same job runs again.
+    expect(await worker.save(sam, job)).toMatchObject({ kind: 'saved', pageId: 'p-1', table: 'Tweets' });
+    // A second request for the tweet is a job of its own: the duplicate guard answers it.
+    expect(await worker.save(sam, { ...job, key: `${job.key}-other` })).toMatchObject({
+      kind: 'already_saved',
+      pageId: 'p-1',
+    });
+    expect(await worker.save(sam, { tweet })).toMatchObject({ kind: 'already_saved', pageId: 'p-1' });
+    expect(calls).toBe(1);
+  });
+
+  it('two deliveries of one job at once in one process share the write and both answer "Saved"', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const notion: Partial<NotionGateway> = {
+      createRow: async () => {
+        calls++;
+        await gate;
+        return { pageId: 'p-1', url: 'https://www.notion.so/p1' };
+      },
+    };
+    const { worker } = setup(notion);
+    const first = worker.save(sam, job);
+    const again = worker.save(sam, job);
+    const other = worker.save(sam, { ...job, key: `${job.key}-other` });
+    release();
+    expect(await first).toMatchObject({ kind: 'saved', pageId: 'p-1' });
+    expect(await again).toMatchObject({ kind: 'saved', pageId: 'p-1' });
+    expect(await other).toMatchObject({ kind: 'already_saved', pageId: 'p-1' });
+    expect(calls).toBe(1);
+  });
 });
 
 describe('save worker: rate limits', () => {
