@@ -22,9 +22,13 @@ function memoryIndex(): SaveIndex & { records: SavedRecord[] } {
   };
 }
 
-function setup(notion: Partial<NotionGateway>, limiter?: NotionRateLimiter) {
-  const claims = memoryClaims();
-  const saveIndex = memoryIndex();
+function setup(
+  notion: Partial<NotionGateway>,
+  limiter?: NotionRateLimiter,
+  shared: { claims?: ReturnType<typeof memoryClaims>; saveIndex?: ReturnType<typeof memoryIndex> } = {},
+) {
+  const claims = shared.claims ?? memoryClaims();
+  const saveIndex = shared.saveIndex ?? memoryIndex();
   const ctx = createUseCaseContext({
     connections: memoryConnections(liveConnection('T1', { target: TARGET })),
     linkTokens: { put: async () => undefined, peek: async () => undefined, take: async () => undefined },
@@ -129,6 +133,35 @@ describe('save worker: exactly once', () => {
     expect(await again).toMatchObject({ kind: 'saved', pageId: 'p-1' });
     expect(await other).toMatchObject({ kind: 'already_saved', pageId: 'p-1' });
     expect(calls).toBe(1);
+  });
+});
+
+describe('save worker: one job on two instances at once', () => {
+  it('a job that expired while running and runs again elsewhere waits for the first run and writes nothing', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const notion: Partial<NotionGateway> = {
+      createRow: async () => {
+        calls++;
+        await gate; // the first run is slow: the engine hands the job to another instance meanwhile
+        return { pageId: 'p-1', url: 'https://www.notion.so/p1' };
+      },
+      findRowByTweet: async () => Promise.reject(new Error('must not be called')),
+    };
+    const shared = { claims: memoryClaims(), saveIndex: memoryIndex() };
+    const first = setup(notion, undefined, shared).worker;
+    const second = setup(notion, undefined, shared).worker;
+    const one = first.save(sam, job);
+    while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 5)); // the first run is writing
+    const two = second.save(sam, job); // the other instance holds the saving claim: this one waits for its row
+    // Let it reach that wait (were it later, it would find the row in the index: the same answer).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    expect(await one).toMatchObject({ kind: 'saved', pageId: 'p-1' });
+    expect(await two).toMatchObject({ kind: 'saved', pageId: 'p-1' });
+    expect(calls).toBe(1);
+    expect(shared.saveIndex.records).toHaveLength(1);
   });
 });
 
