@@ -76,6 +76,9 @@ const envSchema = z.object({
       .default(24),
   ),
   SAVE_WORKER_CONCURRENCY: blankAsUnset(z.coerce.number().int().min(1).max(1000).default(64)),
+  SAVE_JOB_LEASE_SECONDS: blankAsUnset(
+    z.coerce.number().int('SAVE_JOB_LEASE_SECONDS must be a whole number').min(2).max(3600).default(30),
+  ),
 
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_BOT_TOKEN: optionalString,
@@ -170,6 +173,11 @@ export interface SaveJobsConfig {
   giveUpAfterHours: number;
   /** SAVE_WORKER_CONCURRENCY: save jobs one instance runs at once (the rate limiter paces each connection). */
   concurrency: number;
+  /**
+   * SAVE_JOB_LEASE_SECONDS: how long an instance holds a running job, renewed while it runs; a job whose instance
+   * died is run again by another instance (or the restart) once its lease lapsed.
+   */
+  leaseSeconds: number;
 }
 
 export interface Config {
@@ -373,7 +381,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tweetProviders: e.TWEET_PROVIDERS,
     logLevel: e.LOG_LEVEL,
     notionRate: { perSecond: e.NOTION_RATE_PER_SECOND, burst: e.NOTION_BURST },
-    saveJobs: { giveUpAfterHours: e.SAVE_GIVE_UP_AFTER_HOURS, concurrency: e.SAVE_WORKER_CONCURRENCY },
+    saveJobs: {
+      giveUpAfterHours: e.SAVE_GIVE_UP_AFTER_HOURS,
+      concurrency: e.SAVE_WORKER_CONCURRENCY,
+      leaseSeconds: e.SAVE_JOB_LEASE_SECONDS,
+    },
     slack: !hasSlack
       ? undefined
       : distribution !== undefined

@@ -114,6 +114,12 @@ export interface SavedRecord {
   tweetKey: string;
   tweet: Tweet;
   savedAt: string;
+  /**
+   * The save job that wrote the row (older records lack it). A job delivered again after its first run wrote the row
+   * (its process died before the job was marked done, or it expired while running) finds its own row here: that is
+   * its own save, answered "Saved", not a duplicate.
+   */
+  jobKey?: string | undefined;
 }
 
 /** Per chat user and table: which tweets were saved, and which rows they became. Survives restarts. */

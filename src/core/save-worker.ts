@@ -24,6 +24,7 @@ import type {
   ConnectionStore,
   NotionGateway,
   PendingSaves,
+  SavedRecord,
   SaveIndex,
   TableCandidate,
   TweetProviders,
@@ -115,6 +116,22 @@ const alreadySaved = (row: { pageUrl: string; pageId: string; table: string; twe
   tweet: row.tweet,
 });
 
+/**
+ * What a save learns from the index: the row of an earlier save ("Already saved"), or, for a job delivered again,
+ * the row its own earlier run wrote, which is this save's result ("Saved"): the user sent it once.
+ */
+function fromIndex(record: SavedRecord, job: SaveJob): SaveOutcome {
+  if (!job.key || record.jobKey !== job.key) return alreadySaved(record);
+  return {
+    kind: 'saved',
+    pageUrl: record.pageUrl,
+    pageId: record.pageId,
+    table: record.table,
+    tweet: record.tweet,
+    textMissing: !record.tweet.text,
+  };
+}
+
 type Written = {
   saved: { pageUrl: string; pageId: string; target: SaveTarget; tweet: Tweet; threadLength?: number | undefined };
 };
@@ -142,7 +159,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
       }
     });
   /** Saves of the same tweet to the same table in this process share one write. */
-  const inFlight = new Map<string, Promise<SaveOutcome>>();
+  const inFlight = new Map<string, { jobKey: string | undefined; task: Promise<SaveOutcome> }>();
 
   /** The rich tweet from the providers, the chat message or the words; the row and what the index remembers. */
   async function complete(job: SaveJob) {
@@ -286,7 +303,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     for (let i = 0; i < OTHER_INSTANCE_POLLS; i++) {
       await new Promise((resolve) => setTimeout(resolve, OTHER_INSTANCE_POLL_MS));
       const record = await saveIndex.find(user, dataSourceId, key);
-      if (record) return alreadySaved(record);
+      if (record) return fromIndex(record, job);
     }
     // A queued job waits rather than answering "in progress": the claim may be a crashed process's, and the job must land.
     if (job.key) throw new RetryLaterError(OTHER_INSTANCE_RETRY_MS, 'unavailable');
@@ -304,13 +321,15 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
     const key = job.thread ? `thread:${tweetKey(job.tweet)}` : tweetKey(job.tweet);
     if (!job.force) {
       const record = await saveIndex.find(user, target.dataSourceId, key);
-      if (record) return alreadySaved(record);
+      if (record) return fromIndex(record, job);
     }
     const lockKey = `saving:${chatUserKey(user)}:${target.dataSourceId}:${key}`;
     const running = inFlight.get(lockKey);
     if (running) {
-      const first = await running;
-      return first.kind === 'saved' ? alreadySaved(first) : first;
+      const first = await running.task;
+      // The same job twice in this process (delivered again while its first run still went on) shares the answer.
+      const sameJob = job.key !== undefined && running.jobKey === job.key;
+      return first.kind === 'saved' && !sameJob ? alreadySaved(first) : first;
     }
     const task = (async (): Promise<SaveOutcome> => {
       if (!(await deps.claims.claim(lockKey, SAVING_CLAIM_MS)))
@@ -327,6 +346,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
           tweetKey: key,
           tweet: saved.tweet,
           savedAt: deps.now().toISOString(),
+          ...(job.key ? { jobKey: job.key } : {}),
         });
         log.info(
           { event: 'save.saved', platform: user.platform, textFetched: Boolean(saved.tweet.text) },
@@ -345,7 +365,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
         await deps.claims.release(lockKey).catch(() => undefined);
       }
     })();
-    inFlight.set(lockKey, task);
+    inFlight.set(lockKey, { jobKey: job.key, task });
     try {
       return await task;
     } finally {

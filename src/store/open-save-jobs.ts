@@ -15,7 +15,8 @@ import { openNotionRateLimiter } from './rate-limit/open-notion-rate-limiter.js'
 /** The slice of Config the job queue and the rate limiter need. */
 export interface SaveJobsStoreConfig {
   storeUrl: string;
-  saveJobs: { concurrency: number };
+  /** `leaseSeconds`: SAVE_JOB_LEASE_SECONDS (default 30). */
+  saveJobs: { concurrency: number; leaseSeconds?: number | undefined };
   notionRate: NotionRateSettings;
 }
 
@@ -24,6 +25,26 @@ export type SaveJobQueueTuning = JobQueueOptions &
   Partial<Pick<SqliteSaveJobQueueOptions, 'table' | 'leaseMs' | 'pollMs'>> &
   Partial<Pick<BullmqSaveJobQueueOptions, 'queueName' | 'prefix' | 'lockMs' | 'stalledIntervalMs'>> &
   Partial<Pick<PgbossSaveJobQueueOptions, 'schema' | 'expireInSeconds' | 'maintenanceIntervalSeconds'>>;
+
+const DEFAULT_LEASE_SECONDS = 30;
+
+/**
+ * SAVE_JOB_LEASE_SECONDS in each engine's terms. Every engine renews a running job's lease while it runs (SQLite every
+ * third, BullMQ at half, pg-boss every third), so the lease bounds only how long a dead instance's jobs wait: SQLite
+ * takes a lapsed lease at its next poll; BullMQ's stalled check, every half lease, puts back a job whose lock lapsed;
+ * pg-boss's maintenance, every half lease (at most a minute), expires it.
+ */
+export function leaseOptions(seconds: number) {
+  return {
+    sqlite: { leaseMs: seconds * 1_000 },
+    bullmq: { lockMs: seconds * 1_000, stalledIntervalMs: seconds * 500 },
+    pgboss: { expireInSeconds: seconds, maintenanceIntervalSeconds: Math.min(60, Math.max(1, Math.ceil(seconds / 2))) },
+  } satisfies {
+    sqlite: Partial<SqliteSaveJobQueueOptions>;
+    bullmq: Partial<BullmqSaveJobQueueOptions>;
+    pgboss: Partial<PgbossSaveJobQueueOptions>;
+  };
+}
 
 /**
  * The SaveJobQueue on the store STORE_URL names: memory:// in process, sqlite:// an outbox table in the store's own
@@ -40,19 +61,32 @@ export async function openSaveJobQueue(
   const common: JobQueueOptions = { concurrency: config.saveJobs.concurrency, ...tuning, log };
   const codec = createJobCodec(deps.store.cipher);
   const scheme = storeScheme(config.storeUrl);
+  const lease = leaseOptions(config.saveJobs.leaseSeconds ?? DEFAULT_LEASE_SECONDS);
   let queue: SaveJobQueue;
   switch (scheme) {
     case 'memory':
       queue = new MemorySaveJobQueue(common);
       break;
     case 'sqlite':
-      queue = new SqliteSaveJobQueue({ ...common, ...tuning, query: sqliteQueryOf(deps.store.keyv), codec });
+      queue = new SqliteSaveJobQueue({
+        ...common,
+        ...lease.sqlite,
+        ...tuning,
+        query: sqliteQueryOf(deps.store.keyv),
+        codec,
+      });
       break;
     case 'redis':
     case 'rediss': {
       // Each engine is loaded only when STORE_URL names it (BullMQ and pg-boss each cost memory at rest).
       const { BullmqSaveJobQueue } = await import('./jobs/bullmq-save-job-queue.js');
-      queue = await BullmqSaveJobQueue.open({ ...common, ...tuning, redisUrl: config.storeUrl, codec });
+      queue = await BullmqSaveJobQueue.open({
+        ...common,
+        ...lease.bullmq,
+        ...tuning,
+        redisUrl: config.storeUrl,
+        codec,
+      });
       break;
     }
     case 'postgres':
@@ -61,6 +95,7 @@ export async function openSaveJobQueue(
       queue = await PgbossSaveJobQueue.open({
         schema: 'save_to_notion_jobs',
         ...common,
+        ...lease.pgboss,
         ...tuning,
         postgresUrl: config.storeUrl,
         codec,

@@ -19,7 +19,7 @@ describe('loadConfig', () => {
     });
     expect(c.notion.apiUrl).toBe('https://api.notion.com');
     expect(c.notionRate).toEqual({ perSecond: 3, burst: 10 });
-    expect(c.saveJobs).toEqual({ giveUpAfterHours: 24, concurrency: 64 });
+    expect(c.saveJobs).toEqual({ giveUpAfterHours: 24, concurrency: 64, leaseSeconds: 30 });
   });
 
   it('reads the rate limit, the give-up time and the worker concurrency', () => {
@@ -28,9 +28,10 @@ describe('loadConfig', () => {
       NOTION_BURST: '2',
       SAVE_GIVE_UP_AFTER_HOURS: '1.5',
       SAVE_WORKER_CONCURRENCY: '8',
+      SAVE_JOB_LEASE_SECONDS: '5',
     });
     expect(c.notionRate).toEqual({ perSecond: 2, burst: 2 });
-    expect(c.saveJobs).toEqual({ giveUpAfterHours: 1.5, concurrency: 8 });
+    expect(c.saveJobs).toEqual({ giveUpAfterHours: 1.5, concurrency: 8, leaseSeconds: 5 });
   });
 
   it('reads a blank value as its default, as an .env template leaves it', () => {
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
       NOTION_BURST: '',
       SAVE_GIVE_UP_AFTER_HOURS: '',
       SAVE_WORKER_CONCURRENCY: '',
+      SAVE_JOB_LEASE_SECONDS: '',
     };
     expect(loadConfig(blank)).toEqual(loadConfig({}));
   });
@@ -92,6 +94,7 @@ describe('loadConfig', () => {
     [{ NOTION_BURST: '2' }, /^NOTION_BURST: must be at least NOTION_RATE_PER_SECOND/],
     [{ SAVE_GIVE_UP_AFTER_HOURS: '0' }, /^SAVE_GIVE_UP_AFTER_HOURS: /],
     [{ SAVE_WORKER_CONCURRENCY: 'many' }, /^SAVE_WORKER_CONCURRENCY: /],
+    [{ SAVE_JOB_LEASE_SECONDS: '1' }, /^SAVE_JOB_LEASE_SECONDS: /],
     [{ NODE_ENV: 'production' }, /^TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production/],
     [{ NOTION_CLIENT_ID: 'x' }, /^NOTION_CLIENT_SECRET: /],
     [

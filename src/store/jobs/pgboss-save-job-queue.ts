@@ -14,8 +14,8 @@ export interface PgbossSaveJobQueueOptions extends JobQueueOptions {
   /** pg-boss queue name. */
   queueName?: string | undefined;
   /**
-   * A job still active this long after it started counts as lost (its process died) and runs again: pg-boss 10 has
-   * no lock renewal, so this must exceed the longest run of the save handler.
+   * A job not renewed for this long counts as lost (its process died) and runs again. pg-boss 10 has no lock renewal
+   * of its own: while the handler runs, this queue pushes the job's expiry on every third of this.
    */
   expireInSeconds?: number | undefined;
   /** How often pg-boss's maintenance (one instance at a time) looks for such jobs; also archives finished ones. */
@@ -83,6 +83,8 @@ export class PgbossSaveJobQueue implements SaveJobQueue {
   private timer: NodeJS.Timeout | undefined;
   private lastSweep = 0;
   private readonly settledWaiters = new Set<() => void>();
+  /** Expiry renewals of the jobs running now (cleared on stop, as a dead process's would be). */
+  private readonly renewals = new Set<NodeJS.Timeout>();
 
   private constructor(
     private readonly boss: PgBoss,
@@ -283,6 +285,7 @@ export class PgbossSaveJobQueue implements SaveJobQueue {
       return;
     }
     const attempt = job.data.deliveries + job.retryCount + 1;
+    const renewal = this.renewWhileRunning(job);
     try {
       await handler(saveJob, { attempt });
     } catch (err) {
@@ -315,6 +318,8 @@ export class PgbossSaveJobQueue implements SaveJobQueue {
         );
       });
       return;
+    } finally {
+      this.stopRenewal(renewal);
     }
     await this.transaction(async (client, db) => {
       const done = (await this.boss.complete(this.queueName, job.id, {}, { db })) as unknown as { affected: number };
@@ -324,6 +329,42 @@ export class PgbossSaveJobQueue implements SaveJobQueue {
         saveJob.key,
       ]);
     });
+  }
+
+  /**
+   * Keeps this run's job from expiring while the handler runs: every third of `expireInSeconds` its expiry is set to
+   * that long from now. Only this run's (`retry_count` is bumped by every fetch): once the job expired and another run
+   * took it, this one renews nothing. A missed renewal only risks a second run, which the handler tolerates (the
+   * attempt marker and the row lookup).
+   */
+  private renewWhileRunning(job: FetchedJob): NodeJS.Timeout {
+    const renewal: NodeJS.Timeout = setInterval(
+      () => {
+        this.pool
+          .query(
+            `UPDATE ${this.schema}.job SET expire_in = (now() - started_on) + $4 * interval '1 second'
+           WHERE name = $1 AND id = $2 AND state = 'active' AND retry_count = $3`,
+            [this.queueName, job.id, job.retryCount, this.expireInSeconds],
+          )
+          .then(({ rowCount }) => {
+            if (rowCount === 0 && this.renewals.has(renewal))
+              this.options.log?.warn(
+                { event: 'save_job.lease_lost', engine: 'pg-boss' },
+                'a running save job expired before its renewal; it may run twice',
+              );
+          })
+          .catch((err: unknown) => this.logError(err));
+      },
+      Math.max(100, Math.floor((this.expireInSeconds * 1_000) / 3)),
+    );
+    renewal.unref();
+    this.renewals.add(renewal);
+    return renewal;
+  }
+
+  private stopRenewal(renewal: NodeJS.Timeout): void {
+    clearInterval(renewal);
+    this.renewals.delete(renewal);
   }
 
   stop(graceMs = 10_000): Promise<void> {
@@ -351,6 +392,9 @@ export class PgbossSaveJobQueue implements SaveJobQueue {
       clearTimeout(timer);
       if (check) this.settledWaiters.delete(check);
     }
+    // What still runs after the grace period is left to expire for another instance, as if this process had died.
+    for (const renewal of this.renewals) clearInterval(renewal);
+    this.renewals.clear();
     // No pg-boss workers run here (jobs are fetched), so there is nothing for its own grace period to wait for.
     await this.boss.stop({ graceful: false, wait: true, close: true }).catch((err: unknown) => this.logError(err));
     await this.pool.end().catch(() => undefined);

@@ -22,9 +22,13 @@ function memoryIndex(): SaveIndex & { records: SavedRecord[] } {
   };
 }
 
-function setup(notion: Partial<NotionGateway>, limiter?: NotionRateLimiter) {
-  const claims = memoryClaims();
-  const saveIndex = memoryIndex();
+function setup(
+  notion: Partial<NotionGateway>,
+  limiter?: NotionRateLimiter,
+  shared: { claims?: ReturnType<typeof memoryClaims>; saveIndex?: ReturnType<typeof memoryIndex> } = {},
+) {
+  const claims = shared.claims ?? memoryClaims();
+  const saveIndex = shared.saveIndex ?? memoryIndex();
   const ctx = createUseCaseContext({
     connections: memoryConnections(liveConnection('T1', { target: TARGET })),
     linkTokens: { put: async () => undefined, peek: async () => undefined, take: async () => undefined },
@@ -87,6 +91,77 @@ describe('save worker: exactly once', () => {
     };
     const { worker } = setup(notion);
     expect(await worker.save(sam, { tweet })).toMatchObject({ kind: 'saved', pageId: 'p-3' });
+  });
+
+  it('a job delivered again after its first run finished the row answers "Saved"; another save of it, "Already saved"', async () => {
+    let calls = 0;
+    const notion: Partial<NotionGateway> = {
+      createRow: async () => ({ pageId: `p-${++calls}`, url: `https://www.notion.so/p${calls}` }),
+      findRowByTweet: async () => Promise.reject(new Error('must not be called')),
+    };
+    const { worker, saveIndex } = setup(notion);
+    expect(await worker.save(sam, job)).toMatchObject({ kind: 'saved', pageId: 'p-1' });
+    expect(saveIndex.records[0]).toMatchObject({ pageId: 'p-1', jobKey: job.key });
+    // The process died before the job was marked done (or it expired while running): the same job runs again.
+    expect(await worker.save(sam, job)).toMatchObject({ kind: 'saved', pageId: 'p-1', table: 'Tweets' });
+    // A second request for the tweet is a job of its own: the duplicate guard answers it.
+    expect(await worker.save(sam, { ...job, key: `${job.key}-other` })).toMatchObject({
+      kind: 'already_saved',
+      pageId: 'p-1',
+    });
+    expect(await worker.save(sam, { tweet })).toMatchObject({ kind: 'already_saved', pageId: 'p-1' });
+    expect(calls).toBe(1);
+  });
+
+  it('two deliveries of one job at once in one process share the write and both answer "Saved"', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const notion: Partial<NotionGateway> = {
+      createRow: async () => {
+        calls++;
+        await gate;
+        return { pageId: 'p-1', url: 'https://www.notion.so/p1' };
+      },
+    };
+    const { worker } = setup(notion);
+    const first = worker.save(sam, job);
+    const again = worker.save(sam, job);
+    const other = worker.save(sam, { ...job, key: `${job.key}-other` });
+    release();
+    expect(await first).toMatchObject({ kind: 'saved', pageId: 'p-1' });
+    expect(await again).toMatchObject({ kind: 'saved', pageId: 'p-1' });
+    expect(await other).toMatchObject({ kind: 'already_saved', pageId: 'p-1' });
+    expect(calls).toBe(1);
+  });
+});
+
+describe('save worker: one job on two instances at once', () => {
+  it('a job that expired while running and runs again elsewhere waits for the first run and writes nothing', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const notion: Partial<NotionGateway> = {
+      createRow: async () => {
+        calls++;
+        await gate; // the first run is slow: the engine hands the job to another instance meanwhile
+        return { pageId: 'p-1', url: 'https://www.notion.so/p1' };
+      },
+      findRowByTweet: async () => Promise.reject(new Error('must not be called')),
+    };
+    const shared = { claims: memoryClaims(), saveIndex: memoryIndex() };
+    const first = setup(notion, undefined, shared).worker;
+    const second = setup(notion, undefined, shared).worker;
+    const one = first.save(sam, job);
+    while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 5)); // the first run is writing
+    const two = second.save(sam, job); // the other instance holds the saving claim: this one waits for its row
+    // Let it reach that wait (were it later, it would find the row in the index: the same answer).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    expect(await one).toMatchObject({ kind: 'saved', pageId: 'p-1' });
+    expect(await two).toMatchObject({ kind: 'saved', pageId: 'p-1' });
+    expect(calls).toBe(1);
+    expect(shared.saveIndex.records).toHaveLength(1);
   });
 });
 

@@ -260,6 +260,22 @@ export function defineJobQueueContract(backend: JobQueueBackend): void {
       expect(runs).toHaveLength(1);
     });
 
+    it('a job running several leases long is renewed: no other instance runs it meanwhile', async () => {
+      fresh();
+      const first = await open();
+      const second = await open();
+      // Either instance may take it; the other watches with the same handler.
+      const { runs, handler } = recorder(() => new Promise((resolve) => setTimeout(resolve, 3_500)));
+      await first.start(handler);
+      await second.start(handler);
+      const long = job('long');
+      await first.add(long);
+      await eventually(() => runs.length === 1, 'the run to start');
+      await eventually(async () => (await first.stats()).active === 0, 'the long run to finish');
+      await first.drain();
+      expect(runs.map((r) => r.key)).toEqual([long.key]);
+    });
+
     it('stop(grace) leaves unfinished jobs stored, and the next instance finishes them once', async () => {
       fresh();
       const first = await open({ concurrency: 1 });
