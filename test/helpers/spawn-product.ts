@@ -36,6 +36,8 @@ export async function spawnProduct(env: Record<string, string> = {}): Promise<Sp
       NOTION_CLIENT_SECRET: 'spawned-client-secret',
       NOTION_API_URL: 'http://127.0.0.1:9',
       TWEET_OEMBED_URL: 'http://127.0.0.1:9/oembed',
+      // Nothing listens there: no test reaches the real FxTwitter API.
+      FXTWITTER_API_URL: 'http://127.0.0.1:9',
       LOG_LEVEL: 'info',
       ...env,
     },

@@ -40,6 +40,8 @@ describe('durable saves against the product process (sqlite://)', () => {
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_API_URL: slack.apiUrl,
       TWEET_OEMBED_URL: 'http://127.0.0.1:9/oembed',
+      // Nothing listens there: no test reaches the real FxTwitter API.
+      FXTWITTER_API_URL: 'http://127.0.0.1:9',
       // A killed process's jobs are taken again within seconds rather than the production 30 s.
       SAVE_JOB_LEASE_SECONDS: '2',
     };
