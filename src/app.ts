@@ -158,7 +158,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     );
   }
 
-  const http = createHttpServer(router, log.child({ component: 'http' }));
+  const http = createHttpServer(router, log.child({ component: 'http' }), metrics);
   let started = false;
 
   async function stop(): Promise<void> {

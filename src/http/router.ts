@@ -13,6 +13,12 @@ export class Router {
     return this;
   }
 
+  /** Whether any method has a route at `path`. */
+  has(path: string): boolean {
+    for (const key of this.routes.keys()) if (key.endsWith(` ${path}`)) return true;
+    return false;
+  }
+
   /** `undefined` when the path is unknown; `'method'` when it exists for other methods. */
   match(method: string, path: string): RouteHandler | 'method' | undefined {
     const found = this.routes.get(`${method.toUpperCase()} ${path}`);

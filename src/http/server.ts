@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { withLogContext, type Logger } from '../log.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { parseRequestTarget } from './request-target.js';
 import type { Router } from './router.js';
 
@@ -18,8 +19,20 @@ export interface HttpServer {
 }
 
 /** The product's one HTTP server: OAuth callback, Slack's request URL, health checks. */
-export function createHttpServer(router: Router, log: Logger): HttpServer {
+export function createHttpServer(
+  router: Router,
+  log: Logger,
+  metrics?: Pick<Metrics, 'httpRequest'> | undefined,
+): HttpServer {
   const server = createServer((req, res) => {
+    if (metrics) {
+      const started = performance.now();
+      res.once('finish', () => {
+        const path = parseRequestTarget(req.url)?.pathname;
+        const route = path !== undefined && router.has(path) ? path : 'other';
+        metrics.httpRequest(route, res.statusCode, (performance.now() - started) / 1_000);
+      });
+    }
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
     withLogContext({ requestId }, () => handle(req, res));

@@ -13,6 +13,11 @@ export interface Metrics {
   saveGivenUp(): void;
   /** One HTTP request to Notion: its status (`200`, `429`, …, or `error` when no answer came) and how long it took. */
   notionCall(status: number | 'error', seconds: number): void;
+  /**
+   * One request to the product's HTTP server, from its headers read to its response sent: `route` is a registered
+   * path (`/slack/events`, …) or `other`, so no request can add a label value.
+   */
+  httpRequest(route: string, status: number, seconds: number): void;
 }
 
 export const noMetrics: Metrics = {
@@ -21,4 +26,5 @@ export const noMetrics: Metrics = {
   saveRetried() {},
   saveGivenUp() {},
   notionCall() {},
+  httpRequest() {},
 };

@@ -36,6 +36,15 @@ export function createPromMetrics(options: PromMetricsOptions = {}): PromMetrics
     registers: [registry],
   });
 
+  // Fine below 200 ms: Slack and Discord want their ack within 3 s, and a healthy one takes a few ms.
+  const httpLatency = new Histogram({
+    name: 'save_to_notion_http_request_duration_seconds',
+    help: 'How long the product took to answer an HTTP request (headers read to response sent), by route and status.',
+    labelNames: ['route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 3, 10],
+    registers: [registry],
+  });
+
   // Collected on scrape; the gauges of one scrape share one stats() call (a result is reused for a second).
   let last: { at: number; stats: Promise<SaveQueueStats | undefined> } | undefined;
   const stats = () => {
@@ -72,6 +81,9 @@ export function createPromMetrics(options: PromMetricsOptions = {}): PromMetrics
     notionCall(status, seconds) {
       notionCalls.inc({ status: String(status) });
       notionLatency.observe(seconds);
+    },
+    httpRequest(route, status, seconds) {
+      httpLatency.observe({ route, status: String(status) }, seconds);
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

@@ -77,6 +77,8 @@ describe('GET /readyz and /metrics', () => {
       replyTo: { kind: 'dm' },
       acceptedAt: new Date(Date.now() - 30_000).toISOString(),
     });
+    await (await fetch(`${product.url}/healthz`)).text();
+    await (await fetch(`${product.url}/no/such/${'x'.repeat(20)}`)).text();
     const res = await fetch(`${product.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -97,6 +99,10 @@ describe('GET /readyz and /metrics', () => {
     expect(sample('save_to_notion_jobs_waiting')).toBe(1);
     expect(sample('save_to_notion_jobs_delayed')).toBe(0);
     expect(sample('save_to_notion_oldest_job_age_seconds')).toBeGreaterThanOrEqual(29);
+    // Every request the server answered, by registered route; an unknown path adds no label value of its own.
+    expect(text).toContain('save_to_notion_http_request_duration_seconds_count{route="/healthz",status="200"} 1');
+    expect(text).toContain('save_to_notion_http_request_duration_seconds_count{route="other",status="404"} 1');
+    expect(text).not.toContain('/no/such');
   });
 
   it('two apps in one process keep their own registries', async () => {
