@@ -470,6 +470,30 @@ async function connectAll(
   return users;
 }
 
+/** The product's own count of its /slack/events answers by duration (its /metrics histogram), by bucket bound in s. */
+async function serverAckBuckets(started: Started): Promise<Map<number, number>> {
+  const text = await (await fetch(`${started.url}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    const m = /^save_to_notion_http_request_duration_seconds_bucket\{(.*)\} (\d+)$/.exec(line);
+    if (!m || !m[1]!.includes('route="/slack/events"')) continue;
+    const le = /le="([^"]+)"/.exec(m[1]!)?.[1];
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(m[2]));
+  }
+  return buckets;
+}
+
+/** The load's share of answers within 200 ms and the bucket its p99 falls in, from two histogram snapshots. */
+function serverAckFigures(before: Map<number, number>, after: Map<number, number>): AppFigures['serverAcks'] {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const count = (b: number) => (after.get(b) ?? 0) - (before.get(b) ?? 0);
+  const total = count(Infinity);
+  if (total === 0) return undefined;
+  const p99 = bounds.find((b) => count(b) >= 0.99 * total) ?? Infinity;
+  return { answers: total, within200msPct: round((100 * count(0.2)) / total), p99AtMostMs: p99 * 1000 };
+}
+
 async function benchApp(app: AppName, emu: Emulations, extras: ProductExtras): Promise<AppFigures> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${app}-`));
   try {
@@ -482,7 +506,9 @@ async function benchApp(app: AppName, emu: Emulations, extras: ProductExtras): P
     const idle = readProcStats(started.proc.pid);
     const logBefore = started.proc.logLines();
     log(`${app}: ${REQUESTS} saves, ${CONCURRENCY} in flight`);
+    const acksBefore = app === 'product' ? await serverAckBuckets(started) : undefined;
     const load = await runLoad(started, emu, users, REQUESTS, CONCURRENCY);
+    const acksAfter = acksBefore ? await serverAckBuckets(started) : undefined;
     const after = readProcStats(started.proc.pid);
     const figures: AppFigures = {
       app,
@@ -506,6 +532,7 @@ async function benchApp(app: AppName, emu: Emulations, extras: ProductExtras): P
       answered: load.answered,
       harnessLagP99Ms: round(load.harnessLagP99Ms),
       harnessLagMaxMs: round(load.harnessLagMaxMs),
+      ...(acksBefore && acksAfter ? { serverAcks: serverAckFigures(acksBefore, acksAfter) } : {}),
     };
     log(`${app}: ${JSON.stringify(figures)}`);
 

@@ -28,6 +28,8 @@ export interface AppFigures {
   /** The bench process's own event-loop delay while sending (it hosts the load generator and the emulations). */
   harnessLagP99Ms: number;
   harnessLagMaxMs: number;
+  /** The product's own view of its acks (its /metrics histogram of /slack/events answers, headers to response). */
+  serverAcks?: { answers: number; within200msPct: number; p99AtMostMs: number } | undefined;
 }
 
 export interface ProductExtras {
@@ -164,6 +166,15 @@ export function markdownReport(result: BenchResult): string {
         (f.warmAckP99Ms != null ? `ack p99 after the first second ${n(f.warmAckP99Ms)} ms, ` : '') +
         `${n(f.logLinesPerSave, 1)} log lines per save; the bench process's event-loop delay while sending: ` +
         `p99 ${n(f.harnessLagP99Ms)} ms, max ${n(f.harnessLagMaxMs)} ms.`,
+    );
+  }
+  for (const f of result.apps) {
+    if (!f.serverAcks) continue;
+    lines.push(
+      `- ${f.app}'s own timing (its /metrics, request headers read → response sent): ` +
+        `${n(f.serverAcks.within200msPct, 1)} % of ${f.serverAcks.answers} /slack/events answers within 200 ms, ` +
+        `p99 at most ${n(f.serverAcks.p99AtMostMs)} ms; the ack times above also hold the load generator's ` +
+        'connection set-up and the time a request waits before the product reads it.',
     );
   }
   for (const note of result.notes) lines.push(`- ${note}`);
