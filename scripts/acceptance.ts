@@ -254,7 +254,7 @@ function isFinal(answers: string[], rowUrls: string[]): boolean {
 
 /**
  * Waits until every acked save has a row and a final answer, or nothing new (row or answer) arrived for `quietMs`,
- * or `maxMs` passed; then counts. Returns the time of the last row created since `logStart`.
+ * or `maxMs` passed.
  */
 async function settle(
   emu: Emulations,
@@ -317,7 +317,7 @@ function count(scenario: string, emu: Emulations, users: User[], saves: Save[]):
 const zero = (f: Omit<Figures, 'time' | 'pass'>) =>
   f.acked > 0 && f.lost === 0 && f.doubled === 0 && f.unanswered === 0 && f.toldFailed === 0;
 
-/** Time from `since` to the last successful page creation the emulation answered after log index `logStart`. */
+/** When the last successful page creation the emulation answered after log index `logStart` finished. */
 function lastRowAt(emu: Emulations, logStart: number): number {
   let last = 0;
   for (const e of emu.notion.requests.slice(logStart))
@@ -367,7 +367,7 @@ const SCENARIOS: Scenario[] = [
       const f = count(this.name, emu, users, saves);
       const allRows = f.lost === 0 && saves.every((s) => s.acked);
       const s = (lastRowAt(emu, logStart) - first) / 1000;
-      const limit = (((120 - BURST) / RATE) * 1.5) / 1;
+      const limit = ((120 - BURST) / RATE) * 1.5; // 36.7 s x 1.5
       return {
         ...f,
         time: `${s.toFixed(1)} s (limit ${limit.toFixed(1)} s)`,
