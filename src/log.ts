@@ -31,11 +31,36 @@ const SECRET_KEYS = [
   'responseUrl',
 ];
 
-const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {
-  const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`;
-  const dot = key.startsWith('[') ? '' : '.';
-  return [key, `*${dot}${key}`, `*.*${dot}${key}`];
-});
+const SECRET_KEY_SET = new Set(SECRET_KEYS);
+const CENSOR = '[redacted]';
+/** How deep secret-named fields are looked for: a field, a field of a field, and one more. */
+const REDACT_DEPTH = 3;
+
+/**
+ * `value` with every secret-named field in its first `depth` levels replaced by the censor. Copies only the objects
+ * on the way to a replaced field; the caller's objects are never changed. (pino's path-based `redact` with wildcards
+ * walked and cloned every value of every line: ~40 µs a line, against ~1 µs for this walk; issue 13.)
+ */
+export function redactSecrets(value: unknown, depth = REDACT_DEPTH): unknown {
+  if (typeof value !== 'object' || value === null || depth === 0) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const field = (value as Record<string, unknown>)[key];
+    const next = SECRET_KEY_SET.has(key) ? CENSOR : redactSecrets(field, depth - 1);
+    if (next === field) continue;
+    copy ??= (Array.isArray(value) ? [...(value as unknown[])] : { ...value }) as Record<string, unknown>;
+    copy[key] = next;
+  }
+  return copy ?? value;
+}
+
+const serializeError = pino.stdSerializers.err;
+
+/** A line's fields as written: `err` serialized (so its fields are searched too), then secrets censored. */
+function logFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const withError = fields.err === undefined ? fields : { ...fields, err: serializeError(fields.err) };
+  return redactSecrets(withError) as Record<string, unknown>;
+}
 
 const context = new AsyncLocalStorage<Record<string, string>>();
 
@@ -47,19 +72,27 @@ export function withLogContext<T>(fields: Record<string, string>, fn: () => T): 
   return context.run({ ...context.getStore(), ...fields }, fn);
 }
 
-/** The product's structured logger: JSON lines, secrets censored by field name. */
+/** The product's structured logger: JSON lines, secrets censored by field name (see {@link redactSecrets}). */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino(
+  const logger = pino(
     {
       level,
       base: { service: 'save-to-notion' },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
+      formatters: { log: logFields },
+      // `err` is serialized by logFields, before the censoring; this keeps pino from serializing it twice.
+      serializers: { err: (err: unknown) => err },
       // A copy: pino merges the call's fields into the mixin object it is given.
       mixin: () => ({ ...context.getStore() }),
     },
     destination,
   );
+  // A child's bindings are written on each of its lines: censored the same way, once, when it is made. Children
+  // inherit this `child` from the root (pino makes each with Object.create of its parent).
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings: Record<string, unknown>, options?: object) {
+    return child.call(this, redactSecrets(bindings) as Record<string, unknown>, options);
+  } as Logger['child'];
+  return logger;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeErrorFields, scrubSecrets } from '../../src/log.js';
+import { createLogger, safeErrorFields, scrubSecrets, withLogContext } from '../../src/log.js';
 
 describe('scrubSecrets', () => {
   it.each([
@@ -28,5 +28,59 @@ describe('scrubSecrets', () => {
     expect(fields).toMatchObject({ type: 'TypeError', code: 'E_X', message: 'token [redacted] rejected' });
     expect(JSON.stringify(fields)).not.toContain('xoxb-1-2-abc');
     expect(safeErrorFields('plain xoxp-9-9-z')).toEqual({ type: 'string', message: 'plain [redacted]' });
+  });
+});
+
+describe('createLogger', () => {
+  const capture = () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger('trace', { write: (line: string) => void lines.push(JSON.parse(line)) });
+    return { log, lines };
+  };
+
+  it("censors secret-named fields in the first three levels, arrays included, and leaves the caller's object as is", () => {
+    const { log, lines } = capture();
+    const fields = {
+      token: 'xoxb-1',
+      nested: { accessToken: 'ntn_1', deep: { refresh_token: 'nrt_1', fourth: { token: 'depth 4' } }, kept: 'k' },
+      list: [{ secret: 's' }, 'plain'],
+      response_url: 'https://hooks.slack.com/x',
+      count: 3,
+    };
+    const before = structuredClone(fields);
+    log.info(fields, 'hello');
+    expect(lines[0]).toMatchObject({
+      msg: 'hello',
+      token: '[redacted]',
+      nested: {
+        accessToken: '[redacted]',
+        deep: { refresh_token: '[redacted]', fourth: { token: 'depth 4' } },
+        kept: 'k',
+      },
+      list: [{ secret: '[redacted]' }, 'plain'],
+      response_url: '[redacted]',
+      count: 3,
+    });
+    expect(fields).toEqual(before);
+  });
+
+  it("censors children's bindings at every generation, and an error's own fields, keeping its type and message", () => {
+    const { log, lines } = capture();
+    const err = Object.assign(new TypeError('boom'), { code: 'E_X', data: { token: 'xoxb-2' } });
+    withLogContext({ requestId: 'r1' }, () =>
+      log
+        .child({ component: 'c', cookie: 'sid=1' })
+        .child({ inner: { state: 'st' } })
+        .error({ err }, 'failed'),
+    );
+    const line = lines[0]!;
+    expect(line).toMatchObject({
+      component: 'c',
+      cookie: '[redacted]',
+      inner: { state: '[redacted]' },
+      requestId: 'r1',
+    });
+    expect(line.err).toMatchObject({ type: 'TypeError', message: 'boom', code: 'E_X', data: { token: '[redacted]' } });
+    expect(JSON.stringify(line)).not.toMatch(/xoxb-2|sid=1|"st"/);
   });
 });
