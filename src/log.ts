@@ -54,7 +54,8 @@ export function redactSecrets(value: unknown, depth = REDACT_DEPTH): unknown {
   return copy ?? value;
 }
 
-const serializeError = pino.stdSerializers.err;
+/** pino's own `err` serializer; it passes anything that is not error-like through as it is. */
+const serializeError = pino.stdSerializers.err as (err: unknown) => unknown;
 
 /** A line's fields as written: `err` serialized (so its fields are searched too), then secrets censored. */
 function logFields(fields: Record<string, unknown>): Record<string, unknown> {
