@@ -72,6 +72,8 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
   const socketMode = config.appToken !== undefined;
   const logger = boltLogger(log);
   const clientOptions = { slackApiUrl: config.apiUrl };
+  // No listener reads `context.conversation`: Bolt's conversation store would only cost a lookup on every request.
+  const convoStore = false as const;
 
   const publicUrl = options.publicUrl ?? (() => 'http://localhost');
   const installUrl = () => `${publicUrl()}${INSTALL_PATH}`;
@@ -109,7 +111,14 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
         clientOptions,
       },
     });
-    app = new App({ receiver, clientOptions, logger, deferInitialization: true, extendedErrorHandler: true });
+    app = new App({
+      receiver,
+      clientOptions,
+      convoStore,
+      logger,
+      deferInitialization: true,
+      extendedErrorHandler: true,
+    });
   } else if (config.appToken === undefined) {
     receiver = new HTTPReceiver({
       signingSecret: config.signingSecret,
@@ -122,6 +131,7 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
       token: config.botToken,
       receiver,
       clientOptions,
+      convoStore,
       logger,
       deferInitialization: true,
       extendedErrorHandler: true,
@@ -134,6 +144,7 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
       appToken: config.appToken,
       socketMode: true,
       clientOptions,
+      convoStore,
       logger,
       deferInitialization: true,
       extendedErrorHandler: true,
