@@ -64,8 +64,11 @@ export class KeyvSaveIndex implements SaveIndex {
   async remember(user: ChatUser, record: SavedRecord): Promise<void> {
     const byTweet = this.byTweet(user, record.dataSourceId, record.tweetKey);
     const byPage = this.byPage(user, record.pageId);
-    await this.keyv.set(byTweet, sealRecord(this.cipher, byTweet, record));
-    await this.keyv.set(byPage, sealRecord(this.cipher, byPage, record));
+    // One write for both (one statement on SQLite and Postgres, one MULTI on Redis): a save's last store step.
+    await this.keyv.setMany([
+      { key: byTweet, value: sealRecord(this.cipher, byTweet, record) },
+      { key: byPage, value: sealRecord(this.cipher, byPage, record) },
+    ]);
   }
 
   async forget(user: ChatUser, record: SavedRecord): Promise<void> {

@@ -11,6 +11,20 @@ class AtomicKeyvSqlite extends KeyvSqlite implements AtomicSetIfAbsent {
     return rows.length > 0;
   }
 
+  /**
+   * Several entries in one statement (one transaction, one round trip to the driver's thread), where @keyv/sqlite
+   * has no setMany and Keyv would send one upsert per entry. Keyv has already serialized the values.
+   */
+  async setMany(entries: { key: string; value: string }[]): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    await this.query(
+      `INSERT INTO ${this.opts.table} (key, value) VALUES ${entries.map(() => '(?, ?)').join(', ')}
+       ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      ...entries.flatMap((e) => [e.key, e.value]),
+    );
+    return entries.map(() => true);
+  }
+
   /** One statement: inserts, or takes over an expired entry; a live one makes it return no row. */
   async setIfAbsent(key: string, value: string): Promise<boolean> {
     const t = this.opts.table;

@@ -9,6 +9,7 @@ import { connectionStoreKey, KeyvConnectionStore } from '../../../src/store/keyv
 import { closeKeyv, createKeyv, deleteIfValue, setIfAbsent, sweepExpired } from '../../../src/store/keyv-factory.js';
 import { KeyvOneTimeStore, oneTimeStoreKey } from '../../../src/store/keyv-one-time-store.js';
 import { KeyvPendingSaves } from '../../../src/store/keyv-pending-saves.js';
+import { KeyvSaveIndex } from '../../../src/store/keyv-save-index.js';
 import { createTokenCipher } from '../../../src/store/token-cipher.js';
 import { captureLogger, connectionFor, discordUser, newKey, slackUser, uniqueNamespace } from './helpers.js';
 
@@ -302,6 +303,36 @@ export function defineStoreContract(backend: ContractBackend): void {
         vi.setSystemTime(new Date('2030-01-01T00:01:01Z'));
         await expect(claims.claim(key, 60_000)).resolves.toBe(true);
         await expect(claims.claim(key, 60_000)).resolves.toBe(false);
+      });
+    });
+
+    describe('save index', () => {
+      const recordOf = (pageId: string, tweetKey: string) => ({
+        pageId,
+        pageUrl: `https://www.notion.so/${pageId}`,
+        dataSourceId: 'ds-1',
+        table: 'Tweets',
+        tweetKey,
+        tweet: { id: tweetKey, handle: 'jack', text: 'just setting up' },
+        savedAt: '2026-12-03T06:00:00.000Z',
+      });
+
+      it('remembers a row under its tweet and its page in one write, replaces it, and keeps other users apart', async () => {
+        const index = new KeyvSaveIndex(keyv, createTokenCipher([k1]));
+        const other = new KeyvSaveIndex(keyvB ?? keyv, createTokenCipher([k1]));
+        const user = slackUser(`UIDX${randomBytes(3).toString('hex')}`);
+        const neighbour = slackUser(`UIDY${randomBytes(3).toString('hex')}`);
+        await index.remember(neighbour, recordOf('page-n', '20'));
+        await index.remember(user, recordOf('page-1', '20'));
+        await expect(other.find(user, 'ds-1', '20')).resolves.toEqual(recordOf('page-1', '20'));
+        await expect(other.findByPage(user, 'page-1')).resolves.toEqual(recordOf('page-1', '20'));
+        // "Save again" writes a second row for the tweet: the tweet's entry moves to it, the first row's stays.
+        await index.remember(user, recordOf('page-2', '20'));
+        await expect(other.find(user, 'ds-1', '20')).resolves.toEqual(recordOf('page-2', '20'));
+        await expect(other.findByPage(user, 'page-1')).resolves.toEqual(recordOf('page-1', '20'));
+        await expect(other.findByPage(user, 'page-2')).resolves.toEqual(recordOf('page-2', '20'));
+        await expect(other.find(neighbour, 'ds-1', '20')).resolves.toEqual(recordOf('page-n', '20'));
+        await expect(other.find(user, 'ds-1', '21')).resolves.toBeUndefined();
       });
     });
 
