@@ -5,8 +5,9 @@ import { RetryLaterError } from '../../core/save-jobs.js';
 import type { JobCodec } from './job-codec.js';
 import { errorSummary, resolveJobQueueOptions, retryDelayMs, type JobQueueOptions } from './job-queue-options.js';
 
-/** Runs one statement on the SQLite connection, with `?` parameters; resolves with the rows it returns. */
-export type SqliteQuery = (sql: string, ...params: unknown[]) => Promise<unknown[]>;
+import type { SqliteQuery } from '../keyv-adapters/sqlite-statements.js';
+
+export type { SqliteQuery };
 
 /** The statement runner of the Keyv store's own SQLite connection (@keyv/sqlite), so the outbox lives in its file. */
 export function sqliteQueryOf(keyv: Keyv): SqliteQuery {
