@@ -1,5 +1,6 @@
-import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../../log.js';
+import { LogLevel } from './bolt.js';
 
 /**
  * Bolt's logger interface over the product's pino logger. Bolt's and the WebClient's debug

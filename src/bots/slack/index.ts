@@ -1,4 +1,3 @@
-import { App, HTTPReceiver } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SlackConfig } from '../../config.js';
 import type { ChatUser } from '../../core/chat-user.js';
@@ -12,6 +11,7 @@ import type { ChatBot } from '../chat-bot.js';
 import { registerActOnce } from './act-once.js';
 import { registerAddNote } from './add-note.js';
 import { boltLogger } from './bolt-logger.js';
+import { App, HTTPReceiver } from './bolt.js';
 import { registerCommands } from './commands.js';
 import { BOT_SCOPES, EVENTS_PATH, INSTALL_PATH, INSTALL_START_PATH, OAUTH_REDIRECT_PATH } from './constants.js';
 import { registerDirectMessages } from './direct-messages.js';
