@@ -155,9 +155,7 @@ async function openAdapter(
       const path = sqlitePath(storeUrl);
       if (path !== ':memory:') await prepareSqliteFile(path);
       const { openSqliteAdapter } = await import('./keyv-adapters/sqlite-adapter.js');
-      // Keyv's adapter type is generic over the stored value; this one stores Keyv's serialized strings.
-      const store = (await openSqliteAdapter(path, options.sqliteSynchronous)) as unknown as KeyvStoreAdapter;
-      return { store, keyPrefix: true };
+      return { store: await openSqliteAdapter(path, options.sqliteSynchronous), keyPrefix: true };
     }
     case 'redis':
     case 'rediss': {

@@ -5,9 +5,8 @@ import { RetryLaterError } from '../../core/save-jobs.js';
 import type { JobCodec } from './job-codec.js';
 import { errorSummary, resolveJobQueueOptions, retryDelayMs, type JobQueueOptions } from './job-queue-options.js';
 
-import type { SqliteQuery } from '../keyv-adapters/sqlite-statements.js';
-
-export type { SqliteQuery };
+/** Runs one statement on the SQLite connection, with `?` parameters; resolves with the rows it returns. */
+export type SqliteQuery = (sql: string, ...params: unknown[]) => Promise<unknown[]>;
 
 /** The statement runner of the Keyv store's own SQLite connection (@keyv/sqlite), so the outbox lives in its file. */
 export function sqliteQueryOf(keyv: Keyv): SqliteQuery {
