@@ -102,11 +102,8 @@ export function createCore(deps: CoreDeps): CoreService {
     return { jobKey: job.key };
   };
 
-  const replay = createReplayKeptSaves(ctx, {
-    run: (user, job) => saveWorker.save(user, job),
-    // A kept save that must wait (rate limit) becomes a job of its own, answered by DM.
-    enqueue: (user, request) => enqueue(user, request, { kind: 'dm' }).then(() => undefined),
-  });
+  // Kept saves were accepted once already: they are neither refused nor counted by fair use (at most 100 a user).
+  const replay = createReplayKeptSaves(ctx, (job) => deps.jobs.add(job));
   const saveWorker = createSaveWorker({ ...ctx, replayKept: replay.inBackground, limiter: deps.notionLimiter });
   const saveJobHandler = createSaveJobHandler({
     save: (user, job) => saveWorker.save(user, job),

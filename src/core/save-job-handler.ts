@@ -31,6 +31,13 @@ export interface SaveJobHandlerDeps {
   metrics?: Pick<Metrics, 'saveWritten' | 'saveRetried' | 'saveGivenUp'> | undefined;
 }
 
+/**
+ * A replayed kept save that the worker kept again (still no table, or access lost again): it is still waiting, as the
+ * user was told when it was kept, and is answered when it lands.
+ */
+const keptAgain = (job: SaveJob, outcome: SaveOutcome): boolean =>
+  job.keptAt !== undefined && (outcome.kind === 'needs_table' || outcome.kind === 'reconnect') && outcome.kept;
+
 /** Exponential backoff with "equal jitter" from the delivery's attempt number. */
 export function unavailableDelayMs(attempt: number, random: () => number = Math.random): number {
   const exp = Math.min(UNAVAILABLE_MAX_MS, UNAVAILABLE_BASE_MS * 2 ** Math.max(0, Math.min(attempt - 1, 20)));
@@ -83,8 +90,9 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
     }
   }
 
-  /** The "queued" note, once per job whatever the deliveries. */
+  /** The "queued" note, once per job whatever the deliveries; not for a replay (nobody waits at a reply window). */
   async function sendNote(job: SaveJob): Promise<void> {
+    if (job.keptAt !== undefined) return;
     if (!(await deps.claims.claim(noteKey(job), NOTE_CLAIM_MS))) return;
     log.info(
       { event: 'save.queued_note', platform: job.user.platform },
@@ -95,7 +103,7 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
 
   async function finish(job: SaveJob, outcome: SaveOutcome): Promise<void> {
     if (outcome.kind === 'saved') metrics.saveWritten();
-    await deliver(job, outcome);
+    if (!keptAgain(job, outcome)) await deliver(job, outcome);
     deps.settled?.(job, outcome);
   }
 

@@ -7,7 +7,6 @@ import type { Logger } from '../../log.js';
 import { createDmNotifier } from '../dm-notifier.js';
 import {
   connectedMessage,
-  pendingSavedMessage,
   reconnectNeededMessage,
   saveOutcomeMessage,
   type SlackMessage,
@@ -49,8 +48,7 @@ async function postToResponseUrl(
 /**
  * Reaches Slack users outside a request, by DM: after the OAuth callback (where tweets will be
  * saved, the picker or the create-table offer), once when Notion stops accepting the connection
- * (with a Reconnect button to a personal link), and after the reconnect (how the kept saves went).
- * A save job's result goes to its response_url while that is valid, else to the DM it came from,
+ * (with a Reconnect button to a personal link). A save job's result (kept saves replay as jobs too) goes to its response_url while that is valid, else to the DM it came from,
  * else a new DM. In distribution mode each call uses the token of the user's own workspace.
  */
 export function createSlackNotifier(
@@ -72,7 +70,6 @@ export function createSlackNotifier(
       errorFields: (err) => ({ err: errorSummary(err) }),
       connected: connectedMessage,
       reconnectNeeded: reconnectNeededMessage,
-      pendingSaved: pendingSavedMessage,
     },
     log,
   );
