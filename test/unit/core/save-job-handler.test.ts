@@ -125,6 +125,52 @@ describe('the save job handler', () => {
     expect(delivered).toEqual([{ kind: 'queued', tweet }, saved]);
   });
 
+  describe('a replayed kept save', () => {
+    const replayed: SaveJob = { ...job, key: `${job.key}-kept`, keptAt: '2025-12-30T00:00:00.000Z' };
+    const keptAgain: SaveOutcome[] = [
+      { kind: 'needs_table', status: { kind: 'none_shared' }, kept: true },
+      { kind: 'reconnect', connectUrl: 'https://bot.example/oauth/notion/start?t=x', kept: true },
+    ];
+
+    it('kept again by the worker is still waiting: settled, but not answered (a first save is)', async () => {
+      for (const outcome of keptAgain) {
+        const first = setup(async () => outcome, { ms: 100 });
+        await first.handler(job, { attempt: 1 });
+        expect(first.delivered).toEqual([outcome]);
+
+        const again = setup(async () => outcome, { ms: 100 });
+        await again.handler(replayed, { attempt: 1 });
+        expect(again.delivered).toEqual([]);
+        expect(again.settled).toEqual([outcome]);
+      }
+    });
+
+    it('is answered like any save once it lands, or when it could not be kept again', async () => {
+      const notKept: SaveOutcome = { kind: 'needs_table', status: { kind: 'none_shared' }, kept: false };
+      for (const outcome of [saved, notKept]) {
+        const { handler, delivered } = setup(async () => outcome, { ms: 100 });
+        await handler(replayed, { attempt: 1 });
+        expect(delivered).toEqual([outcome]);
+      }
+    });
+
+    it('gets no "queued" note however long it waits: only its answer', async () => {
+      vi.useFakeTimers();
+      let finish!: (o: SaveOutcome) => void;
+      const slow = setup(() => new Promise((resolve) => (finish = resolve)), { ms: 0 });
+      const run = slow.handler(replayed, { attempt: 1 });
+      await vi.advanceTimersByTimeAsync(QUEUED_NOTE_AFTER_MS + 1);
+      finish(saved);
+      await run;
+      expect(slow.delivered).toEqual([saved]);
+
+      const at = { ms: 30_000 };
+      const busy = setup(async () => ({ kind: 'failed', reason: 'notion_unavailable' }), at);
+      await expect(busy.handler(replayed, { attempt: 4 })).rejects.toBeInstanceOf(RetryLaterError);
+      expect(busy.delivered).toEqual([]);
+    });
+  });
+
   it('gives up after SAVE_GIVE_UP_AFTER_HOURS, plainly and with the tweet, without calling the worker', async () => {
     const save = vi.fn(async () => saved);
     const { handler, delivered } = setup(save, { ms: 2 * 60 * 60_000 }, 2);
