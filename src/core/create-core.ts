@@ -102,7 +102,7 @@ export function createCore(deps: CoreDeps): CoreService {
     return { jobKey: job.key };
   };
 
-  // Kept saves were accepted once already: they are neither refused nor counted by fair use (at most 100 a user).
+  // Kept saves were accepted once already: fair use neither refuses nor counts their replay (the kept list is bounded).
   const replay = createReplayKeptSaves(ctx, (job) => deps.jobs.add(job));
   const saveWorker = createSaveWorker({ ...ctx, replayKept: replay.inBackground, limiter: deps.notionLimiter });
   const saveJobHandler = createSaveJobHandler({

@@ -34,8 +34,8 @@ function restBody(body: DiscordReply, extra: Record<string, unknown> = {}) {
 /**
  * How core reaches a Discord user outside a request: by DM for the connect result (workspace and table, a table
  * menu or the create-table offer) and the one Reconnect prompt when Notion stops accepting the connection; a save
- * job's result (kept saves replay as jobs too) edits the interaction's reply while its token
- * is valid (REST only: the instance holding the gateway need not be this one), else answers in the DM.
+ * job's result (a replayed kept save's too) edits the interaction's reply while its token is valid (REST only: the
+ * instance holding the gateway need not be this one), else answers in the DM.
  */
 export function createDiscordNotifier(client: Client, log: Logger): ChatNotifier {
   const dmNotifier = createDmNotifier(

@@ -5,12 +5,7 @@ import type { ReplyTo } from '../../core/save-jobs.js';
 import { outboundFetch } from '../../http/outbound-fetch.js';
 import type { Logger } from '../../log.js';
 import { createDmNotifier } from '../dm-notifier.js';
-import {
-  connectedMessage,
-  reconnectNeededMessage,
-  saveOutcomeMessage,
-  type SlackMessage,
-} from './blocks.js';
+import { connectedMessage, reconnectNeededMessage, saveOutcomeMessage, type SlackMessage } from './blocks.js';
 import { errorSummary } from './reply.js';
 import { sendSlackDm } from './send-dm.js';
 
@@ -48,8 +43,9 @@ async function postToResponseUrl(
 /**
  * Reaches Slack users outside a request, by DM: after the OAuth callback (where tweets will be
  * saved, the picker or the create-table offer), once when Notion stops accepting the connection
- * (with a Reconnect button to a personal link). A save job's result (kept saves replay as jobs too) goes to its response_url while that is valid, else to the DM it came from,
- * else a new DM. In distribution mode each call uses the token of the user's own workspace.
+ * (with a Reconnect button to a personal link). A save job's result (a replayed kept save's too)
+ * goes to its response_url while that is valid, else to the DM it came from, else a new DM. In
+ * distribution mode each call uses the token of the user's own workspace.
  */
 export function createSlackNotifier(
   client: webApi.WebClient,

@@ -11,7 +11,7 @@ import { saveJobKey } from './save-tweet.js';
 const STATUS_REPLAY_EVERY_MS = 5 * 60_000;
 const STATUS_REPLAY_USERS = 5_000;
 
-/** Stores a job in the save queue as it is: a replay passes none of the fair-use guards, which are for what users type. */
+/** Stores a job in the save queue as is: a replay passes no fair-use guard (those are for what users type). */
 export type AddJob = (job: SaveJob) => Promise<void>;
 
 /**
