@@ -190,7 +190,13 @@ export interface ChatNotifier {
   /**
    * The answer to a save job, where `replyTo` says (the Slack response_url or the Discord interaction while
    * valid, else a DM). A `queued` note is answered once; the final answer then replaces it where the platform
-   * allows. Never throws: a failed delivery is logged, the save is done either way.
+   * allows (`replacesNote`: a note was sent for this job, perhaps by another instance). Never throws: a failed
+   * delivery is logged, the save is done either way.
    */
-  deliverSaveResult(replyTo: ReplyTo, user: ChatUser, outcome: SaveOutcome): Promise<void>;
+  deliverSaveResult(
+    replyTo: ReplyTo,
+    user: ChatUser,
+    outcome: SaveOutcome,
+    options?: { replacesNote?: boolean | undefined },
+  ): Promise<void>;
 }

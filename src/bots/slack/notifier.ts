@@ -1,7 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { ChatUser } from '../../core/chat-user.js';
-import type { ChatNotifier, SaveOutcome } from '../../core/outcomes.js';
-import type { ReplyTo } from '../../core/save-jobs.js';
+import type { ChatNotifier } from '../../core/outcomes.js';
 import { outboundFetch } from '../../http/outbound-fetch.js';
 import type { Logger } from '../../log.js';
 import { createDmNotifier } from '../dm-notifier.js';
@@ -69,26 +68,16 @@ export function createSlackNotifier(
     },
     log,
   );
-  /** response_urls that carry a "queued" note now (bounded): the final answer replaces it. */
-  const noted = new Set<string>();
-  const remember = (url: string) => {
-    noted.add(url);
-    if (noted.size > 10_000) noted.delete(noted.values().next().value!);
-  };
-
   return {
     ...dmNotifier,
-    async deliverSaveResult(replyTo: ReplyTo, user: ChatUser, outcome: SaveOutcome): Promise<void> {
+    async deliverSaveResult(replyTo, user, outcome, options): Promise<void> {
       if (user.platform !== 'slack') return;
       const message = saveOutcomeMessage(outcome);
       const where = { event: 'deliver_save_result', teamId: user.teamId, userId: user.userId, outcome: outcome.kind };
       if (replyTo.kind === 'slack_response_url' && Date.parse(replyTo.expiresAt) > Date.now()) {
         // The final answer replaces the "queued" note sent on the same response_url.
-        const replace = replyTo.replaceOriginal === true || noted.delete(replyTo.url);
-        if (await postToResponseUrl(replyTo.url, message, replace, log, where)) {
-          if (outcome.kind === 'queued') remember(replyTo.url);
-          return;
-        }
+        const replace = replyTo.replaceOriginal === true || options?.replacesNote === true;
+        if (await postToResponseUrl(replyTo.url, message, replace, log, where)) return;
       }
       try {
         const token = await tokenOf(user);

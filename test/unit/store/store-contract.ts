@@ -5,7 +5,11 @@ import type { ChatUser } from '../../../src/core/chat-user.js';
 import { chatUserKey } from '../../../src/core/chat-user.js';
 import { StoreDecryptError } from '../../../src/core/errors.js';
 import { KeyvClaimStore } from '../../../src/store/keyv-claim-store.js';
-import { connectionStoreKey, KeyvConnectionStore } from '../../../src/store/keyv-connection-store.js';
+import {
+  connectionStoreKey,
+  KeyvConnectionStore,
+  workspaceIndexKeys,
+} from '../../../src/store/keyv-connection-store.js';
 import { closeKeyv, createKeyv, deleteIfValue, setIfAbsent, sweepExpired } from '../../../src/store/keyv-factory.js';
 import { KeyvOneTimeStore, oneTimeStoreKey } from '../../../src/store/keyv-one-time-store.js';
 import { KeyvPendingSaves } from '../../../src/store/keyv-pending-saves.js';
@@ -115,8 +119,22 @@ export function defineStoreContract(backend: ContractBackend): void {
         );
         await Promise.all(people.slice(6).map((u) => connections.delete(u)));
         expect(await connections.usersInWorkspace('slack', team)).toEqual([]);
-        await expect(keyv.get(`workspace-users:slack:${team}`)).resolves.toBeUndefined();
+        const stored = await keyv.getMany(workspaceIndexKeys('slack', team));
+        expect(stored.filter((v) => v !== undefined && v !== null)).toEqual([]);
         expect(await ids(other)).toEqual(['UIX0']);
+      });
+
+      it('reads the one-list workspace index older versions wrote, and empties it as its users leave', async () => {
+        const team = `TLEG${randomBytes(3).toString('hex').toUpperCase()}`;
+        const [old, recent] = [slackUser('UOLD', team), slackUser('UNEW', team)];
+        await connections.set(old, connectionFor(old));
+        await keyv.set(`workspace-users:slack:${team}`, JSON.stringify(['UOLD', 'UGONE']));
+        await connections.set(recent, connectionFor(recent));
+        const ids = async () => (await connections.usersInWorkspace('slack', team)).map((u) => u.userId).sort();
+        expect(await ids()).toEqual(['UGONE', 'UNEW', 'UOLD']);
+        await connections.delete(old);
+        expect(await ids()).toEqual(['UGONE', 'UNEW']);
+        await expect(keyv.get(`workspace-users:slack:${team}`)).resolves.toBe(JSON.stringify(['UGONE']));
       });
 
       it('stores an encrypted blob under connection:<chat user key>, with no token or workspace name in it', async () => {
