@@ -422,7 +422,7 @@ function table(rows: Figures[]): string {
         `| ${r.scenario} | ${r.acked} | ${r.lost} | ${r.doubled} | ${r.unanswered} | ${r.toldFailed} | ${r.time} | ` +
         `${r.pass ? 'pass' : 'FAIL'} |`,
     ),
-    '| two instances on one Redis, one killed mid-run | – | – | – | – | – | – | not run here (an e2e test) |',
+    '| two instances on one Redis, one killed mid-run | – | – | – | – | – | – | not run here: `npx vitest run test/e2e/core/two-instances.test.ts` (Redis and PostgreSQL, 240 saves) |',
   ];
   return lines.join('\n');
 }
