@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { readOptions, usageError } from '../bench/lib/cli.js';
 import { spawnApp, type RunningApp } from '../bench/lib/spawn-app.js';
 import { pool } from '../bench/lib/stats.js';
 import { startFxTwitterSandbox, type FxTwitterSandbox } from '../src/sandbox/fxtwitter/fxtwitter-sandbox.js';
@@ -27,9 +27,10 @@ import { startSlackSandbox, type SlackSandbox } from '../src/sandbox/slack/slack
 import { completeConnect } from '../test/helpers/connect-flow.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const { values: argv } = parseArgs({
-  options: { only: { type: 'string' }, 'keep-logs': { type: 'boolean', default: false } },
-});
+const HELP = `npm run acceptance -- [options]
+  --only N       run scenario N only (1 to 4: kill -9 burst, one user's 120, Notion 503, 1000 saves)
+  --keep-logs    keep each product's working directory (its log, its SQLite store) and print where`;
+const argv = readOptions({ only: { type: 'string' }, 'keep-logs': { type: 'boolean', default: false } }, HELP);
 const CLIENT = { clientId: 'acceptance-client', clientSecret: randomBytes(16).toString('hex') };
 const SIGNING_SECRET = randomBytes(16).toString('hex');
 const BOT_TOKEN = `xoxb-acceptance-${randomBytes(8).toString('hex')}`;
@@ -421,7 +422,7 @@ function table(rows: Figures[]): string {
         `| ${r.scenario} | ${r.acked} | ${r.lost} | ${r.doubled} | ${r.unanswered} | ${r.toldFailed} | ${r.time} | ` +
         `${r.pass ? 'pass' : 'FAIL'} |`,
     ),
-    '| two instances on one Redis, one killed mid-run | – | – | – | – | – | – | not run here (an e2e test) |',
+    '| two instances on one Redis, one killed mid-run | – | – | – | – | – | – | not run here: `npx vitest run test/e2e/core/two-instances.test.ts` (Redis and PostgreSQL, 240 saves) |',
   ];
   return lines.join('\n');
 }
@@ -429,7 +430,7 @@ function table(rows: Figures[]): string {
 async function main(): Promise<void> {
   const only = argv.only === undefined ? undefined : Number(argv.only);
   if (only !== undefined && !(Number.isInteger(only) && only >= 1 && only <= SCENARIOS.length))
-    throw new Error(`--only must be 1..${SCENARIOS.length}`);
+    usageError(`--only must be 1..${SCENARIOS.length}`, HELP);
   log('building dist/ (npm start does the same)');
   execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
   const results: Figures[] = [];

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { intOption, readOptions, usageError } from '../bench/lib/cli.js';
 import { readProcStats } from '../bench/lib/proc-stats.js';
 import {
   markdownReport,
@@ -56,8 +56,8 @@ const HELP = `npm run bench -- [options]
   --cpu-prof          run the product with --cpu-prof; profiles land in bench/results/profiles/
   --product-env K=V   extra environment for the product (repeatable), e.g. LOG_LEVEL=warn`;
 
-const { values: argv } = parseArgs({
-  options: {
+const argv = readOptions(
+  {
     users: { type: 'string', default: '50' },
     requests: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '100' },
@@ -75,18 +75,10 @@ const { values: argv } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'keep-logs': { type: 'boolean', default: false },
     'product-env': { type: 'string', multiple: true, default: [] },
-    help: { type: 'boolean', default: false },
   },
-});
-if (argv.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const int = (name: string, raw: string, min: number): number => {
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be an integer >= ${min}`);
-  return v;
-};
+  HELP,
+);
+const int = (name: string, raw: string, min: number) => intOption(name, raw, min, HELP);
 const USERS = int('users', argv.users, 1);
 const REQUESTS = int('requests', argv.requests, 1);
 const CONCURRENCY = int('concurrency', argv.concurrency, 1);
@@ -98,15 +90,15 @@ const BURST_SAVES = int('burst-saves', argv['burst-saves'], 0);
 const MAX_WAIT_MS = int('max-wait-s', argv['max-wait-s'], 1) * 1000;
 const QUIET_MS = int('quiet-s', argv['quiet-s'], 1) * 1000;
 const STORE = argv.store;
-if (!(RATE > 0)) throw new Error('--rate must be > 0');
+if (!(RATE > 0)) usageError('--rate must be > 0', HELP);
 if (!['sqlite', 'memory', 'redis', 'postgres'].includes(STORE))
-  throw new Error('--store must be sqlite, memory, redis or postgres');
+  usageError('--store must be sqlite, memory, redis or postgres', HELP);
 const APPS = argv.apps.split(',').map((a) => a.trim());
-for (const a of APPS) if (!['product', 'baseline', 'floor'].includes(a)) throw new Error(`--apps: unknown app ${a}`);
+for (const a of APPS) if (!['product', 'baseline', 'floor'].includes(a)) usageError(`--apps: unknown app ${a}`, HELP);
 const PRODUCT_ENV = Object.fromEntries(
   argv['product-env'].map((kv) => {
     const eq = kv.indexOf('=');
-    if (eq < 1) throw new Error(`--product-env needs KEY=VALUE, got ${kv}`);
+    if (eq < 1) usageError(`--product-env needs KEY=VALUE, got ${kv}`, HELP);
     return [kv.slice(0, eq), kv.slice(eq + 1)];
   }),
 );
@@ -179,12 +171,12 @@ function storeUrl(dir: string): string {
       return 'memory://';
     case 'redis': {
       const url = argv['redis-url'] ?? process.env.TEST_REDIS_URL;
-      if (!url) throw new Error('--store redis needs --redis-url or TEST_REDIS_URL');
+      if (!url) usageError('--store redis needs --redis-url or TEST_REDIS_URL', HELP);
       return url;
     }
     case 'postgres': {
       const url = argv['postgres-url'] ?? process.env.TEST_POSTGRES_URL;
-      if (!url) throw new Error('--store postgres needs --postgres-url or TEST_POSTGRES_URL');
+      if (!url) usageError('--store postgres needs --postgres-url or TEST_POSTGRES_URL', HELP);
       return url;
     }
     default:

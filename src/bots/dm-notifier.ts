@@ -1,5 +1,5 @@
 import type { ChatUser, Platform } from '../core/chat-user.js';
-import type { ChatNotifier, ConnectedNotice, ReconnectNotice, SaveOutcome } from '../core/outcomes.js';
+import type { ChatNotifier, ConnectedNotice, ReconnectNotice } from '../core/outcomes.js';
 import type { Logger } from '../log.js';
 
 /** How one platform reaches a user by DM, and how it renders each of core's notices. */
@@ -11,7 +11,6 @@ export interface DmChannel<M> {
   errorFields(err: unknown): Record<string, unknown>;
   connected(notice: ConnectedNotice): M;
   reconnectNeeded(notice: ReconnectNotice): M;
-  pendingSaved(outcomes: SaveOutcome[]): M;
 }
 
 /**
@@ -43,9 +42,6 @@ export function createDmNotifier<M>(channel: DmChannel<M>, log: Logger): Omit<Ch
     },
     notifyReconnectNeeded(user, notice) {
       return dm(user, channel.reconnectNeeded(notice), 'notify_reconnect_needed', { pending: notice.pending });
-    },
-    notifyPendingSaved(user, outcomes) {
-      return dm(user, channel.pendingSaved(outcomes), 'notify_pending_saved', { count: outcomes.length });
     },
   };
 }

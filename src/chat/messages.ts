@@ -220,19 +220,6 @@ export function reconnectNeededText(f: Formatter, notice: ReconnectNotice): stri
   return `Notion no longer accepts the connection to ${ws} (access was removed or expired). ${kept} as soon as you reconnect.`;
 }
 
-/** Once a reconnect or a ready table let the kept saves run: how they went. */
-export function pendingSavedText(f: Formatter, outcomes: SaveOutcome[]): string {
-  const saved = outcomes.filter((o) => o.kind === 'saved' || o.kind === 'already_saved').length;
-  const lines = outcomes.map((o) => `• ${saveOutcomeText(f, o)}`);
-  const head =
-    outcomes.length === 1
-      ? saved === 1
-        ? 'I saved the tweet that was waiting:'
-        : 'The tweet that was waiting could not be saved:'
-      : `I saved the tweets that were waiting (${saved} of ${outcomes.length}):`;
-  return [head, ...lines].join('\n');
-}
-
 // ---- Connect prompts and button labels shared by the chat adapters ----
 
 /** Labels for the buttons and pickers the adapters render next to the wording above. */

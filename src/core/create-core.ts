@@ -102,11 +102,8 @@ export function createCore(deps: CoreDeps): CoreService {
     return { jobKey: job.key };
   };
 
-  const replay = createReplayKeptSaves(ctx, {
-    run: (user, job) => saveWorker.save(user, job),
-    // A kept save that must wait (rate limit) becomes a job of its own, answered by DM.
-    enqueue: (user, request) => enqueue(user, request, { kind: 'dm' }).then(() => undefined),
-  });
+  // Kept saves were accepted once already: fair use neither refuses nor counts their replay (the kept list is bounded).
+  const replay = createReplayKeptSaves(ctx, (job) => deps.jobs.add(job));
   const saveWorker = createSaveWorker({ ...ctx, replayKept: replay.inBackground, limiter: deps.notionLimiter });
   const saveJobHandler = createSaveJobHandler({
     save: (user, job) => saveWorker.save(user, job),

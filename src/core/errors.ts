@@ -106,7 +106,11 @@ export class OAuthExchangeFailedError extends DomainError {
 /** A stored value did not decrypt: wrong key, tampering, or a value copied under another user. */
 export class StoreDecryptError extends DomainError {
   constructor(options?: { cause?: unknown }) {
-    super('store_decrypt_failed', 'a stored connection could not be decrypted', options);
+    super(
+      'store_decrypt_failed',
+      'a stored record could not be decrypted (is TOKEN_ENCRYPTION_KEY the one it was written with?)',
+      options,
+    );
     this.name = 'StoreDecryptError';
   }
 }

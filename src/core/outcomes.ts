@@ -187,12 +187,16 @@ export interface ChatNotifier {
   notifyConnected(user: ChatUser, notice: ConnectedNotice): Promise<void>;
   /** One DM with a Reconnect button per loss of access, however many saves failed meanwhile. */
   notifyReconnectNeeded(user: ChatUser, notice: ReconnectNotice): Promise<void>;
-  /** The results of the saves that waited (for a reconnect or for a table) and have now landed or failed for good. */
-  notifyPendingSaved(user: ChatUser, outcomes: SaveOutcome[]): Promise<void>;
   /**
    * The answer to a save job, where `replyTo` says (the Slack response_url or the Discord interaction while
    * valid, else a DM). A `queued` note is answered once; the final answer then replaces it where the platform
-   * allows. Never throws: a failed delivery is logged, the save is done either way.
+   * allows (`replacesNote`: a note was sent for this job, perhaps by another instance). Never throws: a failed
+   * delivery is logged, the save is done either way.
    */
-  deliverSaveResult(replyTo: ReplyTo, user: ChatUser, outcome: SaveOutcome): Promise<void>;
+  deliverSaveResult(
+    replyTo: ReplyTo,
+    user: ChatUser,
+    outcome: SaveOutcome,
+    options?: { replacesNote?: boolean | undefined },
+  ): Promise<void>;
 }

@@ -158,7 +158,17 @@ export interface PendingSave {
 export interface PendingSaves {
   /** Returns how many are waiting now. */
   add(user: ChatUser, save: PendingSave): Promise<number>;
-  takeAll(user: ChatUser): Promise<PendingSave[]>;
+  /**
+   * Hands the whole list to `hand` (not called when nothing is kept) under the list's lease, so no `add` lands
+   * meanwhile, and deletes it only once `hand` resolved: when `hand` rejects, or the process dies first, the list stays
+   * for the next replay. `emptied` runs next, still under the lease (also when nothing was kept): a mark saying that
+   * saves wait is cleared there, before any save kept later can set it. Resolves with the list handed.
+   */
+  takeAll(
+    user: ChatUser,
+    hand: (saves: PendingSave[]) => Promise<void>,
+    emptied?: () => Promise<void>,
+  ): Promise<PendingSave[]>;
 }
 
 /** Encrypted per-user connections. `get` throws StoreDecryptError rather than pretending nobody is connected. */

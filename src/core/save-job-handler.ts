@@ -31,6 +31,13 @@ export interface SaveJobHandlerDeps {
   metrics?: Pick<Metrics, 'saveWritten' | 'saveRetried' | 'saveGivenUp'> | undefined;
 }
 
+/**
+ * A replayed kept save that the worker kept again (still no table, or access lost again): it is still waiting, as the
+ * user was told when it was kept, and is answered when it lands.
+ */
+const keptAgain = (job: SaveJob, outcome: SaveOutcome): boolean =>
+  job.keptAt !== undefined && (outcome.kind === 'needs_table' || outcome.kind === 'reconnect') && outcome.kept;
+
 /** Exponential backoff with "equal jitter" from the delivery's attempt number. */
 export function unavailableDelayMs(attempt: number, random: () => number = Math.random): number {
   const exp = Math.min(UNAVAILABLE_MAX_MS, UNAVAILABLE_BASE_MS * 2 ** Math.max(0, Math.min(attempt - 1, 20)));
@@ -70,11 +77,11 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
 
   const noteKey = (job: SaveJob) => `queued-note:${job.key}`;
 
-  async function deliver(job: SaveJob, outcome: SaveOutcome): Promise<void> {
+  async function deliver(job: SaveJob, outcome: SaveOutcome, replacesNote = false): Promise<void> {
     const notifier = deps.notifierFor(job.user);
     if (!notifier) return;
     try {
-      await notifier.deliverSaveResult(job.replyTo, job.user, outcome);
+      await notifier.deliverSaveResult(job.replyTo, job.user, outcome, { replacesNote });
     } catch (err) {
       log.warn(
         { event: 'save.deliver_failed', platform: job.user.platform, code: errorCode(err) },
@@ -83,35 +90,49 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
     }
   }
 
-  /** The "queued" note, once per job whatever the deliveries. */
-  async function sendNote(job: SaveJob): Promise<void> {
-    if (!(await deps.claims.claim(noteKey(job), NOTE_CLAIM_MS))) return;
+  /** The "queued" note, once per job whatever the deliveries; not for a replay (nobody waits at a reply window). */
+  async function sendNote(job: SaveJob): Promise<boolean> {
+    if (job.keptAt !== undefined) return false;
+    if (!(await deps.claims.claim(noteKey(job), NOTE_CLAIM_MS))) return false;
     log.info(
       { event: 'save.queued_note', platform: job.user.platform },
       'save outlived the reply window; user told it is queued',
     );
     await deliver(job, { kind: 'queued', tweet: job.tweet });
+    return true;
   }
 
-  async function finish(job: SaveJob, outcome: SaveOutcome): Promise<void> {
+  /**
+   * Whether a "queued" note went out for this job, on any instance or before a restart: the note's claim is taken
+   * then, so a claim that cannot be taken now means it was sent. The store is asked only about a job old enough to
+   * have had one (instances' clocks may differ by a few seconds, hence half the window).
+   */
+  async function noteSent(job: SaveJob, ageMs: number): Promise<boolean> {
+    if (job.keptAt !== undefined || ageMs < QUEUED_NOTE_AFTER_MS / 2) return false;
+    return !(await deps.claims.claim(noteKey(job), NOTE_CLAIM_MS).catch(() => true));
+  }
+
+  async function finish(job: SaveJob, outcome: SaveOutcome, ageMs: number, notedHere = false): Promise<void> {
     if (outcome.kind === 'saved') metrics.saveWritten();
-    await deliver(job, outcome);
+    if (!keptAgain(job, outcome)) await deliver(job, outcome, notedHere || (await noteSent(job, ageMs)));
     deps.settled?.(job, outcome);
   }
 
-  async function giveUp(job: SaveJob): Promise<void> {
+  async function giveUp(job: SaveJob, ageMs: number): Promise<void> {
     log.warn({ event: 'save.gave_up', platform: job.user.platform, hours }, 'save given up');
     metrics.saveGivenUp();
-    await finish(job, { kind: 'gave_up', tweet: job.tweet, hours });
+    await finish(job, { kind: 'gave_up', tweet: job.tweet, hours }, ageMs);
   }
 
   return async function handleSaveJob(job: SaveJob, delivery: JobDelivery): Promise<void> {
     const acceptedAt = Date.parse(job.acceptedAt);
     const age = () => deps.now().getTime() - acceptedAt;
-    if (age() >= giveUpMs) return giveUp(job);
+    if (age() >= giveUpMs) return giveUp(job, age());
     // Still running at the end of the reply window: the note goes out while the save goes on.
     const untilNote = QUEUED_NOTE_AFTER_MS - age();
-    const timer = untilNote > 0 ? setTimeout(() => void sendNote(job).catch(() => undefined), untilNote) : undefined;
+    // Awaited before the final answer, so the note can never land after (and over) it.
+    let noting: Promise<boolean> | undefined;
+    const timer = untilNote > 0 ? setTimeout(() => (noting = sendNote(job).catch(() => false)), untilNote) : undefined;
     timer?.unref();
     let outcome: SaveOutcome;
     try {
@@ -132,11 +153,11 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
     }
     const wait = retryDecision(outcome, delivery.attempt, deps.random);
     if (wait) return waitOrGiveUp(job, wait, age());
-    await finish(job, outcome);
+    await finish(job, outcome, age(), (await noting) ?? false);
   };
 
   async function waitOrGiveUp(job: SaveJob, wait: RetryLaterError, ageMs: number): Promise<void> {
-    if (ageMs + wait.delayMs >= giveUpMs) return giveUp(job);
+    if (ageMs + wait.delayMs >= giveUpMs) return giveUp(job, ageMs);
     metrics.saveRetried();
     log.info(
       {

@@ -15,7 +15,7 @@ export type ReplyTo =
 
 /**
  * One acknowledged save, as data: what a durable queue stores before the platform is answered. Serialisable (JSON);
- * no closures. Saves kept by older versions replay as jobs with `replyTo: { kind: 'dm' }`.
+ * no closures. Kept saves (also those kept by older versions) replay as jobs with `replyTo: { kind: 'dm' }`.
  */
 export interface SaveJob {
   /**
@@ -40,6 +40,12 @@ export interface SaveJob {
   replyTo: ReplyTo;
   /** ISO time the platform was acknowledged; the give-up clock (SAVE_GIVE_UP_AFTER_HOURS) starts here. */
   acceptedAt: string;
+  /**
+   * Set on a replayed kept save: when it was kept (the key's nonce). Such a job is answered by DM, without the
+   * "queued" note, and not at all when it is kept again (it is still waiting, as the user was told); its
+   * `acceptedAt` is the replay's.
+   */
+  keptAt?: string | undefined;
 }
 
 /** What the handler learns about this delivery of a job. */

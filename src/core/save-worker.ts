@@ -39,6 +39,8 @@ export interface SaveJob {
   key?: string | undefined;
   /** When the platform was acknowledged: a row found by a second delivery was created after this. */
   acceptedAt?: string | undefined;
+  /** A replayed kept save: when it was kept. A replay stored again after a crash is a later job of the same key. */
+  keptAt?: string | undefined;
   tweet: Tweet;
   /** `/save-tweet <link> to <name>`: this save only goes to that table. */
   tableName?: string | undefined;
@@ -285,7 +287,8 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   async function findEarlierAttempt(token: string, target: SaveTarget, tweet: Tweet, job: SaveJob) {
     if (!job.key || !job.acceptedAt) return undefined;
     if (await deps.claims.claim(`attempt:${job.key}`, ATTEMPT_MARK_MS)) return undefined;
-    const found = await notion.findRowByTweet(token, target, tweet, job.acceptedAt);
+    // A replay's first job may have been accepted before this one (see `keptAt`): its row is newer than the keep.
+    const found = await notion.findRowByTweet(token, target, tweet, job.keptAt ?? job.acceptedAt);
     log.info(
       { event: 'save.attempt_resumed', found: Boolean(found) },
       found ? 'row of an earlier attempt found' : 'no row of an earlier attempt',

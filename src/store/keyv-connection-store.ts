@@ -71,8 +71,31 @@ export function connectionStoreKey(user: ChatUser): string {
 /** The key prefix of the per-workspace index of connected users (plain JSON: user ids only, no secrets). */
 export const WORKSPACE_USERS_PREFIX = 'workspace-users:';
 
-const workspaceUsersKey = (platform: Platform, teamId: string) => `${WORKSPACE_USERS_PREFIX}${platform}:${teamId}`;
+/**
+ * A workspace's index is split into buckets by user id, so a connection write reads and rewrites one small list
+ * however many people of the workspace are connected (one list per workspace made that quadratic in its size).
+ * Fixed forever: a user's bucket must not move between versions.
+ */
+const WORKSPACE_BUCKETS = 256;
+/** The one-list index of the version before the buckets: still read, and emptied as its users leave. */
+const legacyWorkspaceKey = (platform: Platform, teamId: string) => `${WORKSPACE_USERS_PREFIX}${platform}:${teamId}`;
+const workspaceBucketKey = (platform: Platform, teamId: string, bucket: number) =>
+  `${legacyWorkspaceKey(platform, teamId)}:${bucket}`;
+/** FNV-1a: stable across processes and versions, unlike anything seeded. */
+function bucketOf(userId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % WORKSPACE_BUCKETS;
+}
 const userIdsSchema = z.array(z.string());
+
+/** Every key a workspace's index may be stored under (the old one-list key first). */
+export function workspaceIndexKeys(platform: Platform, teamId: string): string[] {
+  return [
+    legacyWorkspaceKey(platform, teamId),
+    ...Array.from({ length: WORKSPACE_BUCKETS }, (_, b) => workspaceBucketKey(platform, teamId, b)),
+  ];
+}
 
 /**
  * Connections in Keyv, each an AES-GCM blob of its JSON bound to `connection:<chat user key>`.
@@ -168,18 +191,12 @@ export class KeyvConnectionStore implements ConnectionStore {
   }
 
   async usersInWorkspace(platform: Platform, teamId: string): Promise<ChatUser[]> {
-    return (await this.readIndex(workspaceUsersKey(platform, teamId))).map((userId) => ({ platform, teamId, userId }));
+    const lists = (await this.keyv.getMany<unknown>(workspaceIndexKeys(platform, teamId))).map(parseIndex);
+    return [...new Set(lists.flat())].map((userId) => ({ platform, teamId, userId }));
   }
 
   private async readIndex(key: string): Promise<string[]> {
-    const raw: unknown = await this.keyv.get(key);
-    if (typeof raw !== 'string') return [];
-    try {
-      const parsed = userIdsSchema.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : [];
-    } catch {
-      return [];
-    }
+    return parseIndex(await this.keyv.get<unknown>(key));
   }
 
   /**
@@ -189,8 +206,11 @@ export class KeyvConnectionStore implements ConnectionStore {
    */
   private async index(user: ChatUser, op: 'add' | 'remove'): Promise<void> {
     if (!user.teamId) return;
-    const key = workspaceUsersKey(user.platform, user.teamId);
-    const wanted = op === 'add';
+    await this.indexIn(workspaceBucketKey(user.platform, user.teamId, bucketOf(user.userId)), user, op === 'add');
+    if (op === 'remove') await this.indexIn(legacyWorkspaceKey(user.platform, user.teamId), user, false);
+  }
+
+  private async indexIn(key: string, user: ChatUser, wanted: boolean): Promise<void> {
     if ((await this.readIndex(key)).includes(user.userId) === wanted) return;
     await this.leased(key, async () => {
       const ids = await this.readIndex(key);
@@ -199,6 +219,17 @@ export class KeyvConnectionStore implements ConnectionStore {
       if (next.length === 0) await this.keyv.delete(key);
       else await this.keyv.set(key, JSON.stringify(next));
     });
+  }
+}
+
+/** A stored index list; anything else reads as empty. */
+function parseIndex(raw: unknown): string[] {
+  if (typeof raw !== 'string') return [];
+  try {
+    const parsed = userIdsSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
   }
 }
 

@@ -13,7 +13,8 @@ const PENDING_TTL_MS = 30 * 24 * 60 * 60_000;
 
 /**
  * A lease on one user's list, so another instance's read-modify-write cannot interleave with ours.
- * Far longer than the one read and one write it covers; it only matters when a holder dies.
+ * Far longer than what it covers (a read and a write, or a replay storing at most MAX_PENDING jobs);
+ * it only matters when a holder dies.
  */
 const LEASE_MS = 60_000;
 const LEASE_WAIT_MS = 25;
@@ -97,11 +98,19 @@ export class KeyvPendingSaves implements PendingSaves {
     });
   }
 
-  takeAll(user: ChatUser): Promise<PendingSave[]> {
+  takeAll(
+    user: ChatUser,
+    hand: (saves: PendingSave[]) => Promise<void>,
+    emptied?: () => Promise<void>,
+  ): Promise<PendingSave[]> {
     const key = `${PENDING_PREFIX}${chatUserKey(user)}`;
     return this.serialize(key, async () => {
       const list = await this.list(key);
-      if (list.length > 0) await this.keyv.delete(key);
+      if (list.length > 0) {
+        await hand(list);
+        await this.keyv.delete(key);
+      }
+      await emptied?.();
       return list;
     });
   }

@@ -7,21 +7,27 @@ import type { ReplyTo } from '../../src/core/save-jobs.js';
 export interface CoreNotices {
   connected: { user: ChatUser; notice: ConnectedNotice }[];
   reconnect: { user: ChatUser; notice: ReconnectNotice }[];
-  pendingSaved: { user: ChatUser; outcomes: SaveOutcome[] }[];
   /** Answers to save jobs, where they were sent. */
   saveResults: { user: ChatUser; replyTo: ReplyTo; outcome: SaveOutcome }[];
 }
 
 /** Registers a recording notifier for both platforms in place of the adapters. */
 export function recordNotices(core: Core): CoreNotices {
-  const notices: CoreNotices = { connected: [], reconnect: [], pendingSaved: [], saveResults: [] };
+  const notices: CoreNotices = { connected: [], reconnect: [], saveResults: [] };
   for (const platform of ['slack', 'discord'] as const) {
     core.registerNotifier(platform, {
       notifyConnected: async (user, notice) => void notices.connected.push({ user, notice }),
       notifyReconnectNeeded: async (user, notice) => void notices.reconnect.push({ user, notice }),
-      notifyPendingSaved: async (user, outcomes) => void notices.pendingSaved.push({ user, outcomes }),
       deliverSaveResult: async (replyTo, user, outcome) => void notices.saveResults.push({ user, replyTo, outcome }),
     });
   }
   return notices;
+}
+
+/**
+ * The outcomes of the save answers recorded after the first `mark` (a `saveResults.length` taken before a step):
+ * those of the kept saves a step replayed, each answered by DM like any save.
+ */
+export function answersSince(notices: CoreNotices, mark: number): SaveOutcome[] {
+  return notices.saveResults.slice(mark).map((r) => r.outcome);
 }

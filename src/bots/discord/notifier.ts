@@ -5,7 +5,7 @@ import type { ReplyTo } from '../../core/save-jobs.js';
 import type { Logger } from '../../log.js';
 import { createDmNotifier } from '../dm-notifier.js';
 import { errorFields } from './errors.js';
-import { connectedReply, pendingSavedDm, reconnectNeededDm, saveReply, type DiscordReply } from './replies.js';
+import { connectedReply, reconnectNeededDm, saveReply, type DiscordReply } from './replies.js';
 import { sendDiscordDm } from './send-dm.js';
 
 /** Discord accepts follow-ups and edits on an interaction token for 15 minutes; a minute is kept in hand. */
@@ -33,9 +33,9 @@ function restBody(body: DiscordReply, extra: Record<string, unknown> = {}) {
 
 /**
  * How core reaches a Discord user outside a request: by DM for the connect result (workspace and table, a table
- * menu or the create-table offer), the one Reconnect prompt when Notion stops accepting the connection, and the
- * results of the saves kept until the reconnect; a save job's result edits the interaction's reply while its token
- * is valid (REST only: the instance holding the gateway need not be this one), else answers in the DM.
+ * menu or the create-table offer) and the one Reconnect prompt when Notion stops accepting the connection; a save
+ * job's result (a replayed kept save's too) edits the interaction's reply while its token is valid (REST only: the
+ * instance holding the gateway need not be this one), else answers in the DM.
  */
 export function createDiscordNotifier(client: Client, log: Logger): ChatNotifier {
   const dmNotifier = createDmNotifier(
@@ -45,7 +45,6 @@ export function createDiscordNotifier(client: Client, log: Logger): ChatNotifier
       errorFields,
       connected: connectedReply,
       reconnectNeeded: reconnectNeededDm,
-      pendingSaved: pendingSavedDm,
     },
     log,
   );

@@ -16,7 +16,6 @@ import {
   connectPromptText,
   connectedText,
   disconnectText,
-  pendingSavedText,
   reconnectNeededText,
   saveOutcomeText,
   undoOutcomeText,
@@ -245,11 +244,6 @@ export function undoReply(outcome: UndoOutcome): DiscordReply {
 /** The one DM when Notion stops accepting the connection: what happened and a Reconnect button. */
 export function reconnectNeededDm(notice: ReconnectNotice): DiscordReply {
   return reply(reconnectNeededText(f, notice), [linkButtonRow(notice.connectUrl, LABELS.reconnect)]);
-}
-
-/** The DM after a reconnect: how the kept saves went. */
-export function pendingSavedDm(outcomes: SaveOutcome[]): DiscordReply {
-  return reply(pendingSavedText(f, outcomes));
 }
 
 /** The answer to a pick in the table menu or a "Create a Tweets table" click. */

@@ -4,7 +4,6 @@ import {
   connectPromptText,
   LABELS,
   otherWaysText,
-  pendingSavedText,
   reconnectNeededText,
   saveOutcomeText,
   saveUsage,
@@ -222,12 +221,6 @@ export function undoOutcomeMessage(outcome: UndoOutcome): SlackMessage {
 export function reconnectNeededMessage(notice: ReconnectNotice): SlackMessage {
   const text = reconnectNeededText(f, notice);
   return { text, blocks: [section(text), connectLinkActions(LABELS.reconnect, notice.connectUrl)] };
-}
-
-/** The DM after a reconnect: how each kept save went (every saved row is linked in the text). */
-export function pendingSavedMessage(outcomes: SaveOutcome[]): SlackMessage {
-  const text = pendingSavedText(f, outcomes);
-  return { text, blocks: [section(text)] };
 }
 
 /** The DM after the OAuth callback stored the connection. */

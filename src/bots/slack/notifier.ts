@@ -1,17 +1,10 @@
 import type { webApi } from '@slack/bolt';
 import type { ChatUser } from '../../core/chat-user.js';
-import type { ChatNotifier, SaveOutcome } from '../../core/outcomes.js';
-import type { ReplyTo } from '../../core/save-jobs.js';
+import type { ChatNotifier } from '../../core/outcomes.js';
 import { outboundFetch } from '../../http/outbound-fetch.js';
 import type { Logger } from '../../log.js';
 import { createDmNotifier } from '../dm-notifier.js';
-import {
-  connectedMessage,
-  pendingSavedMessage,
-  reconnectNeededMessage,
-  saveOutcomeMessage,
-  type SlackMessage,
-} from './blocks.js';
+import { connectedMessage, reconnectNeededMessage, saveOutcomeMessage, type SlackMessage } from './blocks.js';
 import { errorSummary } from './reply.js';
 import { sendSlackDm } from './send-dm.js';
 
@@ -49,9 +42,9 @@ async function postToResponseUrl(
 /**
  * Reaches Slack users outside a request, by DM: after the OAuth callback (where tweets will be
  * saved, the picker or the create-table offer), once when Notion stops accepting the connection
- * (with a Reconnect button to a personal link), and after the reconnect (how the kept saves went).
- * A save job's result goes to its response_url while that is valid, else to the DM it came from,
- * else a new DM. In distribution mode each call uses the token of the user's own workspace.
+ * (with a Reconnect button to a personal link). A save job's result (a replayed kept save's too)
+ * goes to its response_url while that is valid, else to the DM it came from, else a new DM. In
+ * distribution mode each call uses the token of the user's own workspace.
  */
 export function createSlackNotifier(
   client: webApi.WebClient,
@@ -72,30 +65,19 @@ export function createSlackNotifier(
       errorFields: (err) => ({ err: errorSummary(err) }),
       connected: connectedMessage,
       reconnectNeeded: reconnectNeededMessage,
-      pendingSaved: pendingSavedMessage,
     },
     log,
   );
-  /** response_urls that carry a "queued" note now (bounded): the final answer replaces it. */
-  const noted = new Set<string>();
-  const remember = (url: string) => {
-    noted.add(url);
-    if (noted.size > 10_000) noted.delete(noted.values().next().value!);
-  };
-
   return {
     ...dmNotifier,
-    async deliverSaveResult(replyTo: ReplyTo, user: ChatUser, outcome: SaveOutcome): Promise<void> {
+    async deliverSaveResult(replyTo, user, outcome, options): Promise<void> {
       if (user.platform !== 'slack') return;
       const message = saveOutcomeMessage(outcome);
       const where = { event: 'deliver_save_result', teamId: user.teamId, userId: user.userId, outcome: outcome.kind };
       if (replyTo.kind === 'slack_response_url' && Date.parse(replyTo.expiresAt) > Date.now()) {
         // The final answer replaces the "queued" note sent on the same response_url.
-        const replace = replyTo.replaceOriginal === true || noted.delete(replyTo.url);
-        if (await postToResponseUrl(replyTo.url, message, replace, log, where)) {
-          if (outcome.kind === 'queued') remember(replyTo.url);
-          return;
-        }
+        const replace = replyTo.replaceOriginal === true || options?.replacesNote === true;
+        if (await postToResponseUrl(replyTo.url, message, replace, log, where)) return;
       }
       try {
         const token = await tokenOf(user);

@@ -1,34 +1,54 @@
 import { setNewest } from '../bounded-map.js';
 import { chatUserKey, type ChatUser } from '../chat-user.js';
-import { clearPendingMark, setPendingMark } from '../connection-writes.js';
+import { clearPendingMark } from '../connection-writes.js';
 import { releaseKept } from '../kept-saves.js';
-import type { SaveOutcome } from '../outcomes.js';
-import { RetryLaterError } from '../save-jobs.js';
-import type { SaveJob } from '../save-worker.js';
+import type { PendingSave } from '../ports.js';
+import type { SaveJob } from '../save-jobs.js';
 import type { UseCaseContext } from './context.js';
-import type { SaveRequest } from './save-tweet.js';
+import { saveJobKey } from './save-tweet.js';
 
 /** See `fromStatus`. */
 const STATUS_REPLAY_EVERY_MS = 5 * 60_000;
 const STATUS_REPLAY_USERS = 5_000;
 
+/** Stores a job in the save queue as is: a replay passes no fair-use guard (those are for what users type). */
+export type AddJob = (job: SaveJob) => Promise<void>;
+
 /**
- * How kept saves run: `run` is the save worker (it may throw RetryLaterError when the save must wait); `enqueue`
- * stores such a save as a job of its own, answered by DM, so waiting never loses it.
+ * A kept save as the job that replays it, answered by DM. Its key comes from the entry alone (its `queuedAt` is the
+ * nonce), so a replay that stores it again (after a crash before the list was deleted) adds the same key, which the
+ * queue ignores, or whose "attempt started" mark finds the row already written. Entries kept before `dataSourceId`
+ * and `force` existed replay as they did then.
  */
-export interface KeptSaveRunner {
-  run(user: ChatUser, job: SaveJob): Promise<SaveOutcome>;
-  enqueue(user: ChatUser, request: SaveRequest): Promise<void>;
+export function keptSaveJob(user: ChatUser, save: PendingSave, acceptedAt: string): SaveJob {
+  const request = {
+    tweet: save.tweet,
+    tableName: save.tableName,
+    dataSourceId: save.dataSourceId,
+    force: save.force,
+    comment: save.comment,
+    tags: save.tags,
+    thread: save.thread,
+  };
+  return {
+    ...request,
+    key: saveJobKey(user, request, `kept.${save.queuedAt}`),
+    user,
+    replyTo: { kind: 'dm' },
+    acceptedAt,
+    keptAt: save.queuedAt,
+  };
 }
 
 /**
- * Saves that waited (for a reconnect, or for a table) land once a target is ready; the user hears
- * the results. A save that still cannot land (its table lacks a column, access is lost again) is
- * kept again by the worker and not reported: it is still waiting. The mark on the connection is
- * cleared before the list is taken, so a save kept meanwhile sets it again rather than being
- * forgotten; it is put back when the list cannot be taken.
+ * Saves that waited (for a reconnect, or for a table) replay as save jobs once a target may be ready; each is
+ * answered like any save (a save still unable to land is kept again by the worker and not reported: it is still
+ * waiting). Nothing acknowledged is lost: the list is deleted only after every job is stored, and the mark on the
+ * connection is cleared only after that, under the list's lease, so a save kept meanwhile (added after the lease,
+ * marked after the add) sets it again rather than being forgotten. A failure or a crash before the delete leaves the
+ * list and the mark for the next replay, which stores the same keys again.
  */
-export function createReplayKeptSaves(ctx: UseCaseContext, runner: KeptSaveRunner) {
+export function createReplayKeptSaves(ctx: UseCaseContext, addJob: AddJob) {
   const { connections, log, now } = ctx;
   /** Users whose kept saves this process is replaying now: one replay at a time each. */
   const replaying = new Set<string>();
@@ -38,46 +58,21 @@ export function createReplayKeptSaves(ctx: UseCaseContext, runner: KeptSaveRunne
     if (replaying.has(key)) return;
     replaying.add(key);
     try {
-      await clearPendingMark(connections, user);
-      let pending;
-      try {
-        pending = await ctx.pendingSaves.takeAll(user);
-      } catch (err) {
-        await setPendingMark(connections, user, now().toISOString()).catch(() => undefined);
-        throw err;
-      }
-      if (pending.length === 0) return;
-      await releaseKept(ctx.claims, user, pending);
-      const outcomes: SaveOutcome[] = [];
-      for (const save of pending) {
-        // Entries kept before `dataSourceId` and `force` existed replay as they did then.
-        const job: SaveJob = {
-          tweet: save.tweet,
-          tableName: save.tableName,
-          dataSourceId: save.dataSourceId,
-          force: save.force,
-          comment: save.comment,
-          tags: save.tags,
-          thread: save.thread,
-        };
-        try {
-          outcomes.push(await runner.run(user, job));
-        } catch (err) {
-          if (!RetryLaterError.is(err)) throw err;
-          await runner.enqueue(user, job);
-        }
-      }
-      const settled = outcomes.filter((o) => !((o.kind === 'needs_table' || o.kind === 'reconnect') && o.kept));
-      log.info(
-        {
-          event: 'save.replayed',
-          platform: user.platform,
-          count: outcomes.length,
-          waiting: outcomes.length - settled.length,
+      const acceptedAt = now().toISOString();
+      const replayed = await ctx.pendingSaves.takeAll(
+        user,
+        async (saves) => {
+          // Released before any job can run: a job that cannot land yet must be able to keep its save again.
+          await releaseKept(ctx.claims, user, saves);
+          for (const save of saves) await addJob(keptSaveJob(user, save, acceptedAt));
         },
-        'kept saves replayed',
+        () => clearPendingMark(connections, user),
       );
-      if (settled.length > 0) await ctx.notifierFor(user)?.notifyPendingSaved(user, settled);
+      if (replayed.length === 0) return;
+      log.info(
+        { event: 'save.replayed', platform: user.platform, count: replayed.length },
+        'kept saves stored as jobs',
+      );
     } finally {
       replaying.delete(key);
     }

@@ -22,18 +22,20 @@ export type EnqueueSave = (user: ChatUser, request: SaveRequest, replyTo: ReplyT
 /**
  * The job key: platform, team, user, table choice and tweet, plus a nonce per accepted request. The nonce makes two
  * requests two jobs, each answered (a double click gets "Saved" and "Already saved"); the row is still written once,
- * by the duplicate guard and each job's "attempt started" mark.
+ * by the duplicate guard and each job's "attempt started" mark. A replayed kept save passes its own nonce, so that
+ * storing it again gives the same key.
  */
 export function saveJobKey(
   user: ChatUser,
   request: Pick<SaveRequest, 'tweet' | 'tableName' | 'dataSourceId' | 'force' | 'thread'>,
+  nonce: string = randomBytes(9).toString('base64url'),
 ): string {
   const table = request.dataSourceId
     ? `ds:${notionIdKey(request.dataSourceId)}`
     : request.tableName
       ? `name:${request.tableName.trim().toLowerCase()}`
       : 'default';
-  return `save:${chatUserKey(user)}:${table}:${request.thread ? 'thread:' : ''}${tweetKey(request.tweet)}:${request.force ? 'again' : 'once'}:${randomBytes(9).toString('base64url')}`;
+  return `save:${chatUserKey(user)}:${table}:${request.thread ? 'thread:' : ''}${tweetKey(request.tweet)}:${request.force ? 'again' : 'once'}:${nonce}`;
 }
 
 /** `Core.saveTweet`: reads the tweet out of the input, then stores its save as a job. */

@@ -47,6 +47,7 @@ const storedSchema = z.object({
     dataSourceId: optionalString,
     force: z.boolean().optional(),
     acceptedAt: z.string(),
+    keptAt: optionalString,
   }),
   replyTo: z.string(),
 });

@@ -33,7 +33,6 @@ describe('connect and save through the real HTTP server', () => {
       product.app.core.registerNotifier(platform, {
         notifyConnected: async (user, notice) => void notices.push({ user, notice }),
         notifyReconnectNeeded: async () => undefined,
-        notifyPendingSaved: async () => undefined,
         deliverSaveResult: async () => undefined,
       });
     }

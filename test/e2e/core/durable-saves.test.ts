@@ -213,6 +213,31 @@ describe('durable saves against the product process (sqlite://)', () => {
     expect(texts.filter((t) => /nothing was saved|went wrong/i.test(t))).toEqual([]);
   }, 90_000);
 
+  it('a save queued past the reply window and finished after a restart replaces its "queued" note', async () => {
+    const [sam] = await connectUsers(1);
+    const first = await start();
+    notion.setOutage(true);
+    const link = 'https://x.com/jack/status/40';
+    const url = slack.newResponseUrl({ userId: sam!.userId });
+    const answers = () => slack.responses.filter((r) => url.endsWith(`/${r.id}`));
+    expect(await saveTweet(first, sam!, link, url)).toBe(true);
+    await waitFor(() => answers().some((r) => /Notion is slow right now/.test(r.body.text ?? '')), {
+      timeoutMs: 30_000,
+      what: 'the queued note',
+    });
+    // The note was sent by a process that is gone: the one that finishes the save only knows it from the store.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    notion.setOutage(false);
+    await start();
+    await waitFor(() => rowLinks().get(link) === 1, { timeoutMs: 60_000, what: 'the save to land' });
+    const final = await waitFor(() => answers().find((r) => /^Saved /.test(r.body.text ?? '')), {
+      what: 'the final answer',
+    });
+    expect(final.body).toMatchObject({ replace_original: true });
+    expect(answers()).toHaveLength(2);
+  }, 90_000);
+
   it('a 429 storm for one token: its saves wait for Retry-After and land once each', async () => {
     const [sam] = await connectUsers(1);
     const p = await start();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FX_DELETED, FX_TWEETS, RICH_TWEET_IDS as IDS } from '../../../src/sandbox/sandbox-seed.js';
 import { propertyText } from '../../../src/sandbox/web/sandbox-views.js';
+import { answersSince } from '../../helpers/core-notices.js';
 import { sam } from '../../helpers/fixtures.js';
 import { waitFor } from '../../helpers/product.js';
 import { useCoreWorld } from '../../helpers/use-world.js';
@@ -189,9 +190,10 @@ describe('threads, words and tags through the kept saves, the duplicate guard an
     expect(kept).toMatchObject({ kind: 'needs_table', status: { kind: 'choose' }, kept: true });
     // The same thread again waits once; the tweet alone is another kept save.
     await w.product.app.core.saveResult(await w.core.saveTweet(sam, input, { thread: true }));
+    const mark = w.notices.saveResults.length;
     expect(await w.core.chooseTarget(sam, other.dataSourceId)).toMatchObject({ kind: 'ready' });
-    await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept thread to land' });
-    expect(w.notices.pendingSaved[0]!.outcomes).toEqual([expect.objectContaining({ kind: 'saved', threadLength: 3 })]);
+    await waitFor(() => answersSince(w.notices, mark).length === 1, { what: 'the kept thread to land' });
+    expect(answersSince(w.notices, mark)).toEqual([expect.objectContaining({ kind: 'saved', threadLength: 3 })]);
     const [row] = w.liveRows(other.dataSourceId);
     expect(text(row!, 'Tweet').split('\n\n')).toHaveLength(3);
     expect(text(row!, 'Note')).toBe('for the infra review');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { completeConnect } from '../../helpers/connect-flow.js';
+import { answersSince } from '../../helpers/core-notices.js';
 import { kim, JACK as LINK, sam, WITH_TEXT } from '../../helpers/fixtures.js';
 import { TEST_CLIENT, waitFor } from '../../helpers/product.js';
 import { useCoreWorld } from '../../helpers/use-world.js';
@@ -129,6 +130,7 @@ describe('saving like people expect', () => {
         status: { kind: 'create_offer' },
         kept: true,
       });
+      const mark = w.notices.saveResults.length;
 
       expect(await core().createTweetsTable(kim, reading.pageId)).toMatchObject({
         kind: 'created',
@@ -137,10 +139,8 @@ describe('saving like people expect', () => {
       });
       const created = w.notion.tables(ws.id).find((t) => t.title === 'Tweets')!;
       // The tweet sent before the table existed lands in it.
-      await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept tweet to land' });
-      expect(w.notices.pendingSaved[0]!.outcomes).toEqual([
-        expect.objectContaining({ kind: 'saved', table: 'Tweets' }),
-      ]);
+      await waitFor(() => answersSince(w.notices, mark).length === 1, { what: 'the kept tweet to land' });
+      expect(answersSince(w.notices, mark)).toEqual([expect.objectContaining({ kind: 'saved', table: 'Tweets' })]);
       expect((await save(kim, LINK)).kind).toBe('already_saved');
       const [row] = liveRows(created.dataSourceId);
       expect(row!.properties).toMatchObject({
@@ -173,10 +173,11 @@ describe('saving like people expect', () => {
       expect(w.notices.reconnect[0]!.notice).toMatchObject({ workspaceName: 'Acme', pending: 1 });
       expect(liveRows(w.table.dataSourceId)).toHaveLength(0);
 
+      const mark = w.notices.saveResults.length;
       const page = await completeConnect(w.notices.reconnect[0]!.notice.connectUrl, w.notion);
       expect(page.status).toBe(200);
-      await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept saves to land' });
-      expect(w.notices.pendingSaved[0]!.outcomes.map((o) => o.kind)).toEqual(['saved', 'saved']);
+      await waitFor(() => answersSince(w.notices, mark).length === 2, { what: 'the kept saves to land' });
+      expect(answersSince(w.notices, mark).map((o) => o.kind)).toEqual(['saved', 'saved']);
       expect(liveRows(w.table.dataSourceId)).toHaveLength(2);
       const status = await core().connectionStatus(sam);
       expect(status).toMatchObject({ connected: true });

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { answersSince } from '../../helpers/core-notices.js';
 import { kim, JACK as LINK, sam, WITH_TEXT } from '../../helpers/fixtures.js';
 import { waitFor } from '../../helpers/product.js';
 import { useCoreWorld } from '../../helpers/use-world.js';
@@ -43,15 +44,20 @@ describe('table help', () => {
           target: { kind: 'ready', table: 'Twitter' },
         });
         // The status look tried the kept saves; they still cannot land, so they wait on, unreported.
+        const mark = w.notices.saveResults.length;
         await core().idle();
-        expect(w.notices.pendingSaved).toEqual([]);
+        expect(answersSince(w.notices, mark)).toEqual([]);
         for (const t of otherTables) expect(w.notion.rows(t.dataSourceId)).toEqual([]);
 
         w.notion.addProperty(w.table.dataSourceId, 'Tweet', 'rich_text');
         expect(await save(sam, '@naval Play long-term games')).toMatchObject({ kind: 'saved', table: 'Twitter' });
-        await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept saves to land' });
+        await waitFor(() => answersSince(w.notices, mark).length === 3, { what: 'the kept saves to land' });
         // Naval was saved again meanwhile (kept once, however often it was sent); "Save again" adds its row.
-        expect(w.notices.pendingSaved[0]!.outcomes.map((o) => o.kind)).toEqual(['already_saved', 'saved']);
+        expect(
+          answersSince(w.notices, mark)
+            .map((o) => o.kind)
+            .sort(),
+        ).toEqual(['already_saved', 'saved', 'saved']);
         expect(liveRows(w.table.dataSourceId)).toHaveLength(3);
         for (const t of otherTables) expect(w.notion.rows(t.dataSourceId)).toEqual([]);
       },
@@ -80,10 +86,12 @@ describe('table help', () => {
       expect(w.notion.rows(w.table.dataSourceId)).toEqual([]);
 
       w.notion.addProperty(links.dataSourceId, 'Tweet', 'rich_text');
+      const mark = w.notices.saveResults.length;
       expect(await save(sam, LINK, { table: 'Li' })).toMatchObject({ kind: 'saved', table: 'Links' });
       // The kept one was the same tweet for the same table: it finds the row, and nothing is written twice.
-      await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept save to run' });
-      expect(w.notices.pendingSaved[0]!.outcomes).toEqual([
+      await waitFor(() => answersSince(w.notices, mark).length === 2, { what: 'the kept save to run' });
+      expect(answersSince(w.notices, mark)).toEqual([
+        expect.objectContaining({ kind: 'saved', table: 'Links' }),
         expect.objectContaining({ kind: 'already_saved', table: 'Links' }),
       ]);
       expect(liveRows(links.dataSourceId)).toHaveLength(1);
@@ -126,6 +134,7 @@ describe('table help', () => {
       };
       expect(w.notices.connected[0]!.notice.status).toEqual(offer);
       expect(await save(kim, LINK)).toEqual({ kind: 'needs_table', status: offer, kept: true });
+      const mark = w.notices.saveResults.length;
 
       expect(await core().createTweetsTable(kim, reading.pageId)).toMatchObject({
         kind: 'created',
@@ -133,7 +142,8 @@ describe('table help', () => {
         pageTitle: 'Reading',
       });
       const created = w.notion.tables(ws.id).find((t) => t.title === 'Tweets')!;
-      await waitFor(() => w.notices.pendingSaved.length === 1, { what: 'the kept save to land' });
+      await waitFor(() => answersSince(w.notices, mark).length === 1, { what: 'the kept save to land' });
+      expect(answersSince(w.notices, mark)).toEqual([expect.objectContaining({ kind: 'saved', table: 'Tweets' })]);
       expect(liveRows(created.dataSourceId)).toHaveLength(1);
       expect((await save(kim, LINK)).kind).toBe('already_saved');
       expect(liveRows(created.dataSourceId)).toHaveLength(1);

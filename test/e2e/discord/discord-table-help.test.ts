@@ -100,12 +100,12 @@ describe('Discord: table help', () => {
       /^Created a \[Tweets table\]\([^)]+\) in \*\*Reading\*\*\. Tweets will be saved there\.$/,
     );
     const created = w.notion.tables(w.acme.id).find((t) => t.dataSourceId !== w.tweets.dataSourceId)!;
-    const report = await w.nthDm(w.kim, dmsBefore, 'the kept-save DM');
+    // The kept save replays as a job: answered by DM like any save, with its Undo button.
+    const report = await w.nthDm(w.kim, dmsBefore, "the kept save's answer");
     const rows = w.notion.rows(created.dataSourceId);
     expect(rows.map((r) => text(r, 'Handle'))).toEqual(['@jack']);
-    expect(report.content).toBe(
-      `I saved the tweet that was waiting:\n• Saved @jack's tweet to [Tweets](${rows[0]!.url}).`,
-    );
+    expect(report.content).toBe(`Saved @jack's tweet to [Tweets](${rows[0]!.url}).`);
+    expect(actionButton(report, 'stn:undo:')?.custom_id).toBe(`stn:undo:${rows[0]!.id}`);
     expect((await w.finalReply(saveTweet(w.kim, JACK))).content).toMatch(/^Already saved/);
     expect(w.notion.rows(created.dataSourceId)).toHaveLength(1);
     expect(w.notion.rows(w.tweets.dataSourceId)).toEqual([]);

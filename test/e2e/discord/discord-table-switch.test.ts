@@ -76,10 +76,10 @@ describe('Discord: switching tables', () => {
 
     const dmsBefore = w.discord.dmsTo(w.kim.id).length;
     expect((await pick(reply, inspiration.dataSourceId)).content).toMatch(/^Tweets will be saved to \[Inspiration\]\(/);
-    const report = await w.nthDm(w.kim, dmsBefore, 'the kept-save DM');
+    const report = await w.nthDm(w.kim, dmsBefore, "the kept save's answer");
     const [row] = w.notion.rows(inspiration.dataSourceId);
     expect(text(row!, 'Name')).toBe('@naval');
-    expect(report.content).toMatch(/^I saved the tweet that was waiting:\n• Saved @naval's tweet to \[Inspiration\]\(/);
+    expect(report.content).toMatch(/^Saved @naval's tweet to \[Inspiration\]\(/);
     expect(report.content).toContain(row!.url);
     expect(w.notion.rows(w.tweets.dataSourceId)).toEqual([]);
   });

@@ -222,13 +222,15 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
         w.d
           .dms(sam)
           .slice(dmsBefore)
-          .find((m) => m.text?.startsWith('I saved the tweet that was waiting')),
-      { what: 'the kept-save DM' },
+          .find((m) => m.text?.startsWith('Saved @')),
+      { what: "the kept save's answer" },
     );
     const created = w.notion.tables(w.acme.id).find((t) => t.dataSourceId !== w.tweets.dataSourceId)!;
     const rows = w.notion.rows(created.dataSourceId);
     expect(rows.map((r) => plain(r, 'Handle'))).toEqual(['@jack']);
-    expect(report.text).toBe(`I saved the tweet that was waiting:\n• Saved @jack's tweet to <${rows[0]!.url}|Tweets>.`);
+    // The kept save replays as a job: answered by DM like any save, with its Undo button.
+    expect(report.text).toBe(`Saved @jack's tweet to <${rows[0]!.url}|Tweets>.`);
+    expect(button(report, ACTION_IDS.undoSave).value).toBe(rows[0]!.id);
     // Sent again, it is not written twice.
     expect((await w.d.save(sam, JACK)).body.text).toMatch(/^Already saved/);
     expect(w.notion.rows(created.dataSourceId)).toHaveLength(1);
@@ -249,7 +251,7 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     expect(w.notion.rows(w.tweets.dataSourceId)).toEqual([]);
   });
 
-  it('401: saves are kept, ONE reconnect DM with a Reconnect button; after reconnecting they land and a DM reports them', async () => {
+  it('401: saves are kept, ONE reconnect DM with a Reconnect button; after reconnecting they land, each answered by DM', async () => {
     await w.d.connect(sam);
     w.notion.revokeWorkspaceAccess(w.acme.id);
     const dmsBefore = w.d.dms(sam).length;
@@ -272,14 +274,16 @@ describe('Slack: saving like people expect (duplicates, Undo, zero-config table,
     const page = await completeConnect(reconnect.url!, w.notion);
     expect(page.status).toBe(200);
     await w.product.app.core.idle();
-    const report = await waitFor(
-      () => w.d.dms(sam).find((m) => m.text?.startsWith('I saved the tweets that were waiting')),
-      { what: 'the kept-saves DM' },
+    const answers = await waitFor(
+      () => {
+        const saved = w.d.dms(sam).filter((m) => m.text?.startsWith('Saved @'));
+        return saved.length === 2 ? saved : undefined;
+      },
+      { what: "the kept saves' answers" },
     );
     const rows = w.notion.rows(w.tweets.dataSourceId);
     expect(rows.map((r) => plain(r, 'Name')).sort()).toEqual(['@jack', '@naval']);
-    expect(report.text).toContain('(2 of 2)');
-    for (const row of rows) expect(report.text).toContain(row.url);
+    for (const row of rows) expect(answers.filter((m) => m.text?.includes(row.url))).toHaveLength(1);
     expect(w.d.dms(sam).filter(isReconnectDm)).toHaveLength(1);
   });
 

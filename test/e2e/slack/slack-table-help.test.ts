@@ -143,8 +143,8 @@ describe('Slack: table help', () => {
         w.d
           .dms(sam)
           .slice(dmsBefore)
-          .find((m) => m.text?.startsWith('I saved the tweet that was waiting')),
-      { what: 'the kept-save DM' },
+          .find((m) => m.text?.startsWith("Saved @jack's tweet")),
+      { what: "the kept save's answer" },
     );
     expect(w.notion.rows(created.dataSourceId).map((r) => plain(r, 'Handle'))).toEqual(['@jack']);
     expect((await w.d.save(sam, NAVAL)).body.text).toMatch(/^Saved @naval's tweet/);

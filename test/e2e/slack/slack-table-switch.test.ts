@@ -134,8 +134,8 @@ describe('Slack: switching tables', () => {
         w.d
           .dms(sam)
           .slice(dmsBefore)
-          .find((m) => m.text?.startsWith('I saved the tweet that was waiting')),
-      { what: 'the kept-save DM' },
+          .find((m) => m.text?.startsWith("Saved @naval's tweet")),
+      { what: "the kept save's answer" },
     );
     const [row] = w.notion.rows(inspiration.dataSourceId);
     expect(plain(row!, 'Name')).toBe('@naval');

@@ -7,12 +7,18 @@ import { startNotionSandbox, type NotionSandbox } from '../../../src/sandbox/not
 import { startOembedSandbox, type OembedSandbox } from '../../../src/sandbox/oembed/oembed-sandbox.js';
 import { eventCallbackBody } from '../../../src/sandbox/slack/payloads.js';
 import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/slack-sandbox.js';
-import { connectionStoreKey } from '../../../src/store/keyv-connection-store.js';
+import { connectionStoreKey, workspaceIndexKeys } from '../../../src/store/keyv-connection-store.js';
 import { closeKeyv, createKeyv } from '../../../src/store/keyv-factory.js';
 import { JACK, SIGNING_SECRET, type SlackPerson as Person } from '../../helpers/fixtures.js';
 import { startProduct, TEST_CLIENT, waitFor, type Product } from '../../helpers/product.js';
 import { slackDriver } from '../../helpers/slack-harness.js';
 import { install } from '../../helpers/slack-install.js';
+
+/** The stored lists of a workspace's index of connected users, as they are in the file. */
+async function indexed(keyv: Keyv, teamId: string): Promise<unknown[]> {
+  const stored = await keyv.getMany<string>(workspaceIndexKeys('slack', teamId));
+  return stored.filter((v) => typeof v === 'string').map((v) => JSON.parse(v) as unknown);
+}
 
 const SLACK_CLIENT = { clientId: '3333.4444', clientSecret: 'e2e-uninstall-client-secret' };
 const sam: Person = { teamId: 'T0ACME', userId: 'U0SAM', userName: 'sam' };
@@ -121,12 +127,12 @@ describe('uninstall and the Notion connections of that workspace', () => {
     expect(notion.activeTokenCount(acme.id)).toBe(0);
     // One revoke per person, although three uninstall events came.
     expect(revokes()).toBe(2);
-    expect(await keyv.get('workspace-users:slack:T0ACME')).toBeUndefined();
+    expect(await indexed(keyv, 'T0ACME')).toEqual([]);
 
     expect(await connected(kim)).toBe(true);
     expect(await installed('T0BETA')).toBe(true);
     expect(notion.activeTokenCount(beta.id)).toBe(1);
-    expect(JSON.parse((await keyv.get('workspace-users:slack:T0BETA')) as string)).toEqual([kim.userId]);
+    expect(await indexed(keyv, 'T0BETA')).toEqual([[kim.userId]]);
     expect((await d.save(kim, JACK)).body.text).toMatch(/^(Saved|Already saved)/);
   });
 

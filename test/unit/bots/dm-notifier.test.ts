@@ -25,7 +25,6 @@ function recordingChannel(failFor: ChatUser[] = []) {
     errorFields: (err) => ({ errMessage: (err as Error).message }),
     connected: (n) => `connected to ${n.workspaceName}`,
     reconnectNeeded: (n) => `reconnect, ${n.pending} kept`,
-    pendingSaved: (outcomes) => `${outcomes.length} saved`,
   };
   return { channel, sent };
 }
@@ -45,16 +44,13 @@ describe('createDmNotifier', () => {
     const notifier = createDmNotifier(channel, log);
     await notifier.notifyConnected(sam, connected);
     await notifier.notifyReconnectNeeded(sam, reconnect);
-    await notifier.notifyPendingSaved(sam, [{ kind: 'failed', reason: 'internal' }]);
     expect(sent).toEqual([
       { to: sam.userId, message: 'connected to Acme' },
       { to: sam.userId, message: 'reconnect, 2 kept' },
-      { to: sam.userId, message: '1 saved' },
     ]);
     expect(lines.map((l) => [l.event, l.msg])).toEqual([
       ['notify_connected', 'DM sent'],
       ['notify_reconnect_needed', 'DM sent'],
-      ['notify_pending_saved', 'DM sent'],
     ]);
     expect(lines[0]).toMatchObject({ teamId: sam.teamId, userId: sam.userId, target: 'none_shared' });
     expect(JSON.stringify(lines)).not.toContain(reconnect.connectUrl);

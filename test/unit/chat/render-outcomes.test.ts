@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chooseTargetReply,
-  pendingSavedDm,
-  saveReply,
-  undoReply,
-  type DiscordReply,
-} from '../../../src/bots/discord/replies.js';
+import { chooseTargetReply, saveReply, undoReply, type DiscordReply } from '../../../src/bots/discord/replies.js';
 import type { SlackMessage } from '../../../src/bots/slack/blocks.js';
-import { pendingSavedMessage, saveOutcomeMessage, undoOutcomeMessage } from '../../../src/bots/slack/blocks.js';
+import { saveOutcomeMessage, undoOutcomeMessage } from '../../../src/bots/slack/blocks.js';
 import { chooseOutcomeMessage } from '../../../src/bots/slack/table-picker.js';
 import type { ChooseTargetOutcome, SaveOutcome, UndoOutcome } from '../../../src/core/outcomes.js';
 
@@ -141,11 +135,6 @@ describe('every outcome renders as words on both platforms', () => {
   it.each(cases<SaveOutcome>(SAVE_OUTCOMES))('save: %s', (_kind, outcome) => {
     expectReadable(slackTexts(saveOutcomeMessage(outcome)));
     expectReadable(discordTexts(saveReply(outcome)));
-  });
-
-  it.each(cases<SaveOutcome>(SAVE_OUTCOMES))('kept saves DM: %s', (_kind, outcome) => {
-    expectReadable(slackTexts(pendingSavedMessage([outcome])));
-    expectReadable(discordTexts(pendingSavedDm([outcome])));
   });
 
   it.each(cases<UndoOutcome>(UNDO_OUTCOMES))('undo: %s', (_kind, outcome) => {

@@ -136,8 +136,15 @@ export function memoryPending(): PendingSaves & { list: PendingSave[] } {
       list.push(save);
       return list.length;
     },
-    async takeAll() {
-      return list.splice(0);
+    /** As the real store: the list goes only once `hand` resolved; `emptied` runs before any later add. */
+    async takeAll(_user, hand, emptied) {
+      const taken = [...list];
+      if (taken.length > 0) {
+        await hand(taken);
+        list.splice(0, taken.length);
+      }
+      await emptied?.();
+      return taken;
     },
   };
 }
@@ -149,7 +156,6 @@ export function recordingNotifier(): ChatNotifier & { reconnect: ReconnectNotice
     reconnect,
     notifyConnected: async () => undefined,
     notifyReconnectNeeded: async (_user, notice) => void reconnect.push(notice),
-    notifyPendingSaved: async () => undefined,
     deliverSaveResult: async () => undefined,
   };
 }

@@ -24,7 +24,7 @@ describe('keepSave', () => {
   it('taken for a replay, a save can be kept again', async () => {
     const deps = { claims: memoryClaims(), pendingSaves: memoryPending() };
     await keepSave(deps, sam, { tweet: jack, queuedAt: AT });
-    const taken: PendingSave[] = await deps.pendingSaves.takeAll(sam);
+    const taken: PendingSave[] = await deps.pendingSaves.takeAll(sam, async () => undefined);
     await releaseKept(deps.claims, sam, taken);
     expect(await keepSave(deps, sam, { tweet: jack, queuedAt: AT })).toBe(1);
   });

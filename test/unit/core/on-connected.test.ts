@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../src/core/create-core.js';
 import type { SaveOutcome } from '../../../src/core/outcomes.js';
 import type { NotionGateway, SaveIndex } from '../../../src/core/ports.js';
+import type { ReplyTo } from '../../../src/core/save-jobs.js';
 import { MemorySaveJobQueue } from '../../../src/store/jobs/memory-save-job-queue.js';
 import { liveConnection, memoryClaims, memoryConnections, memoryPending, sam, silent } from './fakes.js';
 
@@ -49,12 +50,11 @@ describe('onConnected', () => {
       publicUrl: () => 'https://bot.example',
     });
     const connected: string[] = [];
-    const replayed: SaveOutcome[][] = [];
+    const replayed: { replyTo: ReplyTo; outcome: SaveOutcome }[] = [];
     core.registerNotifier('slack', {
       notifyConnected: async (_user, notice) => void connected.push(notice.status.kind),
       notifyReconnectNeeded: async () => undefined,
-      notifyPendingSaved: async (_user, outcomes) => void replayed.push(outcomes),
-      deliverSaveResult: async () => undefined,
+      deliverSaveResult: async (replyTo, _user, outcome) => void replayed.push({ replyTo, outcome }),
     });
     await jobs.start(core.saveJobHandler);
 
@@ -71,7 +71,9 @@ describe('onConnected', () => {
     await core.idle();
 
     expect(connected).toEqual(['ready']);
-    expect(replayed).toEqual([[expect.objectContaining({ kind: 'saved', table: 'Tweets' })]]);
+    expect(replayed).toEqual([
+      { replyTo: { kind: 'dm' }, outcome: expect.objectContaining({ kind: 'saved', table: 'Tweets' }) },
+    ]);
     expect(rows).toEqual(['T2']);
     expect(pendingSaves.list).toEqual([]);
     expect(connections.current()).toMatchObject({ accessToken: 'T2', target: { dataSourceId: 'ds-1' } });

@@ -27,24 +27,29 @@ const saved: SaveOutcome = {
   textMissing: false,
 };
 
-function setup(save: () => Promise<SaveOutcome>, at: { ms: number }, giveUpAfterHours = 24) {
+function setup(save: () => Promise<SaveOutcome>, at: { ms: number }, giveUpAfterHours = 24, claims = memoryClaims()) {
   const delivered: SaveOutcome[] = [];
+  /** Whether each answer was told it replaces a "queued" note. */
+  const replacing: boolean[] = [];
   const notifier: ChatNotifier = {
     ...recordingNotifier(),
-    deliverSaveResult: async (_to, _user, outcome) => void delivered.push(outcome),
+    deliverSaveResult: async (_to, _user, outcome, options) => {
+      delivered.push(outcome);
+      replacing.push(options?.replacesNote === true);
+    },
   };
   const settled: SaveOutcome[] = [];
   const handler = createSaveJobHandler({
     save,
     notifierFor: () => notifier,
-    claims: memoryClaims(),
+    claims,
     log: silent,
     now: () => new Date(Date.parse(ACCEPTED) + at.ms),
     giveUpAfterHours,
     settled: (_job, outcome) => void settled.push(outcome),
     random: () => 0.5,
   });
-  return { handler, delivered, settled };
+  return { handler, delivered, settled, replacing };
 }
 
 afterEach(() => vi.useRealTimers());
@@ -116,13 +121,82 @@ describe('the save job handler', () => {
   it('tells the user "queued" when the save is still running at the end of the reply window, then "Saved"', async () => {
     vi.useFakeTimers();
     let finish!: (o: SaveOutcome) => void;
-    const { handler, delivered } = setup(() => new Promise((resolve) => (finish = resolve)), { ms: 0 });
+    const { handler, delivered, replacing } = setup(() => new Promise((resolve) => (finish = resolve)), { ms: 0 });
     const run = handler(job, { attempt: 1 });
     await vi.advanceTimersByTimeAsync(QUEUED_NOTE_AFTER_MS + 1);
     expect(delivered).toEqual([{ kind: 'queued', tweet }]);
     finish(saved);
     await run;
     expect(delivered).toEqual([{ kind: 'queued', tweet }, saved]);
+    expect(replacing).toEqual([false, true]);
+  });
+
+  it('the final answer replaces a note another instance (or the process before a restart) sent', async () => {
+    const claims = memoryClaims();
+    const at = { ms: 30_000 };
+    const first = setup(async () => ({ kind: 'failed', reason: 'notion_unavailable' }), at, 24, claims);
+    await expect(first.handler(job, { attempt: 3 })).rejects.toBeInstanceOf(RetryLaterError);
+    expect(first.delivered).toEqual([{ kind: 'queued', tweet }]);
+    at.ms = 40_000;
+    const second = setup(async () => saved, at, 24, claims);
+    await second.handler(job, { attempt: 4 });
+    expect(second.delivered).toEqual([saved]);
+    expect(second.replacing).toEqual([true]);
+  });
+
+  it('a save answered within the reply window replaces nothing and asks the store nothing about notes', async () => {
+    const claims = memoryClaims();
+    const claim = vi.spyOn(claims, 'claim');
+    const { handler, replacing } = setup(async () => saved, { ms: 100 }, 24, claims);
+    await handler(job, { attempt: 1 });
+    expect(replacing).toEqual([false]);
+    expect(claim).not.toHaveBeenCalled();
+  });
+
+  describe('a replayed kept save', () => {
+    const replayed: SaveJob = { ...job, key: `${job.key}-kept`, keptAt: '2025-12-30T00:00:00.000Z' };
+    const keptAgain: SaveOutcome[] = [
+      { kind: 'needs_table', status: { kind: 'none_shared' }, kept: true },
+      { kind: 'reconnect', connectUrl: 'https://bot.example/oauth/notion/start?t=x', kept: true },
+    ];
+
+    it('kept again by the worker is still waiting: settled, but not answered (a first save is)', async () => {
+      for (const outcome of keptAgain) {
+        const first = setup(async () => outcome, { ms: 100 });
+        await first.handler(job, { attempt: 1 });
+        expect(first.delivered).toEqual([outcome]);
+
+        const again = setup(async () => outcome, { ms: 100 });
+        await again.handler(replayed, { attempt: 1 });
+        expect(again.delivered).toEqual([]);
+        expect(again.settled).toEqual([outcome]);
+      }
+    });
+
+    it('is answered like any save once it lands, or when it could not be kept again', async () => {
+      const notKept: SaveOutcome = { kind: 'needs_table', status: { kind: 'none_shared' }, kept: false };
+      for (const outcome of [saved, notKept]) {
+        const { handler, delivered } = setup(async () => outcome, { ms: 100 });
+        await handler(replayed, { attempt: 1 });
+        expect(delivered).toEqual([outcome]);
+      }
+    });
+
+    it('gets no "queued" note however long it waits: only its answer', async () => {
+      vi.useFakeTimers();
+      let finish!: (o: SaveOutcome) => void;
+      const slow = setup(() => new Promise((resolve) => (finish = resolve)), { ms: 0 });
+      const run = slow.handler(replayed, { attempt: 1 });
+      await vi.advanceTimersByTimeAsync(QUEUED_NOTE_AFTER_MS + 1);
+      finish(saved);
+      await run;
+      expect(slow.delivered).toEqual([saved]);
+
+      const at = { ms: 30_000 };
+      const busy = setup(async () => ({ kind: 'failed', reason: 'notion_unavailable' }), at);
+      await expect(busy.handler(replayed, { attempt: 4 })).rejects.toBeInstanceOf(RetryLaterError);
+      expect(busy.delivered).toEqual([]);
+    });
   });
 
   it('gives up after SAVE_GIVE_UP_AFTER_HOURS, plainly and with the tweet, without calling the worker', async () => {

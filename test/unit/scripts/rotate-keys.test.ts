@@ -79,8 +79,8 @@ async function readAll(keyv: Keyv, keys: Parameters<typeof createTokenCipher>[0]
       index.findByPage(lee, savedRecord(3).pageId),
     ]),
     kept: [
-      await new KeyvPendingSaves(keyv, cipher).takeAll(sam),
-      await new KeyvPendingSaves(keyv, cipher).takeAll(lee),
+      await new KeyvPendingSaves(keyv, cipher).takeAll(sam, async () => undefined),
+      await new KeyvPendingSaves(keyv, cipher).takeAll(lee, async () => undefined),
     ],
   };
 }

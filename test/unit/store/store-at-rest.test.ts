@@ -150,17 +150,20 @@ describe('saved-tweet records and kept saves are encrypted, bound to their key',
     await pending().add(user, kept);
     const [[key, blob]] = (await rawValues()) as [[string, unknown]];
     expect(blob).toMatch(/^v1\.k1\./);
-    await expect(pending().takeAll(user)).resolves.toEqual([kept]);
-    await expect(pending().takeAll(user)).resolves.toEqual([]);
+    await expect(pending().takeAll(user, async () => undefined)).resolves.toEqual([kept]);
+    await expect(pending().takeAll(user, async () => undefined)).resolves.toEqual([]);
 
     await keyv.set(key, [kept]); // an older version's list
     await expect(pending().add(user, { ...kept, tableName: undefined })).resolves.toBe(2);
     expect(await keyv.get(key)).toMatch(/^v1\.k1\./);
-    await expect(pending().takeAll(user)).resolves.toEqual([kept, { ...kept, tableName: undefined }]);
+    await expect(pending().takeAll(user, async () => undefined)).resolves.toEqual([
+      kept,
+      { ...kept, tableName: undefined },
+    ]);
   });
 
   it('kept saves that no key decrypts are an error, not an empty list', async () => {
     await pending([k2]).add(user, kept);
-    await expect(pending([k1]).takeAll(user)).rejects.toBeInstanceOf(StoreDecryptError);
+    await expect(pending([k1]).takeAll(user, async () => undefined)).rejects.toBeInstanceOf(StoreDecryptError);
   });
 });

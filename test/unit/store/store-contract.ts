@@ -5,7 +5,11 @@ import type { ChatUser } from '../../../src/core/chat-user.js';
 import { chatUserKey } from '../../../src/core/chat-user.js';
 import { StoreDecryptError } from '../../../src/core/errors.js';
 import { KeyvClaimStore } from '../../../src/store/keyv-claim-store.js';
-import { connectionStoreKey, KeyvConnectionStore } from '../../../src/store/keyv-connection-store.js';
+import {
+  connectionStoreKey,
+  KeyvConnectionStore,
+  workspaceIndexKeys,
+} from '../../../src/store/keyv-connection-store.js';
 import { closeKeyv, createKeyv, deleteIfValue, setIfAbsent, sweepExpired } from '../../../src/store/keyv-factory.js';
 import { KeyvOneTimeStore, oneTimeStoreKey } from '../../../src/store/keyv-one-time-store.js';
 import { KeyvPendingSaves } from '../../../src/store/keyv-pending-saves.js';
@@ -116,8 +120,22 @@ export function defineStoreContract(backend: ContractBackend): void {
         );
         await Promise.all(people.slice(6).map((u) => connections.delete(u)));
         expect(await connections.usersInWorkspace('slack', team)).toEqual([]);
-        await expect(keyv.get(`workspace-users:slack:${team}`)).resolves.toBeUndefined();
+        const stored = await keyv.getMany(workspaceIndexKeys('slack', team));
+        expect(stored.filter((v) => v !== undefined && v !== null)).toEqual([]);
         expect(await ids(other)).toEqual(['UIX0']);
+      });
+
+      it('reads the one-list workspace index older versions wrote, and empties it as its users leave', async () => {
+        const team = `TLEG${randomBytes(3).toString('hex').toUpperCase()}`;
+        const [old, recent] = [slackUser('UOLD', team), slackUser('UNEW', team)];
+        await connections.set(old, connectionFor(old));
+        await keyv.set(`workspace-users:slack:${team}`, JSON.stringify(['UOLD', 'UGONE']));
+        await connections.set(recent, connectionFor(recent));
+        const ids = async () => (await connections.usersInWorkspace('slack', team)).map((u) => u.userId).sort();
+        expect(await ids()).toEqual(['UGONE', 'UNEW', 'UOLD']);
+        await connections.delete(old);
+        expect(await ids()).toEqual(['UGONE', 'UNEW']);
+        await expect(keyv.get(`workspace-users:slack:${team}`)).resolves.toBe(JSON.stringify(['UGONE']));
       });
 
       it('stores an encrypted blob under connection:<chat user key>, with no token or workspace name in it', async () => {
@@ -359,10 +377,52 @@ export function defineStoreContract(backend: ContractBackend): void {
           queuedAt: new Date().toISOString(),
         });
         await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).add(user, save(i))));
-        const [first, second] = await Promise.all([a.takeAll(user), b.takeAll(user)]);
+        const take = (store: KeyvPendingSaves) => store.takeAll(user, async () => undefined);
+        const [first, second] = await Promise.all([take(a), take(b)]);
         const taken = [...first, ...second].map((s) => Number(s.tweet.id)).sort((x, y) => x - y);
         expect(taken).toEqual(Array.from({ length: 20 }, (_, i) => i));
         expect(Math.min(first.length, second.length)).toBe(0);
+      });
+
+      it('deletes the list only once it was handed on; a save kept meanwhile waits for the next take', async () => {
+        const a = new KeyvPendingSaves(keyv, createTokenCipher([k1]));
+        const b = new KeyvPendingSaves(keyvB ?? keyv, createTokenCipher([k1]));
+        const user = slackUser(`UP${randomBytes(3).toString('hex')}`);
+        const save = (id: string) => ({
+          tweet: { id, url: `https://x.com/jack/status/${id}`, handle: 'jack' },
+          queuedAt: new Date().toISOString(),
+        });
+        const ids = (saves: { tweet: { id?: string } }[]) => saves.map((s) => s.tweet.id);
+        await a.add(user, save('1'));
+        await a.add(user, save('2'));
+
+        // Handing on fails (a job could not be stored): everything stays, and `emptied` is not reached.
+        const emptied: string[] = [];
+        const refused = a.takeAll(
+          user,
+          async () => Promise.reject(new Error('queue down')),
+          async () => void emptied.push('a'),
+        );
+        await expect(refused).rejects.toThrow('queue down');
+        expect(emptied).toEqual([]);
+
+        // Handed on: a save kept by the other instance meanwhile waits for the lease, after `emptied`.
+        const steps: string[] = [];
+        let later: Promise<number> | undefined;
+        const taken = await a.takeAll(
+          user,
+          async (saves) => {
+            steps.push(`hand ${ids(saves).join(',')}`);
+            later = b.add(user, save('3')).then((n) => (steps.push('added'), n));
+            await new Promise((resolve) => setTimeout(resolve, 60));
+          },
+          async () => void steps.push('emptied'),
+        );
+        expect(ids(taken)).toEqual(['1', '2']);
+        await expect(later).resolves.toBe(1);
+        expect(steps).toEqual(['hand 1,2', 'emptied', 'added']);
+        expect(ids(await b.takeAll(user, async () => undefined))).toEqual(['3']);
+        expect(await b.takeAll(user, async () => undefined)).toEqual([]);
       });
     });
 

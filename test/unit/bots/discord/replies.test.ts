@@ -9,7 +9,6 @@ import {
   connectLinkDm,
   connectLinkEphemeral,
   parseButtonId,
-  pendingSavedDm,
   reconnectNeededDm,
   saveReply,
   TABLE_PICKER_ID,
@@ -127,7 +126,6 @@ describe('replies', () => {
       connectLinkDm(link),
       connectLinkEphemeral(link),
       reconnectNeededDm({ workspaceName: 'Acme', connectUrl: link.url, pending: 2 }),
-      pendingSavedDm(outcomes),
     ];
     for (const reply of replies) {
       expect(validateMessage(json(reply))).toEqual([]);

@@ -3,7 +3,6 @@ import {
   connectedMessage,
   connectMessage,
   homeView,
-  pendingSavedMessage,
   reconnectNeededMessage,
   saveOutcomeMessage,
   tablePicker,
@@ -237,14 +236,6 @@ describe('DMs outside a request', () => {
         style: 'primary',
       }),
     ]);
-  });
-
-  it('the kept-saves DM links every saved row', () => {
-    const msg = pendingSavedMessage([saved, { ...saved, pageUrl: 'https://www.notion.so/row-2', pageId: 'p2' }]);
-    expect(msg.text).toMatch(/^I saved the tweets that were waiting \(2 of 2\):/);
-    expect(pendingSavedMessage([saved]).text).toMatch(/^I saved the tweet that was waiting:\n• Saved @jack's tweet/);
-    expect(msg.text).toContain('https://www.notion.so/row-1');
-    expect(msg.text).toContain('https://www.notion.so/row-2');
   });
 
   it('the Home tab says a reconnect is needed and makes Reconnect the primary button', () => {
