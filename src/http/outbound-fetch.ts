@@ -41,102 +41,6 @@ function responseHeaders(raw: http.IncomingHttpHeaders): Headers {
   return headers;
 }
 
-const utf8 = new TextDecoder(); // as Response.text() decodes: replacement characters, a leading BOM dropped
-
-/**
- * The answer of a call, its body already in memory. Node 20's Response would wrap those bytes in a WHATWG stream only
- * to read them back (about 25 µs and a few dozen objects per call; a save makes three calls): this one reads `text`,
- * `json`, `arrayBuffer` and `bytes` straight from them, builds its Headers on first use, and hands anything else
- * (`body` as a stream, `blob`, `formData`, `clone`) to a real Response made from the same bytes. A body is read once,
- * as with fetch: a second read rejects with a TypeError.
- */
-class BufferedResponse {
-  readonly type = 'basic';
-  readonly redirected = false;
-  #bytes: Buffer | null;
-  #used = false;
-  #headers: Headers | undefined;
-  #full: Response | undefined;
-
-  constructor(
-    readonly url: string,
-    readonly status: number,
-    readonly statusText: string,
-    private readonly rawHeaders: http.IncomingHttpHeaders,
-    bytes: Buffer | null,
-  ) {
-    this.#bytes = bytes;
-  }
-
-  get ok(): boolean {
-    return this.status >= 200 && this.status <= 299;
-  }
-
-  get headers(): Headers {
-    return (this.#headers ??= responseHeaders(this.rawHeaders));
-  }
-
-  get bodyUsed(): boolean {
-    return this.#used || Boolean(this.#full?.bodyUsed);
-  }
-
-  get body(): ReadableStream<Uint8Array> | null {
-    return this.#response().body;
-  }
-
-  async text(): Promise<string> {
-    if (this.#full && !this.#used) return this.#full.text();
-    return utf8.decode(this.#take());
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    if (this.#full && !this.#used) return this.#full.arrayBuffer();
-    const bytes = this.#take();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-
-  async bytes(): Promise<Uint8Array> {
-    return new Uint8Array(await this.arrayBuffer());
-  }
-
-  blob(): Promise<Blob> {
-    return this.#response().blob();
-  }
-
-  formData(): Promise<FormData> {
-    return this.#response().formData();
-  }
-
-  clone(): Response {
-    return this.#response().clone();
-  }
-
-  #take(): Buffer {
-    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
-    this.#used = true;
-    const bytes = this.#bytes ?? Buffer.alloc(0);
-    this.#bytes = null;
-    return bytes;
-  }
-
-  /** The real Response, with the bytes not read yet (none once they were read). */
-  #response(): Response {
-    if (!this.#full) {
-      this.#full = new Response(this.#bytes, {
-        status: this.status,
-        statusText: this.statusText,
-        headers: this.headers,
-      });
-      this.#bytes = null;
-    }
-    return this.#full;
-  }
-}
-
 /** Rejects as the built-in fetch does: an aborted call with the signal's reason, a network failure as TypeError. */
 function fetchError(err: unknown, signal: AbortSignal | null | undefined): unknown {
   if (signal?.aborted) return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
@@ -173,10 +77,12 @@ export const outboundFetch: OutboundFetch = (input, init = {}) => {
             resolve(fetch(input, init));
             return;
           }
-          const bytes = NULL_BODY.has(status) ? null : Buffer.concat(chunks);
-          // Response's own type, which this covers for what callers use (see BufferedResponse).
           resolve(
-            new BufferedResponse(url.href, status, res.statusMessage ?? '', res.headers, bytes) as unknown as Response,
+            new Response(NULL_BODY.has(status) ? null : Buffer.concat(chunks), {
+              status,
+              statusText: res.statusMessage ?? '',
+              headers: responseHeaders(res.headers),
+            }),
           );
         });
       },
