@@ -88,7 +88,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     destination,
   );
   // A child's bindings are written on each of its lines: censored the same way, once, when it is made. Children
-  // inherit this `child` from the root (pino makes each with Object.create of its parent).
+  // inherit this `child` from the root (pino makes each with Object.create of its parent); pino's own
+  // `formatters.bindings` would not do: a child resets it.
   const child = logger.child;
   logger.child = function (this: Logger, bindings: Record<string, unknown>, options?: object) {
     return child.call(this, redactSecrets(bindings) as Record<string, unknown>, options);
