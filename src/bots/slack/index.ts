@@ -72,8 +72,15 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
   const socketMode = config.appToken !== undefined;
   const logger = boltLogger(log);
   const clientOptions = { slackApiUrl: config.apiUrl };
-  // No listener reads `context.conversation`: Bolt's conversation store would only cost a lookup on every request.
-  const convoStore = false as const;
+  // What every mode's App shares. No listener reads `context.conversation`: Bolt's conversation store would only
+  // cost a lookup on every request.
+  const appOptions = {
+    clientOptions,
+    convoStore: false,
+    logger,
+    deferInitialization: true,
+    extendedErrorHandler: true,
+  } as const;
 
   const publicUrl = options.publicUrl ?? (() => 'http://localhost');
   const installUrl = () => `${publicUrl()}${INSTALL_PATH}`;
@@ -113,11 +120,7 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
     });
     app = new App({
       receiver,
-      clientOptions,
-      convoStore,
-      logger,
-      deferInitialization: true,
-      extendedErrorHandler: true,
+      ...appOptions,
     });
   } else if (config.appToken === undefined) {
     receiver = new HTTPReceiver({
@@ -130,11 +133,7 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
     app = new App({
       token: config.botToken,
       receiver,
-      clientOptions,
-      convoStore,
-      logger,
-      deferInitialization: true,
-      extendedErrorHandler: true,
+      ...appOptions,
     });
   } else {
     // Socket Mode gets no signing secret: its requests arrive unsigned over the app's own WebSocket
@@ -143,11 +142,7 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
       token: config.botToken,
       appToken: config.appToken,
       socketMode: true,
-      clientOptions,
-      convoStore,
-      logger,
-      deferInitialization: true,
-      extendedErrorHandler: true,
+      ...appOptions,
     });
   }
 

@@ -2,7 +2,15 @@ import type { ChatUser } from '../../../src/core/chat-user.js';
 import type { NotionConnection, TokenGrant } from '../../../src/core/connection.js';
 import { NotionAccessRevokedError, OAuthCodeRejectedError } from '../../../src/core/errors.js';
 import type { ChatNotifier, ReconnectNotice } from '../../../src/core/outcomes.js';
-import type { ClaimStore, ConnectionStore, NotionGateway, PendingSave, PendingSaves } from '../../../src/core/ports.js';
+import type {
+  ClaimStore,
+  ConnectionStore,
+  NotionGateway,
+  PendingSave,
+  PendingSaves,
+  SavedRecord,
+  SaveIndex,
+} from '../../../src/core/ports.js';
 import { createLogger } from '../../../src/log.js';
 
 import { sam } from '../../helpers/fixtures.js';
@@ -111,6 +119,18 @@ export function tokenNotion() {
     } as unknown as NotionGateway,
   };
   return notion;
+}
+
+/** A save index in memory, its records open to look at. */
+export function memoryIndex(): SaveIndex & { records: SavedRecord[] } {
+  const records: SavedRecord[] = [];
+  return {
+    records,
+    find: async (_u, ds, key) => records.find((r) => r.dataSourceId === ds && r.tweetKey === key),
+    findByPage: async (_u, id) => records.find((r) => r.pageId === id),
+    remember: async (_u, r) => void records.push(r),
+    forget: async () => undefined,
+  };
 }
 
 export function memoryClaims(): ClaimStore & { held: Set<string> } {

@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { NotionRateLimitedError } from '../../../src/core/errors.js';
 import type { NotionRateLimiter } from '../../../src/core/notion-rate-limit.js';
-import type { NotionGateway, SavedRecord, SaveIndex } from '../../../src/core/ports.js';
+import type { NotionGateway } from '../../../src/core/ports.js';
 import { RetryLaterError } from '../../../src/core/save-jobs.js';
 import { createSaveWorker, type SaveJob } from '../../../src/core/save-worker.js';
 import { createUseCaseContext } from '../../../src/core/use-cases/context.js';
-import { liveConnection, memoryClaims, memoryConnections, memoryPending, sam, silent } from './fakes.js';
+import { liveConnection, memoryClaims, memoryConnections, memoryIndex, memoryPending, sam, silent } from './fakes.js';
 
 const TARGET = { dataSourceId: 'ds-1', title: 'Tweets', mapping: { title: 'Handle', text: 'Tweet', link: 'Link' } };
 const tweet = { id: '20', url: 'https://x.com/jack/status/20', handle: 'jack', text: 'just setting up my twttr' };
 const job: SaveJob = { key: 'save:slack:T1:U1:default:20:once:n1', acceptedAt: '2026-01-01T00:00:00.000Z', tweet };
-
-function memoryIndex(): SaveIndex & { records: SavedRecord[] } {
-  const records: SavedRecord[] = [];
-  return {
-    records,
-    find: async (_u, ds, key) => records.find((r) => r.dataSourceId === ds && r.tweetKey === key),
-    findByPage: async (_u, id) => records.find((r) => r.pageId === id),
-    remember: async (_u, r) => void records.push(r),
-    forget: async () => undefined,
-  };
-}
 
 function setup(
   notion: Partial<NotionGateway>,

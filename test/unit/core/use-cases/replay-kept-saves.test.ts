@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatUser } from '../../../../src/core/chat-user.js';
 import { createCore } from '../../../../src/core/create-core.js';
 import type { SaveOutcome } from '../../../../src/core/outcomes.js';
-import type { NotionGateway, PendingSave, PendingSaves, SavedRecord, SaveIndex } from '../../../../src/core/ports.js';
+import type { NotionGateway, PendingSave, PendingSaves } from '../../../../src/core/ports.js';
 import type { ReplyTo, SaveJob, SaveJobQueue } from '../../../../src/core/save-jobs.js';
 import { createUseCaseContext } from '../../../../src/core/use-cases/context.js';
 import { createReplayKeptSaves, keptSaveJob } from '../../../../src/core/use-cases/replay-kept-saves.js';
@@ -18,6 +18,7 @@ import {
   liveConnection,
   memoryClaims,
   memoryConnections,
+  memoryIndex,
   memoryPending,
   recordingNotifier,
   sam,
@@ -34,17 +35,6 @@ const KEPT: PendingSave[] = [
   { tweet: tweet('21'), tableName: 'Tweets', comment: 'for later', tags: ['ai'], queuedAt: '2026-01-01T00:00:01.000Z' },
   { tweet: tweet('22'), dataSourceId: 'ds-1', force: true, queuedAt: '2026-01-01T00:00:02.000Z' },
 ];
-
-function memoryIndex(): SaveIndex & { records: SavedRecord[] } {
-  const records: SavedRecord[] = [];
-  return {
-    records,
-    find: async (_u, ds, key) => records.find((r) => r.dataSourceId === ds && r.tweetKey === key),
-    findByPage: async (_u, id) => records.find((r) => r.pageId === id),
-    remember: async (_u, r) => void records.push(r),
-    forget: async () => undefined,
-  };
-}
 
 /** The table as Notion has it: rows with their link and creation time, found again by link (findRowByTweet). */
 function tableNotion(clock: { now: Date }) {
