@@ -25,13 +25,13 @@ import {
   type ProductExtras,
 } from '../bench/lib/report.js';
 import { seedSqliteConnections } from '../bench/lib/seed-connections.js';
+import { createSlackSender } from '../bench/lib/slack-sender.js';
 import { spawnApp, type RunningApp } from '../bench/lib/spawn-app.js';
 import { percentile, pool } from '../bench/lib/stats.js';
 import { startFxTwitterSandbox, type FxTwitterSandbox } from '../src/sandbox/fxtwitter/fxtwitter-sandbox.js';
 import { startNotionSandbox, type NotionSandbox } from '../src/sandbox/notion/notion-sandbox.js';
 import { startOembedSandbox, type OembedSandbox } from '../src/sandbox/oembed/oembed-sandbox.js';
 import { slashCommandBody } from '../src/sandbox/slack/payloads.js';
-import { sendSignedRequest } from '../src/sandbox/slack/sign-request.js';
 import { startSlackSandbox, type SlackSandbox } from '../src/sandbox/slack/slack-sandbox.js';
 import { completeConnect, consentAtNotion } from '../test/helpers/connect-flow.js';
 
@@ -243,8 +243,8 @@ async function startApp(
   return { proc, redirectUri, url };
 }
 
-const post = (app: Started, body: string) =>
-  sendSignedRequest(`${app.url}/slack/events`, body, { signingSecret: SIGNING_SECRET });
+const slackSender = createSlackSender(SIGNING_SECRET);
+const post = (app: Started, body: string) => slackSender.send(`${app.url}/slack/events`, body);
 const CONNECT_LINK = /https?:\/\/[^\s"<>|]+\/oauth\/notion\/start\?t=[\w-]+/;
 
 async function waitUntil<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
@@ -272,7 +272,7 @@ async function connectUser(app: AppName, started: Started, emu: Emulations, user
     started,
     slashCommandBody({ teamId: user.teamId, userId, command: '/notion-connect', text: '', responseUrl }),
   );
-  const ack = await res.text();
+  const ack = res.body;
   if (res.status !== 200) throw new Error(`${app}: /notion-connect answered ${res.status}`);
   // The product DMs the link; the comparison apps put it in the ack.
   const link =
@@ -385,7 +385,6 @@ async function runLoad(
     };
     try {
       const res = await post(started, body);
-      await res.arrayBuffer();
       took();
       if (res.status !== 200) non200++;
     } catch {
@@ -612,6 +611,7 @@ async function main(): Promise<void> {
     await emu.slack.close();
     await emu.oembed.close();
     await emu.fxtwitter.close();
+    slackSender.close();
   }
   notes.push(
     'The floor paces each connection at 95 % of the rate limit, so its calls per row stay 1.00; ' +

@@ -173,8 +173,8 @@ export function markdownReport(result: BenchResult): string {
     lines.push(
       `- ${f.app}'s own timing (its /metrics, request headers read → response sent): ` +
         `${n(f.serverAcks.within200msPct, 1)} % of ${f.serverAcks.answers} /slack/events answers within 200 ms, ` +
-        `p99 at most ${n(f.serverAcks.p99AtMostMs)} ms; the ack times above also hold the load generator's ` +
-        'connection set-up and the time a request waits before the product reads it.',
+        `p99 at most ${n(f.serverAcks.p99AtMostMs)} ms; the ack times above also hold the time a request waits ` +
+        "before the product reads it and the load generator's own delay (it sends with node:http keep-alive).",
     );
   }
   for (const note of result.notes) lines.push(`- ${note}`);
