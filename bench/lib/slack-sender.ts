@@ -7,11 +7,10 @@ export interface SentRequest {
 }
 
 /**
- * Slack's side of the load: signed form POSTs over node:http with kept-alive connections. Not `fetch`: at 100 in
- * flight, undici's fetch in the load generator (which also hosts the emulations) added up to a second of its own to
- * the measured acks: clusters of requests sent together read their 200 about 1 s later while the product's own
- * /metrics had answered every one within 200 ms (product-only run, ack p99 1,491 ms with fetch, 198 and 282 ms
- * with this sender). Every app in the bench gets the same sender.
+ * Slack's side of the load: signed form POSTs over node:http with kept-alive connections. Not `fetch`: the load
+ * generator also hosts the emulations on the same 2 cores, and undici's fetch cost it enough that its own event-loop
+ * delay while sending (which lands in every measured ack) was p99 48-92 ms; with this sender it is 24-32 ms.
+ * Every app in the bench gets the same sender.
  */
 export function createSlackSender(signingSecret: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
