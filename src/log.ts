@@ -73,6 +73,19 @@ export function withLogContext<T>(fields: Record<string, string>, fn: () => T): 
   return context.run({ ...context.getStore(), ...fields }, fn);
 }
 
+/** A field of the log context the caller runs in, e.g. the `requestId` a save job is accepted under. */
+export function logContextField(name: string): string | undefined {
+  return context.getStore()?.[name];
+}
+
+/**
+ * Runs `fn` with exactly `fields` as its log context, dropping the inherited one: a save job is started by whichever
+ * request's `add` woke the worker (one claim may start several jobs), and its lines must name its own request.
+ */
+export function withOwnLogContext<T>(fields: Record<string, string>, fn: () => T): T {
+  return context.run({ ...fields }, fn);
+}
+
 /** The product's structured logger: JSON lines, secrets censored by field name (see {@link redactSecrets}). */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const logger = pino(

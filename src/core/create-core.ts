@@ -1,3 +1,4 @@
+import { logContextField } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createAddNote } from './add-note.js';
 import { chatUserKey, type ChatUser } from './chat-user.js';
@@ -87,12 +88,14 @@ export function createCore(deps: CoreDeps): CoreService {
       log.info({ event: 'save.slow_down', platform: user.platform, waiting }, 'fair use: save refused');
       return { outcome: { kind: 'slow_down', waiting } };
     }
+    const requestId = logContextField('requestId');
     const job: SaveJob = {
       user,
       ...request,
       key: saveJobKey(user, request),
       replyTo,
       acceptedAt: ctx.now().toISOString(),
+      ...(requestId ? { requestId } : {}),
     };
     await deps.jobs.add(job);
     counted.add(job.key);

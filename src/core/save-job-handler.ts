@@ -1,4 +1,4 @@
-import type { Logger } from '../log.js';
+import { withOwnLogContext, type Logger } from '../log.js';
 import { noMetrics, type Metrics } from '../metrics/metrics.js';
 import type { ChatUser } from './chat-user.js';
 import { errorCode } from './errors.js';
@@ -124,7 +124,10 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
     await finish(job, { kind: 'gave_up', tweet: job.tweet, hours }, ageMs);
   }
 
-  return async function handleSaveJob(job: SaveJob, delivery: JobDelivery): Promise<void> {
+  return (job, delivery) =>
+    withOwnLogContext(job.requestId ? { requestId: job.requestId } : {}, () => handle(job, delivery));
+
+  async function handle(job: SaveJob, delivery: JobDelivery): Promise<void> {
     const acceptedAt = Date.parse(job.acceptedAt);
     const age = () => deps.now().getTime() - acceptedAt;
     if (age() >= giveUpMs) return giveUp(job, age());
@@ -154,7 +157,7 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
     const wait = retryDecision(outcome, delivery.attempt, deps.random);
     if (wait) return waitOrGiveUp(job, wait, age());
     await finish(job, outcome, age(), (await noting) ?? false);
-  };
+  }
 
   async function waitOrGiveUp(job: SaveJob, wait: RetryLaterError, ageMs: number): Promise<void> {
     if (ageMs + wait.delayMs >= giveUpMs) return giveUp(job, ageMs);

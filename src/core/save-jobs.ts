@@ -46,6 +46,8 @@ export interface SaveJob {
    * `acceptedAt` is the replay's.
    */
   keptAt?: string | undefined;
+  /** The request that accepted the job (HTTP request or Discord interaction): the job's log lines name it. */
+  requestId?: string | undefined;
 }
 
 /** What the handler learns about this delivery of a job. */

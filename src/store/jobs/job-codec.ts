@@ -48,6 +48,7 @@ const storedSchema = z.object({
     force: z.boolean().optional(),
     acceptedAt: z.string(),
     keptAt: optionalString,
+    requestId: optionalString,
   }),
   replyTo: z.string(),
 });

@@ -2,6 +2,7 @@ import type { Keyv } from 'keyv';
 import { randomBytes } from 'node:crypto';
 import type { JobDelivery, SaveJob, SaveJobHandler, SaveJobQueue, SaveQueueStats } from '../../core/save-jobs.js';
 import { RetryLaterError } from '../../core/save-jobs.js';
+import { withOwnLogContext } from '../../log.js';
 import type { JobCodec } from './job-codec.js';
 import { errorSummary, resolveJobQueueOptions, retryDelayMs, type JobQueueOptions } from './job-queue-options.js';
 
@@ -233,7 +234,8 @@ export class SqliteSaveJobQueue implements SaveJobQueue {
       return;
     }
     clearTimeout(this.timer);
-    this.ticking = this.tick()
+    // Woken by a request's add: the poll and the jobs it starts are not that request's work (each job logs its own).
+    this.ticking = withOwnLogContext({}, () => this.tick())
       .catch((err: unknown) => {
         this.options.log?.warn(
           { event: 'save_job.poll_failed', engine: 'sqlite', err: errorSummary(err) },

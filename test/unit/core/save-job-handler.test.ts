@@ -7,6 +7,7 @@ import {
   unavailableDelayMs,
 } from '../../../src/core/save-job-handler.js';
 import { RetryLaterError, type SaveJob } from '../../../src/core/save-jobs.js';
+import { createLogger, withLogContext } from '../../../src/log.js';
 import { memoryClaims, recordingNotifier, sam, silent } from './fakes.js';
 
 const ACCEPTED = '2026-01-01T00:00:00.000Z';
@@ -215,5 +216,32 @@ describe('the save job handler', () => {
     );
     await handler(job, { attempt: 3 });
     expect(delivered).toEqual([{ kind: 'gave_up', tweet, hours: 2 }]);
+  });
+});
+
+describe('log context', () => {
+  it("a job's lines name the request that accepted it, not the one whose add woke the worker", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const handler = createSaveJobHandler({
+      save: async () => {
+        log.info({ event: 'inside' }, 'saving');
+        return { kind: 'rate_limited', retryAfterSeconds: 1 };
+      },
+      notifierFor: () => recordingNotifier(),
+      claims: memoryClaims(),
+      log,
+      now: () => new Date(ACCEPTED),
+    });
+    const run = (j: SaveJob) =>
+      withLogContext({ requestId: 'waker' }, () => handler(j, { attempt: 1 })).catch(() => undefined);
+    await run({ ...job, requestId: 'accepting' });
+    await run(job); // a replayed kept save: accepted by no request
+    expect(lines.map((l) => [l.event, l.requestId])).toEqual([
+      ['inside', 'accepting'],
+      ['save.retry_later', 'accepting'],
+      ['inside', undefined],
+      ['save.retry_later', undefined],
+    ]);
   });
 });

@@ -98,7 +98,7 @@ export function defineJobQueueContract(backend: JobQueueBackend): void {
         received.push(j);
         await handler(j, d);
       });
-      const a = job('a', { tableName: 'Reading list', force: true, dataSourceId: 'ds-9' });
+      const a = job('a', { tableName: 'Reading list', force: true, dataSourceId: 'ds-9', requestId: 'req-1' });
       const b = job('b', {
         replyTo: { kind: 'discord_interaction', applicationId: 'app1', token: SECRET_TOKEN, expiresAt: 'x' },
       });
