@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { sampleAcceptBacklog, type BacklogFigures } from '../bench/lib/accept-backlog.js';
 import { intOption, readOptions, usageError } from '../bench/lib/cli.js';
 import { readProcStats } from '../bench/lib/proc-stats.js';
 import {
@@ -318,6 +319,7 @@ interface LoadOutcome {
   firstSentAt: number;
   harnessLagP99Ms: number;
   harnessLagMaxMs: number;
+  acceptBacklog: BacklogFigures | undefined;
 }
 
 let tweetSerial = 1_000_000_000;
@@ -364,6 +366,7 @@ async function runLoad(
   // hosts) and not only the app under test stretched the ack times.
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
+  const backlog = sampleAcceptBacklog(started.proc.port);
   const firstSentAt = Date.now();
   const firstSent = performance.now();
   await pool(count, concurrency, async (i) => {
@@ -394,6 +397,7 @@ async function runLoad(
   });
   const acksDoneAt = Date.now();
   lag.disable();
+  const acceptBacklog = backlog.stop();
 
   // Rows: successful page creations in the request log (scanned incrementally), checked against the rows at the end.
   let scanned = logStart;
@@ -444,6 +448,7 @@ async function runLoad(
     firstSentAt,
     harnessLagP99Ms: lag.percentile(99) / 1e6,
     harnessLagMaxMs: lag.max / 1e6,
+    acceptBacklog,
   };
 }
 
@@ -523,6 +528,7 @@ async function benchApp(app: AppName, emu: Emulations, extras: ProductExtras): P
       answered: load.answered,
       harnessLagP99Ms: round(load.harnessLagP99Ms),
       harnessLagMaxMs: round(load.harnessLagMaxMs),
+      ...(load.acceptBacklog ? { acceptBacklog: load.acceptBacklog } : {}),
       ...(acksBefore && acksAfter ? { serverAcks: serverAckFigures(acksBefore, acksAfter) } : {}),
     };
     log(`${app}: ${JSON.stringify(figures)}`);

@@ -28,6 +28,8 @@ export interface AppFigures {
   /** The bench process's own event-loop delay while sending (it hosts the load generator and the emulations). */
   harnessLagP99Ms: number;
   harnessLagMaxMs: number;
+  /** Connections completed by the kernel and not yet accepted by the app while the load was sent (Linux only). */
+  acceptBacklog?: { max: number; waitingMs: number } | undefined;
   /** The product's own view of its acks (its /metrics histogram of /slack/events answers, headers to response). */
   serverAcks?: { answers: number; within200msPct: number; p99AtMostMs: number } | undefined;
 }
@@ -165,7 +167,11 @@ export function markdownReport(result: BenchResult): string {
         `${f.ackNon200} acks not 200, ${f.ackOver1s} acks over 1 s, ack max ${n(f.ackMaxMs)} ms, ` +
         (f.warmAckP99Ms != null ? `ack p99 after the first second ${n(f.warmAckP99Ms)} ms, ` : '') +
         `${n(f.logLinesPerSave, 1)} log lines per save; the bench process's event-loop delay while sending: ` +
-        `p99 ${n(f.harnessLagP99Ms)} ms, max ${n(f.harnessLagMaxMs)} ms.`,
+        `p99 ${n(f.harnessLagP99Ms)} ms, max ${n(f.harnessLagMaxMs)} ms` +
+        (f.acceptBacklog
+          ? `; connections waiting in the app's accept queue: up to ${f.acceptBacklog.max}, ` +
+            `for ${n(f.acceptBacklog.waitingMs)} ms in all.`
+          : '.'),
     );
   }
   for (const f of result.apps) {
