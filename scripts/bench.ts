@@ -55,6 +55,7 @@ const HELP = `npm run bench -- [options]
   --quiet-s N         stop waiting for rows once the app made no Notion call for this long (30)
   --keep-logs         keep each app's working directory (its log, its SQLite store) and print where
   --cpu-prof          run the product with --cpu-prof; profiles land in bench/results/profiles/
+  --accept-queue      sample each app's accept queue while sending (/proc/net/tcp every 50 ms; costs CPU)
   --product-env K=V   extra environment for the product (repeatable), e.g. LOG_LEVEL=warn`;
 
 const argv = readOptions(
@@ -75,6 +76,7 @@ const argv = readOptions(
     'quiet-s': { type: 'string', default: '30' },
     'cpu-prof': { type: 'boolean', default: false },
     'keep-logs': { type: 'boolean', default: false },
+    'accept-queue': { type: 'boolean', default: false },
     'product-env': { type: 'string', multiple: true, default: [] },
   },
   HELP,
@@ -366,7 +368,7 @@ async function runLoad(
   // hosts) and not only the app under test stretched the ack times.
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
-  const backlog = sampleAcceptBacklog(started.proc.port);
+  const backlog = argv['accept-queue'] ? sampleAcceptBacklog(started.proc.port) : undefined;
   const firstSentAt = Date.now();
   const firstSent = performance.now();
   await pool(count, concurrency, async (i) => {
@@ -397,7 +399,7 @@ async function runLoad(
   });
   const acksDoneAt = Date.now();
   lag.disable();
-  const acceptBacklog = backlog.stop();
+  const acceptBacklog = await backlog?.stop();
 
   // Rows: successful page creations in the request log (scanned incrementally), checked against the rows at the end.
   let scanned = logStart;

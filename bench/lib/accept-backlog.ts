@@ -1,16 +1,26 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+/** Connections completed by the kernel for a listening port and not yet accepted by the process. */
+export interface BacklogFigures {
+  /** Most connections waiting at one sample. */
+  max: number;
+  /** How long (sampled) at least one connection waited. */
+  waitingMs: number;
+  samples: number;
+}
 
 /**
- * Connections the kernel has completed for a listening port that the process has not accepted yet: a LISTEN
- * socket's rx_queue in /proc/net/tcp and /proc/net/tcp6. Undefined without /proc (not Linux).
+ * The accept backlog of `port`: a LISTEN socket's rx_queue in /proc/net/tcp and /proc/net/tcp6 (Linux). Undefined
+ * without /proc. Read asynchronously: the kernel writes every socket of the namespace into those files (about 9 ms
+ * for 1,000 sockets here), which read synchronously would stall the bench process and the emulations it hosts.
  */
-export function acceptBacklog(port: number): number | undefined {
+export async function acceptBacklog(port: number): Promise<number | undefined> {
   const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   let found: number | undefined;
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = await readFile(file, 'utf8');
     } catch {
       continue;
     }
@@ -24,34 +34,34 @@ export function acceptBacklog(port: number): number | undefined {
   return found;
 }
 
-export interface BacklogFigures {
-  /** Most connections waiting to be accepted at one sample. */
-  max: number;
-  /** How long (sampled) at least one connection waited. */
-  waitingMs: number;
-}
-
 /**
- * Samples the accept backlog of `port` every `everyMs` until stopped. It tells a wait in the app's own accept
- * queue (the app's event loop not coming round to accept) from the app's handling time.
+ * Samples the accept backlog of `port` every `everyMs` until stopped: a wait in the app's accept queue (its event
+ * loop not coming round to accept) rather than in its handling. Off unless asked for (`--accept-queue`): the reads
+ * cost CPU on the cores the app is measured on.
  */
-export function sampleAcceptBacklog(port: number, everyMs = 10): { stop(): BacklogFigures | undefined } {
+export function sampleAcceptBacklog(port: number, everyMs = 50): { stop(): Promise<BacklogFigures | undefined> } {
   let max = 0;
   let waiting = 0;
-  let supported = acceptBacklog(port) !== undefined;
-  const timer = setInterval(() => {
-    const n = acceptBacklog(port);
-    if (n === undefined) {
-      supported = false;
-      return;
+  let samples = 0;
+  let supported = true;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped && supported) {
+      const n = await acceptBacklog(port);
+      if (n === undefined) supported = false;
+      else {
+        samples++;
+        max = Math.max(max, n);
+        if (n > 0) waiting++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
-    max = Math.max(max, n);
-    if (n > 0) waiting++;
-  }, everyMs);
+  })();
   return {
-    stop() {
-      clearInterval(timer);
-      return supported ? { max, waitingMs: waiting * everyMs } : undefined;
+    async stop() {
+      stopped = true;
+      await loop;
+      return supported && samples > 0 ? { max, waitingMs: waiting * everyMs, samples } : undefined;
     },
   };
 }

@@ -29,7 +29,7 @@ export interface AppFigures {
   harnessLagP99Ms: number;
   harnessLagMaxMs: number;
   /** Connections completed by the kernel and not yet accepted by the app while the load was sent (Linux only). */
-  acceptBacklog?: { max: number; waitingMs: number } | undefined;
+  acceptBacklog?: { max: number; waitingMs: number; samples: number } | undefined;
   /** The product's own view of its acks (its /metrics histogram of /slack/events answers, headers to response). */
   serverAcks?: { answers: number; within200msPct: number; p99AtMostMs: number } | undefined;
 }
