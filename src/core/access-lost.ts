@@ -2,9 +2,9 @@ import type { Logger } from '../log.js';
 import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { NotionConnection } from './connection.js';
 import { NotionAccessRevokedError, NotionUnavailableError } from './errors.js';
-import { keepSave } from './kept-saves.js';
+import { keepSave, type KeptSave } from './kept-saves.js';
 import type { ChatNotifier } from './outcomes.js';
-import type { ClaimStore, ConnectionStore, PendingSave, PendingSaves } from './ports.js';
+import type { ClaimStore, ConnectionStore, PendingSaves } from './ports.js';
 
 const RECONNECT_CLAIM_MS = 30 * 24 * 60 * 60_000;
 /**
@@ -29,9 +29,6 @@ export interface AccessLostDeps {
   /** Background work the process waits for on shutdown. */
   track(task: Promise<unknown>): void;
 }
-
-/** A save to keep for after the reconnect. */
-export type KeptSave = Omit<PendingSave, 'queuedAt'>;
 
 /** How an operation with a connection ended. */
 export type LiveOutcome<T> =
@@ -107,7 +104,12 @@ export function createAccessLost(deps: AccessLostDeps) {
   }
 
   /** Marks the connection dead, keeps `keep` for the reconnect and, the first time for this loss, DMs the Reconnect button. */
-  async function lose(user: ChatUser, stored: NotionConnection, keep: KeptSave | undefined): Promise<void> {
+  async function lose(
+    user: ChatUser,
+    stored: NotionConnection,
+    keep: KeptSave | undefined,
+    keepClaimHeld: boolean | undefined,
+  ): Promise<void> {
     const at = now().toISOString();
     // Kept before the mark: a reconnect replaying in between then finds it (the mark alone would be
     // cleared with the save not yet in the list). A save that cannot be kept still lets the
@@ -117,7 +119,7 @@ export function createAccessLost(deps: AccessLostDeps) {
     if (keep) {
       try {
         // A tweet kept before (sent twice while waiting) waits once; it is at least that one.
-        pending = (await keepSave(deps, user, { ...keep, queuedAt: at })) ?? 1;
+        pending = (await keepSave(deps, user, { ...keep, queuedAt: at }, { claimHeld: keepClaimHeld })) ?? 1;
       } catch (err) {
         keepFailed = err;
       }
@@ -152,7 +154,7 @@ export function createAccessLost(deps: AccessLostDeps) {
   /**
    * Runs `op` with `conn` (which may be dead already: `op` then gets a refusal from with-access
    * unless a live connection was stored). When Notion refuses for good, as described above.
-   * `keep`: the save to keep for the reconnect. `quiet`: mark the connection dead without the DM,
+   * `keep`: the save to keep for the reconnect (`keepClaimHeld`: a replayed one, see keepSave). `quiet`: mark the connection dead without the DM,
    * for a status check, which itself asks the user to reconnect (the first failed save or button
    * still sends the one DM). Throws what `op` throws otherwise.
    */
@@ -160,7 +162,7 @@ export function createAccessLost(deps: AccessLostDeps) {
     user: ChatUser,
     conn: NotionConnection,
     op: (conn: NotionConnection) => Promise<T>,
-    options: { keep?: KeptSave | undefined; quiet?: boolean } = {},
+    options: { keep?: KeptSave | undefined; keepClaimHeld?: boolean | undefined; quiet?: boolean } = {},
   ): Promise<LiveOutcome<T>> {
     for (let runs = 0, current = conn; ; runs++) {
       try {
@@ -185,7 +187,7 @@ export function createAccessLost(deps: AccessLostDeps) {
             'Notion no longer accepts the connection',
           );
         } else {
-          await lose(user, found.stored, options.keep);
+          await lose(user, found.stored, options.keep, options.keepClaimHeld);
         }
         return { kind: 'lost' };
       }

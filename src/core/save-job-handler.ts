@@ -2,6 +2,7 @@ import { withOwnLogContext, type Logger } from '../log.js';
 import { noMetrics, type Metrics } from '../metrics/metrics.js';
 import type { ChatUser } from './chat-user.js';
 import { errorCode } from './errors.js';
+import { keptFieldsOf, releaseKept } from './kept-saves.js';
 import type { ChatNotifier, SaveOutcome } from './outcomes.js';
 import type { ClaimStore } from './ports.js';
 import { RetryLaterError, type JobDelivery, type SaveJob, type SaveJobHandler } from './save-jobs.js';
@@ -20,7 +21,7 @@ export interface SaveJobHandlerDeps {
   /** The save worker: resolves with the outcome, or throws RetryLaterError (rate limiter, a claim held elsewhere). */
   save(user: ChatUser, job: SaveJob): Promise<SaveOutcome>;
   notifierFor(user: ChatUser): ChatNotifier | undefined;
-  /** "Queued note sent" per job, across deliveries and instances. */
+  /** "Queued note sent" per job, across deliveries and instances; a replayed kept save's claim, released at its end. */
   claims: ClaimStore;
   log: Logger;
   now: () => Date;
@@ -114,7 +115,11 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
 
   async function finish(job: SaveJob, outcome: SaveOutcome, ageMs: number, notedHere = false): Promise<void> {
     if (outcome.kind === 'saved') metrics.saveWritten();
-    if (!keptAgain(job, outcome)) await deliver(job, outcome, notedHere || (await noteSent(job, ageMs)));
+    if (!keptAgain(job, outcome)) {
+      // A replayed kept save has ended: its tweet may be kept anew (see releaseKept).
+      if (job.keptAt !== undefined) await releaseKept(deps.claims, job.user, [keptFieldsOf(job)]);
+      await deliver(job, outcome, notedHere || (await noteSent(job, ageMs)));
+    }
     deps.settled?.(job, outcome);
   }
 

@@ -15,7 +15,7 @@ import {
   NotionTargetGoneError,
   StoreDecryptError,
 } from './errors.js';
-import { keepSave } from './kept-saves.js';
+import { keepSave, keptFieldsOf } from './kept-saves.js';
 import type { NotionRateLimiter } from './notion-rate-limit.js';
 import type { SaveOutcome, TargetStatus } from './outcomes.js';
 import { allChoices, findTableByName, sameId, toSaveTarget, unusableStatus } from './pick-target.js';
@@ -78,15 +78,6 @@ export interface SaveWorkerDeps {
 }
 
 /** What a kept save remembers of a job: all of it (older entries lack the later fields). */
-const keptFields = (job: SaveJob) => ({
-  tweet: job.tweet,
-  tableName: job.tableName,
-  dataSourceId: job.dataSourceId,
-  force: job.force,
-  ...(job.comment !== undefined ? { comment: job.comment } : {}),
-  ...(job.tags !== undefined ? { tags: job.tags } : {}),
-  ...(job.thread ? { thread: true } : {}),
-});
 
 /** How much of a thread's text the save index keeps. */
 const INDEXED_TEXT_MAX = 4000;
@@ -402,7 +393,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   ): Promise<SaveOutcome> {
     const at = deps.now().toISOString();
     try {
-      await keepSave(deps, user, { ...keptFields(job), queuedAt: at });
+      await keepSave(deps, user, { ...keptFieldsOf(job), queuedAt: at }, { claimHeld: job.keptAt !== undefined });
       await setPendingMark(connections, user, at);
       log.info(
         { event: 'save.kept_for_table', platform: user.platform, status: outcome.status.kind },
@@ -440,8 +431,10 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
       try {
         const conn = await connections.get(user);
         if (!conn) return { kind: 'not_connected', connectUrl: (await deps.newConnectLink(user)).url };
-        const keep = keptFields(job);
-        const ran = await deps.lost.withLiveConnection(user, conn, (c) => attempt(user, c, job), { keep });
+        const ran = await deps.lost.withLiveConnection(user, conn, (c) => attempt(user, c, job), {
+          keep: keptFieldsOf(job),
+          keepClaimHeld: job.keptAt !== undefined,
+        });
         if (ran.kind === 'done')
           return ran.value.kind === 'needs_table' ? keepForTable(user, job, ran.value) : ran.value;
         const connectUrl = (await deps.newConnectLink(user)).url;

@@ -1,7 +1,6 @@
 import { setNewest } from '../bounded-map.js';
 import { chatUserKey, type ChatUser } from '../chat-user.js';
 import { clearPendingMark } from '../connection-writes.js';
-import { releaseKept } from '../kept-saves.js';
 import type { PendingSave } from '../ports.js';
 import type { SaveJob } from '../save-jobs.js';
 import type { UseCaseContext } from './context.js';
@@ -62,8 +61,8 @@ export function createReplayKeptSaves(ctx: UseCaseContext, addJob: AddJob) {
       const replayed = await ctx.pendingSaves.takeAll(
         user,
         async (saves) => {
-          // Released before any job can run: a job that cannot land yet must be able to keep its save again.
-          await releaseKept(ctx.claims, user, saves);
+          // Each save's kept claim stays held until its job ends (the job releases it), so the same tweet sent
+          // meanwhile is not kept a second time; a job that cannot land yet keeps its save again under it.
           for (const save of saves) await addJob(keptSaveJob(user, save, acceptedAt));
         },
         () => clearPendingMark(connections, user),

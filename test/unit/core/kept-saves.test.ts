@@ -21,10 +21,15 @@ describe('keepSave', () => {
     expect(deps.pendingSaves.list).toHaveLength(4);
   });
 
-  it('taken for a replay, a save can be kept again', async () => {
+  it('taken for a replay, it is not kept again until its job ends; the job itself may keep it again', async () => {
     const deps = { claims: memoryClaims(), pendingSaves: memoryPending() };
     await keepSave(deps, sam, { tweet: jack, queuedAt: AT });
     const taken: PendingSave[] = await deps.pendingSaves.takeAll(sam, async () => undefined);
+    // Sent again while its replayed job runs: it already waits (in that job).
+    expect(await keepSave(deps, sam, { tweet: jack, queuedAt: AT })).toBeUndefined();
+    // The replayed job cannot land yet: it keeps its save again under the claim it holds.
+    expect(await keepSave(deps, sam, { ...taken[0]!, queuedAt: AT }, { claimHeld: true })).toBe(1);
+    await deps.pendingSaves.takeAll(sam, async () => undefined);
     await releaseKept(deps.claims, sam, taken);
     expect(await keepSave(deps, sam, { tweet: jack, queuedAt: AT })).toBe(1);
   });

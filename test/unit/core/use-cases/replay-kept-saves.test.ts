@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatUser } from '../../../../src/core/chat-user.js';
 import { createCore } from '../../../../src/core/create-core.js';
+import { keepSave } from '../../../../src/core/kept-saves.js';
 import type { SaveOutcome } from '../../../../src/core/outcomes.js';
 import type { NotionGateway, PendingSave, PendingSaves } from '../../../../src/core/ports.js';
 import type { ReplyTo, SaveJob, SaveJobQueue } from '../../../../src/core/save-jobs.js';
@@ -219,6 +220,29 @@ describe('replaying kept saves', () => {
       ['saved', '22'],
     ]);
     expect(w.notion.rows).toHaveLength(3);
+    await jobs.stop(0);
+  });
+
+  it("keeps each save's claim until its job ends: the same tweet sent meanwhile is not kept a second time", async () => {
+    const w = world();
+    // Kept the way the worker keeps them (claimed), rather than put in the list as is.
+    w.shared.pendingSaves.list.splice(0);
+    for (const save of KEPT) await keepSave(w.shared, sam, save);
+    const jobs = new MemorySaveJobQueue();
+    const core = w.process(jobs);
+    await core.connectionStatus(sam);
+    await core.settleBackground();
+    expect(w.shared.pendingSaves.list).toEqual([]);
+    // The jobs are stored, not run yet: the "Save again" sent again is already on its way.
+    const again = { ...KEPT[2]!, queuedAt: '2026-01-02T00:00:01.000Z' };
+    expect(await keepSave(w.shared, sam, again)).toBeUndefined();
+    expect(w.shared.pendingSaves.list).toEqual([]);
+
+    await jobs.start(core.saveJobHandler);
+    await core.idle();
+    expect(w.notion.rows).toHaveLength(3);
+    // Each landed and released its claim: a later keep of the same save is a new one.
+    expect(await keepSave(w.shared, sam, again)).toBe(1);
     await jobs.stop(0);
   });
 
