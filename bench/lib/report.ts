@@ -1,3 +1,5 @@
+import type { BacklogFigures } from './accept-backlog.js';
+
 /** One app's figures from one run; null where a figure could not be measured (the notes say why). */
 export interface AppFigures {
   app: 'product' | 'baseline' | 'floor';
@@ -29,7 +31,7 @@ export interface AppFigures {
   harnessLagP99Ms: number;
   harnessLagMaxMs: number;
   /** Connections completed by the kernel and not yet accepted by the app while the load was sent (Linux only). */
-  acceptBacklog?: { max: number; waitingMs: number; samples: number } | undefined;
+  acceptBacklog?: BacklogFigures | undefined;
   /** The product's own view of its acks (its /metrics histogram of /slack/events answers, headers to response). */
   serverAcks?: { answers: number; within200msPct: number; p99AtMostMs: number } | undefined;
 }

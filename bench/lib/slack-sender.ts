@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { signSlackRequest } from '../../src/sandbox/slack/sign-request.js';
+import { SLACK_USER_AGENT, signSlackRequest } from '../../src/sandbox/slack/sign-request.js';
 
 export interface SentRequest {
   status: number;
@@ -24,7 +24,7 @@ export function createSlackSender(signingSecret: string) {
           headers: {
             'content-type': 'application/x-www-form-urlencoded',
             'content-length': Buffer.byteLength(body),
-            'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+            'user-agent': SLACK_USER_AGENT,
             ...signSlackRequest(signingSecret, body),
           },
         },

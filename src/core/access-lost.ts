@@ -154,9 +154,9 @@ export function createAccessLost(deps: AccessLostDeps) {
   /**
    * Runs `op` with `conn` (which may be dead already: `op` then gets a refusal from with-access
    * unless a live connection was stored). When Notion refuses for good, as described above.
-   * `keep`: the save to keep for the reconnect (`keepClaimHeld`: a replayed one, see keepSave). `quiet`: mark the connection dead without the DM,
-   * for a status check, which itself asks the user to reconnect (the first failed save or button
-   * still sends the one DM). Throws what `op` throws otherwise.
+   * `keep`: the save to keep for the reconnect (`keepClaimHeld`: a replayed one, see keepSave).
+   * `quiet`: mark the connection dead without the DM, for a status check, which itself asks the user
+   * to reconnect (the first failed save or button still sends the one DM). Throws what `op` throws otherwise.
    */
   async function withLiveConnection<T>(
     user: ChatUser,

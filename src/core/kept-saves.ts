@@ -7,7 +7,10 @@ import { tweetKey } from './tweet-key.js';
 /** A save to keep, before it is given its `queuedAt`. */
 export type KeptSave = Omit<PendingSave, 'queuedAt'>;
 
-/** What a job keeps of itself when it cannot land yet (and what its kept claim is made of). */
+/**
+ * What a kept save remembers of a job: all of it (older entries lack the later fields); its kept claim is made of
+ * these too, so a replayed job releases the claim its entry was kept under.
+ */
 export const keptFieldsOf = (
   job: Pick<SaveJob, 'tweet' | 'tableName' | 'dataSourceId' | 'force' | 'comment' | 'tags' | 'thread'>,
 ): KeptSave => ({

@@ -77,8 +77,6 @@ export interface SaveWorkerDeps {
   limiter?: NotionRateLimiter | undefined;
 }
 
-/** What a kept save remembers of a job: all of it (older entries lack the later fields). */
-
 /** How much of a thread's text the save index keeps. */
 const INDEXED_TEXT_MAX = 4000;
 

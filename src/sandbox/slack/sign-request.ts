@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
 
+/** The User-Agent of Slack's requests to a request URL. */
+export const SLACK_USER_AGENT = 'Slackbot 1.0 (+https://api.slack.com/robots)';
+
 /** The headers Slack adds to every request it sends to a request URL. */
 export interface SlackSignatureHeaders {
   'x-slack-signature': string;
@@ -44,7 +47,7 @@ export async function sendSignedRequest(
     body,
     headers: {
       'content-type': contentType,
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      'user-agent': SLACK_USER_AGENT,
       ...signSlackRequest(options.signingSecret, body, options.timestamp),
       ...options.headers,
     },
