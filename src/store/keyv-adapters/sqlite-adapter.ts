@@ -1,11 +1,27 @@
 import { KeyvSqlite } from '@keyv/sqlite';
 import type { AtomicSetIfAbsent } from './atomic-store.js';
+import { PreparedStatements } from './prepared-statements.js';
 
 /**
  * @keyv/sqlite deletes with SELECT then DELETE, so two concurrent deletes of one key can both report
  * `true`. One-time tokens rely on `delete` telling exactly one caller that it removed the row.
  */
 class AtomicKeyvSqlite extends KeyvSqlite implements AtomicSetIfAbsent {
+  /**
+   * Queries go to a connection that keeps its prepared statements (see PreparedStatements); the one @keyv/sqlite opens
+   * creates its table and is closed.
+   */
+  constructor(path: string, busyTimeoutMs: number) {
+    super({ uri: `sqlite://${path}`, busyTimeout: busyTimeoutMs });
+    const created = this.query('SELECT 1');
+    const closeCreator = this.close;
+    const statements = created.then(() => closeCreator()).then(() => PreparedStatements.open(path, busyTimeoutMs));
+    // Without a query the rejection would go unhandled; each query and close reports it.
+    statements.catch(() => undefined);
+    this.query = async (sql: string, ...params: unknown[]) => (await statements).all(sql, params);
+    this.close = async () => (await statements).close();
+  }
+
   override async delete(key: string): Promise<boolean> {
     const rows = (await this.query(`DELETE FROM ${this.opts.table} WHERE key = ? RETURNING key`, key)) as unknown[];
     return rows.length > 0;
@@ -82,7 +98,7 @@ class AtomicKeyvSqlite extends KeyvSqlite implements AtomicSetIfAbsent {
  * last ones; `full` fsyncs every commit (SQLITE_SYNCHRONOUS).
  */
 export async function openSqliteAdapter(path: string, synchronous: 'normal' | 'full' | undefined): Promise<KeyvSqlite> {
-  const store = new AtomicKeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5_000 });
+  const store = new AtomicKeyvSqlite(path, 5_000);
   await store.query('PRAGMA journal_mode = WAL');
   await store.query(`PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   return store;
