@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import { chatUserKey, type ChatUser } from './chat-user.js';
 import type { NotionConnection } from './connection.js';
 import { NotionAccessRevokedError, NotionUnavailableError } from './errors.js';
-import { keepSave, type KeptSave } from './kept-saves.js';
+import { keepSave, type SaveToKeep } from './kept-saves.js';
 import type { ChatNotifier } from './outcomes.js';
 import type { ClaimStore, ConnectionStore, PendingSaves } from './ports.js';
 
@@ -104,12 +104,7 @@ export function createAccessLost(deps: AccessLostDeps) {
   }
 
   /** Marks the connection dead, keeps `keep` for the reconnect and, the first time for this loss, DMs the Reconnect button. */
-  async function lose(
-    user: ChatUser,
-    stored: NotionConnection,
-    keep: KeptSave | undefined,
-    keepClaimHeld: boolean | undefined,
-  ): Promise<void> {
+  async function lose(user: ChatUser, stored: NotionConnection, keep: SaveToKeep | undefined): Promise<void> {
     const at = now().toISOString();
     // Kept before the mark: a reconnect replaying in between then finds it (the mark alone would be
     // cleared with the save not yet in the list). A save that cannot be kept still lets the
@@ -119,7 +114,7 @@ export function createAccessLost(deps: AccessLostDeps) {
     if (keep) {
       try {
         // A tweet kept before (sent twice while waiting) waits once; it is at least that one.
-        pending = (await keepSave(deps, user, { ...keep, queuedAt: at }, { claimHeld: keepClaimHeld })) ?? 1;
+        pending = (await keepSave(deps, user, { ...keep.save, queuedAt: at }, { claimHeld: keep.claimHeld })) ?? 1;
       } catch (err) {
         keepFailed = err;
       }
@@ -154,7 +149,7 @@ export function createAccessLost(deps: AccessLostDeps) {
   /**
    * Runs `op` with `conn` (which may be dead already: `op` then gets a refusal from with-access
    * unless a live connection was stored). When Notion refuses for good, as described above.
-   * `keep`: the save to keep for the reconnect (`keepClaimHeld`: a replayed one, see keepSave).
+   * `keep`: the save to keep for the reconnect.
    * `quiet`: mark the connection dead without the DM, for a status check, which itself asks the user
    * to reconnect (the first failed save or button still sends the one DM). Throws what `op` throws otherwise.
    */
@@ -162,7 +157,7 @@ export function createAccessLost(deps: AccessLostDeps) {
     user: ChatUser,
     conn: NotionConnection,
     op: (conn: NotionConnection) => Promise<T>,
-    options: { keep?: KeptSave | undefined; keepClaimHeld?: boolean | undefined; quiet?: boolean } = {},
+    options: { keep?: SaveToKeep | undefined; quiet?: boolean } = {},
   ): Promise<LiveOutcome<T>> {
     for (let runs = 0, current = conn; ; runs++) {
       try {
@@ -187,7 +182,7 @@ export function createAccessLost(deps: AccessLostDeps) {
             'Notion no longer accepts the connection',
           );
         } else {
-          await lose(user, found.stored, options.keep, options.keepClaimHeld);
+          await lose(user, found.stored, options.keep);
         }
         return { kind: 'lost' };
       }

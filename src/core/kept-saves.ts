@@ -1,19 +1,19 @@
 import { chatUserKey, type ChatUser } from './chat-user.js';
 import { notionIdKey } from './pick-target.js';
 import type { ClaimStore, PendingSave, PendingSaves } from './ports.js';
-import type { SaveJob } from './save-jobs.js';
+import { isReplay, type SaveJob } from './save-jobs.js';
 import { tweetKey } from './tweet-key.js';
 
 /** A save to keep, before it is given its `queuedAt`. */
 export type KeptSave = Omit<PendingSave, 'queuedAt'>;
 
+type KeptJobFields = Pick<SaveJob, 'tweet' | 'tableName' | 'dataSourceId' | 'force' | 'comment' | 'tags' | 'thread'>;
+
 /**
  * What a kept save remembers of a job: all of it (older entries lack the later fields); its kept claim is made of
  * these too, so a replayed job releases the claim its entry was kept under.
  */
-export const keptFieldsOf = (
-  job: Pick<SaveJob, 'tweet' | 'tableName' | 'dataSourceId' | 'force' | 'comment' | 'tags' | 'thread'>,
-): KeptSave => ({
+export const keptFieldsOf = (job: KeptJobFields): KeptSave => ({
   tweet: job.tweet,
   tableName: job.tableName,
   dataSourceId: job.dataSourceId,
@@ -21,6 +21,17 @@ export const keptFieldsOf = (
   ...(job.comment !== undefined ? { comment: job.comment } : {}),
   ...(job.tags !== undefined ? { tags: job.tags } : {}),
   ...(job.thread ? { thread: true } : {}),
+});
+
+/** A job's save to keep when it cannot land now; `claimHeld` for a replayed one (see {@link keepSave}). */
+export interface SaveToKeep {
+  save: KeptSave;
+  claimHeld: boolean;
+}
+
+export const saveToKeepOf = (job: KeptJobFields & Pick<SaveJob, 'keptAt'>): SaveToKeep => ({
+  save: keptFieldsOf(job),
+  claimHeld: isReplay(job),
 });
 
 /** As long as the pending-saves store keeps a backlog nobody replays. */

@@ -5,7 +5,7 @@ import { errorCode } from './errors.js';
 import { keptFieldsOf, releaseKept } from './kept-saves.js';
 import type { ChatNotifier, SaveOutcome } from './outcomes.js';
 import type { ClaimStore } from './ports.js';
-import { RetryLaterError, type JobDelivery, type SaveJob, type SaveJobHandler } from './save-jobs.js';
+import { isReplay, RetryLaterError, type JobDelivery, type SaveJob, type SaveJobHandler } from './save-jobs.js';
 
 /** The platforms' reply window: a save not done this long after it was accepted gets the "queued" note. */
 export const QUEUED_NOTE_AFTER_MS = 10_000;
@@ -37,7 +37,7 @@ export interface SaveJobHandlerDeps {
  * user was told when it was kept, and is answered when it lands.
  */
 const keptAgain = (job: SaveJob, outcome: SaveOutcome): boolean =>
-  job.keptAt !== undefined && (outcome.kind === 'needs_table' || outcome.kind === 'reconnect') && outcome.kept;
+  isReplay(job) && (outcome.kind === 'needs_table' || outcome.kind === 'reconnect') && outcome.kept;
 
 /** Exponential backoff with "equal jitter" from the delivery's attempt number. */
 export function unavailableDelayMs(attempt: number, random: () => number = Math.random): number {
@@ -93,7 +93,7 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
 
   /** The "queued" note, once per job whatever the deliveries; not for a replay (nobody waits at a reply window). */
   async function sendNote(job: SaveJob): Promise<boolean> {
-    if (job.keptAt !== undefined) return false;
+    if (isReplay(job)) return false;
     if (!(await deps.claims.claim(noteKey(job), NOTE_CLAIM_MS))) return false;
     log.info(
       { event: 'save.queued_note', platform: job.user.platform },
@@ -109,7 +109,7 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
    * have had one (instances' clocks may differ by a few seconds, hence half the window).
    */
   async function noteSent(job: SaveJob, ageMs: number): Promise<boolean> {
-    if (job.keptAt !== undefined || ageMs < QUEUED_NOTE_AFTER_MS / 2) return false;
+    if (isReplay(job) || ageMs < QUEUED_NOTE_AFTER_MS / 2) return false;
     return !(await deps.claims.claim(noteKey(job), NOTE_CLAIM_MS).catch(() => true));
   }
 
@@ -117,7 +117,7 @@ export function createSaveJobHandler(deps: SaveJobHandlerDeps): SaveJobHandler {
     if (outcome.kind === 'saved') metrics.saveWritten();
     if (!keptAgain(job, outcome)) {
       // A replayed kept save has ended: its tweet may be kept anew (see releaseKept).
-      if (job.keptAt !== undefined) await releaseKept(deps.claims, job.user, [keptFieldsOf(job)]);
+      if (isReplay(job)) await releaseKept(deps.claims, job.user, [keptFieldsOf(job)]);
       await deliver(job, outcome, notedHere || (await noteSent(job, ageMs)));
     }
     deps.settled?.(job, outcome);

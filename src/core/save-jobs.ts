@@ -50,6 +50,9 @@ export interface SaveJob {
   requestId?: string | undefined;
 }
 
+/** A replayed kept save (see `keptAt`). */
+export const isReplay = (job: Pick<SaveJob, 'keptAt'>): boolean => job.keptAt !== undefined;
+
 /** What the handler learns about this delivery of a job. */
 export interface JobDelivery {
   /** 1 on the first run; higher after a retry, a delay or a crash of the process that ran it before. */

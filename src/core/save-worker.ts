@@ -15,7 +15,7 @@ import {
   NotionTargetGoneError,
   StoreDecryptError,
 } from './errors.js';
-import { keepSave, keptFieldsOf } from './kept-saves.js';
+import { keepSave, saveToKeepOf } from './kept-saves.js';
 import type { NotionRateLimiter } from './notion-rate-limit.js';
 import type { SaveOutcome, TargetStatus } from './outcomes.js';
 import { allChoices, findTableByName, sameId, toSaveTarget, unusableStatus } from './pick-target.js';
@@ -391,7 +391,8 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   ): Promise<SaveOutcome> {
     const at = deps.now().toISOString();
     try {
-      await keepSave(deps, user, { ...keptFieldsOf(job), queuedAt: at }, { claimHeld: job.keptAt !== undefined });
+      const { save, claimHeld } = saveToKeepOf(job);
+      await keepSave(deps, user, { ...save, queuedAt: at }, { claimHeld });
       await setPendingMark(connections, user, at);
       log.info(
         { event: 'save.kept_for_table', platform: user.platform, status: outcome.status.kind },
@@ -430,8 +431,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
         const conn = await connections.get(user);
         if (!conn) return { kind: 'not_connected', connectUrl: (await deps.newConnectLink(user)).url };
         const ran = await deps.lost.withLiveConnection(user, conn, (c) => attempt(user, c, job), {
-          keep: keptFieldsOf(job),
-          keepClaimHeld: job.keptAt !== undefined,
+          keep: saveToKeepOf(job),
         });
         if (ran.kind === 'done')
           return ran.value.kind === 'needs_table' ? keepForTable(user, job, ran.value) : ran.value;

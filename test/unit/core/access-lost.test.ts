@@ -55,11 +55,15 @@ describe('withLiveConnection', () => {
     connections.put({ ...snapshot, target: TARGET });
     const { op } = refusing('T1');
 
-    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: KEPT })).toEqual({ kind: 'lost' });
-    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: KEPT })).toEqual({ kind: 'lost' });
+    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: { save: KEPT, claimHeld: false } })).toEqual({
+      kind: 'lost',
+    });
+    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: { save: KEPT, claimHeld: false } })).toEqual({
+      kind: 'lost',
+    });
     expect(
       await lost.withLiveConnection(sam, snapshot, op, {
-        keep: { tweet: { id: '21', url: 'https://x.com/jack/status/21' } },
+        keep: { save: { tweet: { id: '21', url: 'https://x.com/jack/status/21' } }, claimHeld: false },
       }),
     ).toEqual({ kind: 'lost' });
     await settled();
@@ -87,7 +91,7 @@ describe('withLiveConnection', () => {
     const { op, runs } = refusing('T1', (conn) => conn.accessToken === 'T2');
     connections.put(liveConnection('T2', { botId: 'bot-2' }));
 
-    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: KEPT })).toEqual({
+    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: { save: KEPT, claimHeld: false } })).toEqual({
       kind: 'done',
       value: 'done with T2',
     });
@@ -114,7 +118,11 @@ describe('withLiveConnection', () => {
 
   it('a disconnect meanwhile: "gone", and nothing is written back', async () => {
     const { connections, lost, pendingSaves } = setup(undefined);
-    expect(await lost.withLiveConnection(sam, liveConnection('T1'), refusing('T1').op, { keep: KEPT })).toEqual({
+    expect(
+      await lost.withLiveConnection(sam, liveConnection('T1'), refusing('T1').op, {
+        keep: { save: KEPT, claimHeld: false },
+      }),
+    ).toEqual({
       kind: 'gone',
     });
     expect(connections.writes).toEqual([]);
