@@ -114,7 +114,7 @@ export function createAccessLost(deps: AccessLostDeps) {
     if (keep) {
       try {
         // A tweet kept before (sent twice while waiting) waits once; it is at least that one.
-        pending = (await keepSave(deps, user, { ...keep.save, queuedAt: at }, { claimHeld: keep.claimHeld })) ?? 1;
+        pending = (await keepSave(deps, user, keep, at)) ?? 1;
       } catch (err) {
         keepFailed = err;
       }

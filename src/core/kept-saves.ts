@@ -54,18 +54,19 @@ function keptClaim(user: ChatUser, save: KeptSave): string {
 }
 
 /**
- * Keeps `save` for a replay, unless the same save already waits. Returns how many saves wait now,
- * or undefined when it was kept before (the list is not read for a count then). The caller marks
- * the connection (`pendingSince`) so a replay looks at the list. `claimHeld`: the save is a replayed
- * one that still cannot land; it holds its claim since it was first kept, and is kept again under it.
+ * Keeps the save for a replay, as queued at `queuedAt`, unless the same save already waits. Returns how many saves
+ * wait now, or undefined when it was kept before (the list is not read for a count then). The caller marks the
+ * connection (`pendingSince`) so a replay looks at the list. `claimHeld`: the save is a replayed one that still cannot
+ * land; it holds its claim since it was first kept, and is kept again under it.
  */
 export async function keepSave(
   deps: { claims: ClaimStore; pendingSaves: PendingSaves },
   user: ChatUser,
-  save: PendingSave,
-  options: { claimHeld?: boolean | undefined } = {},
+  keep: SaveToKeep,
+  queuedAt: string,
 ): Promise<number | undefined> {
-  if (options.claimHeld) return deps.pendingSaves.add(user, save);
+  const save: PendingSave = { ...keep.save, queuedAt };
+  if (keep.claimHeld) return deps.pendingSaves.add(user, save);
   const key = keptClaim(user, save);
   if (!(await deps.claims.claim(key, KEPT_CLAIM_MS))) return undefined;
   try {

@@ -391,8 +391,7 @@ export function createSaveWorker(deps: SaveWorkerDeps) {
   ): Promise<SaveOutcome> {
     const at = deps.now().toISOString();
     try {
-      const { save, claimHeld } = saveToKeepOf(job);
-      await keepSave(deps, user, { ...save, queuedAt: at }, { claimHeld });
+      await keepSave(deps, user, saveToKeepOf(job), at);
       await setPendingMark(connections, user, at);
       log.info(
         { event: 'save.kept_for_table', platform: user.platform, status: outcome.status.kind },

@@ -14,6 +14,7 @@ import {
 
 const AT = '2025-03-04T05:06:07.000Z';
 const KEPT = { tweet: { id: '20', url: 'https://x.com/jack/status/20' } };
+const KEEP = { save: KEPT, claimHeld: false };
 const TARGET = { dataSourceId: 'ds', title: 'Tweets', mapping: { title: 'Name', text: 'Tweet' } };
 
 function setup(stored: NotionConnection | undefined) {
@@ -55,10 +56,10 @@ describe('withLiveConnection', () => {
     connections.put({ ...snapshot, target: TARGET });
     const { op } = refusing('T1');
 
-    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: { save: KEPT, claimHeld: false } })).toEqual({
+    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: KEEP })).toEqual({
       kind: 'lost',
     });
-    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: { save: KEPT, claimHeld: false } })).toEqual({
+    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: KEEP })).toEqual({
       kind: 'lost',
     });
     expect(
@@ -91,7 +92,7 @@ describe('withLiveConnection', () => {
     const { op, runs } = refusing('T1', (conn) => conn.accessToken === 'T2');
     connections.put(liveConnection('T2', { botId: 'bot-2' }));
 
-    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: { save: KEPT, claimHeld: false } })).toEqual({
+    expect(await lost.withLiveConnection(sam, snapshot, op, { keep: KEEP })).toEqual({
       kind: 'done',
       value: 'done with T2',
     });
@@ -120,7 +121,7 @@ describe('withLiveConnection', () => {
     const { connections, lost, pendingSaves } = setup(undefined);
     expect(
       await lost.withLiveConnection(sam, liveConnection('T1'), refusing('T1').op, {
-        keep: { save: KEPT, claimHeld: false },
+        keep: KEEP,
       }),
     ).toEqual({
       kind: 'gone',

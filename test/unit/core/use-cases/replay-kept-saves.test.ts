@@ -227,7 +227,7 @@ describe('replaying kept saves', () => {
     const w = world();
     // Kept the way the worker keeps them (claimed), rather than put in the list as is.
     w.shared.pendingSaves.list.splice(0);
-    for (const save of KEPT) await keepSave(w.shared, sam, save);
+    for (const save of KEPT) await keepSave(w.shared, sam, { save, claimHeld: false }, save.queuedAt);
     const jobs = new MemorySaveJobQueue();
     const core = w.process(jobs);
     await core.connectionStatus(sam);
@@ -235,14 +235,14 @@ describe('replaying kept saves', () => {
     expect(w.shared.pendingSaves.list).toEqual([]);
     // The jobs are stored, not run yet: the "Save again" sent again is already on its way.
     const again = { ...KEPT[2]!, queuedAt: '2026-01-02T00:00:01.000Z' };
-    expect(await keepSave(w.shared, sam, again)).toBeUndefined();
+    expect(await keepSave(w.shared, sam, { save: again, claimHeld: false }, again.queuedAt)).toBeUndefined();
     expect(w.shared.pendingSaves.list).toEqual([]);
 
     await jobs.start(core.saveJobHandler);
     await core.idle();
     expect(w.notion.rows).toHaveLength(3);
     // Each landed and released its claim: a later keep of the same save is a new one.
-    expect(await keepSave(w.shared, sam, again)).toBe(1);
+    expect(await keepSave(w.shared, sam, { save: again, claimHeld: false }, again.queuedAt)).toBe(1);
     await jobs.stop(0);
   });
 
