@@ -4,6 +4,7 @@ import { createCore, type CoreService } from './core/create-core.js';
 import type { NotionRateLimiter } from './core/notion-rate-limit.js';
 import type { SaveJobQueue } from './core/save-jobs.js';
 import { addOperatorRoutes } from './http/operator-routes.js';
+import { HttpRequestsInFlight } from './http/requests-in-flight.js';
 import { Router } from './http/router.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
@@ -82,7 +83,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     log: log.child({ component: 'notion' }),
     metrics,
   });
+  // Saves start once the requests being answered are (see ACKS_FIRST_MAX_MS).
+  const requests = new HttpRequestsInFlight();
   const core = createCore({
+    requests,
     connections: store.connections,
     linkTokens: store.linkTokens,
     liveLinks: store.liveLinks,
@@ -158,7 +162,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     );
   }
 
-  const http = createHttpServer(router, log.child({ component: 'http' }), metrics);
+  const http = createHttpServer(router, log.child({ component: 'http' }), {
+    metrics,
+    requests,
+    acceptHandles: config.acceptHandles,
+  });
   let started = false;
 
   async function stop(): Promise<void> {

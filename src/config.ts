@@ -25,6 +25,7 @@ const envSchema = z.object({
   NODE_ENV: blankAsUnset(z.enum(['development', 'production', 'test']).default('development')),
   PORT: blankAsUnset(z.coerce.number().int().min(0).max(65535).default(3000)),
   PUBLIC_URL: blankAsUnset(httpUrl('PUBLIC_URL').optional()),
+  HTTP_ACCEPT_HANDLES: blankAsUnset(z.coerce.number().int().min(1).max(64).default(16)),
   NOTION_CLIENT_ID: optionalString,
   NOTION_CLIENT_SECRET: optionalString,
   NOTION_API_URL: blankAsUnset(httpUrl('NOTION_API_URL').default('https://api.notion.com')),
@@ -183,6 +184,8 @@ export interface SaveJobsConfig {
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
+  /** HTTP_ACCEPT_HANDLES: handles accepting on the listening socket, so a burst of connections is taken at once. */
+  acceptHandles: number;
   publicUrl: string;
   /** False when PUBLIC_URL was not set: the product then derives it from the port it listens on. */
   publicUrlExplicit: boolean;
@@ -368,6 +371,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
+    acceptHandles: e.HTTP_ACCEPT_HANDLES,
     publicUrl,
     publicUrlExplicit: e.PUBLIC_URL !== undefined,
     redirectUri: `${publicUrl}${CALLBACK_PATH}`,

@@ -6,6 +6,7 @@ import type { TokenGrant } from './connection.js';
 import type { Core } from './core.js';
 import type { NotionRateLimiter } from './notion-rate-limit.js';
 import type { SaveOutcome, SaveTicket } from './outcomes.js';
+import type { RequestsInFlight } from './ports.js';
 import { createSaveJobHandler } from './save-job-handler.js';
 import type { SaveJob, SaveJobHandler, SaveJobQueue } from './save-jobs.js';
 import { createSaveWorker } from './save-worker.js';
@@ -37,6 +38,8 @@ export interface CoreDeps extends UseCaseDeps {
   metrics?: Pick<Metrics, 'saveAccepted' | 'saveWritten' | 'saveRetried' | 'saveGivenUp'> | undefined;
   /** SAVE_GIVE_UP_AFTER_HOURS. */
   giveUpAfterHours?: number | undefined;
+  /** The platform requests being answered, which saves let go first. */
+  requests?: RequestsInFlight | undefined;
 }
 
 /** Core plus what the OAuth callback and the process need. */
@@ -117,6 +120,7 @@ export function createCore(deps: CoreDeps): CoreService {
     giveUpAfterHours: deps.giveUpAfterHours,
     settled,
     metrics: deps.metrics,
+    requests: deps.requests,
   });
   const connectionStatus = createConnectionStatus(ctx, replay);
   const notes = createAddNote({ ...ctx, withLiveConnection: ctx.lost.withLiveConnection });

@@ -211,6 +211,15 @@ export interface LiveLinks {
   set(user: ChatUser, link: LiveLink, ttlMs: number): Promise<void>;
 }
 
+/**
+ * The platform requests this process is answering now. A save waits for a moment with none (bounded) before it
+ * starts, so the acks a platform wants within 3 s are not queued behind Notion work.
+ */
+export interface RequestsInFlight {
+  /** Resolves once no request is being answered, or after `maxWaitMs`. */
+  lull(maxWaitMs: number): Promise<void>;
+}
+
 /** Remembers keys for a while: the first `claim` of a key wins, later ones get false. */
 export interface ClaimStore {
   claim(key: string, ttlMs: number): Promise<boolean>;

@@ -3,13 +3,23 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { withLogContext, type Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { addAcceptHandles, type AcceptHandles } from './accept-handles.js';
 import { parseRequestTarget } from './request-target.js';
+import type { HttpRequestsInFlight } from './requests-in-flight.js';
 import type { Router } from './router.js';
 
 /** Slack's largest payloads are a few tens of KB; nothing this server takes is larger. */
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Far above what Slack, Notion redirects and health checks need; keeps a flood from exhausting descriptors. */
 const MAX_CONNECTIONS = 1024;
+
+export interface HttpServerOptions {
+  metrics?: Pick<Metrics, 'httpRequest'> | undefined;
+  /** Told of every request until it is answered. */
+  requests?: HttpRequestsInFlight | undefined;
+  /** HTTP_ACCEPT_HANDLES: handles accepting connections on the listening socket (1: the socket's own only). */
+  acceptHandles?: number | undefined;
+}
 
 export interface HttpServer {
   server: Server;
@@ -19,12 +29,10 @@ export interface HttpServer {
 }
 
 /** The product's one HTTP server: OAuth callback, Slack's request URL, health checks. */
-export function createHttpServer(
-  router: Router,
-  log: Logger,
-  metrics?: Pick<Metrics, 'httpRequest'> | undefined,
-): HttpServer {
+export function createHttpServer(router: Router, log: Logger, opts: HttpServerOptions = {}): HttpServer {
+  const { metrics, requests } = opts;
   const server = createServer((req, res) => {
+    requests?.track(res);
     if (metrics) {
       const started = performance.now();
       res.once('finish', () => {
@@ -76,6 +84,7 @@ export function createHttpServer(
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;
   server.maxConnections = MAX_CONNECTIONS;
+  let handles: AcceptHandles | undefined;
 
   return {
     server,
@@ -84,13 +93,15 @@ export function createHttpServer(
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
+          const count = opts.acceptHandles ?? 1;
+          if (count > 1) handles = addAcceptHandles(server, { count, maxConnections: MAX_CONNECTIONS, log });
           resolve((server.address() as AddressInfo).port);
         });
       }),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.all([closed, handles?.close()]);
+    },
   };
 }

@@ -20,6 +20,12 @@ describe('loadConfig', () => {
     expect(c.notion.apiUrl).toBe('https://api.notion.com');
     expect(c.notionRate).toEqual({ perSecond: 3, burst: 10 });
     expect(c.saveJobs).toEqual({ giveUpAfterHours: 24, concurrency: 64, leaseSeconds: 30 });
+    expect(c.acceptHandles).toBe(16);
+  });
+
+  it('HTTP_ACCEPT_HANDLES: how many handles accept on the port, 1 for the socket alone', () => {
+    expect(loadConfig({ HTTP_ACCEPT_HANDLES: '1' }).acceptHandles).toBe(1);
+    expect(loadConfig({ HTTP_ACCEPT_HANDLES: '4' }).acceptHandles).toBe(4);
   });
 
   it('reads the rate limit, the give-up time and the worker concurrency', () => {
@@ -37,6 +43,7 @@ describe('loadConfig', () => {
   it('reads a blank value as its default, as an .env template leaves it', () => {
     const blank = {
       PORT: '',
+      HTTP_ACCEPT_HANDLES: '',
       NODE_ENV: ' ',
       LOG_LEVEL: '',
       STORE_URL: '',
@@ -86,6 +93,8 @@ describe('loadConfig', () => {
 
   it.each([
     [{ PORT: 'abc' }, /^PORT: /],
+    [{ HTTP_ACCEPT_HANDLES: '0' }, /^HTTP_ACCEPT_HANDLES: /],
+    [{ HTTP_ACCEPT_HANDLES: '100' }, /^HTTP_ACCEPT_HANDLES: /],
     [{ PUBLIC_URL: 'not a url' }, /^PUBLIC_URL: /],
     [{ STORE_URL: 'mysql://x' }, /^STORE_URL: /],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],

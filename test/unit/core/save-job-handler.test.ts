@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatNotifier, SaveOutcome } from '../../../src/core/outcomes.js';
 import {
+  ACKS_FIRST_MAX_MS,
   createSaveJobHandler,
   QUEUED_NOTE_AFTER_MS,
   retryDecision,
@@ -245,3 +246,35 @@ describe('log context', () => {
     ]);
   });
 });
+
+describe('acks first', () => {
+  it('a save starts once the requests being answered are, waiting at most ACKS_FIRST_MAX_MS', async () => {
+    let endLull: (() => void) | undefined;
+    const waits: number[] = [];
+    const save = vi.fn(async () => saved);
+    const handler = createSaveJobHandler({
+      save,
+      notifierFor: () => recordingNotifier(),
+      claims: memoryClaims(),
+      log: silent,
+      now: () => new Date(ACCEPTED),
+      requests: {
+        lull: (maxWaitMs) => {
+          waits.push(maxWaitMs);
+          return new Promise<void>((resolve) => (endLull = resolve));
+        },
+      },
+    });
+    const running = handler(job, { attempt: 1 });
+    await until(() => endLull !== undefined);
+    expect(save).not.toHaveBeenCalled();
+    endLull!();
+    await running;
+    expect(save).toHaveBeenCalledOnce();
+    expect(waits).toEqual([ACKS_FIRST_MAX_MS]);
+  });
+});
+
+async function until(probe: () => boolean): Promise<void> {
+  while (!probe()) await new Promise((resolve) => setImmediate(resolve));
+}
