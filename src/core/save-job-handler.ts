@@ -18,7 +18,7 @@ const RATE_LIMITED_DEFAULT_MS = 1_000;
 const NOTE_CLAIM_MS = 15 * 24 * 60 * 60_000;
 /**
  * Longest a save waits for the requests being answered before it starts. Under a steady stream of requests saves
- * run this much later; a burst of them is acknowledged first (issue 13: a p99 ack of 1.9 s fell to about 0.3 s).
+ * run this much later; a burst of them is acknowledged first (issue 13's bench: ack p99 about 270 -> 185 ms).
  */
 export const ACKS_FIRST_MAX_MS = 1_000;
 

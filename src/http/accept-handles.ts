@@ -87,8 +87,10 @@ export function addAcceptHandles(
       ended = true;
       child = undefined;
       // Killed by `close`: nothing to report.
-      if (err && !closing) opts.log.warn({ event: 'http.accept_handles_failed', err }, 'accepting on one handle only');
-      else if (!closing) opts.log.debug({ event: 'http.accept_handles', handles: extras.length + 1 }, 'more handles');
+      if (!closing) {
+        if (err) opts.log.warn({ event: 'http.accept_handles_failed', err }, 'accepting on one handle only');
+        else opts.log.debug({ event: 'http.accept_handles', handles: extras.length + 1 }, 'more handles');
+      }
       resolve(extras.length + 1);
     };
     try {

@@ -9,6 +9,7 @@ import {
 } from '../../../src/core/save-job-handler.js';
 import { RetryLaterError, type SaveJob } from '../../../src/core/save-jobs.js';
 import { createLogger, withLogContext } from '../../../src/log.js';
+import { waitFor } from '../../helpers/product.js';
 import { memoryClaims, recordingNotifier, sam, silent } from './fakes.js';
 
 const ACCEPTED = '2026-01-01T00:00:00.000Z';
@@ -266,7 +267,7 @@ describe('acks first', () => {
       },
     });
     const running = handler(job, { attempt: 1 });
-    await until(() => endLull !== undefined);
+    await waitFor(() => endLull !== undefined, { what: 'the save to wait for a lull' });
     expect(save).not.toHaveBeenCalled();
     endLull!();
     await running;
@@ -274,7 +275,3 @@ describe('acks first', () => {
     expect(waits).toEqual([ACKS_FIRST_MAX_MS]);
   });
 });
-
-async function until(probe: () => boolean): Promise<void> {
-  while (!probe()) await new Promise((resolve) => setImmediate(resolve));
-}

@@ -3,6 +3,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addAcceptHandles, type AcceptHandles } from '../../../src/http/accept-handles.js';
 import { createLogger } from '../../../src/log.js';
+import { waitFor } from '../../helpers/product.js';
 
 const servers: Server[] = [];
 const handlesMade: AcceptHandles[] = [];
@@ -98,7 +99,7 @@ describe('addAcceptHandles', () => {
     const answers = Array.from({ length: 8 }, () => get(port).then((a) => (a === 'closed' && refused++, a)));
     process.nextTick(() => busy(100));
     // Each connection is either held by the handler or closed unanswered.
-    await until(() => held.length + refused === 8);
+    await waitFor(() => held.length + refused === 8, { what: 'every connection held or refused' });
     expect(held.length).toBeGreaterThanOrEqual(3);
     expect(held.length).toBeLessThanOrEqual(4);
     for (const res of held) res.end('ok');
@@ -126,7 +127,7 @@ describe('addAcceptHandles', () => {
     await handles.ready;
     const answers = Array.from({ length: 20 }, () => get(port));
     process.nextTick(() => busy(100));
-    await until(() => held.length > 0);
+    await waitFor(() => held.length > 0, { what: 'a connection handed in' });
 
     let closed = false;
     const closing = handles.close().then(() => (closed = true));
@@ -154,6 +155,3 @@ describe('addAcceptHandles', () => {
 });
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(probe: () => boolean): Promise<void> {
-  while (!probe()) await delay(5);
-}
