@@ -1,12 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
+import { BufferedResponse } from './buffered-response.js';
 
 /**
  * `fetch` for the product's own outgoing calls (Notion, the tweet providers, Slack's response_url), on node:http with
  * keep-alive agents. Node 20's built-in fetch wraps every request and response body in WHATWG streams: on this
  * machine that cost about 0.6 ms of CPU per call more than node:http, and a save makes three calls (the bench's
- * profile, issue 13). The bodies these calls send and receive are small JSON, so they are buffered. Anything this
- * does not cover (a Request object, a stream or form body, a redirect to follow) goes to the built-in fetch.
+ * profile, issue 13). The bodies these calls send and receive are small JSON, so they are buffered and answered as a
+ * BufferedResponse. Anything this does not cover (a Request object, a stream or form body, a redirect to follow) goes
+ * to the built-in fetch.
  */
 export type OutboundFetch = typeof fetch;
 
@@ -30,15 +32,6 @@ function bufferedBody(body: RequestInit['body']): string | Uint8Array | undefine
   if (body === undefined || body === null) return undefined;
   if (typeof body === 'string' || body instanceof Uint8Array) return body;
   return null; // streams, forms, blobs: the built-in fetch handles them
-}
-
-function responseHeaders(raw: http.IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (typeof value === 'string') headers.set(name, value);
-    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-  }
-  return headers;
 }
 
 /** Rejects as the built-in fetch does: an aborted call with the signal's reason, a network failure as TypeError. */
@@ -77,13 +70,8 @@ export const outboundFetch: OutboundFetch = (input, init = {}) => {
             resolve(fetch(input, init));
             return;
           }
-          resolve(
-            new Response(NULL_BODY.has(status) ? null : Buffer.concat(chunks), {
-              status,
-              statusText: res.statusMessage ?? '',
-              headers: responseHeaders(res.headers),
-            }),
-          );
+          const content = NULL_BODY.has(status) ? null : Buffer.concat(chunks);
+          resolve(new BufferedResponse(content, status, res.statusMessage ?? '', res.headers, url.href));
         });
       },
     );
