@@ -1,6 +1,6 @@
-import type { App } from '@slack/bolt';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
+import type { SlackListeners } from './listeners.js';
 import { errorSummary } from './reply.js';
 
 /** The fields of a command or interaction body that identify one person's one request. */
@@ -54,7 +54,7 @@ export function interactionKey(body: unknown): string | undefined {
  * When the store cannot answer, the request goes through: refusing every click during a store
  * outage would be worse than the replay it prevents, and every use case checks its owner anyway.
  */
-export function registerActOnce(app: App, deps: { core: Core; log: Logger }): void {
+export function registerActOnce(app: SlackListeners, deps: { core: Core; log: Logger }): void {
   app.use(async (args) => {
     const key = interactionKey(args.body);
     if (key === undefined) return args.next();

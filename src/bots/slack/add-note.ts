@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { NOT_YOUR_NOTE_TEXT, NOTE_FORM, notedSaveOutcome, noteOutcomeText } from '../../chat/note-messages.js';
 import type { Core } from '../../core/core.js';
 import type { NoteOutcome } from '../../core/outcomes.js';
@@ -6,6 +6,7 @@ import { outboundFetch } from '../../http/outbound-fetch.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section, type SlackMessage } from './blocks.js';
 import { ACTION_IDS, NOTE_VIEW_CALLBACK_ID } from './constants.js';
+import type { SlackListeners } from './listeners.js';
 import { errorSummary, respondEphemeral } from './reply.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
@@ -90,7 +91,7 @@ function notedMessage(outcome: NoteOutcome): SlackMessage {
  * tags field; anyone else a private refusal. The submit updates the row (core: pages.update) and replaces the reply
  * through the click's response_url, carried in the view's private_metadata.
  */
-export function registerAddNote(app: App, deps: { core: Core; log: Logger }): void {
+export function registerAddNote(app: SlackListeners, deps: { core: Core; log: Logger }): void {
   const { core } = deps;
 
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.addNote, async ({ ack, body, action, client, respond }) => {

@@ -1,4 +1,4 @@
-import type { App, SlashCommand } from '@slack/bolt';
+import type { SlashCommand } from '@slack/bolt';
 import { decodeSlackMarkup } from '../../chat/chat-markup.js';
 import { splitTableChoice } from '../../chat/inline-table.js';
 import { CHECK_DMS_TEXT, disconnectText, unknownOptionText } from '../../chat/messages.js';
@@ -8,6 +8,7 @@ import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section } from './blocks.js';
 import { sendConnectLink } from './connect-link.js';
 import { COMMANDS } from './constants.js';
+import type { SlackListeners } from './listeners.js';
 import { respondEphemeral, responseUrlReplyTo } from './reply.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
@@ -17,7 +18,10 @@ import type { WorkspaceNames } from './workspace-names.js';
  * `/notion-connect`, `/save-tweet`, `/save-thread`, `/notion-disconnect`. Each acks at once (Slack allows
  * 3 s and core may call Notion), then answers ephemerally through the response_url.
  */
-export function registerCommands(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
+export function registerCommands(
+  app: SlackListeners,
+  deps: { core: Core; log: Logger; workspaces: WorkspaceNames },
+): void {
   const { core } = deps;
   const commandUser = (c: SlashCommand) =>
     slackUser(c.team_id, c.user_id, c.user_name, deps.workspaces.of(c.team_id, c.team_domain));

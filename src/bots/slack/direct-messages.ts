@@ -1,8 +1,8 @@
-import type { App } from '@slack/bolt';
 import { acceptTweet } from '../../chat/settle-save.js';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage } from './blocks.js';
+import type { SlackListeners } from './listeners.js';
 import { errorSummary } from './reply.js';
 import { slackUser } from './slack-user.js';
 import { tweetInputFromMessage } from './unfurl.js';
@@ -39,7 +39,10 @@ export function messageEventKey(
  * its Messages tab is saved and answered in that DM. Bot messages (ours included), edits,
  * deletions and other subtypes are ignored; retries of the same event act once.
  */
-export function registerDirectMessages(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
+export function registerDirectMessages(
+  app: SlackListeners,
+  deps: { core: Core; log: Logger; workspaces: WorkspaceNames },
+): void {
   app.event('message', async ({ event, body, client, context }) => {
     const msg = event as unknown as ImMessage;
     if (msg.channel_type !== 'im') return;

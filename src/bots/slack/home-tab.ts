@@ -1,10 +1,11 @@
-import type { App, webApi } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
 import type { ChatUser } from '../../core/chat-user.js';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { homeView } from './blocks.js';
 import { sendConnectLink } from './connect-link.js';
 import { ACTION_IDS } from './constants.js';
+import type { SlackListeners } from './listeners.js';
 import { errorSummary } from './reply.js';
 import { slackUser } from './slack-user.js';
 import type { WorkspaceNames } from './workspace-names.js';
@@ -41,7 +42,10 @@ export function fromHomeTab(body: {
  * `app_home_opened` (Home tab) republishes the view; its connect button DMs a fresh personal
  * link rather than rendering one into the view, so opening the tab mints nothing.
  */
-export function registerHomeTab(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
+export function registerHomeTab(
+  app: SlackListeners,
+  deps: { core: Core; log: Logger; workspaces: WorkspaceNames },
+): void {
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
     const user = slackUser(body.team_id, event.user, undefined, deps.workspaces.of(body.team_id));

@@ -23,6 +23,7 @@ import {
   NoInstallationError,
   type SlackInstallationStore,
 } from './installation-store.js';
+import { oneListenerPerKind } from './listeners.js';
 import { registerMessageShortcut } from './message-shortcut.js';
 import { answerNotInstalled } from './not-installed.js';
 import { createSlackNotifier } from './notifier.js';
@@ -148,10 +149,11 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
 
   const workspaces = createWorkspaceNames();
   const deps = { core, log, workspaces };
+  const listeners = oneListenerPerKind(app);
   if (installations) {
     const store = installations;
     // Org-wide installs are keyed by the org, but users (and their DMs) by their workspace: remember which org covers it.
-    app.use(async ({ context, next }) => {
+    listeners.use(async ({ context, next }) => {
       if (context.isEnterpriseInstall && context.enterpriseId && context.teamId) {
         await store
           .rememberOrg(context.teamId, context.enterpriseId)
@@ -160,17 +162,17 @@ export function createSlackBot(options: SlackBotOptions): ChatBot {
       await next();
     });
     const forget = distribution?.uninstallDisconnectsNotion ? forgetNotionConnections(core, log) : undefined;
-    registerUninstall(app, { installations: store, log, onUninstalled: options.onUninstalled ?? forget });
+    registerUninstall(listeners, { installations: store, log, onUninstalled: options.onUninstalled ?? forget });
   }
   // A replayed signed request is acknowledged here and reaches no listener.
-  registerActOnce(app, deps);
-  registerCommands(app, deps);
-  registerMessageShortcut(app, deps);
-  registerDirectMessages(app, deps);
-  registerTablePicker(app, deps);
-  registerSaveActions(app, deps);
-  registerAddNote(app, deps);
-  registerHomeTab(app, deps);
+  registerActOnce(listeners, deps);
+  registerCommands(listeners, deps);
+  registerMessageShortcut(listeners, deps);
+  registerDirectMessages(listeners, deps);
+  registerTablePicker(listeners, deps);
+  registerSaveActions(listeners, deps);
+  registerAddNote(listeners, deps);
+  registerHomeTab(listeners, deps);
   // extendedErrorHandler: the handler gets the request body too (its response_url answers "not installed").
   const onError = async ({ error, body }: { error: Error; body: unknown }): Promise<void> => {
     if (installations && NoInstallationError.is(error)) {

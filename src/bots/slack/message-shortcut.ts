@@ -1,9 +1,10 @@
-import type { App, MessageShortcut } from '@slack/bolt';
+import type { MessageShortcut } from '@slack/bolt';
 import { acceptTweet } from '../../chat/settle-save.js';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../log.js';
 import { saveOutcomeMessage } from './blocks.js';
 import { SAVE_SHORTCUT_CALLBACK_ID, SAVE_THREAD_SHORTCUT_CALLBACK_ID } from './constants.js';
+import type { SlackListeners } from './listeners.js';
 import { respondEphemeral, responseUrlReplyTo } from './reply.js';
 import { slackUser } from './slack-user.js';
 import { tweetInputFromMessage } from './unfurl.js';
@@ -14,7 +15,10 @@ import type { WorkspaceNames } from './workspace-names.js';
  * Twitter/X unfurl when there is one, else its tweet link, else its text; see
  * `tweetInputFromMessage`) and answers ephemerally.
  */
-export function registerMessageShortcut(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
+export function registerMessageShortcut(
+  app: SlackListeners,
+  deps: { core: Core; log: Logger; workspaces: WorkspaceNames },
+): void {
   // "Save thread to Notion" is the same, for the author's whole chain the tweet is in.
   for (const [callbackId, thread] of [
     [SAVE_SHORTCUT_CALLBACK_ID, false],

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { chooseTargetText, CREATE_TABLE_FAILED_TEXT } from '../../chat/messages.js';
 import { acceptSave } from '../../chat/settle-save.js';
 import type { Core } from '../../core/core.js';
@@ -7,6 +7,7 @@ import type { Logger } from '../../log.js';
 import { saveOutcomeMessage, section, undoOutcomeMessage } from './blocks.js';
 import { ACTION_IDS, CREATE_TABLE_ACTION } from './constants.js';
 import { fromHomeTab, publishHome } from './home-tab.js';
+import type { SlackListeners } from './listeners.js';
 import { respondEphemeral, responseUrlReplyTo } from './reply.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
@@ -38,7 +39,10 @@ function clicker(body: ButtonClick, workspaces: WorkspaceNames) {
  *   target; the offer becomes "Created a Tweets table in <page>…" (on the Home tab, the tab is
  *   republished with that, or the failure, on top).
  */
-export function registerSaveActions(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
+export function registerSaveActions(
+  app: SlackListeners,
+  deps: { core: Core; log: Logger; workspaces: WorkspaceNames },
+): void {
   const { core } = deps;
 
   app.action<ButtonClick>(ACTION_IDS.undoSave, async ({ ack, body, action, respond }) => {

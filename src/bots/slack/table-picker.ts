@@ -1,4 +1,4 @@
-import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
+import type { BlockAction, StaticSelectAction } from '@slack/bolt';
 import { CHOOSE_TABLE_FAILED_TEXT, chooseTargetText, LABELS } from '../../chat/messages.js';
 import type { Core } from '../../core/core.js';
 import type { ChooseTargetOutcome } from '../../core/outcomes.js';
@@ -6,6 +6,7 @@ import type { Logger } from '../../log.js';
 import { connectLinkActions, section, targetStatusMessage, type SlackMessage } from './blocks.js';
 import { ACTION_IDS } from './constants.js';
 import { fromHomeTab, publishHome } from './home-tab.js';
+import type { SlackListeners } from './listeners.js';
 import { respondEphemeral } from './reply.js';
 import { slackFormatter as f } from './slack-formatter.js';
 import { slackUser } from './slack-user.js';
@@ -35,7 +36,10 @@ export function chooseOutcomeMessage(outcome: ChooseTargetOutcome): SlackMessage
  * Home tab (no response_url), republishes it, with what the tab's status does not show on top:
  * a failure, or why the choice was not taken.
  */
-export function registerTablePicker(app: App, deps: { core: Core; log: Logger; workspaces: WorkspaceNames }): void {
+export function registerTablePicker(
+  app: SlackListeners,
+  deps: { core: Core; log: Logger; workspaces: WorkspaceNames },
+): void {
   app.action<BlockAction<StaticSelectAction>>(
     ACTION_IDS.chooseTable,
     async ({ ack, body, action, respond, client }) => {

@@ -1,6 +1,6 @@
-import type { App } from '@slack/bolt';
 import type { Logger } from '../../log.js';
 import type { SlackInstallationStore } from './installation-store.js';
+import type { SlackListeners } from './listeners.js';
 
 /** What an uninstall tells the rest of the product (e.g. to drop that workspace's Notion connections). */
 export type OnUninstalled = (where: {
@@ -16,7 +16,7 @@ export type OnUninstalled = (where: {
  * repeat either. Deleting is idempotent, so each just deletes again.
  */
 export function registerUninstall(
-  app: App,
+  app: SlackListeners,
   deps: { installations: SlackInstallationStore; log: Logger; onUninstalled?: OnUninstalled | undefined },
 ): void {
   const remove = async (
