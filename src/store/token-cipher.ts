@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { StoreDecryptError } from '../core/errors.js';
+import { randomBytes } from '../random-bytes.js';
 import type { EncryptionKey } from './encryption-keys.js';
 
 /** Authenticated encryption of stored values, bound to the store key they live under. */

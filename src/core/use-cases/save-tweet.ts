@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../random-bytes.js';
 import { parseTweetInput } from '../../tweets/parse-tweet-input.js';
 import { saveWordsOf } from '../../tweets/save-words.js';
 import type { TweetInput } from '../../tweets/tweet.js';
