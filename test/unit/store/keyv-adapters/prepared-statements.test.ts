@@ -25,6 +25,15 @@ describe('PreparedStatements', () => {
     expect(read).toEqual(keys.map((k) => [{ value: `v-${k}` }]));
   });
 
+  it('runs queries one at a time, in the order they are made', async () => {
+    await db.all('INSERT INTO t (key, value) VALUES (?, ?)', ['a', '']);
+    const parts = Array.from({ length: 30 }, (_, i) => `${i},`);
+    const appended = parts.map((p) => db.all("UPDATE t SET value = value || ? WHERE key = 'a'", [p]));
+    const read = db.all("SELECT value FROM t WHERE key = 'a'", []);
+    await Promise.all(appended);
+    expect(await read).toEqual([{ value: parts.join('') }]);
+  });
+
   it('takes parameters as Database#all does: listed, or as one array', async () => {
     await db.all('INSERT INTO t (key, value) VALUES (?, ?), (?, ?)', ['a', '1', 'b', '2']);
     const select = 'SELECT key FROM t WHERE key >= ? ORDER BY key LIMIT ? OFFSET ?';
